@@ -1,0 +1,219 @@
+// Package news holds Ajel's domain types: the chats that read news, what
+// they subscribe to, the feeds and articles that come in, the stories that
+// group articles about one event, and the deliveries that carry a story to a
+// chat. It depends on the standard library only; every other package talks
+// in these types.
+package news
+
+import (
+	"errors"
+	"time"
+)
+
+// Sentinel errors shared by every package. Wrap them with %w and test them
+// with errors.Is.
+var (
+	// ErrNotFound means the chat, subscription, feed or row does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrAlreadyExists means the row (a subscription, a feed) is already there.
+	ErrAlreadyExists = errors.New("already exists")
+	// ErrTooManySubscriptions means a chat reached MaxSubscriptionsPerChat.
+	ErrTooManySubscriptions = errors.New("too many subscriptions")
+	// ErrInvalid marks input that failed validation; the wrapping error says why.
+	ErrInvalid = errors.New("invalid")
+)
+
+// MaxSubscriptionsPerChat caps how many topics and keywords one chat may follow.
+const MaxSubscriptionsPerChat = 50
+
+// ChatType is Telegram's kind of chat.
+type ChatType string
+
+// The chat types Telegram knows.
+const (
+	ChatPrivate    ChatType = "private"
+	ChatGroup      ChatType = "group"
+	ChatSupergroup ChatType = "supergroup"
+	ChatChannel    ChatType = "channel"
+)
+
+// IsGroup reports whether the chat has several members, so only its
+// administrators may change what it follows.
+func (t ChatType) IsGroup() bool { return t == ChatGroup || t == ChatSupergroup }
+
+// QuietHours is a daily window, in the operator's TIMEZONE, during which only
+// breaking news rings; everything else arrives silently. From == To means off.
+type QuietHours struct {
+	From int // hour 0..23 the quiet starts
+	To   int // hour 0..23 the quiet ends (exclusive)
+}
+
+// Enabled reports whether the window is set.
+func (q QuietHours) Enabled() bool { return q.From != q.To }
+
+// Contains reports whether hour (0..23) falls in the window; windows may wrap
+// past midnight (22-07).
+func (q QuietHours) Contains(hour int) bool {
+	switch {
+	case !q.Enabled():
+		return false
+	case q.From < q.To:
+		return hour >= q.From && hour < q.To
+	default:
+		return hour >= q.From || hour < q.To
+	}
+}
+
+// Chat is a Telegram chat that talked to the bot.
+type Chat struct {
+	ID       int64
+	Type     ChatType
+	Title    string // group title or the user's name
+	Username string
+	Language string // Telegram language_code of the user who opened it
+	Active   bool   // false once Telegram said 403 (blocked, kicked)
+	Paused   bool   // the reader asked for /pause
+	Quiet    QuietHours
+	// MaxPerHour caps pushes an hour before stories are gathered into a
+	// digest; 0 means no cap.
+	MaxPerHour int
+	CreatedAt  time.Time
+}
+
+// SubscriptionKind tells a catalogue topic from a free keyword.
+type SubscriptionKind string
+
+// The kinds of subscription.
+const (
+	KindTopic   SubscriptionKind = "topic"
+	KindKeyword SubscriptionKind = "keyword"
+)
+
+// Subscription is one thing a chat follows.
+type Subscription struct {
+	ID     int64
+	ChatID int64
+	Kind   SubscriptionKind
+	// Key is what matching uses: the topic's slug, or the keyword's
+	// normalized form (so "سوريّا" and "سوريا" are one subscription).
+	Key string
+	// Display is what the reader sees: the topic's Arabic name or the
+	// keyword as typed.
+	Display   string
+	CreatedAt time.Time
+}
+
+// Topic is one entry of the topic catalogue.
+type Topic struct {
+	Slug  string   `json:"slug"`  // stable Latin id, used in callbacks and deep links
+	Name  string   `json:"name"`  // Arabic display name
+	Kind  string   `json:"kind"`  // "place" or "section"
+	Emoji string   `json:"emoji"` // shown on keyboards
+	Words []string `json:"words"` // words and phrases that identify it
+}
+
+// Topic kinds.
+const (
+	TopicPlace   = "place"
+	TopicSection = "section"
+)
+
+// Feed is a news source the bot polls.
+type Feed struct {
+	ID    int64
+	URL   string
+	Title string
+	// Breaking marks a feed whose every item is urgent (an operator's choice).
+	Breaking     bool
+	ETag         string
+	LastModified string
+	// Primed is set after the first successful poll, whose items are
+	// recorded without being pushed so a new feed never floods anyone.
+	Primed        bool
+	Failures      int // consecutive failures, for backoff
+	LastError     string
+	LastErrorAt   time.Time
+	LastSuccessAt time.Time
+	NextPollAt    time.Time
+	CreatedAt     time.Time
+}
+
+// Article is one item from a feed or the ingest API.
+type Article struct {
+	ID int64
+	// FeedID is the feed it came from; 0 for the ingest API.
+	FeedID int64
+	// Key is the item's identity inside its source (see feed.ItemKey): a
+	// re-sent item has the same key and is never new again.
+	Key      string
+	Source   string // outlet name shown to readers
+	URL      string
+	Title    string
+	Text     string // cleaned plain text
+	Summary  string
+	Topics   []string // catalogue slugs
+	Keywords []string // normalized keyword subscriptions it matches
+	// SearchText is the title and text in matching form (normalized
+	// tokens), which /search looks through.
+	SearchText  string
+	Breaking    bool
+	PublishedAt time.Time
+	SeenAt      time.Time // when Ajel first saw it
+	StoryID     int64
+}
+
+// Story groups the articles that tell one event.
+type Story struct {
+	ID          int64
+	Title       string
+	Summary     string
+	Topics      []string
+	Breaking    bool
+	SourceCount int // distinct outlets that carried it
+	FirstSeenAt time.Time
+	UpdatedAt   time.Time
+}
+
+// DeliveryStatus is where an outbox row stands.
+type DeliveryStatus string
+
+// The states of a delivery. Pending rows are retried until sent or failed;
+// dropped rows belonged to a chat that blocked the bot.
+const (
+	DeliveryPending DeliveryStatus = "pending"
+	DeliverySent    DeliveryStatus = "sent"
+	DeliveryFailed  DeliveryStatus = "failed"
+	DeliveryDropped DeliveryStatus = "dropped"
+)
+
+// Push is what a reader sees: the content of one pushed message.
+type Push struct {
+	Topic    string // Arabic name of the topic or keyword that matched
+	Title    string
+	Summary  string
+	Source   string
+	URL      string
+	Breaking bool
+	// OtherSources is how many more outlets carried the story.
+	OtherSources int
+	// Silent sends without sound (not breaking, or quiet hours).
+	Silent bool
+}
+
+// Delivery is one outbox row: one story for one chat.
+type Delivery struct {
+	ID            int64
+	ChatID        int64
+	ChatType      ChatType
+	Quiet         QuietHours // the chat's quiet hours, to decide Push.Silent
+	StoryID       int64
+	ArticleID     int64
+	Status        DeliveryStatus
+	Attempts      int
+	LastError     string
+	NextAttemptAt time.Time
+	MessageID     int       // Telegram's id once sent
+	CreatedAt     time.Time // when the row was queued (≈ when the article was seen)
+	SentAt        time.Time
+	Push          Push
+}

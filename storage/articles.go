@@ -1,0 +1,151 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/ajel-news/ajel/news"
+)
+
+// SaveArticle stores an article and, in the same transaction, its story and
+// its outbox rows. An article whose origin and Key are already stored is not
+// new: nothing changes and the error wraps news.ErrAlreadyExists. This is how
+// the rest of Ajel knows what is new.
+//
+// With a.StoryID set the article joins that story; otherwise it starts one.
+// When push is true every active, unpaused chat with a subscription matching
+// a.Topics or a.Keywords gets exactly one pending delivery of the story,
+// however many of its subscriptions match; a chat that already has the story
+// gets nothing new. It returns the stored article and how many deliveries it
+// queued.
+func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.Article, int, error) {
+	if a.Title == "" || a.Key == "" {
+		return news.Article{}, 0, fmt.Errorf("storage: save article: title and key are required: %w", news.ErrInvalid)
+	}
+	if a.SeenAt.IsZero() {
+		a.SeenAt = d.Now()
+	}
+	origin := "ingest:" + a.Source
+	var feedID any
+	if a.FeedID != 0 {
+		origin, feedID = "feed:"+strconv.FormatInt(a.FeedID, 10), a.FeedID
+	}
+	topics, keywords := jsonList(a.Topics), jsonList(a.Keywords)
+	var queued int64
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO articles
+			(feed_id, origin, item_key, source, url, title, body, summary, topics, keywords, breaking, published_at, seen_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (origin, item_key) DO NOTHING`,
+			feedID, origin, a.Key, a.Source, a.URL, a.Title, a.Text, a.Summary, topics, keywords,
+			boolInt(a.Breaking), millis(a.PublishedAt), millis(a.SeenAt))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return news.ErrAlreadyExists
+		}
+		if a.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := indexArticle(ctx, tx, a.ID, a.SearchText); err != nil {
+			return err
+		}
+		if a.StoryID == 0 {
+			res, err := tx.ExecContext(ctx, `INSERT INTO stories (title, summary, topics, breaking, source_count, first_seen_at, updated_at)
+				VALUES (?, ?, ?, ?, 1, ?, ?)`, a.Title, a.Summary, topics, boolInt(a.Breaking), millis(a.SeenAt), millis(a.SeenAt))
+			if err != nil {
+				return err
+			}
+			if a.StoryID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+		} else {
+			// A later, fuller telling may bring a better summary; the
+			// pipeline decides and passes it in a.Summary.
+			res, err := tx.ExecContext(ctx, `UPDATE stories SET
+				summary = CASE WHEN ? <> '' THEN ? ELSE summary END,
+				breaking = MAX(breaking, ?),
+				source_count = (SELECT COUNT(DISTINCT source) FROM articles WHERE story_id = stories.id OR id = ?),
+				updated_at = ?
+				WHERE id = ?`, a.Summary, a.Summary, boolInt(a.Breaking), a.ID, millis(a.SeenAt), a.StoryID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return fmt.Errorf("story %d: %w", a.StoryID, news.ErrNotFound)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE id = ?`, a.StoryID, a.ID); err != nil {
+			return err
+		}
+		if !push || (len(a.Topics) == 0 && len(a.Keywords) == 0) {
+			return nil
+		}
+		// One row per chat: GROUP BY collapses several matching
+		// subscriptions, and the label prefers a topic over a keyword.
+		res, err = tx.ExecContext(ctx, `INSERT INTO deliveries (chat_id, story_id, article_id, topic, status, next_attempt_at, created_at)
+			SELECT s.chat_id, ?, ?, substr(MIN((s.kind = 'keyword') || s.display), 2), 'pending', ?, ?
+			FROM subscriptions s JOIN chats c ON c.id = s.chat_id
+			WHERE c.active = 1 AND c.paused = 0 AND (
+				(s.kind = 'topic' AND s.key IN (SELECT value FROM json_each(?))) OR
+				(s.kind = 'keyword' AND s.key IN (SELECT value FROM json_each(?))))
+			GROUP BY s.chat_id
+			ON CONFLICT (chat_id, story_id) DO NOTHING`,
+			a.StoryID, a.ID, millis(a.SeenAt), millis(a.SeenAt), topics, keywords)
+		if err != nil {
+			return err
+		}
+		queued, err = res.RowsAffected()
+		return err
+	})
+	if errors.Is(err, news.ErrAlreadyExists) {
+		return news.Article{}, 0, fmt.Errorf("storage: article %s %s: %w", origin, a.Key, news.ErrAlreadyExists)
+	}
+	if err != nil {
+		return news.Article{}, 0, fmt.Errorf("storage: save article %q: %w", a.Title, err)
+	}
+	return a, int(queued), nil
+}
+
+func jsonList(xs []string) string {
+	if len(xs) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(xs) // a []string always marshals
+	return string(b)
+}
+
+func parseList(s string) []string {
+	var xs []string
+	_ = json.Unmarshal([]byte(s), &xs) // written by jsonList; a bad value reads as empty
+	return xs
+}
+
+// Article returns one stored article, or news.ErrNotFound.
+func (d *DB) Article(ctx context.Context, id int64) (news.Article, error) {
+	var a news.Article
+	var feedID, storyID sql.NullInt64
+	var topics, keywords string
+	var breaking int
+	var pub, seen int64
+	err := d.db.QueryRowContext(ctx, `SELECT id, feed_id, item_key, source, url, title, body, summary, topics, keywords,
+		breaking, published_at, seen_at, story_id FROM articles WHERE id = ?`, id).Scan(
+		&a.ID, &feedID, &a.Key, &a.Source, &a.URL, &a.Title, &a.Text, &a.Summary, &topics, &keywords,
+		&breaking, &pub, &seen, &storyID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return news.Article{}, fmt.Errorf("storage: article %d: %w", id, news.ErrNotFound)
+	}
+	if err != nil {
+		return news.Article{}, fmt.Errorf("storage: article %d: %w", id, err)
+	}
+	a.FeedID, a.StoryID = feedID.Int64, storyID.Int64
+	a.Topics, a.Keywords = parseList(topics), parseList(keywords)
+	a.Breaking = breaking == 1
+	a.PublishedAt, a.SeenAt = fromMillis(pub), fromMillis(seen)
+	return a, nil
+}

@@ -1,0 +1,305 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/ajel-news/ajel/news"
+)
+
+const chatColumns = `id, type, title, username, language, active, paused, quiet_from, quiet_to, max_per_hour, created_at`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanChat(r rowScanner) (news.Chat, error) {
+	var c news.Chat
+	var typ string
+	var active, paused int
+	var created int64
+	err := r.Scan(&c.ID, &typ, &c.Title, &c.Username, &c.Language, &active, &paused,
+		&c.Quiet.From, &c.Quiet.To, &c.MaxPerHour, &created)
+	c.Type = news.ChatType(typ)
+	c.Active, c.Paused = active == 1, paused == 1
+	c.CreatedAt = fromMillis(created)
+	return c, err
+}
+
+// SaveChat records a chat the bot heard from, or refreshes its type, title,
+// username and language. A chat that talks to the bot again is active again,
+// even if it had blocked the bot before.
+func (d *DB) SaveChat(ctx context.Context, c news.Chat) error {
+	now := d.Now().UnixMilli()
+	_, err := d.db.ExecContext(ctx, `
+		INSERT INTO chats (id, type, title, username, language, active, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET
+			type = excluded.type, title = excluded.title, username = excluded.username,
+			language = CASE WHEN excluded.language = '' THEN chats.language ELSE excluded.language END,
+			active = 1, updated_at = excluded.updated_at`,
+		c.ID, string(c.Type), c.Title, c.Username, c.Language, now, now)
+	if err != nil {
+		return fmt.Errorf("storage: save chat %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// Chat returns one chat, or news.ErrNotFound.
+func (d *DB) Chat(ctx context.Context, id int64) (news.Chat, error) {
+	c, err := scanChat(d.db.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return news.Chat{}, fmt.Errorf("storage: chat %d: %w", id, news.ErrNotFound)
+	}
+	if err != nil {
+		return news.Chat{}, fmt.Errorf("storage: chat %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// SetPaused pauses or resumes pushes to a chat.
+func (d *DB) SetPaused(ctx context.Context, chatID int64, paused bool) error {
+	return d.updateChat(ctx, chatID, `paused = ?`, boolInt(paused))
+}
+
+// SetQuietHours sets the chat's quiet window; a zero QuietHours turns it off.
+func (d *DB) SetQuietHours(ctx context.Context, chatID int64, q news.QuietHours) error {
+	if q.From < 0 || q.From > 23 || q.To < 0 || q.To > 23 {
+		return fmt.Errorf("storage: quiet hours %d-%d: %w", q.From, q.To, news.ErrInvalid)
+	}
+	return d.updateChat(ctx, chatID, `quiet_from = ?, quiet_to = ?`, q.From, q.To)
+}
+
+// SetMaxPerHour sets how many pushes an hour a chat takes before stories are
+// gathered into a digest; 0 means no cap.
+func (d *DB) SetMaxPerHour(ctx context.Context, chatID int64, n int) error {
+	if n < 0 {
+		return fmt.Errorf("storage: max per hour %d: %w", n, news.ErrInvalid)
+	}
+	return d.updateChat(ctx, chatID, `max_per_hour = ?`, n)
+}
+
+func (d *DB) updateChat(ctx context.Context, chatID int64, set string, args ...any) error {
+	args = append(args, d.Now().UnixMilli(), chatID)
+	res, err := d.db.ExecContext(ctx, `UPDATE chats SET `+set+`, updated_at = ? WHERE id = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("storage: update chat %d: %w", chatID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: update chat %d: %w", chatID, news.ErrNotFound)
+	}
+	return nil
+}
+
+// DeactivateChat marks a chat that Telegram refused with 403 (the user
+// blocked the bot, or it was removed from the group) as inactive and drops
+// its pending deliveries with the reason. It returns how many were dropped.
+func (d *DB) DeactivateChat(ctx context.Context, chatID int64, reason string) (int, error) {
+	var dropped int64
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		now := d.Now().UnixMilli()
+		if _, err := tx.ExecContext(ctx, `UPDATE chats SET active = 0, updated_at = ? WHERE id = ?`, now, chatID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = 'dropped', last_error = ?
+			WHERE chat_id = ? AND status = 'pending'`, reason, chatID)
+		if err != nil {
+			return err
+		}
+		dropped, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: deactivate chat %d: %w", chatID, err)
+	}
+	return int(dropped), nil
+}
+
+// DeleteChat forgets a chat: its subscriptions, settings and outbox rows
+// (what /stop promises).
+func (d *DB) DeleteChat(ctx context.Context, chatID int64) error {
+	if _, err := d.db.ExecContext(ctx, `DELETE FROM chats WHERE id = ?`, chatID); err != nil {
+		return fmt.Errorf("storage: delete chat %d: %w", chatID, err)
+	}
+	return nil
+}
+
+// MigrateChat moves a group that became a supergroup to its new id, with its
+// settings, subscriptions and outbox rows. If the new id already exists (the
+// supergroup talked to the bot first) the two are merged.
+func (d *DB) MigrateChat(ctx context.Context, fromID, toID int64) error {
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var exists int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM chats WHERE id = ?`, toID).Scan(&exists); err != nil {
+			return err
+		}
+		now := d.Now().UnixMilli()
+		if exists == 0 {
+			// ON UPDATE CASCADE carries subscriptions and deliveries along.
+			_, err := tx.ExecContext(ctx, `UPDATE chats SET id = ?, type = 'supergroup', updated_at = ? WHERE id = ?`, toID, now, fromID)
+			return err
+		}
+		stmts := []string{
+			`INSERT OR IGNORE INTO subscriptions (chat_id, kind, key, display, created_at)
+				SELECT ?2, kind, key, display, created_at FROM subscriptions WHERE chat_id = ?1`,
+			`INSERT OR IGNORE INTO deliveries (chat_id, story_id, article_id, topic, status, attempts, last_error, next_attempt_at, message_id, created_at, sent_at)
+				SELECT ?2, story_id, article_id, topic, status, attempts, last_error, next_attempt_at, message_id, created_at, sent_at
+				FROM deliveries WHERE chat_id = ?1`,
+			`UPDATE chats SET active = 1, type = 'supergroup',
+				paused = (SELECT paused FROM chats WHERE id = ?1),
+				quiet_from = (SELECT quiet_from FROM chats WHERE id = ?1),
+				quiet_to = (SELECT quiet_to FROM chats WHERE id = ?1)
+				WHERE id = ?2`,
+			`DELETE FROM chats WHERE id = ?1`,
+		}
+		for _, s := range stmts {
+			if _, err := tx.ExecContext(ctx, s, fromID, toID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("storage: migrate chat %d to %d: %w", fromID, toID, err)
+	}
+	return nil
+}
+
+// Subscribe adds a subscription. It returns news.ErrAlreadyExists when the
+// chat already follows it and news.ErrTooManySubscriptions past
+// news.MaxSubscriptionsPerChat; in both cases nothing changes.
+func (d *DB) Subscribe(ctx context.Context, s news.Subscription) (news.Subscription, error) {
+	if s.Key == "" || (s.Kind != news.KindTopic && s.Kind != news.KindKeyword) {
+		return news.Subscription{}, fmt.Errorf("storage: subscribe %q: %w", s.Key, news.ErrInvalid)
+	}
+	now := d.Now()
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var count, dup int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(kind = ? AND key = ?), 0) FROM subscriptions WHERE chat_id = ?`,
+			string(s.Kind), s.Key, s.ChatID).Scan(&count, &dup); err != nil {
+			return err
+		}
+		if dup > 0 {
+			return news.ErrAlreadyExists
+		}
+		if count >= news.MaxSubscriptionsPerChat {
+			return news.ErrTooManySubscriptions
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (chat_id, kind, key, display, created_at) VALUES (?, ?, ?, ?, ?)`,
+			s.ChatID, string(s.Kind), s.Key, s.Display, now.UnixMilli())
+		if err != nil {
+			return err
+		}
+		s.ID, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return news.Subscription{}, fmt.Errorf("storage: subscribe chat %d to %s %q: %w", s.ChatID, s.Kind, s.Key, err)
+	}
+	s.CreatedAt = now.UTC()
+	return s, nil
+}
+
+// Unsubscribe removes one subscription, or returns news.ErrNotFound.
+func (d *DB) Unsubscribe(ctx context.Context, chatID int64, kind news.SubscriptionKind, key string) error {
+	res, err := d.db.ExecContext(ctx, `DELETE FROM subscriptions WHERE chat_id = ? AND kind = ? AND key = ?`, chatID, string(kind), key)
+	if err != nil {
+		return fmt.Errorf("storage: unsubscribe chat %d from %q: %w", chatID, key, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: unsubscribe chat %d from %q: %w", chatID, key, news.ErrNotFound)
+	}
+	return nil
+}
+
+// Subscriptions lists a chat's subscriptions, oldest first.
+func (d *DB) Subscriptions(ctx context.Context, chatID int64) ([]news.Subscription, error) {
+	return d.querySubscriptions(ctx, `WHERE chat_id = ? ORDER BY id`, chatID)
+}
+
+// KeywordSubscriptions lists the distinct normalized keywords that active,
+// unpaused chats follow, which is what the keyword index is built from.
+func (d *DB) KeywordSubscriptions(ctx context.Context) ([]string, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT DISTINCT s.key FROM subscriptions s JOIN chats c ON c.id = s.chat_id
+		WHERE s.kind = 'keyword' AND c.active = 1 ORDER BY s.key`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: keyword subscriptions: %w", err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("storage: keyword subscriptions: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: keyword subscriptions: %w", err)
+	}
+	return keys, nil
+}
+
+func (d *DB) querySubscriptions(ctx context.Context, where string, args ...any) ([]news.Subscription, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id, chat_id, kind, key, display, created_at FROM subscriptions `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: subscriptions: %w", err)
+	}
+	defer rows.Close()
+	var subs []news.Subscription
+	for rows.Next() {
+		var s news.Subscription
+		var kind string
+		var created int64
+		if err := rows.Scan(&s.ID, &s.ChatID, &kind, &s.Key, &s.Display, &created); err != nil {
+			return nil, fmt.Errorf("storage: subscriptions: %w", err)
+		}
+		s.Kind, s.CreatedAt = news.SubscriptionKind(kind), fromMillis(created)
+		subs = append(subs, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: subscriptions: %w", err)
+	}
+	return subs, nil
+}
+
+// UpdateOffset returns the Telegram getUpdates offset saved by
+// SetUpdateOffset, or 0 on a new database.
+func (d *DB) UpdateOffset(ctx context.Context) (int, error) {
+	v, err := d.state(ctx, "update_offset")
+	if err != nil || v == "" {
+		return 0, err
+	}
+	var n int
+	if _, err := fmt.Sscan(v, &n); err != nil {
+		return 0, fmt.Errorf("storage: update offset %q: %w", v, err)
+	}
+	return n, nil
+}
+
+// SetUpdateOffset saves the offset of the next update to ask Telegram for,
+// so a restart neither loses nor repeats updates.
+func (d *DB) SetUpdateOffset(ctx context.Context, offset int) error {
+	return d.setState(ctx, "update_offset", fmt.Sprint(offset))
+}
+
+func (d *DB) state(ctx context.Context, name string) (string, error) {
+	var v string
+	err := d.db.QueryRowContext(ctx, `SELECT value FROM bot_state WHERE name = ?`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("storage: read %s: %w", name, err)
+	}
+	return v, nil
+}
+
+func (d *DB) setState(ctx context.Context, name, value string) error {
+	_, err := d.db.ExecContext(ctx, `INSERT INTO bot_state (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+	if err != nil {
+		return fmt.Errorf("storage: save %s: %w", name, err)
+	}
+	return nil
+}

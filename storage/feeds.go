@@ -1,0 +1,113 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/ajel-news/ajel/news"
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+const feedColumns = `id, url, title, breaking, etag, last_modified, primed, failures, last_error,
+	last_error_at, last_success_at, next_poll_at, created_at`
+
+func scanFeed(r rowScanner) (news.Feed, error) {
+	var f news.Feed
+	var breaking, primed int
+	var errAt, okAt, next, created int64
+	err := r.Scan(&f.ID, &f.URL, &f.Title, &breaking, &f.ETag, &f.LastModified, &primed, &f.Failures,
+		&f.LastError, &errAt, &okAt, &next, &created)
+	f.Breaking, f.Primed = breaking == 1, primed == 1
+	f.LastErrorAt, f.LastSuccessAt, f.NextPollAt, f.CreatedAt = fromMillis(errAt), fromMillis(okAt), fromMillis(next), fromMillis(created)
+	return f, err
+}
+
+// AddFeed records a feed to poll. Adding a URL that is already there returns
+// the existing feed with news.ErrAlreadyExists.
+func (d *DB) AddFeed(ctx context.Context, f news.Feed) (news.Feed, error) {
+	res, err := d.db.ExecContext(ctx, `INSERT INTO feeds (url, title, breaking, created_at) VALUES (?, ?, ?, ?)`,
+		f.URL, f.Title, boolInt(f.Breaking), d.Now().UnixMilli())
+	var sqlErr sqlite3.Error
+	if errors.As(err, &sqlErr) && sqlErr.ExtendedCode == sqlite3.ErrConstraintUnique {
+		existing, ferr := scanFeed(d.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE url = ?`, f.URL))
+		if ferr != nil {
+			return news.Feed{}, fmt.Errorf("storage: add feed %s: %w", f.URL, ferr)
+		}
+		return existing, fmt.Errorf("storage: add feed %s: %w", f.URL, news.ErrAlreadyExists)
+	}
+	if err != nil {
+		return news.Feed{}, fmt.Errorf("storage: add feed %s: %w", f.URL, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return news.Feed{}, fmt.Errorf("storage: add feed %s: %w", f.URL, err)
+	}
+	return d.Feed(ctx, id)
+}
+
+// Feed returns one feed, or news.ErrNotFound.
+func (d *DB) Feed(ctx context.Context, id int64) (news.Feed, error) {
+	f, err := scanFeed(d.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return news.Feed{}, fmt.Errorf("storage: feed %d: %w", id, news.ErrNotFound)
+	}
+	if err != nil {
+		return news.Feed{}, fmt.Errorf("storage: feed %d: %w", id, err)
+	}
+	return f, nil
+}
+
+// Feeds lists every feed in the order they were added.
+func (d *DB) Feeds(ctx context.Context) ([]news.Feed, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+feedColumns+` FROM feeds ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: feeds: %w", err)
+	}
+	defer rows.Close()
+	var feeds []news.Feed
+	for rows.Next() {
+		f, err := scanFeed(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: feeds: %w", err)
+		}
+		feeds = append(feeds, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: feeds: %w", err)
+	}
+	return feeds, nil
+}
+
+// UpdateFeed saves what a poll learned: validators, title, priming, the
+// failure count and last error, and when to poll next.
+func (d *DB) UpdateFeed(ctx context.Context, f news.Feed) error {
+	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET
+		title = CASE WHEN title = '' THEN ? ELSE title END,
+		etag = ?, last_modified = ?, primed = ?, failures = ?, last_error = ?,
+		last_error_at = ?, last_success_at = ?, next_poll_at = ?
+		WHERE id = ?`,
+		f.Title, f.ETag, f.LastModified, boolInt(f.Primed), f.Failures, f.LastError,
+		millis(f.LastErrorAt), millis(f.LastSuccessAt), millis(f.NextPollAt), f.ID)
+	if err != nil {
+		return fmt.Errorf("storage: update feed %d: %w", f.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: update feed %d: %w", f.ID, news.ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteFeed stops polling a feed. Its articles stay, so stories already
+// pushed keep their sources.
+func (d *DB) DeleteFeed(ctx context.Context, id int64) error {
+	res, err := d.db.ExecContext(ctx, `DELETE FROM feeds WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("storage: delete feed %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: delete feed %d: %w", id, news.ErrNotFound)
+	}
+	return nil
+}
