@@ -1,0 +1,262 @@
+package feed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ajel-news/ajel/news"
+)
+
+// FeedStore is where the poller reads the feeds and saves their state.
+type FeedStore interface {
+	// Feeds lists every feed to poll.
+	Feeds(ctx context.Context) ([]news.Feed, error)
+	// UpdateFeed saves ETag, LastModified, Title, Primed, Failures,
+	// LastError, LastErrorAt, LastSuccessAt and NextPollAt.
+	UpdateFeed(ctx context.Context, f news.Feed) error
+}
+
+// Handler receives the items of each successful poll. push is false on a
+// feed's first successful poll (priming): the items are recorded, nothing is
+// pushed. It must ignore items it already has: after a crash between
+// HandleItems and UpdateFeed the same items come again.
+type Handler interface {
+	HandleItems(ctx context.Context, f news.Feed, items []news.Article, push bool) error
+}
+
+// Observer hears about every poll, for metrics. err is nil on success.
+type Observer interface {
+	FeedFetched(feedID int64, items int, err error)
+}
+
+// PollerOption configures a Poller.
+type PollerOption func(*Poller)
+
+// WithClock sets the poller's clock (default time.Now).
+func WithClock(now func() time.Time) PollerOption { return func(p *Poller) { p.now = now } }
+
+// WithJitter sets the jitter function passed to NextPoll (default uniform
+// random; nil turns jitter off); see RandJitter.
+func WithJitter(j func(time.Duration) time.Duration) PollerOption {
+	return func(p *Poller) { p.jitter = j }
+}
+
+// WithWorkers sets how many feeds are fetched at once (default 4).
+func WithWorkers(n int) PollerOption {
+	return func(p *Poller) {
+		if n > 0 {
+			p.workers = n
+		}
+	}
+}
+
+// WithTick sets how often Run looks for due feeds (default the smaller of
+// the interval and one second).
+func WithTick(d time.Duration) PollerOption {
+	return func(p *Poller) {
+		if d > 0 {
+			p.tick = d
+		}
+	}
+}
+
+// WithObserver sets a metrics hook.
+func WithObserver(o Observer) PollerOption { return func(p *Poller) { p.obs = o } }
+
+// Poller polls every feed on its own schedule: NextPollAt after a success
+// is interval ± 10%, after failures it backs off exponentially (NextPoll).
+type Poller struct {
+	store    FeedStore
+	fetcher  *Fetcher
+	h        Handler
+	interval time.Duration
+	log      *slog.Logger
+	now      func() time.Time
+	jitter   func(time.Duration) time.Duration
+	workers  int
+	tick     time.Duration
+	obs      Observer
+
+	mu    sync.Mutex
+	locks map[int64]*sync.Mutex // one per feed: a feed is never polled twice at once
+	gen   uint64                // counts completed polls
+	done  map[int64]uint64      // feed → gen of its last completed poll
+}
+
+// NewPoller returns a poller; interval is each feed's poll interval
+// (at least one second).
+func NewPoller(store FeedStore, fetcher *Fetcher, h Handler, interval time.Duration, logger *slog.Logger, opts ...PollerOption) *Poller {
+	interval = max(interval, time.Second)
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	p := &Poller{
+		store: store, fetcher: fetcher, h: h, interval: interval, log: logger,
+		now: time.Now, jitter: defaultJitter, workers: 4, tick: min(interval, time.Second),
+		locks: map[int64]*sync.Mutex{}, done: map[int64]uint64{},
+	}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
+}
+
+// Run polls due feeds until ctx is done, then waits for polls in flight
+// and returns nil. Every tick it reloads the feeds, so a feed added with
+// /addfeed is picked up within a tick. At most the worker count of feeds
+// are fetched at once; a due feed that finds no free worker waits for the
+// next tick, so a slow feed holds one worker, never the loop.
+func (p *Poller) Run(ctx context.Context) error {
+	sem := make(chan struct{}, p.workers)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	t := time.NewTicker(p.tick)
+	defer t.Stop()
+	for {
+		p.dispatch(ctx, sem, &wg)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// dispatch starts a poll for every due feed that has a free worker.
+func (p *Poller) dispatch(ctx context.Context, sem chan struct{}, wg *sync.WaitGroup) {
+	p.mu.Lock()
+	gen := p.gen
+	p.mu.Unlock()
+	feeds, err := p.store.Feeds(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			p.log.Error("feed: listing feeds", "err", err)
+		}
+		return
+	}
+	now := p.now()
+	for _, fd := range feeds {
+		if fd.NextPollAt.After(now) {
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		default:
+			return // all workers busy: the rest wait for the next tick
+		}
+		lock := p.feedLock(fd.ID)
+		if !lock.TryLock() {
+			<-sem
+			continue
+		}
+		p.mu.Lock()
+		stale := p.done[fd.ID] > gen // polled since this list was read
+		p.mu.Unlock()
+		if stale {
+			lock.Unlock()
+			<-sem
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			defer lock.Unlock()
+			// The poll's own failure is recorded in the feed and logged by poll.
+			if _, serr := p.poll(ctx, fd); serr != nil && ctx.Err() == nil {
+				p.log.Error("feed: saving feed state", "feed", fd.ID, "err", serr)
+			}
+		}()
+	}
+}
+
+func (p *Poller) feedLock(id int64) *sync.Mutex {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l, ok := p.locks[id]
+	if !ok {
+		l = &sync.Mutex{}
+		p.locks[id] = l
+	}
+	return l
+}
+
+// PollNow polls one feed immediately and waits for it, also when it is
+// not due (tests, the demo, /addfeed). It returns the fetch or handler
+// error, so the caller can tell the admin what went wrong; the feed's
+// state is saved either way. An unknown id gives news.ErrNotFound.
+func (p *Poller) PollNow(ctx context.Context, feedID int64) error {
+	lock := p.feedLock(feedID)
+	lock.Lock()
+	defer lock.Unlock()
+	feeds, err := p.store.Feeds(ctx)
+	if err != nil {
+		return fmt.Errorf("feed: listing feeds: %w", err)
+	}
+	for _, fd := range feeds {
+		if fd.ID == feedID {
+			return errors.Join(p.poll(ctx, fd))
+		}
+	}
+	return fmt.Errorf("feed: feed %d: %w", feedID, news.ErrNotFound)
+}
+
+// poll fetches one feed, hands its items over, then saves its state: in
+// that order, so a crash in between only means fetching the items again.
+// The caller holds the feed's lock. It returns the poll's failure (also
+// recorded in the feed) and the failure to save the state, if any.
+func (p *Poller) poll(ctx context.Context, fd news.Feed) (pollErr, saveErr error) {
+	res, err := p.fetcher.Fetch(ctx, fd)
+	items := 0
+	if err == nil && fd.Title == "" {
+		fd.Title = res.Title
+	}
+	if err == nil && !res.NotModified && len(res.Items) > 0 {
+		items = len(res.Items)
+		if herr := p.h.HandleItems(ctx, fd, res.Items, fd.Primed); herr != nil {
+			err = fmt.Errorf("feed: handling items: %w", herr)
+		}
+	}
+	if ctx.Err() != nil {
+		// Shutting down: this is no failure of the feed's.
+		return ctx.Err(), nil
+	}
+	now := p.now()
+	if err != nil {
+		fd.Failures++
+		fd.LastError = oneLine(err)
+		fd.LastErrorAt = now
+		fd.NextPollAt = NextPoll(now, p.interval, fd.Failures, RetryAfter(err), p.jitter)
+		p.log.Warn("feed: poll failed", "feed", fd.ID, "url", fd.URL, "failures", fd.Failures,
+			"next", fd.NextPollAt, "err", fd.LastError)
+	} else {
+		if !res.NotModified {
+			// Validators are saved only after the handler took the items:
+			// a 304 must never hide items that were not recorded.
+			fd.ETag, fd.LastModified = res.ETag, res.LastModified
+		} else {
+			fd.ETag, fd.LastModified = or(res.ETag, fd.ETag), or(res.LastModified, fd.LastModified)
+		}
+		fd.Primed = true
+		fd.Failures = 0
+		fd.LastSuccessAt = now
+		fd.NextPollAt = NextPoll(now, p.interval, 0, 0, p.jitter)
+		p.log.Debug("feed: polled", "feed", fd.ID, "items", items, "not_modified", res.NotModified)
+	}
+	if p.obs != nil {
+		p.obs.FeedFetched(fd.ID, items, err)
+	}
+	serr := p.store.UpdateFeed(ctx, fd)
+	p.mu.Lock()
+	p.gen++
+	p.done[fd.ID] = p.gen
+	p.mu.Unlock()
+	if serr != nil {
+		serr = fmt.Errorf("feed: saving feed %d: %w", fd.ID, serr)
+	}
+	return err, serr
+}

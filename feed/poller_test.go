@@ -1,0 +1,298 @@
+package feed_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/news"
+)
+
+type memStore struct {
+	mu    sync.Mutex
+	feeds []news.Feed
+}
+
+func (s *memStore) Feeds(context.Context) ([]news.Feed, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.feeds), nil
+}
+
+func (s *memStore) UpdateFeed(_ context.Context, f news.Feed) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.feeds {
+		if s.feeds[i].ID == f.ID {
+			s.feeds[i] = f
+			return nil
+		}
+	}
+	return news.ErrNotFound
+}
+
+func (s *memStore) add(f news.Feed) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.feeds = append(s.feeds, f)
+}
+
+func (s *memStore) get(t *testing.T, id int64) news.Feed {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range s.feeds {
+		if f.ID == id {
+			return f
+		}
+	}
+	t.Fatalf("feed %d not found", id)
+	return news.Feed{}
+}
+
+type call struct {
+	feedID int64
+	items  int
+	push   bool
+}
+
+type recorder struct {
+	mu    sync.Mutex
+	calls []call
+	fail  error
+}
+
+func (r *recorder) HandleItems(_ context.Context, f news.Feed, items []news.Article, push bool) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		return r.fail
+	}
+	r.calls = append(r.calls, call{f.ID, len(items), push})
+	return nil
+}
+
+func (r *recorder) snapshot() []call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.calls)
+}
+
+type observer struct{ fetched, failed atomic.Int32 }
+
+func (o *observer) FeedFetched(_ int64, _ int, err error) {
+	if err != nil {
+		o.failed.Add(1)
+	} else {
+		o.fetched.Add(1)
+	}
+}
+
+// feedServer serves an RSS feed whose ETag changes with its item count.
+func feedServer(t *testing.T, items *atomic.Int32) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := items.Load()
+		etag := fmt.Sprintf(`"n%d"`, n)
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>مصدر الاختبار</title>`)
+		for i := range n {
+			fmt.Fprintf(w, `<item><title>خبر %d</title><guid>g%d</guid></item>`, i, i)
+		}
+		fmt.Fprint(w, `</channel></rss>`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestPollerPrimesThenPushes(t *testing.T) {
+	var n atomic.Int32
+	n.Store(2)
+	srv := feedServer(t, &n)
+	store := &memStore{feeds: []news.Feed{{ID: 1, URL: srv.URL}}}
+	rec := &recorder{}
+	obs := &observer{}
+	now := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
+	p := feed.NewPoller(store, fetcher(feed.Options{}), rec, time.Minute, nil,
+		feed.WithClock(func() time.Time { return now }), feed.WithJitter(nil), feed.WithObserver(obs))
+
+	if err := p.PollNow(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	f := store.get(t, 1)
+	if !f.Primed || f.Title != "مصدر الاختبار" || f.ETag != `"n2"` || !f.LastSuccessAt.Equal(now) || !f.NextPollAt.Equal(now.Add(time.Minute)) {
+		t.Errorf("after priming: %+v", f)
+	}
+
+	// Unchanged: a 304, nothing handed over.
+	if err := p.PollNow(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	n.Store(3)
+	if err := p.PollNow(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	want := []call{{1, 2, false}, {1, 3, true}}
+	if got := rec.snapshot(); !slices.Equal(got, want) {
+		t.Errorf("handler calls %v, want %v", got, want)
+	}
+	if obs.fetched.Load() != 3 {
+		t.Errorf("observer saw %d fetches", obs.fetched.Load())
+	}
+	if err := p.PollNow(t.Context(), 99); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("PollNow(99) = %v", err)
+	}
+}
+
+func TestPollerFailureBackoff(t *testing.T) {
+	status := atomic.Int32{}
+	status.Store(http.StatusInternalServerError)
+	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s := int(status.Load()); s != 200 {
+			if s == http.StatusTooManyRequests {
+				w.Header().Set("Retry-After", "7200")
+			}
+			w.WriteHeader(s)
+			return
+		}
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>عاد</title><item><title>x</title></item></channel></rss>`)
+	}))
+	defer bad.Close()
+	store := &memStore{feeds: []news.Feed{{ID: 1, URL: bad.URL}}}
+	now := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
+	p := feed.NewPoller(store, fetcher(feed.Options{}), &recorder{}, time.Minute, nil,
+		feed.WithClock(func() time.Time { return now }), feed.WithJitter(nil))
+
+	var waits []time.Duration
+	for range 3 {
+		err := p.PollNow(t.Context(), 1)
+		if !errors.Is(err, feed.ErrHTTPStatus) {
+			t.Fatalf("err = %v", err)
+		}
+		f := store.get(t, 1)
+		waits = append(waits, f.NextPollAt.Sub(now))
+		if f.LastError != "feed: server answered 500 Internal Server Error" || !f.LastErrorAt.Equal(now) || f.Primed {
+			t.Errorf("feed after failure: %+v", f)
+		}
+	}
+	if want := []time.Duration{2 * time.Minute, 4 * time.Minute, 8 * time.Minute}; !slices.Equal(waits, want) {
+		t.Errorf("backoff %v, want %v", waits, want)
+	}
+
+	status.Store(http.StatusTooManyRequests)
+	p.PollNow(t.Context(), 1)
+	if f := store.get(t, 1); f.Failures != 4 || f.NextPollAt.Sub(now) != 2*time.Hour {
+		t.Errorf("Retry-After not honoured: failures %d next +%v", f.Failures, f.NextPollAt.Sub(now))
+	}
+
+	status.Store(200)
+	if err := p.PollNow(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	f := store.get(t, 1)
+	if f.Failures != 0 || !f.Primed || f.NextPollAt.Sub(now) != time.Minute || f.LastError == "" {
+		t.Errorf("after recovery (last error kept for /feeds): %+v", f)
+	}
+}
+
+func TestPollerHandlerErrorIsAFailure(t *testing.T) {
+	var n atomic.Int32
+	n.Store(1)
+	srv := feedServer(t, &n)
+	store := &memStore{feeds: []news.Feed{{ID: 1, URL: srv.URL}}}
+	rec := &recorder{fail: errors.New("database is locked")}
+	p := feed.NewPoller(store, fetcher(feed.Options{}), rec, time.Minute, nil, feed.WithJitter(nil))
+	if err := p.PollNow(t.Context(), 1); err == nil {
+		t.Fatal("want the handler's error")
+	}
+	f := store.get(t, 1)
+	if f.Primed || f.Failures != 1 || f.ETag != "" || f.LastError != "feed: handling items: database is locked" {
+		t.Errorf("after a handler failure (not primed, validators not saved): %+v", f)
+	}
+	rec.mu.Lock()
+	rec.fail = nil
+	rec.mu.Unlock()
+	if err := p.PollNow(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.snapshot(); !slices.Equal(got, []call{{1, 1, false}}) {
+		t.Errorf("calls %v: the items must come again, still as priming", got)
+	}
+}
+
+func TestPollerRun(t *testing.T) {
+	var n atomic.Int32
+	n.Store(1)
+	good := feedServer(t, &n)
+	hang := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-hang:
+		}
+	}))
+	defer slow.Close()
+	defer close(hang)
+
+	store := &memStore{feeds: []news.Feed{
+		{ID: 1, URL: good.URL},
+		{ID: 2, URL: good.URL + "/404-is-not-served-differently"},
+		{ID: 3, URL: "http://127.0.0.1:1/refused"},
+		{ID: 4, URL: slow.URL},
+	}}
+	rec := &recorder{}
+	p := feed.NewPoller(store, fetcher(feed.Options{Timeout: 30 * time.Second}), rec, time.Hour, nil,
+		feed.WithTick(5*time.Millisecond), feed.WithWorkers(2))
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for !cond() {
+			select {
+			case err := <-done:
+				t.Fatalf("Run returned early: %v", err)
+			case <-time.After(2 * time.Millisecond):
+			}
+			if t.Context().Err() != nil {
+				t.Fatalf("gave up waiting for %s", what)
+			}
+		}
+	}
+	// Feed 4 hangs in one worker; the others still get polled, and a feed
+	// added while Run runs is picked up.
+	waitFor("feeds 1 to 3", func() bool {
+		return store.get(t, 1).Primed && store.get(t, 2).Primed && store.get(t, 3).Failures > 0
+	})
+	store.add(news.Feed{ID: 5, URL: good.URL})
+	waitFor("feed 5", func() bool { return store.get(t, 5).Primed })
+	if f := store.get(t, 3); f.LastError == "" || f.NextPollAt.IsZero() {
+		t.Errorf("failing feed: %+v", f)
+	}
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v", err)
+	}
+	if f := store.get(t, 4); f.Failures != 0 || f.LastError != "" {
+		t.Errorf("a poll cut short by shutdown is not a failure: %+v", f)
+	}
+	for _, c := range rec.snapshot() {
+		if c.push {
+			t.Errorf("nothing should be pushed while priming: %v", c)
+		}
+	}
+}

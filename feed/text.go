@@ -1,0 +1,141 @@
+package feed
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// blockTags start a new line of text.
+var blockTags = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
+	atom.Br: true, atom.Dd: true, atom.Details: true, atom.Div: true, atom.Dl: true,
+	atom.Dt: true, atom.Figcaption: true, atom.Figure: true, atom.Footer: true,
+	atom.Form: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true,
+	atom.H5: true, atom.H6: true, atom.Header: true, atom.Hr: true, atom.Li: true,
+	atom.Main: true, atom.Nav: true, atom.Ol: true, atom.P: true, atom.Pre: true,
+	atom.Section: true, atom.Summary: true, atom.Table: true, atom.Tr: true, atom.Ul: true,
+}
+
+// skipTags hold no readable text: their whole content is dropped.
+var skipTags = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
+	atom.Head: true, atom.Svg: true, atom.Math: true, atom.Object: true, atom.Iframe: true,
+	atom.Select: true, atom.Button: true,
+}
+
+// HTMLToText turns an HTML fragment into plain text: tags are removed,
+// block elements (p, div, br, li, headings…) become line breaks, entities
+// are decoded, script and style contents are dropped, runs of white space
+// collapse to one space, and every line is trimmed; empty lines are dropped.
+// Text that is not HTML comes back with only its white space tidied.
+func HTMLToText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return tidyLines(s)
+	}
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := 0 // depth inside skipTags
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return tidyLines(b.String())
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if skipTags[a] {
+				if tt == html.StartTagToken {
+					skip++
+				}
+				continue
+			}
+			if blockTags[a] {
+				b.WriteByte('\n')
+			} else if a == atom.Td || a == atom.Th {
+				b.WriteByte(' ')
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if skipTags[a] {
+				if skip > 0 {
+					skip--
+				}
+				continue
+			}
+			if blockTags[a] {
+				b.WriteByte('\n')
+			}
+		}
+	}
+}
+
+// tidyLines collapses white space inside each line, trims the lines and
+// drops the empty ones. Non-breaking and other Unicode spaces count as
+// spaces; zero-width joiners (needed by Persian and Urdu) are kept.
+func tidyLines(s string) string {
+	var out []string
+	for line := range strings.SplitSeq(strings.ReplaceAll(s, "\r", "\n"), "\n") {
+		if l := strings.Join(strings.Fields(line), " "); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// breakingMarkers are the words that open an urgent headline, in their
+// case-folded form.
+var breakingMarkers = []string{"breaking news", "breaking", "عاجل"}
+
+// splitBreakingMarker finds a breaking marker at the start of title,
+// after any opening brackets, emoji or punctuation ("🔴 عاجل:", "[عاجل]").
+// It returns the title after the marker and its separators, and whether a
+// marker was there. The marker must be a whole word: "عاجلاً" is not one.
+func splitBreakingMarker(title string) (string, bool) {
+	s := strings.TrimLeftFunc(title, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	for _, m := range breakingMarkers {
+		if len(s) < len(m) || !strings.EqualFold(s[:len(m)], m) {
+			continue
+		}
+		rest := s[len(m):]
+		if r, _ := utf8.DecodeRuneInString(rest); rest != "" &&
+			(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) {
+			continue
+		}
+		rest = strings.TrimLeftFunc(rest, func(r rune) bool {
+			return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+		})
+		return rest, true
+	}
+	return title, false
+}
+
+// IsBreakingTitle reports whether a headline opens with a breaking-news
+// marker: عاجل, "عاجل:", "عاجل |", "[عاجل]", "🔴 عاجل" or BREAKING
+// (any case).
+func IsBreakingTitle(title string) bool {
+	_, ok := splitBreakingMarker(title)
+	return ok
+}
+
+// StripBreakingMarker removes a leading breaking-news marker and the
+// separators after it ("عاجل | الخبر" → "الخبر"). A title that is nothing
+// but the marker, or has none, comes back trimmed but otherwise unchanged.
+func StripBreakingMarker(title string) string {
+	rest, ok := splitBreakingMarker(title)
+	rest = strings.TrimSpace(rest)
+	if !ok || rest == "" {
+		return strings.TrimSpace(title)
+	}
+	return rest
+}
