@@ -1,0 +1,290 @@
+package arabic
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// KeywordForm returns the normalized key of a keyword subscription: its
+// tokens in matching form joined by one space, so that "سوريا", "سوريّا"
+// and "ســوريا" are one subscription and "قطاع  غزة" is "قطاع غزه". It is ""
+// when the keyword has no word in it.
+func KeywordForm(keyword string) string {
+	return strings.Join(Tokens(keyword), " ")
+}
+
+// Suffix classes: which kind of keyword key a stripped suffix may follow.
+const (
+	classExact = 1 << iota // no suffix at all
+	classNoun              // pronoun, dual and sound-plural endings
+	classTForm             // ة written ت before a pronoun or dual ending
+	classAt                // ة replaced by the plural ات
+	classAdj               // relational adjective ي, ية, يون, يين, يات…
+)
+
+// suffixRule is one ending a token may carry after a keyword key.
+type suffixRule struct {
+	s     string
+	class int
+}
+
+// suffixRules lists the endings tried on each token, with the key classes
+// they are allowed after. The empty ending is handled separately.
+var suffixRules = []suffixRule{
+	{"ه", classNoun | classTForm},
+	{"ها", classNoun | classTForm},
+	{"هم", classNoun | classTForm},
+	{"هما", classNoun | classTForm},
+	{"هن", classNoun | classTForm},
+	{"ك", classNoun | classTForm},
+	{"كم", classNoun | classTForm},
+	{"كما", classNoun | classTForm},
+	{"نا", classNoun | classTForm},
+	{"ي", classNoun | classTForm | classAdj},
+	{"ان", classNoun | classTForm},
+	{"ين", classNoun | classTForm},
+	{"ون", classNoun},
+	{"ات", classAt},
+	{"يه", classAdj},
+	{"يون", classAdj},
+	{"يين", classAdj},
+	{"يات", classAdj},
+	{"يان", classAdj},
+	{"يتان", classAdj},
+	{"يتين", classAdj},
+	{"'s", classNoun},
+	{"’s", classNoun},
+}
+
+// posting says that a key starts keyword kw (word 0 of its phrase) and
+// which ending classes may follow the key in a token.
+type posting struct {
+	kw      int
+	classes int
+}
+
+// word is one keyword word prepared for verification inside a phrase.
+type word struct {
+	key     string // the word without its article
+	classes int
+	tKey    string // ة-final words: the word with ت for ة (حكومت-ها), else ""
+	atKey   string // ة-final words: the stem before the plural ات, else ""
+}
+
+// keyword is one distinct subscription key.
+type keyword struct {
+	given string
+	words []word
+}
+
+// Index finds, for a text, every keyword it mentions. Build it once with
+// NewIndex; it is immutable and safe for concurrent use. Lookups go from
+// each token's candidate stems to keywords through a map, so the cost of
+// Match grows with the text, not with the number of keywords.
+type Index struct {
+	keywords []keyword
+	postings map[string][]posting
+}
+
+// NewIndex builds an index of keywords. Keywords with the same KeywordForm
+// are one entry, reported under the first spelling given; keywords without
+// a word are ignored. A single-word keyword matches the word with proclitics
+// (و ف, then ب ل ك, then ال or لل), pronoun, dual and plural endings, and its
+// relational-adjective forms (سوريا → السوري، السورية، السوريين; لبنان →
+// اللبنانيون). A multi-word keyword matches as a phrase of consecutive tokens.
+func NewIndex(keywords []string) *Index {
+	ix := &Index{postings: make(map[string][]posting, len(keywords)*3)}
+	seen := make(map[string]bool, len(keywords))
+	for _, k := range keywords {
+		form := KeywordForm(k)
+		if form == "" || seen[form] {
+			continue
+		}
+		seen[form] = true
+		toks := strings.Split(form, " ")
+		kw := keyword{given: k, words: make([]word, len(toks))}
+		id := len(ix.keywords)
+		for i, t := range toks {
+			kw.words[i] = prepareWord(t)
+		}
+		w := kw.words[0]
+		if len(toks) == 1 {
+			ix.add(w.key, id, w.classes)
+			if root, ok := adjectiveRoot(w.key); ok {
+				ix.add(root, id, classAdj)
+			}
+		} else {
+			ix.add(w.key, id, w.classes)
+		}
+		if w.tKey != "" {
+			ix.add(w.tKey, id, classTForm)
+			ix.add(w.atKey, id, classAt)
+		}
+		ix.keywords = append(ix.keywords, kw)
+	}
+	return ix
+}
+
+func (ix *Index) add(key string, id, classes int) {
+	ps := ix.postings[key]
+	for i := range ps {
+		if ps[i].kw == id {
+			ps[i].classes |= classes
+			return
+		}
+	}
+	ix.postings[key] = append(ps, posting{kw: id, classes: classes})
+}
+
+// Len returns the number of distinct keywords in the index.
+func (ix *Index) Len() int { return len(ix.keywords) }
+
+// prepareWord derives the lookup keys of one normalized keyword word.
+func prepareWord(t string) word {
+	key := t
+	// The article is optional in the text ("عراق", "العراق", "بالعراق"), so
+	// keys are stored without it, unless that would leave a two-letter
+	// word (الله must not become له).
+	if strings.HasPrefix(key, "ال") && utf8.RuneCountInString(key) >= 5 {
+		key = key[len("ال"):]
+	}
+	w := word{key: key, classes: classExact}
+	n := utf8.RuneCountInString(key)
+	if n >= 3 {
+		w.classes |= classNoun
+		if strings.HasSuffix(key, "ه") {
+			w.atKey = key[:len(key)-len("ه")]
+			w.tKey = w.atKey + "ت"
+		}
+	}
+	return w
+}
+
+// adjectiveRoot returns what a relational adjective of key is built on
+// before its ي: سوريا → سور (سوري), السعودية → سعود (سعودي), امريكا →
+// امريك, مصر → مصر (مصري), لبنان → لبنان (لبناني).
+func adjectiveRoot(key string) (string, bool) {
+	if utf8.RuneCountInString(key) < 3 {
+		return "", false
+	}
+	root := key
+	switch {
+	case strings.HasSuffix(key, "يا"), strings.HasSuffix(key, "يه"):
+		root = key[:len(key)-len("يا")]
+	case strings.HasSuffix(key, "ا"), strings.HasSuffix(key, "ه"), strings.HasSuffix(key, "ي"):
+		root = key[:len(key)-len("ا")]
+	}
+	if utf8.RuneCountInString(root) < 2 {
+		return "", false
+	}
+	return root, true
+}
+
+// Match returns the distinct keywords (as given to NewIndex) that text
+// mentions, in the order of their first mention.
+func (ix *Index) Match(text string) []string {
+	if ix == nil || len(ix.keywords) == 0 {
+		return nil
+	}
+	toks := Tokens(text)
+	var found []string
+	var hit map[int]bool
+	for i, tok := range toks {
+		forEachCandidate(tok, func(stem string, classes int) bool {
+			for _, p := range ix.postings[stem] {
+				if p.classes&classes == 0 || hit[p.kw] {
+					continue
+				}
+				if !ix.phraseAt(p.kw, toks, i) {
+					continue
+				}
+				if hit == nil {
+					hit = make(map[int]bool)
+				}
+				hit[p.kw] = true
+				found = append(found, ix.keywords[p.kw].given)
+			}
+			return false
+		})
+	}
+	return found
+}
+
+// phraseAt verifies the words after the first of keyword id at toks[i+1:].
+func (ix *Index) phraseAt(id int, toks []string, i int) bool {
+	ws := ix.keywords[id].words
+	if i+len(ws) > len(toks) {
+		return false
+	}
+	for k := 1; k < len(ws); k++ {
+		if !wordMatches(toks[i+k], ws[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// wordMatches reports whether tok is w with clitics and endings.
+func wordMatches(tok string, w word) bool {
+	return forEachCandidate(tok, func(stem string, classes int) bool {
+		return (stem == w.key && w.classes&classes != 0) ||
+			(w.tKey != "" && stem == w.tKey && classes&classTForm != 0) ||
+			(w.atKey != "" && stem == w.atKey && classes&classAt != 0)
+	})
+}
+
+// Proclitics are tried in chains: none or one of the conjunctions, then
+// none or one of the prepositions, then the article; "لل" is ل with ال.
+var (
+	conjunctions = [...]string{"", "و", "ف"}
+	prepositions = [...]string{"", "ب", "ل", "ك"}
+)
+
+// forEachCandidate calls f with every (stem, ending classes) reading of
+// tok: each proclitic chain stripped (leaving at least two letters) and
+// each ending stripped (leaving at least two letters). It stops and
+// returns true as soon as f does.
+func forEachCandidate(tok string, f func(stem string, classes int) bool) bool {
+	if try(tok, f) {
+		return true
+	}
+	n := utf8.RuneCountInString(tok)
+	for _, c := range conjunctions {
+		if c != "" && !strings.HasPrefix(tok, c) {
+			continue
+		}
+		r1, n1 := tok[len(c):], n-utf8.RuneCountInString(c)
+		for _, p := range prepositions {
+			if p != "" && !strings.HasPrefix(r1, p) {
+				continue
+			}
+			r2, n2 := r1[len(p):], n1-utf8.RuneCountInString(p)
+			if (c != "" || p != "") && n2 >= 2 && try(r2, f) {
+				return true
+			}
+			if strings.HasPrefix(r2, "ال") && n2-2 >= 2 && p != "ل" && try(r2[len("ال"):], f) {
+				return true
+			}
+			if p == "" && strings.HasPrefix(r2, "لل") && n2-2 >= 2 && try(r2[len("لل"):], f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// try offers rest as a stem with no ending, then with each ending removed.
+func try(rest string, f func(string, int) bool) bool {
+	if f(rest, classExact) {
+		return true
+	}
+	for _, sr := range suffixRules {
+		if len(rest) > len(sr.s) && strings.HasSuffix(rest, sr.s) {
+			stem := rest[:len(rest)-len(sr.s)]
+			if utf8.RuneCountInString(stem) >= 2 && f(stem, sr.class) {
+				return true
+			}
+		}
+	}
+	return false
+}

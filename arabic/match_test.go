@@ -1,0 +1,127 @@
+package arabic_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ajel-news/ajel/arabic"
+)
+
+func TestKeywordForm(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"سوريا", "سوريا"},
+		{"سوريّا", "سوريا"},
+		{"ســوريا", "سوريا"},
+		{"  قطاع   غزة ", "قطاع غزه"},
+		{"OpenAI", "openai"},
+		{"!!", ""},
+	}
+	for _, tt := range tests {
+		if got := arabic.KeywordForm(tt.in); got != tt.want {
+			t.Errorf("KeywordForm(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestIndexMatch(t *testing.T) {
+	tests := []struct {
+		keyword string
+		text    string
+		want    bool
+	}{
+		{"إدلب", "قصف على إدلب اليوم", true},
+		{"إدلب", "اشتباكات بإدلب", true},
+		{"إدلب", "حلب وإدلب", true},
+		{"إدلب", "قافلة لإدلب", true},
+		{"إدلب", "ريف ادلب الجنوبي", true},
+		{"إدلب", "مقاتلون إدلبيون", true},
+		{"إدلب", "مدينة حلب", false},
+		{"سوريا", "الحكومة السورية", true},
+		{"سوريا", "اللاجئين السوريين", true},
+		{"سوريا", "مواطن سوري", true},
+		{"سوريا", "والسوريون يعودون", true},
+		{"سوريا", "في سورية", true},
+		{"سوريا", "بسوريا", true},
+		{"سوريا", "تلا سورة البقرة", false},
+		{"سوريا", "خلف السور", false},
+		{"سوريا", "بنى سور المدينة", false},
+		{"لبنان", "قال اللبنانيون", true},
+		{"لبنان", "الجيش اللبناني", true},
+		{"لبنان", "في لبنان", true},
+		{"لبنان", "للبنان", true},
+		{"مصر", "البنك المصري", true},
+		{"مصر", "الحكومة المصرية", true},
+		{"مصر", "المصريين", true},
+		{"مصر", "بمصر", true},
+		{"مصر", "مصرف لبنان المركزي", false},
+		{"مصر", "لقي مصرعه", false},
+		{"غزة", "غارات على غزة", true},
+		{"غزة", "بغزة", true},
+		{"غزة", "في قطاع غزة", true},
+		{"غزة", "غزا الجيش المدينة", false},
+		{"قطاع غزة", "في قطاع غزة مساء", true},
+		{"قطاع غزة", "بقطاع غزة", true},
+		{"قطاع غزة", "قطاع الطاقة في غزة", false},
+		{"الأمم المتحدة", "قالت الأمم المتحدة", true},
+		{"الأمم المتحدة", "وللأمم المتحدة دور", true},
+		{"الأمم المتحدة", "الأمم الأوروبية المتحدة", false},
+		{"الأمم المتحدة", "الأمم", false},
+		{"العراق", "في العراق", true},
+		{"العراق", "بالعراق", true},
+		{"العراق", "الجيش العراقي", true},
+		{"العراق", "العراقيين", true},
+		{"العراق", "عراقيات", true},
+		{"العراق", "العراء", false},
+		{"الأردن", "الملك الأردني", true},
+		{"الأردن", "بالأردن", true},
+		{"الأردن", "نهر الأردن", true},
+		{"السعودية", "السعوديون", true},
+		{"السعودية", "بالسعودية", true},
+		{"السعودية", "سعود", false},
+		{"أمريكا", "الأمريكيين", true},
+		{"الحكومة", "حكومتها", true},
+		{"الحكومة", "الحكومات", true},
+		{"الحكومة", "حكم", false},
+		{"OpenAI", "أعلنت openai اليوم", true},
+		{"OpenAI", "OPENAI's model", true},
+		{"OpenAI", "Open AI", false},
+		{"الله", "والله", true},
+		{"الله", "له", false},
+	}
+	for _, tt := range tests {
+		ix := arabic.NewIndex([]string{tt.keyword})
+		got := slices.Contains(ix.Match(tt.text), tt.keyword)
+		if got != tt.want {
+			t.Errorf("%q in %q: got %v, want %v", tt.keyword, tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestIndexManyKeywords(t *testing.T) {
+	kws := []string{"سوريا", "سوريّا", "لبنان", "قطاع غزة", "غزة", "الأمم المتحدة", "OpenAI", "", "اقتصاد"}
+	ix := arabic.NewIndex(kws)
+	if ix.Len() != 7 {
+		t.Errorf("Len = %d, want 7 (duplicates and empty dropped)", ix.Len())
+	}
+	got := ix.Match("قالت الأمم المتحدة إن اللاجئين السوريين في لبنان وبقطاع غزة يحتاجون المساعدة. السورية")
+	want := []string{"الأمم المتحدة", "سوريا", "لبنان", "قطاع غزة", "غزة"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Match = %q, want %q", got, want)
+	}
+	if got := ix.Match(""); len(got) != 0 {
+		t.Errorf("Match(\"\") = %q", got)
+	}
+	var nilIx *arabic.Index
+	if got := nilIx.Match("سوريا"); got != nil {
+		t.Errorf("nil index matched %q", got)
+	}
+}
+
+func TestIndexLongText(t *testing.T) {
+	ix := arabic.NewIndex([]string{"سوريا"})
+	long := strings.Repeat("كلمة ", 10000) + "السوريين"
+	if got := ix.Match(long); !slices.Equal(got, []string{"سوريا"}) {
+		t.Errorf("Match(long) = %q", got)
+	}
+}

@@ -1,0 +1,354 @@
+// Package summary writes extractive summaries of Arabic news: the one to
+// three sentences of an article, or of a story told by several outlets,
+// that say what happened, in their original order and within a character
+// budget. It is pure and safe for concurrent use.
+package summary
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ajel-news/ajel/arabic"
+)
+
+// Options bound a summary. The zero value means 3 sentences and 400
+// characters.
+type Options struct {
+	// MaxSentences is the most whole sentences to keep; 0 means 3.
+	MaxSentences int
+	// MaxChars is the budget in characters (runes), separators included;
+	// 0 means 400 and a negative value means no limit.
+	MaxChars int
+}
+
+// Defaults for the zero Options.
+const (
+	DefaultMaxSentences = 3
+	DefaultMaxChars     = 400
+)
+
+func (o Options) withDefaults() Options {
+	if o.MaxSentences <= 0 {
+		o.MaxSentences = DefaultMaxSentences
+	}
+	if o.MaxChars == 0 {
+		o.MaxChars = DefaultMaxChars
+	}
+	return o
+}
+
+// weights tune the sentence scorer; see defaultWeights.
+type weights struct {
+	position float64 // weight of the lead prior
+	decay    float64 // how fast the lead prior falls with the sentence index
+	centroid float64 // weight of the similarity to the document centroid
+	title    float64 // weight of the similarity to the headline
+	support  float64 // story mode: weight of the share of other outlets saying it
+	length   float64 // weight of log(words): longer sentences say more
+	minWords int     // sentences shorter than this are captions or subheads
+	redund   float64 // cosine above which a sentence repeats a chosen one
+	headline float64 // word overlap above which a sentence repeats the headline
+}
+
+// defaultWeights were tuned on EASC and ANT BBC (see TestEvaluateROUGE):
+// the lead prior dominates, as news puts what happened first; centrality
+// and length choose among the sentences after it.
+func defaultWeights() weights {
+	return weights{
+		position: 1.0,
+		decay:    0.6,
+		centroid: 0.6,
+		title:    0.3,
+		length:   0.2,
+		support:  0.5,
+		minWords: 5,
+		redund:   0.6,
+		headline: 0.75,
+	}
+}
+
+// sentence is one candidate with its features.
+type sentence struct {
+	text   string
+	doc    int
+	pos    int // index among its article's content sentences
+	words  int
+	vec    map[string]float64 // stem → tf·isf, normalized to unit length
+	tokSet map[string]struct{}
+	score  float64
+}
+
+// Summarize returns the sentences of text that best say what happened,
+// joined by spaces: never the headline again, never boilerplate, at most
+// opt.MaxSentences whole sentences in their original order and within
+// opt.MaxChars. If even the best sentence is over the budget, it is cut at
+// a word boundary and ends with "…". Empty or wordless text gives "".
+func Summarize(title, text string, opt Options) string {
+	return summarize(title, []string{text}, opt, defaultWeights())
+}
+
+// SummarizeStory summarizes one event told by several articles (one text
+// per outlet): it prefers sentences central to all of them and early in
+// their article, and drops near-repeats so that two outlets' versions of
+// the same sentence appear once. Options are as for Summarize.
+func SummarizeStory(title string, texts []string, opt Options) string {
+	return summarize(title, texts, opt, defaultWeights())
+}
+
+func summarize(title string, texts []string, opt Options, w weights) string {
+	opt = opt.withDefaults()
+	sents := candidates(texts)
+	if len(sents) == 0 {
+		return ""
+	}
+	titleSet := tokenSet(arabic.Tokens(title))
+	kept := sents[:0]
+	for _, s := range sents {
+		if len(titleSet) > 0 && overlap(s.tokSet, titleSet) >= w.headline {
+			continue
+		}
+		kept = append(kept, s)
+	}
+	sents = kept
+	if len(sents) == 0 {
+		return ""
+	}
+	vectorize(sents, title)
+	score(sents, title, len(texts), w)
+	return pick(sents, opt, w)
+}
+
+// candidates cleans each text and splits it into content sentences.
+func candidates(texts []string) []*sentence {
+	var out []*sentence
+	for d, text := range texts {
+		pos := 0
+		for _, s := range arabic.Sentences(Clean(text)) {
+			if IsBoilerplate(s) {
+				continue
+			}
+			toks := arabic.Tokens(s)
+			if len(toks) == 0 {
+				continue
+			}
+			out = append(out, &sentence{text: s, doc: d, pos: pos, words: len(toks), tokSet: tokenSet(toks)})
+			pos++
+		}
+	}
+	return out
+}
+
+func tokenSet(toks []string) map[string]struct{} {
+	m := make(map[string]struct{}, len(toks))
+	for _, t := range toks {
+		m[t] = struct{}{}
+	}
+	return m
+}
+
+// overlap is the share of a's tokens found in b (0 when a is empty).
+func overlap(a, b map[string]struct{}) float64 {
+	if len(a) == 0 {
+		return 0
+	}
+	n := 0
+	for t := range a {
+		if _, ok := b[t]; ok {
+			n++
+		}
+	}
+	return float64(n) / float64(len(a))
+}
+
+// terms returns the stems of the content words of s.
+func terms(s string) []string {
+	toks := arabic.Tokens(s)
+	out := toks[:0]
+	for _, t := range toks {
+		if arabic.IsStopWord(t) || isNumber(t) {
+			continue
+		}
+		out = append(out, arabic.Stem(t))
+	}
+	return out
+}
+
+func isNumber(t string) bool {
+	for _, r := range t {
+		if !unicode.IsDigit(r) && r != '.' && r != ',' && r != '٫' {
+			return false
+		}
+	}
+	return true
+}
+
+// vectorize gives each sentence a unit tf·isf vector over stems, where
+// isf is the inverse share of sentences using the stem.
+func vectorize(sents []*sentence, title string) {
+	tfs := make([]map[string]float64, len(sents))
+	df := map[string]int{}
+	for i, s := range sents {
+		tf := map[string]float64{}
+		for _, t := range terms(s.text) {
+			tf[t]++
+		}
+		for t := range tf {
+			df[t]++
+		}
+		tfs[i] = tf
+	}
+	n := float64(len(sents))
+	for i, s := range sents {
+		for t, f := range tfs[i] {
+			tfs[i][t] = (1 + math.Log(f)) * math.Log(1+n/float64(df[t]))
+		}
+		s.vec = unit(tfs[i])
+	}
+}
+
+func unit(v map[string]float64) map[string]float64 {
+	var sum float64
+	for _, x := range v {
+		sum += x * x
+	}
+	if sum == 0 {
+		return v
+	}
+	norm := math.Sqrt(sum)
+	for t := range v {
+		v[t] /= norm
+	}
+	return v
+}
+
+func dot(a, b map[string]float64) float64 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	var s float64
+	for t, x := range a {
+		s += x * b[t]
+	}
+	return s
+}
+
+// score combines the lead prior, centrality, similarity to the headline
+// and, for a story, how many other outlets carry a similar sentence.
+func score(sents []*sentence, title string, docs int, w weights) {
+	centroid := map[string]float64{}
+	for _, s := range sents {
+		for t, x := range s.vec {
+			centroid[t] += x
+		}
+	}
+	unit(centroid)
+	tv := map[string]float64{}
+	for _, t := range terms(title) {
+		tv[t] = 1
+	}
+	unit(tv)
+	for _, s := range sents {
+		sc := w.position*math.Exp(-w.decay*float64(s.pos)) +
+			w.centroid*dot(s.vec, centroid) +
+			w.title*dot(s.vec, tv) +
+			w.length*math.Log(float64(s.words))
+		if docs > 1 {
+			seen := map[int]bool{}
+			for _, o := range sents {
+				if o.doc != s.doc && !seen[o.doc] && dot(s.vec, o.vec) >= 0.4 {
+					seen[o.doc] = true
+				}
+			}
+			sc += w.support * float64(len(seen)) / float64(docs-1)
+		}
+		if s.words < w.minWords {
+			sc -= 1 // a caption or subhead only if nothing else is left
+		}
+		s.score = sc
+	}
+}
+
+// pick chooses the best sentences that fit, skipping near-repeats, and
+// returns them in their original order.
+func pick(sents []*sentence, opt Options, w weights) string {
+	order := make([]*sentence, len(sents))
+	copy(order, sents)
+	slices.SortStableFunc(order, func(a, b *sentence) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return 0
+	})
+	var chosen []*sentence
+	used := 0
+	for _, s := range order {
+		if len(chosen) == opt.MaxSentences {
+			break
+		}
+		if len(chosen) > 0 && s.words < w.minWords {
+			continue
+		}
+		n := utf8.RuneCountInString(s.text)
+		if len(chosen) > 0 {
+			n++ // the joining space
+		}
+		if opt.MaxChars > 0 && used+n > opt.MaxChars {
+			continue
+		}
+		if slices.ContainsFunc(chosen, func(c *sentence) bool { return dot(c.vec, s.vec) >= w.redund }) {
+			continue
+		}
+		chosen = append(chosen, s)
+		used += n
+	}
+	if len(chosen) == 0 {
+		return truncate(order[0].text, opt.MaxChars)
+	}
+	// Original order: article by article, then position.
+	slices.SortFunc(chosen, func(a, b *sentence) int {
+		if a.doc != b.doc {
+			return a.doc - b.doc
+		}
+		return a.pos - b.pos
+	})
+	parts := make([]string, len(chosen))
+	for i, c := range chosen {
+		parts[i] = c.text
+	}
+	return strings.Join(parts, " ")
+}
+
+// truncate cuts s at a word boundary so that it and a final "…" fit in max
+// runes.
+func truncate(s string, max int) string {
+	if max <= 0 || utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	cut, count := len(s), 0
+	for i := range s {
+		if count == max-1 {
+			cut = i
+			break
+		}
+		count++
+	}
+	head := s[:cut]
+	if next, _ := utf8.DecodeRuneInString(s[cut:]); !unicode.IsSpace(next) {
+		if i := strings.LastIndexFunc(head, unicode.IsSpace); i > 0 {
+			head = head[:i]
+		}
+	}
+	trimmed := strings.TrimRightFunc(head, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r)
+	})
+	if trimmed == "" { // one giant word: cut inside it
+		trimmed = strings.TrimRightFunc(s[:cut], unicode.IsSpace)
+	}
+	return trimmed + "…"
+}
