@@ -1,0 +1,287 @@
+package pipeline
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// blockTags start a new line of text.
+var blockTags = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
+	atom.Br: true, atom.Dd: true, atom.Details: true, atom.Div: true, atom.Dl: true,
+	atom.Dt: true, atom.Figcaption: true, atom.Figure: true, atom.Footer: true,
+	atom.Form: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true,
+	atom.H5: true, atom.H6: true, atom.Header: true, atom.Hr: true, atom.Li: true,
+	atom.Main: true, atom.Nav: true, atom.Ol: true, atom.P: true, atom.Pre: true,
+	atom.Section: true, atom.Summary: true, atom.Table: true, atom.Tr: true, atom.Ul: true,
+}
+
+// skipTags hold no readable text: their whole content is dropped.
+var skipTags = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
+	atom.Head: true, atom.Svg: true, atom.Math: true, atom.Object: true, atom.Iframe: true,
+	atom.Select: true, atom.Button: true,
+}
+
+// These patterns are compiled once and only read afterwards.
+var (
+	// looksLikeTag finds an opening, closing or comment tag; a lone "<" in
+	// prose ("3 < 5") is not HTML.
+	looksLikeTag = regexp.MustCompile(`<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z]|!--)`)
+	// onlyURL is a line holding nothing but a link.
+	onlyURL = regexp.MustCompile(`(?i)^[<(\[]?(?:https?://|www\.)\S+?[>)\].,،]?$`)
+	// photoCredit is a parenthesized picture caption or credit, anywhere
+	// in a line: "(صورة: رويترز)", "(الصورة أرشيفية)", "(تصوير: …)". RE2's
+	// \b knows only ASCII words, hence the explicit separators.
+	photoCredit = regexp.MustCompile(`\((?i:\s*(?:(?:ال)?صور[ةه]|تصوير|photo|image|credit))(?:\s*[:：\-–]|\s)[^()]{0,120}\)`)
+	// captionLine opens a line that is a picture caption or credit:
+	// "الصورة: …", "صورة أرشيفية: …", "تصوير: …", "Photo: …".
+	captionLine = regexp.MustCompile(`(?i)^(?:(?:ال)?صور[ةه](?:\s+(?:أرشيفية|ارشيفية|من الأرشيف))?|تصوير|(?:مصدر|حقوق) الصور[ةه]|photo(?:graph)?|image|picture|credit)\s*[:：\-–]|^(?:ال)?صور[ةه] (?:أرشيفية|ارشيفية)$`)
+	// wordpressFooter is the line WordPress appends to every feed item.
+	wordpressFooter = regexp.MustCompile(`(?i)^(?:the post .+ appeared first on .+|ظهر(?:ت)? (?:المقال|المقالة|الموضوع|الخبر) .+ (?:اولا|أولا|أولاً|اولاً) (?:على|في) .+)$`)
+	// readMoreTail is a "…continue reading" stub at the end of a line.
+	readMoreTail = regexp.MustCompile(`(?i)\s*(?:\[(?:…|\.\.\.)\]|(?:continue reading|read more|تابع القراءة|أكمل القراءة|اقرأ المزيد)\s*(?:…|\.\.\.|»|›|→)?)$`)
+)
+
+// boilerplate is a line opening (in folded form, see fold) that marks a
+// line as not part of the story when the line has at most maxWords words;
+// 0 means any length. Short limits protect real sentences that happen to
+// open with the same word ("شارك آلاف المتظاهرين في مسيرة…").
+type boilerplate struct {
+	prefix   string
+	maxWords int
+}
+
+// boilerplates are the rules Clean applies, their prefixes folded once.
+var boilerplates = foldRules([]boilerplate{
+	{"شارك", 1}, {"شاركها", 1}, {"شارك هذا", 0}, {"شارك الخبر", 0}, {"شارك المقال", 0},
+	{"شارك على فيسبوك", 0}, {"شارك على تويتر", 0}, {"شارك عبر", 4}, {"شاركوا", 1},
+	{"شاركوا الخبر", 0}, {"شاركوا المقال", 0}, {"شاركوا هذا", 0}, {"مشاركه", 2},
+	{"تابعونا", 0}, {"تابعنا", 0}, {"تابعوا", 12}, {"لمتابعه", 12},
+	{"اقرا ايضا", 0}, {"اقرا المزيد", 0}, {"اقرا كذلك", 0}, {"اقرا", 3}, {"طالع ايضا", 0},
+	{"شاهد ايضا", 0}, {"للمزيد", 10}, {"اخبار ذات صله", 0},
+	{"مواضيع ذات صله", 0}, {"ذات صله", 4}, {"روابط ذات صله", 0},
+	{"مصدر الصوره", 0}, {"حقوق الصوره", 0}, {"تعليق على الصوره", 0},
+	{"اشترك", 1}, {"اشترك في قناه", 0}, {"اشترك في النشره", 0}, {"اشترك الان", 0},
+	{"اشتركوا", 0}, {"للاشتراك", 0}, {"حمل تطبيق", 0}, {"حملوا تطبيق", 0},
+	{"انضم الى قناه", 0}, {"انضم لقناه", 0}, {"انضموا", 0}, {"جميع الحقوق محفوظه", 0}, {"حقوق النشر", 0},
+	{"share this", 0}, {"share on", 0}, {"share", 2}, {"follow us", 0}, {"read more", 0},
+	{"read also", 0}, {"related", 3}, {"continue reading", 0}, {"click here", 0},
+	{"getty images", 0}, {"copyright", 0}, {"©", 0},
+	{"all rights reserved", 0}, {"advertisement", 2}, {"اعلان", 1},
+	{"تابع القراءه", 0}, {"اكمل القراءه", 0},
+})
+
+func foldRules(rules []boilerplate) []boilerplate {
+	for i := range rules {
+		rules[i].prefix = fold(rules[i].prefix)
+	}
+	return rules
+}
+
+// Clean turns an article body into plain text, one paragraph a line: HTML
+// (when the text still contains tags) becomes text with block elements as
+// line breaks, entities are decoded, white space is collapsed and every line
+// trimmed; boilerplate lines are dropped: share and follow prompts ("شارك
+// هذا المقال", "تابعونا على…", "Share this", "Follow us"), "اقرأ أيضا" and
+// "اقرأ المزيد" links, photo captions and credits ("(صورة: …)", "الصورة:
+// …"), copyright notes, lines that are only a URL or only punctuation, and
+// WordPress's "The post … appeared first on …". A line repeated right after
+// itself is kept once.
+func Clean(text string) string {
+	text = strings.ToValidUTF8(text, "")
+	if looksLikeTag.MatchString(text) {
+		text = htmlToText(text)
+	} else if strings.IndexByte(text, '&') >= 0 {
+		text = html.UnescapeString(text)
+	}
+	var b strings.Builder
+	prev := ""
+	for line := range strings.SplitSeq(strings.ReplaceAll(text, "\r", "\n"), "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		if strings.IndexByte(line, '(') >= 0 {
+			line = strings.Join(strings.Fields(photoCredit.ReplaceAllString(line, "")), " ")
+		}
+		line = cutReadMore(line)
+		if line == "" || line == prev || isBoilerplate(line) {
+			continue
+		}
+		prev = line
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// cleanLine is Clean for a title: markup and entities go, white space
+// collapses to single spaces on one line; nothing is dropped as boilerplate.
+func cleanLine(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	if looksLikeTag.MatchString(s) {
+		s = htmlToText(s)
+	} else if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// cutReadMore removes a "continue reading" stub from the end of a line.
+// Only the line's tail is searched: an unanchored regexp over a whole long
+// paragraph costs more than the rest of Clean.
+func cutReadMore(line string) string {
+	start := max(len(line)-64, 0)
+	for start > 0 && !utf8.RuneStart(line[start]) {
+		start--
+	}
+	loc := readMoreTail.FindStringIndex(line[start:])
+	if loc == nil {
+		return line
+	}
+	return strings.TrimSpace(line[:start+loc[0]])
+}
+
+// isBoilerplate reports whether a trimmed line is a prompt, a credit or a
+// link rather than news.
+func isBoilerplate(line string) bool {
+	if onlyURL.MatchString(line) || wordpressFooter.MatchString(line) {
+		return true
+	}
+	if captionLine.MatchString(line) && len(strings.Fields(line)) <= 15 {
+		return true
+	}
+	if strings.IndexFunc(line, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+		return true // "***", "—", "•"
+	}
+	// Boilerplate is short: a long line is folded only as far as the
+	// longest rule needs, and counts as having many words.
+	head, words := line, 0
+	if len(head) > 400 {
+		head, words = truncateBytes(head, 200), 1000
+	}
+	f := fold(head)
+	if words == 0 {
+		words = strings.Count(f, " ") + 1
+	}
+	for _, bp := range boilerplates {
+		if !strings.HasPrefix(f, bp.prefix) {
+			continue
+		}
+		// The prefix must end at a word boundary: "شاركت" is not "شارك".
+		if r, _ := utf8.DecodeRuneInString(f[len(bp.prefix):]); len(f) > len(bp.prefix) && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			continue
+		}
+		if bp.maxWords == 0 || words <= bp.maxWords {
+			return true
+		}
+	}
+	return false
+}
+
+// fold lower-cases s, drops Arabic diacritics and tatweel and unifies the
+// alef, yeh and teh marbuta spellings, so that boilerplate rules need one
+// spelling each. Punctuation becomes spaces and is trimmed from the ends.
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640:
+			continue
+		case r == 'أ', r == 'إ', r == 'آ', r == 'ٱ':
+			r = 'ا'
+		case r == 'ى':
+			r = 'ي'
+		case r == 'ة':
+			r = 'ه'
+		case r == '©':
+		case unicode.IsPunct(r) || unicode.IsSymbol(r):
+			r = ' '
+		default:
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// htmlToText renders an HTML fragment as text, one block a line; script,
+// style and similar contents are dropped and entities decoded.
+func htmlToText(s string) string {
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := 0 // depth inside skipTags
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return b.String()
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			switch {
+			case skipTags[a]:
+				if tt == html.StartTagToken {
+					skip++
+				}
+			case blockTags[a]:
+				b.WriteByte('\n')
+			case a == atom.Td || a == atom.Th:
+				b.WriteByte(' ')
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			switch {
+			case skipTags[a]:
+				if skip > 0 {
+					skip--
+				}
+			case blockTags[a]:
+				b.WriteByte('\n')
+			}
+		}
+	}
+}
+
+// breakingMarkers open an urgent headline, in case-folded form, longest
+// first so "breaking news" wins over "breaking".
+var breakingMarkers = []string{"breaking news", "breaking", "urgent", "عاجل جدا", "عاجل"}
+
+// SplitBreakingMarker removes a breaking-news marker from the start of a
+// title and reports whether there was one: "عاجل: …", "عاجل | …", "[عاجل]
+// …", "عاجل - …", "🔴 عاجل …", "BREAKING: …" (any case). The marker must be a
+// whole word ("عاجلة" and "Breakingviews" are not markers). A title that is
+// only the marker comes back empty with breaking true; the separators after
+// the marker are removed, and a title without one comes back trimmed.
+func SplitBreakingMarker(title string) (clean string, breaking bool) {
+	title = strings.TrimSpace(title)
+	s := strings.TrimLeftFunc(title, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	for _, m := range breakingMarkers {
+		if len(s) < len(m) || !strings.EqualFold(s[:len(m)], m) {
+			continue
+		}
+		rest := s[len(m):]
+		if r, _ := utf8.DecodeRuneInString(rest); rest != "" &&
+			(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) {
+			continue
+		}
+		rest = strings.TrimLeftFunc(rest, func(r rune) bool {
+			return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+		})
+		return strings.TrimSpace(rest), true
+	}
+	return title, false
+}

@@ -1,0 +1,220 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"github.com/ajel-news/ajel/news"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Push failure reasons, the values of ajel_pushes_failed_total's "reason"
+// label. The set is closed so the label stays cheap.
+const (
+	ReasonRateLimited = "rate_limited"
+	ReasonForbidden   = "forbidden"
+	ReasonMigrated    = "migrated"
+	ReasonBadRequest  = "bad_request"
+	ReasonFailed      = "failed"
+)
+
+// ReasonOf maps a send failure kind to its reason label.
+func ReasonOf(k news.SendErrorKind) string {
+	switch k {
+	case news.SendRateLimited:
+		return ReasonRateLimited
+	case news.SendForbidden:
+		return ReasonForbidden
+	case news.SendMigrated:
+		return ReasonMigrated
+	case news.SendBadRequest:
+		return ReasonBadRequest
+	}
+	return ReasonFailed
+}
+
+// Metrics are Ajel's Prometheus metrics. Its methods are what the feed
+// poller, the pipeline and the delivery worker report to; they are safe for
+// concurrent use and cheap. No label carries a feed or chat id, so the
+// series count stays fixed.
+type Metrics struct {
+	feedPolls      prometheus.Counter
+	feedErrors     prometheus.Counter
+	fetched        prometheus.Counter
+	seen           prometheus.Counter
+	fresh          prometheus.Counter
+	queued         prometheus.Counter
+	sent           prometheus.Counter
+	failed         *prometheus.CounterVec
+	rateLimited    prometheus.Counter
+	storeErrors    prometheus.Counter
+	latency        prometheus.Histogram
+	ingest         *prometheus.CounterVec
+	outboxPending  prometheus.Gauge
+	outboxOldest   prometheus.Gauge
+	deliveryReport *DeliveryMetrics
+}
+
+// NewMetrics creates the metrics and registers them with reg:
+//
+//	ajel_feed_polls_total                   feed polls
+//	ajel_feed_errors_total                  failed feed polls
+//	ajel_articles_fetched_total             items returned by feed polls
+//	ajel_articles_seen_total                articles the pipeline processed
+//	ajel_articles_new_total                 articles stored as new
+//	ajel_deliveries_queued_total            outbox rows queued
+//	ajel_pushes_sent_total                  messages Telegram accepted
+//	ajel_pushes_failed_total{reason}        failed sends (rate_limited, forbidden, migrated, bad_request, failed)
+//	ajel_telegram_rate_limited_total        429 answers
+//	ajel_delivery_store_errors_total        database errors seen by the delivery worker
+//	ajel_push_latency_seconds               from article seen (row queued) to Telegram accepting the push;
+//	                                        buckets 0.05 0.1 0.25 0.5 1 2 5 10 30 60 s
+//	ajel_ingest_requests_total{result}      POST /api/v1/articles by outcome
+//	ajel_outbox_pending                     pending outbox rows (refreshed on each scrape)
+//	ajel_outbox_oldest_pending_age_seconds  age of the oldest pending row (refreshed on each scrape)
+//
+// Go runtime and process collectors are not added here; main may register
+// them on the same registry.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	counter := func(name, help string) prometheus.Counter {
+		return prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+	}
+	m := &Metrics{
+		feedPolls:   counter("ajel_feed_polls_total", "Feed polls."),
+		feedErrors:  counter("ajel_feed_errors_total", "Feed polls that failed."),
+		fetched:     counter("ajel_articles_fetched_total", "Items returned by feed polls."),
+		seen:        counter("ajel_articles_seen_total", "Articles the pipeline processed."),
+		fresh:       counter("ajel_articles_new_total", "Articles stored as new."),
+		queued:      counter("ajel_deliveries_queued_total", "Outbox rows queued."),
+		sent:        counter("ajel_pushes_sent_total", "Pushes Telegram accepted."),
+		rateLimited: counter("ajel_telegram_rate_limited_total", "Telegram 429 answers."),
+		storeErrors: counter("ajel_delivery_store_errors_total", "Database errors seen by the delivery worker."),
+		failed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ajel_pushes_failed_total", Help: "Failed send attempts by reason.",
+		}, []string{"reason"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "ajel_push_latency_seconds",
+			Help:    "Time from an article being seen to its push being accepted by Telegram.",
+			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60},
+		}),
+		ingest: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ajel_ingest_requests_total", Help: "Ingest API requests by outcome.",
+		}, []string{"result"}),
+		outboxPending: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "ajel_outbox_pending", Help: "Pending outbox rows.",
+		}),
+		outboxOldest: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "ajel_outbox_oldest_pending_age_seconds", Help: "Age of the oldest pending outbox row (0 when none).",
+		}),
+	}
+	// Pre-create the labelled series so dashboards see zeros, not gaps.
+	for _, r := range []string{ReasonRateLimited, ReasonForbidden, ReasonMigrated, ReasonBadRequest, ReasonFailed} {
+		m.failed.WithLabelValues(r)
+	}
+	for _, r := range []string{ingestCreated, ingestDuplicate, ingestRejected, ingestUnauthorized, ingestError} {
+		m.ingest.WithLabelValues(r)
+	}
+	reg.MustRegister(m.feedPolls, m.feedErrors, m.fetched, m.seen, m.fresh, m.queued, m.sent, m.failed,
+		m.rateLimited, m.storeErrors, m.latency, m.ingest, m.outboxPending, m.outboxOldest)
+	m.deliveryReport = &DeliveryMetrics{m: m}
+	return m
+}
+
+// FeedFetched records one feed poll (the feed poller's Observer).
+func (m *Metrics) FeedFetched(_ int64, items int, err error) {
+	m.feedPolls.Inc()
+	m.fetched.Add(float64(items))
+	if err != nil {
+		m.feedErrors.Inc()
+	}
+}
+
+// ArticleSeen records one processed article (the pipeline's Observer).
+func (m *Metrics) ArticleSeen(_ int64, isNew bool, queued int) {
+	m.seen.Inc()
+	if isNew {
+		m.fresh.Inc()
+	}
+	m.queued.Add(float64(queued))
+}
+
+// PushSent records a push Telegram accepted, latency after the article was
+// seen.
+func (m *Metrics) PushSent(latency time.Duration) {
+	m.sent.Inc()
+	m.latency.Observe(latency.Seconds())
+}
+
+// PushFailed records a failed send; reason is one of the Reason constants
+// (anything else counts as ReasonFailed).
+func (m *Metrics) PushFailed(reason string) {
+	switch reason {
+	case ReasonRateLimited, ReasonForbidden, ReasonMigrated, ReasonBadRequest:
+	default:
+		reason = ReasonFailed
+	}
+	m.failed.WithLabelValues(reason).Inc()
+}
+
+// RateLimited records a 429 from Telegram.
+func (m *Metrics) RateLimited(time.Duration) {
+	m.rateLimited.Inc()
+	m.failed.WithLabelValues(ReasonRateLimited).Inc()
+}
+
+// SetOutbox sets the outbox gauges; the server calls it on each scrape.
+func (m *Metrics) SetOutbox(pending int, oldestAge time.Duration) {
+	m.outboxPending.Set(float64(pending))
+	m.outboxOldest.Set(max(oldestAge.Seconds(), 0))
+}
+
+func (m *Metrics) ingestResult(result string) {
+	if m != nil {
+		m.ingest.WithLabelValues(result).Inc()
+	}
+}
+
+// Delivery returns the view of m that the delivery worker reports to: it
+// has the method set of delivery.Observer, so main passes it as is.
+func (m *Metrics) Delivery() *DeliveryMetrics { return m.deliveryReport }
+
+// DeliveryMetrics adapts Metrics to the delivery worker's Observer.
+type DeliveryMetrics struct{ m *Metrics }
+
+// Sent records a push Telegram accepted.
+func (d *DeliveryMetrics) Sent(_ news.Delivery, latency time.Duration) { d.m.PushSent(latency) }
+
+// Retried records a failed attempt that will be tried again.
+func (d *DeliveryMetrics) Retried(_ news.Delivery, reason string) { d.m.PushFailed(reasonOf(reason)) }
+
+// Failed records a push given up on.
+func (d *DeliveryMetrics) Failed(_ news.Delivery, reason string) { d.m.PushFailed(reasonOf(reason)) }
+
+// RateLimited records a 429.
+func (d *DeliveryMetrics) RateLimited(retryAfter time.Duration) { d.m.RateLimited(retryAfter) }
+
+// ChatDeactivated records a 403.
+func (d *DeliveryMetrics) ChatDeactivated(int64, int) { d.m.PushFailed(ReasonForbidden) }
+
+// ChatMigrated records a group that moved to a supergroup.
+func (d *DeliveryMetrics) ChatMigrated(int64, int64) { d.m.PushFailed(ReasonMigrated) }
+
+// StoreError records a database error in the delivery worker.
+func (d *DeliveryMetrics) StoreError(error) { d.m.storeErrors.Inc() }
+
+// reasonOf classifies the reason text the delivery worker passes, which is
+// a news.SendError's message ("telegram: 400 Bad Request: …") or a network
+// error's.
+func reasonOf(reason string) string {
+	switch {
+	case strings.HasPrefix(reason, "telegram: 400 "):
+		return ReasonBadRequest
+	case strings.HasPrefix(reason, "telegram: 403 "):
+		return ReasonForbidden
+	case strings.HasPrefix(reason, "telegram: rate limited"):
+		return ReasonRateLimited
+	case strings.HasPrefix(reason, "telegram: chat migrated"):
+		return ReasonMigrated
+	}
+	return ReasonFailed
+}

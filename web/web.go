@@ -1,0 +1,529 @@
+// Package web serves Ajel's HTTP side: GET /healthz, GET /metrics and the
+// newsroom's POST /api/v1/articles. Other components (the demo chat page,
+// the Telegram webhook) mount their handlers with Handle. It talks to the
+// rest of Ajel through the small interfaces declared here.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ajel-news/ajel/news"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Defaults for the zero fields of Options.
+const (
+	DefaultMaxBodyBytes   = 64 << 10
+	DefaultRequestTimeout = 10 * time.Second
+	// DefaultMaxOutboxAge is how old the oldest pending outbox row may be
+	// before /healthz says unhealthy: pushes that stay queued this long
+	// mean the delivery worker is stuck or Telegram unreachable.
+	DefaultMaxOutboxAge = 10 * time.Minute
+	// DefaultSource names ingested articles that give no source.
+	DefaultSource = "newsroom"
+)
+
+// Limits on ingested articles.
+const (
+	MaxTitleChars  = 1000
+	MaxTextBytes   = 100 << 10
+	MaxSourceChars = 100
+	MaxURLBytes    = 2048
+)
+
+// Ingester stores an article and queues its pushes; the pipeline implements
+// it. An article already stored yields an error wrapping
+// news.ErrAlreadyExists, one it refuses wraps news.ErrInvalid.
+type Ingester interface {
+	Process(ctx context.Context, a news.Article, push bool) (news.Article, int, error)
+}
+
+// Health reports the state /healthz shows. main adapts *storage.DB:
+// OutboxDepth is Outbox's Pending and OldestPending.
+type Health interface {
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
+	// Feeds lists the feeds with their last success and error.
+	Feeds(ctx context.Context) ([]news.Feed, error)
+	// OutboxDepth counts pending deliveries and gives the time the oldest
+	// was queued (zero when none is pending).
+	OutboxDepth(ctx context.Context) (pending int, oldest time.Time, err error)
+}
+
+// Options configure a Server. Zero fields take the defaults noted.
+type Options struct {
+	// Addr is where ListenAndServe listens (HTTP_ADDR).
+	Addr string
+	// IngestToken is the bearer token of POST /api/v1/articles; empty turns
+	// the endpoint off (404).
+	IngestToken string
+	// Ingester receives ingested articles; required when IngestToken is set.
+	Ingester Ingester
+	// Health feeds /healthz; without it /healthz only says the process is up.
+	Health Health
+	// Registry is served at /metrics; nil leaves /metrics unmounted.
+	Registry *prometheus.Registry
+	// Metrics, when set, counts ingest requests and has its outbox gauges
+	// refreshed from Health on each scrape.
+	Metrics *Metrics
+	// Logger logs failures (default: discard).
+	Logger *slog.Logger
+	// Now is the clock for ages in /healthz (default time.Now).
+	Now func() time.Time
+	// MaxBodyBytes caps an ingest request body (default 64 KiB).
+	MaxBodyBytes int64
+	// RequestTimeout bounds the work of one request (default 10s).
+	RequestTimeout time.Duration
+	// MaxOutboxAge is the oldest a pending delivery may be before /healthz
+	// fails (default 10 min).
+	MaxOutboxAge time.Duration
+}
+
+// Server is Ajel's HTTP server.
+type Server struct {
+	opt      Options
+	log      *slog.Logger
+	mux      *http.ServeMux
+	tokenSum [sha256.Size]byte
+}
+
+// New returns a Server with /healthz, /metrics (when opt.Registry is set)
+// and /api/v1/articles (when opt.IngestToken is set) mounted.
+func New(opt Options) *Server {
+	if opt.MaxBodyBytes <= 0 {
+		opt.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opt.RequestTimeout <= 0 {
+		opt.RequestTimeout = DefaultRequestTimeout
+	}
+	if opt.MaxOutboxAge <= 0 {
+		opt.MaxOutboxAge = DefaultMaxOutboxAge
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{opt: opt, log: log, mux: http.NewServeMux()}
+	s.mux.HandleFunc("/healthz", s.healthz)
+	if opt.Registry != nil {
+		s.mux.Handle("/metrics", s.metrics(promhttp.HandlerFor(opt.Registry, promhttp.HandlerOpts{})))
+	}
+	if opt.IngestToken != "" {
+		s.tokenSum = sha256.Sum256([]byte(opt.IngestToken))
+		s.mux.HandleFunc("/api/v1/articles", s.ingest)
+	}
+	return s
+}
+
+// Handle mounts h at pattern (http.ServeMux syntax), for handlers other
+// components add: the demo chat page, the Telegram webhook. It may be
+// called while the server runs.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// Handler is the server's whole routing, for tests and for embedding.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// ListenAndServe listens on opt.Addr and serves until ctx ends, then shuts
+// down gracefully (in-flight requests get a few seconds). Failing to listen
+// is reported at once, naming the address and what to change.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	if s.opt.Addr == "" {
+		return errors.New("web: no address to listen on (HTTP_ADDR is empty)")
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.opt.Addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return &listenError{addr: s.opt.Addr, err: err, what: "address already in use"}
+		}
+		return &listenError{addr: s.opt.Addr, err: err}
+	}
+	return s.Serve(ctx, ln)
+}
+
+// listenError names the address that could not be bound and says how to
+// pick another; it unwraps to the system error.
+type listenError struct {
+	addr, what string
+	err        error
+}
+
+func (e *listenError) Error() string {
+	what := e.what
+	if what == "" {
+		what = e.err.Error()
+	}
+	return fmt.Sprintf("web: cannot listen on %s: %s (set HTTP_ADDR to another address, or empty to disable)", e.addr, what)
+}
+
+func (e *listenError) Unwrap() error { return e.err }
+
+// Serve serves on ln until ctx ends, then shuts down gracefully. It closes
+// ln.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       s.opt.RequestTimeout + 20*time.Second,
+		WriteTimeout:      s.opt.RequestTimeout + 20*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("web: serving on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		srv.Close()
+		return fmt.Errorf("web: shutting down: %w", err)
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("web: serving on %s: %w", ln.Addr(), err)
+	}
+	return nil
+}
+
+// Ingest outcomes, the values of ajel_ingest_requests_total's label.
+const (
+	ingestCreated      = "created"
+	ingestDuplicate    = "duplicate"
+	ingestRejected     = "rejected"
+	ingestUnauthorized = "unauthorized"
+	ingestError        = "error"
+)
+
+// ingestRequest is the body of POST /api/v1/articles.
+type ingestRequest struct {
+	Title     string `json:"title"`
+	Text      string `json:"text"`
+	URL       string `json:"url"`
+	Source    string `json:"source"`
+	Published string `json:"published"` // RFC 3339, optional
+	Breaking  bool   `json:"breaking"`
+}
+
+// errorBody is every error answer: what went wrong and, for validation,
+// which field.
+type errorBody struct {
+	Error string `json:"error"`
+	Field string `json:"field"`
+}
+
+// ingest handles POST /api/v1/articles: a newsroom pushes one article.
+//
+//	201 {"id":1,"story_id":1,"queued":3}   stored and pushed
+//	200 {"duplicate":true}                  already stored (same url, or same title+text)
+//	400 {"error":"…","field":"title"}       invalid JSON, unknown field, bad value
+//	401 {"error":"unauthorized"}            missing or wrong bearer token
+//	405, 413 (body over MaxBodyBytes), 415 (not JSON), 500, 503 (timed out)
+//
+// Unknown fields are refused, naming the field, so a typo ("titel") fails
+// loudly instead of storing an article without a title.
+func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: "method not allowed: use POST"})
+		return
+	}
+	if !s.authorized(r) {
+		s.opt.Metrics.ingestResult(ingestUnauthorized)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="ajel"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized"})
+		return
+	}
+	reject := func(code int, field, format string, args ...any) {
+		s.opt.Metrics.ingestResult(ingestRejected)
+		writeJSON(w, code, errorBody{Error: fmt.Sprintf(format, args...), Field: field})
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			reject(http.StatusUnsupportedMediaType, "", "Content-Type must be application/json")
+			return
+		}
+	}
+	var req ingestRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&req)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			var tooBig *http.MaxBytesError
+			if errors.As(terr, &tooBig) {
+				err = terr
+			} else {
+				err = errors.New("unexpected data after the JSON object")
+			}
+		}
+	}
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &tooBig):
+			reject(http.StatusRequestEntityTooLarge, "", "request body is larger than %d bytes", tooBig.Limit)
+		case errors.As(err, &typeErr):
+			reject(http.StatusBadRequest, typeErr.Field, "invalid JSON: %s must be a %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()))
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			reject(http.StatusBadRequest, field, "unknown field %q (known: title, text, url, source, published, breaking)", field)
+		case errors.Is(err, io.EOF):
+			reject(http.StatusBadRequest, "", "invalid JSON: empty body")
+		default:
+			reject(http.StatusBadRequest, "", "invalid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+		}
+		return
+	}
+	a, field, msg := s.article(req)
+	if msg != "" {
+		reject(http.StatusBadRequest, field, "%s", msg)
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(r.Context(), s.opt.RequestTimeout)
+	defer cancel()
+	saved, queued, err := s.opt.Ingester.Process(ctx, a, true)
+	switch {
+	case err == nil:
+		s.opt.Metrics.ingestResult(ingestCreated)
+		s.log.Info("web: article ingested", "id", saved.ID, "story", saved.StoryID, "queued", queued, "source", a.Source)
+		writeJSON(w, http.StatusCreated, map[string]any{"id": saved.ID, "story_id": saved.StoryID, "queued": queued})
+	case errors.Is(err, news.ErrAlreadyExists):
+		s.opt.Metrics.ingestResult(ingestDuplicate)
+		writeJSON(w, http.StatusOK, map[string]bool{"duplicate": true})
+	case errors.Is(err, news.ErrInvalid):
+		reject(http.StatusBadRequest, "", "%s", strings.TrimPrefix(err.Error(), "pipeline: "))
+	case ctx.Err() != nil && r.Context().Err() == nil:
+		s.opt.Metrics.ingestResult(ingestError)
+		s.log.Warn("web: ingest timed out", "timeout", s.opt.RequestTimeout, "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "timed out; try again"})
+	default:
+		s.opt.Metrics.ingestResult(ingestError)
+		s.log.Error("web: ingest failed", "err", err)
+		writeJSON(w, http.StatusInternalServerError, errorBody{Error: "internal error; try again"})
+	}
+}
+
+// authorized compares the bearer token in constant time. Both sides are
+// hashed first so the comparison's length, and so its time, says nothing
+// about the token's length.
+func (s *Server) authorized(r *http.Request) bool {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
+	return subtle.ConstantTimeCompare(sum[:], s.tokenSum[:]) == 1
+}
+
+// article validates an ingest request and builds the article; a problem
+// comes back as the field and a message.
+func (s *Server) article(req ingestRequest) (a news.Article, field, msg string) {
+	title := strings.TrimSpace(req.Title)
+	switch {
+	case title == "":
+		return a, "title", "title is required"
+	case !utf8.ValidString(req.Title) || !utf8.ValidString(req.Text) || !utf8.ValidString(req.Source):
+		return a, "", "text fields must be valid UTF-8"
+	case utf8.RuneCountInString(title) > MaxTitleChars:
+		return a, "title", fmt.Sprintf("title is longer than %d characters", MaxTitleChars)
+	case len(req.Text) > MaxTextBytes:
+		return a, "text", fmt.Sprintf("text is longer than %d bytes", MaxTextBytes)
+	}
+	source := strings.TrimSpace(req.Source)
+	if source == "" {
+		source = DefaultSource
+	}
+	if utf8.RuneCountInString(source) > MaxSourceChars {
+		return a, "source", fmt.Sprintf("source is longer than %d characters", MaxSourceChars)
+	}
+	link := strings.TrimSpace(req.URL)
+	if link != "" {
+		u, err := url.Parse(link)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(link) > MaxURLBytes {
+			return a, "url", "url must be an absolute http or https URL"
+		}
+		link = u.String()
+	}
+	var published time.Time
+	if p := strings.TrimSpace(req.Published); p != "" {
+		t, err := time.Parse(time.RFC3339, p)
+		if err != nil {
+			return a, "published", "published must be an RFC 3339 time such as 2024-05-01T12:00:00Z"
+		}
+		published = t.UTC()
+	}
+	return news.Article{
+		Key:         ingestKey(link, title, req.Text),
+		Source:      source,
+		URL:         link,
+		Title:       title,
+		Text:        req.Text,
+		Breaking:    req.Breaking,
+		PublishedAt: published,
+	}, "", ""
+}
+
+// ingestKey is an ingested article's identity: its URL when it has one
+// (a correction re-sent with the same link is not new), else its title and
+// text.
+func ingestKey(link, title, text string) string {
+	var sum [sha256.Size]byte
+	if link != "" {
+		sum = sha256.Sum256([]byte(link))
+	} else {
+		sum = sha256.Sum256([]byte(title + "\n" + text))
+	}
+	return "i:" + hex.EncodeToString(sum[:])
+}
+
+// jsonKind names a Go kind the way an integrator knows JSON types.
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean (true or false)"
+	}
+	return goKind
+}
+
+// feedHealth is one feed in /healthz.
+type feedHealth struct {
+	ID          int64      `json:"id"`
+	URL         string     `json:"url"`
+	LastSuccess *time.Time `json:"last_success"`
+	LastError   string     `json:"last_error"`
+	Failures    int        `json:"failures"`
+}
+
+type outboxHealth struct {
+	Pending                int     `json:"pending"`
+	OldestPendingAgeSecond float64 `json:"oldest_pending_age_seconds"`
+}
+
+type healthBody struct {
+	Status   string        `json:"status"`
+	Database string        `json:"database"`
+	Reason   string        `json:"reason,omitempty"`
+	Feeds    []feedHealth  `json:"feeds"`
+	Outbox   *outboxHealth `json:"outbox,omitempty"`
+}
+
+// healthz answers GET /healthz with the database, feeds and outbox state:
+// 200 with "status":"ok", or 503 with "status":"unhealthy" and a reason
+// when the database does not answer or the oldest pending delivery is older
+// than MaxOutboxAge (pushes are stuck). Failing feeds are listed but never
+// make the bot unhealthy: a dead source is not a reason to restart it.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: "method not allowed: use GET"})
+		return
+	}
+	body := healthBody{Status: "ok", Database: "ok", Feeds: []feedHealth{}}
+	if s.opt.Health == nil {
+		body.Database = "unknown"
+		writeJSON(w, http.StatusOK, body)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.opt.RequestTimeout)
+	defer cancel()
+	unhealthy := func(reason string) {
+		if body.Status == "ok" {
+			body.Status, body.Reason = "unhealthy", reason
+		}
+	}
+	if err := s.opt.Health.Ping(ctx); err != nil {
+		body.Database = err.Error()
+		unhealthy("database does not answer")
+	} else {
+		if feeds, err := s.opt.Health.Feeds(ctx); err != nil {
+			s.log.Warn("web: healthz: listing feeds", "err", err)
+		} else {
+			for _, f := range feeds {
+				fh := feedHealth{ID: f.ID, URL: f.URL, LastError: f.LastError, Failures: f.Failures}
+				if !f.LastSuccessAt.IsZero() {
+					t := f.LastSuccessAt.UTC()
+					fh.LastSuccess = &t
+				}
+				body.Feeds = append(body.Feeds, fh)
+			}
+		}
+		if pending, oldest, err := s.opt.Health.OutboxDepth(ctx); err != nil {
+			body.Database = err.Error()
+			unhealthy("cannot read the outbox")
+		} else {
+			age := s.age(oldest)
+			body.Outbox = &outboxHealth{Pending: pending, OldestPendingAgeSecond: age.Seconds()}
+			if age > s.opt.MaxOutboxAge {
+				unhealthy(fmt.Sprintf("the oldest pending push has waited %s (limit %s)", age.Round(time.Second), s.opt.MaxOutboxAge))
+			}
+		}
+	}
+	code := http.StatusOK
+	if body.Status != "ok" {
+		code = http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, body)
+}
+
+// age is how long ago t was, 0 for a zero t.
+func (s *Server) age(t time.Time) time.Duration {
+	if t.IsZero() {
+		return 0
+	}
+	return max(s.opt.Now().Sub(t), 0)
+}
+
+// metrics refreshes the outbox gauges before each scrape, so they need no
+// background goroutine.
+func (s *Server) metrics(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.opt.Metrics != nil && s.opt.Health != nil {
+			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+			pending, oldest, err := s.opt.Health.OutboxDepth(ctx)
+			cancel()
+			if err != nil {
+				s.log.Warn("web: metrics: reading the outbox", "err", err)
+			} else {
+				s.opt.Metrics.SetOutbox(pending, s.age(oldest))
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // the client went away; nothing to do
+}
