@@ -1,0 +1,305 @@
+package delivery_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ajel-news/ajel/delivery"
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage"
+)
+
+// fakeClock is virtual time that moves only when the worker waits: After
+// advances it by d and fires at once, so minutes of pacing take no real time.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	if d > 0 {
+		c.now = c.now.Add(d)
+	}
+	now := c.now
+	c.mu.Unlock()
+	runtime.Gosched() // an idle worker spins through virtual time; let the test run
+	ch := make(chan time.Time, 1)
+	ch <- now
+	return ch
+}
+
+// sent is one call to the fake sender.
+type sent struct {
+	chatID int64
+	push   news.Push
+	at     time.Time
+	err    error
+}
+
+// fakeSender records every call. script[chat] lists errors to return, one
+// per call into that chat, before sends there succeed; onSend runs inside
+// each call with its 1-based number.
+type fakeSender struct {
+	now    func() time.Time
+	onSend func(n int)
+
+	mu     sync.Mutex
+	script map[int64][]error
+	calls  []sent
+	nextID int
+}
+
+func newSender(now func() time.Time) *fakeSender {
+	return &fakeSender{now: now, script: map[int64][]error{}}
+}
+
+func (s *fakeSender) Send(ctx context.Context, chatID int64, p news.Push) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("send on a dead context: %w", err)
+	}
+	s.mu.Lock()
+	var err error
+	if q := s.script[chatID]; len(q) > 0 {
+		err, s.script[chatID] = q[0], q[1:]
+	}
+	s.calls = append(s.calls, sent{chatID: chatID, push: p, at: s.now(), err: err})
+	n := len(s.calls)
+	s.nextID++
+	id := s.nextID
+	hook := s.onSend
+	s.mu.Unlock()
+	if hook != nil {
+		hook(n)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+func (s *fakeSender) all() []sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]sent(nil), s.calls...)
+}
+
+// delivered counts successful sends by chat and title.
+func (s *fakeSender) delivered() map[string]int {
+	out := map[string]int{}
+	for _, c := range s.all() {
+		if c.err == nil {
+			out[fmt.Sprintf("%d/%s", c.chatID, c.push.Title)]++
+		}
+	}
+	return out
+}
+
+// to lists the calls into one chat.
+func (s *fakeSender) to(chatID int64) []sent {
+	var out []sent
+	for _, c := range s.all() {
+		if c.chatID == chatID {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// countingObserver counts events.
+type countingObserver struct {
+	mu                                                    sync.Mutex
+	sent, retried, failed, limited, deactivated, migrated int
+	storeErrors                                           int
+	latencies                                             []time.Duration
+}
+
+func (o *countingObserver) Sent(_ news.Delivery, l time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.sent++
+	o.latencies = append(o.latencies, l)
+}
+
+func (o *countingObserver) Retried(news.Delivery, string) { o.inc(&o.retried) }
+func (o *countingObserver) Failed(news.Delivery, string)  { o.inc(&o.failed) }
+func (o *countingObserver) RateLimited(time.Duration)     { o.inc(&o.limited) }
+func (o *countingObserver) ChatDeactivated(int64, int)    { o.inc(&o.deactivated) }
+func (o *countingObserver) ChatMigrated(int64, int64)     { o.inc(&o.migrated) }
+func (o *countingObserver) StoreError(error)              { o.inc(&o.storeErrors) }
+
+func (o *countingObserver) inc(n *int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	*n++
+}
+
+func (o *countingObserver) get(n *int) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return *n
+}
+
+func openDB(tb testing.TB, path string) *storage.DB {
+	tb.Helper()
+	if path == "" {
+		path = filepath.Join(tb.TempDir(), "ajel.db")
+	}
+	db, err := storage.Open(context.Background(), path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// addChat saves a chat subscribed to the given topics.
+func addChat(tb testing.TB, db *storage.DB, id int64, typ news.ChatType, topics ...string) {
+	tb.Helper()
+	ctx := context.Background()
+	if err := db.SaveChat(ctx, news.Chat{ID: id, Type: typ, Title: fmt.Sprint("chat ", id)}); err != nil {
+		tb.Fatal(err)
+	}
+	for _, tp := range topics {
+		if _, err := db.Subscribe(ctx, news.Subscription{ChatID: id, Kind: news.KindTopic, Key: tp, Display: tp}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// addStory stores a new article on topic and queues it for every subscriber.
+func addStory(tb testing.TB, db *storage.DB, title, topic string, breaking bool) int {
+	tb.Helper()
+	_, n, err := db.SaveArticle(context.Background(), news.Article{
+		Key: title, Source: "وكالة", URL: "https://example.com/" + title, Title: title,
+		Summary: "ملخص " + title, Topics: []string{topic}, Breaking: breaking,
+	}, true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+// start runs w in the background; the returned stop cancels it and checks
+// that Run returned nil.
+func start(t *testing.T, w *delivery.Worker) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// waitFor polls cond until it holds, failing the test after 20 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// drained waits until nothing is pending in db.
+func drained(t *testing.T, db *storage.DB) {
+	t.Helper()
+	waitFor(t, "an empty outbox", func() bool {
+		s, err := db.Outbox(context.Background())
+		return err == nil && s.Pending == 0
+	})
+}
+
+func delivery1(t *testing.T, db *storage.DB, chatID int64) []news.Delivery {
+	t.Helper()
+	ds, err := db.Deliveries(t.Context(), chatID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+// flakyStore wraps a Store and fails calls while fail says so, or for good
+// once crashed.
+type flakyStore struct {
+	delivery.Store
+	mu      sync.Mutex
+	calls   map[string]int
+	fail    func(method string, n int) bool // n: 1-based call number of method
+	crashed bool
+	onFetch func() // after each successful PendingDeliveries
+}
+
+var errDisk = errors.New("disk I/O error")
+
+func (s *flakyStore) check(method string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.calls == nil {
+		s.calls = map[string]int{}
+	}
+	s.calls[method]++
+	if s.crashed || (s.fail != nil && s.fail(method, s.calls[method])) {
+		return fmt.Errorf("%s: %w", method, errDisk)
+	}
+	return nil
+}
+
+func (s *flakyStore) PendingDeliveries(ctx context.Context, now time.Time, limit int) ([]news.Delivery, error) {
+	if err := s.check("PendingDeliveries"); err != nil {
+		return nil, err
+	}
+	ds, err := s.Store.PendingDeliveries(ctx, now, limit)
+	if err == nil && s.onFetch != nil {
+		s.onFetch()
+	}
+	return ds, err
+}
+
+func (s *flakyStore) MarkSent(ctx context.Context, id int64, messageID int, at time.Time) error {
+	if err := s.check("MarkSent"); err != nil {
+		return err
+	}
+	return s.Store.MarkSent(ctx, id, messageID, at)
+}
+
+func (s *flakyStore) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
+	if err := s.check("MarkRetry"); err != nil {
+		return err
+	}
+	return s.Store.MarkRetry(ctx, id, next, reason)
+}
+
+func (s *flakyStore) Postpone(ctx context.Context, id int64, next time.Time, reason string) error {
+	if err := s.check("Postpone"); err != nil {
+		return err
+	}
+	return s.Store.Postpone(ctx, id, next, reason)
+}
