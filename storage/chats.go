@@ -57,9 +57,19 @@ func (d *DB) Chat(ctx context.Context, id int64) (news.Chat, error) {
 	return c, nil
 }
 
-// SetPaused pauses or resumes pushes to a chat.
+// SetPaused pauses or resumes pushes to a chat. Pausing also drops the
+// chat's pending deliveries: a reader who said /pause gets nothing more,
+// not even what was already queued.
 func (d *DB) SetPaused(ctx context.Context, chatID int64, paused bool) error {
-	return d.updateChat(ctx, chatID, `paused = ?`, boolInt(paused))
+	if err := d.updateChat(ctx, chatID, `paused = ?`, boolInt(paused)); err != nil || !paused {
+		return err
+	}
+	_, err := d.db.ExecContext(ctx, `UPDATE deliveries SET status = 'dropped', last_error = 'paused by the reader'
+		WHERE chat_id = ? AND status = 'pending'`, chatID)
+	if err != nil {
+		return fmt.Errorf("storage: pause chat %d: %w", chatID, err)
+	}
+	return nil
 }
 
 // SetQuietHours sets the chat's quiet window; a zero QuietHours turns it off.

@@ -1,0 +1,487 @@
+// Package bot is Ajel's Telegram side: the Bot API client, the long-polling
+// update loop, the command router with its keyboards, the rendering of
+// pushed stories and Send, which the delivery worker calls.
+//
+// Every reply is Arabic HTML with every outside string escaped; every error
+// leaving the package has the bot token replaced by "<token>".
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+
+	"github.com/ajel-news/ajel/news"
+)
+
+// Store is the storage the bot needs: chats, subscriptions, the update
+// offset and the stories readers can browse. *storage.DB implements it.
+type Store interface {
+	SaveChat(ctx context.Context, c news.Chat) error
+	Chat(ctx context.Context, id int64) (news.Chat, error)
+	SetPaused(ctx context.Context, chatID int64, paused bool) error
+	SetQuietHours(ctx context.Context, chatID int64, q news.QuietHours) error
+	DeleteChat(ctx context.Context, chatID int64) error
+	Subscribe(ctx context.Context, s news.Subscription) (news.Subscription, error)
+	Unsubscribe(ctx context.Context, chatID int64, kind news.SubscriptionKind, key string) error
+	Subscriptions(ctx context.Context, chatID int64) ([]news.Subscription, error)
+	UpdateOffset(ctx context.Context) (int, error)
+	SetUpdateOffset(ctx context.Context, offset int) error
+	LatestStories(ctx context.Context, topicSlug string, limit int) ([]news.Article, error)
+	SearchArticles(ctx context.Context, terms []string, limit int) ([]news.Article, error)
+}
+
+// Catalogue is the topic catalogue readers pick from.
+type Catalogue interface {
+	// All lists the topics in display order.
+	All() []news.Topic
+	// BySlug finds a topic by its stable Latin slug.
+	BySlug(slug string) (news.Topic, bool)
+	// Lookup finds the topic a reader means by free text ("سوريا", "syria").
+	Lookup(text string) (news.Topic, bool)
+}
+
+// FeedAdmin manages feeds for the admin commands; main wires it to storage
+// and feed validation. Errors from AddFeed are shown to the admin.
+type FeedAdmin interface {
+	AddFeed(ctx context.Context, rawURL string) (news.Feed, error)
+	DeleteFeed(ctx context.Context, id int64) error
+	Feeds(ctx context.Context) ([]news.Feed, error)
+}
+
+// Stats are the totals /stats shows (main fills them from storage.Stats).
+type Stats struct {
+	Chats, ActiveChats, PausedChats int
+	Subscriptions, Feeds, Articles  int
+	Stories                         int
+	Pending, Sent, Failed, Dropped  int
+	OldestPending                   time.Time // zero when nothing is pending
+}
+
+// Options configure a Bot. Token and Store and Topics are required.
+type Options struct {
+	// Token is the Bot API token; it never appears in errors or logs.
+	Token string
+	// Endpoint is tgbotapi's endpoint format ("https://api.telegram.org/bot%s/%s"
+	// when empty).
+	Endpoint string
+	// HTTPClient makes the requests; nil means a client whose timeout leaves
+	// room for long polling. A client's Timeout must exceed PollTimeout.
+	HTTPClient *http.Client
+	// AdminIDs are the Telegram user ids allowed to use admin commands.
+	AdminIDs []int64
+	Store    Store
+	Topics   Catalogue
+	// Feeds serves /feeds, /addfeed and /delfeed; nil disables them.
+	Feeds FeedAdmin
+	// Stats serves /stats; nil disables it.
+	Stats func(ctx context.Context) (Stats, error)
+	// KeywordKey gives a keyword's matching form (arabic normalization);
+	// nil means lower-casing.
+	KeywordKey func(string) string
+	// SearchTerms gives the normalized, non-stop-word terms of a /search
+	// query; nil means its lower-cased words.
+	SearchTerms func(string) []string
+	// Location is the operator's TIMEZONE (quiet hours, times in messages);
+	// nil means UTC.
+	Location *time.Location
+	// Logger receives the bot's logs; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// PollTimeout is getUpdates' long-polling timeout; 0 means 30s.
+	PollTimeout time.Duration
+	// ChatRate and ChatBurst bound how many updates one chat may have
+	// handled: a token bucket per chat. 0 means 1 a second, burst 10.
+	ChatRate  rate.Limit
+	ChatBurst int
+	// AdminCacheTTL is how long a group member's admin status is trusted; 0
+	// means 5 minutes.
+	AdminCacheTTL time.Duration
+}
+
+// Bot talks to Telegram for Ajel. It is safe for concurrent use: the
+// delivery worker may Send while Run handles updates.
+type Bot struct {
+	api      *tgbotapi.BotAPI
+	client   *http.Client
+	token    string
+	username string
+
+	store     Store
+	topics    Catalogue
+	feeds     FeedAdmin
+	stats     func(context.Context) (Stats, error)
+	admins    map[int64]bool
+	keyword   func(string) string
+	terms     func(string) []string
+	loc       *time.Location
+	log       *slog.Logger
+	now       func() time.Time
+	pollEvery time.Duration
+
+	limiter *chatLimiter
+	groups  *adminCache
+}
+
+// defaultEndpoint is the public Bot API.
+const defaultEndpoint = "https://api.telegram.org/bot%s/%s"
+
+// New connects to the Bot API (getMe checks the token) and returns the bot.
+func New(ctx context.Context, o Options) (*Bot, error) {
+	if o.Token == "" {
+		return nil, errors.New("bot: empty token")
+	}
+	if o.Store == nil || o.Topics == nil {
+		return nil, errors.New("bot: Store and Topics are required")
+	}
+	b := &Bot{
+		client:    o.HTTPClient,
+		token:     o.Token,
+		store:     o.Store,
+		topics:    o.Topics,
+		feeds:     o.Feeds,
+		stats:     o.Stats,
+		admins:    map[int64]bool{},
+		keyword:   o.KeywordKey,
+		terms:     o.SearchTerms,
+		loc:       o.Location,
+		log:       o.Logger,
+		now:       o.Now,
+		pollEvery: o.PollTimeout,
+	}
+	for _, id := range o.AdminIDs {
+		b.admins[id] = true
+	}
+	if b.pollEvery <= 0 {
+		b.pollEvery = 30 * time.Second
+	}
+	if b.client == nil {
+		b.client = &http.Client{Timeout: b.pollEvery + 30*time.Second}
+	}
+	if b.keyword == nil {
+		b.keyword = func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+	}
+	if b.terms == nil {
+		b.terms = defaultTerms
+	}
+	if b.loc == nil {
+		b.loc = time.UTC
+	}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	chatRate, burst := o.ChatRate, o.ChatBurst
+	if chatRate <= 0 {
+		chatRate = 1
+	}
+	if burst <= 0 {
+		burst = 10
+	}
+	b.limiter = newChatLimiter(chatRate, burst)
+	ttl := o.AdminCacheTTL
+	if ttl <= 0 {
+		ttl = 5 * time.Minute
+	}
+	b.groups = newAdminCache(ttl)
+
+	endpoint := o.Endpoint
+	if endpoint == "" {
+		endpoint = defaultEndpoint
+	}
+	if strings.Count(endpoint, "%s") != 2 {
+		return nil, fmt.Errorf("bot: endpoint %q must contain %%s twice (token, method)", endpoint)
+	}
+	api, err := tgbotapi.NewBotAPIWithClient(o.Token, endpoint, ctxClient{ctx: ctx, c: b.client})
+	if err != nil {
+		return nil, fmt.Errorf("bot: connect (getMe): %w", b.redact(err))
+	}
+	b.api = api
+	b.username = api.Self.UserName
+	return b, nil
+}
+
+// Username is the bot's @username without the "@".
+func (b *Bot) Username() string { return b.username }
+
+// ctxClient makes a request under a context, which tgbotapi cannot pass.
+type ctxClient struct {
+	ctx context.Context
+	c   *http.Client
+}
+
+func (c ctxClient) Do(req *http.Request) (*http.Response, error) {
+	return c.c.Do(req.WithContext(c.ctx))
+}
+
+// apiFor returns a copy of the tgbotapi client whose requests honour ctx.
+// BotAPI holds no locks, so a shallow copy is a cheap per-call client.
+func (b *Bot) apiFor(ctx context.Context) *tgbotapi.BotAPI {
+	a := *b.api
+	a.Client = ctxClient{ctx: ctx, c: b.client}
+	return &a
+}
+
+// request makes one Bot API call with the token redacted from any error.
+func (b *Bot) request(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
+	resp, err := b.apiFor(ctx).Request(c)
+	if err != nil {
+		return resp, b.redact(err)
+	}
+	return resp, nil
+}
+
+// send sends a message-producing request and returns the message.
+func (b *Bot) send(ctx context.Context, c tgbotapi.Chattable) (tgbotapi.Message, error) {
+	m, err := b.apiFor(ctx).Send(c)
+	if err != nil {
+		return m, b.redact(err)
+	}
+	return m, nil
+}
+
+// redactedError carries a message with the token removed. It unwraps to
+// the cause only when the cause's own text is free of the token, so no
+// errors.As can dig the token back out.
+type redactedError struct {
+	msg   string
+	cause error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.cause }
+
+// redact removes the bot token from err's text. tgbotapi reports network
+// failures as *url.Error whose URL contains the token.
+func (b *Bot) redact(err error) error {
+	if err == nil || b.token == "" {
+		return err
+	}
+	msg := err.Error()
+	esc := url.PathEscape(b.token)
+	if !strings.Contains(msg, b.token) && !strings.Contains(msg, esc) {
+		return err
+	}
+	msg = strings.ReplaceAll(msg, b.token, "<token>")
+	msg = strings.ReplaceAll(msg, esc, "<token>")
+	var cause error
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil && !strings.Contains(ue.Err.Error(), b.token) && !strings.Contains(ue.Err.Error(), esc) {
+		cause = ue.Err
+	}
+	return &redactedError{msg: msg, cause: cause}
+}
+
+// Run receives updates by long polling until ctx is done, handling each
+// one and saving the next offset after it, so that a restart neither loses
+// nor repeats updates. It returns nil when ctx ends, and an error only when
+// Telegram refuses the token.
+func (b *Bot) Run(ctx context.Context) error {
+	offset, err := b.store.UpdateOffset(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("bot: read update offset: %w", err)
+	}
+	if err := b.SetCommands(ctx); err != nil && ctx.Err() == nil {
+		b.log.Warn("bot: set commands", "err", err)
+	}
+	backoff := time.Second
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		cfg := tgbotapi.UpdateConfig{
+			Offset:         offset,
+			Timeout:        max(int(b.pollEvery/time.Second), 1),
+			AllowedUpdates: []string{"message", "edited_message", "channel_post", "callback_query"},
+		}
+		resp, err := b.request(ctx, cfg)
+		var updates []tgbotapi.Update
+		if err == nil {
+			err = json.Unmarshal(resp.Result, &updates)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			wait := backoff
+			var te *tgbotapi.Error
+			if errors.As(err, &te) {
+				if te.Code == http.StatusUnauthorized || te.Code == http.StatusNotFound {
+					return fmt.Errorf("bot: getUpdates: telegram refused the token: %w", err)
+				}
+				if te.RetryAfter > 0 {
+					wait = time.Duration(te.RetryAfter) * time.Second
+				}
+			}
+			b.log.Warn("bot: getUpdates failed", "err", err, "retry_in", wait)
+			if !sleep(ctx, wait) {
+				return nil
+			}
+			backoff = min(backoff*2, time.Minute)
+			continue
+		}
+		backoff = time.Second
+		for _, u := range updates {
+			if u.UpdateID < offset {
+				continue // already handled; Telegram resent it
+			}
+			if err := b.HandleUpdate(ctx, u); err != nil {
+				if ctx.Err() != nil {
+					// Interrupted half-way: leave it for the next start.
+					return nil
+				}
+				b.log.Error("bot: handle update", "update_id", u.UpdateID, "err", err)
+			}
+			offset = u.UpdateID + 1
+			// Saved even while stopping, so a handled update is never
+			// handled again after a restart.
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			err := b.store.SetUpdateOffset(sctx, offset)
+			cancel()
+			if err != nil {
+				b.log.Error("bot: save update offset", "offset", offset, "err", err)
+			}
+		}
+	}
+}
+
+// SetCommands registers the public commands with their Arabic descriptions.
+func (b *Bot) SetCommands(ctx context.Context) error {
+	cmds := make([]tgbotapi.BotCommand, 0, len(publicCommands))
+	for _, c := range publicCommands {
+		cmds = append(cmds, tgbotapi.BotCommand{Command: c.command, Description: c.desc})
+	}
+	if _, err := b.request(ctx, tgbotapi.NewSetMyCommands(cmds...)); err != nil {
+		return fmt.Errorf("bot: setMyCommands: %w", err)
+	}
+	return nil
+}
+
+// sleep waits d or until ctx ends; it reports whether the wait completed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// chatLimiter is a token bucket per chat, so one chat flooding commands
+// cannot slow the others.
+type chatLimiter struct {
+	mu    sync.Mutex
+	rate  rate.Limit
+	burst int
+	chats map[int64]*chatBucket
+}
+
+type chatBucket struct {
+	lim    *rate.Limiter
+	warned bool // told to slow down; silent until the bucket recovers
+	last   time.Time
+}
+
+func newChatLimiter(r rate.Limit, burst int) *chatLimiter {
+	return &chatLimiter{rate: r, burst: burst, chats: map[int64]*chatBucket{}}
+}
+
+// verdict of the limiter for one update.
+type verdict int
+
+const (
+	allow verdict = iota
+	warnOnce
+	drop
+)
+
+func (l *chatLimiter) check(chatID int64, now time.Time) verdict {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.chats[chatID]
+	if c == nil {
+		if len(l.chats) >= 10000 {
+			l.sweep(now)
+		}
+		c = &chatBucket{lim: rate.NewLimiter(l.rate, l.burst)}
+		l.chats[chatID] = c
+	}
+	c.last = now
+	if c.lim.AllowN(now, 1) {
+		c.warned = false
+		return allow
+	}
+	if c.warned {
+		return drop
+	}
+	c.warned = true
+	return warnOnce
+}
+
+// sweep forgets chats quiet long enough for their bucket to be full again.
+func (l *chatLimiter) sweep(now time.Time) {
+	full := time.Duration(float64(l.burst)/float64(l.rate)*float64(time.Second)) + time.Second
+	for id, c := range l.chats {
+		if now.Sub(c.last) > full {
+			delete(l.chats, id)
+		}
+	}
+}
+
+// adminCache remembers whether a user administers a group for a while, so
+// a burst of button presses costs one getChatMember.
+type adminCache struct {
+	mu  sync.Mutex
+	ttl time.Duration
+	m   map[[2]int64]adminEntry
+}
+
+type adminEntry struct {
+	admin bool
+	at    time.Time
+}
+
+func newAdminCache(ttl time.Duration) *adminCache {
+	return &adminCache{ttl: ttl, m: map[[2]int64]adminEntry{}}
+}
+
+func (c *adminCache) get(chatID, userID int64, now time.Time) (admin, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[[2]int64{chatID, userID}]
+	if !ok || now.Sub(e.at) > c.ttl || now.Before(e.at) {
+		return false, false
+	}
+	return e.admin, true
+}
+
+func (c *adminCache) put(chatID, userID int64, admin bool, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= 10000 {
+		for k, e := range c.m {
+			if now.Sub(e.at) > c.ttl {
+				delete(c.m, k)
+			}
+		}
+	}
+	c.m[[2]int64{chatID, userID}] = adminEntry{admin: admin, at: now}
+}

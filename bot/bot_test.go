@@ -1,0 +1,553 @@
+package bot_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ajel-news/ajel/bot"
+	"github.com/ajel-news/ajel/bot/telegramtest"
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/topic"
+)
+
+// The issue's scenario: /start, two topics tapped, a keyword, /list; a
+// restart on the same database keeps everything and re-handles nothing;
+// /stop empties it.
+func TestEndToEndSubscribeRestartStop(t *testing.T) {
+	h := newHarness(t, nil)
+	user := telegramtest.User{ID: 42, FirstName: "سارة", Username: "sara", LanguageCode: "ar"}
+	chat := telegramtest.Chat{ID: 42, Type: telegramtest.ChatTypePrivate, FirstName: "سارة", Username: "sara"}
+
+	welcome := h.sayOne(chat, user, "/start")
+	mustContain(t, welcome.PlainText, "عاجل", "/subscribe", "/help")
+	if len(welcome.Buttons()) != 5 {
+		t.Fatalf("welcome keyboard has %d buttons, want the 5 topics: %+v", len(welcome.Buttons()), welcome.Keyboard)
+	}
+	for _, row := range welcome.Keyboard {
+		if len(row) < 1 || len(row) > 3 {
+			t.Errorf("keyboard row of %d buttons", len(row))
+		}
+	}
+	for _, label := range []string{"🇸🇾 سوريا", "💰 اقتصاد"} {
+		u, err := h.srv.Press(chat, user, welcome.ID, label)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.settle()
+		a, ok := h.srv.CallbackAnswer(u.CallbackQueryID)
+		if !ok || !strings.Contains(a.Text, "تمّ الاشتراك") {
+			t.Errorf("pressing %s answered %+v", label, a)
+		}
+	}
+	kb, _ := h.srv.Message(chat.ID, welcome.ID)
+	for _, want := range []string{"✅ 🇸🇾 سوريا", "✅ 💰 اقتصاد", "🇱🇧 لبنان"} {
+		if _, ok := kb.Button(want); !ok {
+			t.Errorf("edited keyboard lacks %q: %+v", want, kb.Buttons())
+		}
+	}
+
+	sub := h.sayOne(chat, user, "/subscribe إدلب")
+	mustContain(t, sub.PlainText, "إدلب", "تمّ الاشتراك")
+	list := h.sayOne(chat, user, "/list")
+	mustContain(t, list.PlainText, "سوريا", "اقتصاد", "إدلب")
+
+	subs := h.subs(chat.ID)
+	if len(subs) != 3 {
+		t.Fatalf("stored %d subscriptions, want 3: %+v", len(subs), subs)
+	}
+	if c, err := h.db.Chat(t.Context(), chat.ID); err != nil || c.Title != "سارة" || c.Username != "sara" || c.Language != "ar" {
+		t.Errorf("stored chat %+v, %v", c, err)
+	}
+	offset, err := h.db.UpdateOffset(t.Context())
+	if err != nil || offset == 0 {
+		t.Fatalf("offset %d, %v", offset, err)
+	}
+
+	// Restart on the same file: nothing is re-handled, everything is kept.
+	sentBefore := h.srv.SentCount(chat.ID)
+	h.stop()
+	if err := h.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h.openDB()
+	h.start()
+	h.settle()
+	if got := h.srv.SentCount(chat.ID); got != sentBefore {
+		t.Fatalf("after restart the bot sent %d more messages (updates handled twice)", got-sentBefore)
+	}
+	list = h.sayOne(chat, user, "/list")
+	mustContain(t, list.PlainText, "سوريا", "اقتصاد", "إدلب")
+
+	stop := h.sayOne(chat, user, "/stop")
+	mustContain(t, stop.PlainText, "حُذفت", "/start")
+	if n := len(h.subs(chat.ID)); n != 0 {
+		t.Errorf("%d subscriptions left after /stop", n)
+	}
+	list = h.sayOne(chat, user, "/list")
+	mustContain(t, list.PlainText, "لا اشتراكات")
+}
+
+func TestOffsetSavedAfterEachUpdate(t *testing.T) {
+	h := newHarness(t, nil)
+	user := telegramtest.NewUser(5, "Omar")
+	chat := telegramtest.PrivateChat(5)
+	var last telegramtest.Update
+	for range 3 {
+		last = h.srv.SendText(chat, user, "/help")
+	}
+	h.settle()
+	offset, err := h.db.UpdateOffset(t.Context())
+	if err != nil || offset != last.ID+1 {
+		t.Fatalf("offset %d (%v), want %d", offset, err, last.ID+1)
+	}
+	if n := h.srv.SentCount(chat.ID); n != 3 {
+		t.Errorf("%d replies, want 3", n)
+	}
+	cmds := h.srv.Commands()
+	if len(cmds) < 12 {
+		t.Errorf("setMyCommands registered %d commands: %+v", len(cmds), cmds)
+	}
+	for _, c := range cmds {
+		if c.Command == "addfeed" {
+			t.Errorf("admin command %q is public", c.Command)
+		}
+	}
+}
+
+func TestHelpListsEveryCommand(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(5, "Omar"), telegramtest.PrivateChat(5)
+	help := h.sayOne(chat, user, "/help")
+	for _, c := range []string{"/start", "/help", "/topics", "/subscribe", "/unsubscribe", "/list", "/latest",
+		"/search", "/pause", "/resume", "/quiet", "/stop"} {
+		mustContain(t, help.PlainText, c+" ")
+	}
+	if strings.Contains(help.PlainText, "/addfeed") {
+		t.Error("non-admin sees admin commands")
+	}
+	admin := h.sayOne(telegramtest.PrivateChat(adminID), telegramtest.NewUser(adminID, "Admin"), "/help")
+	mustContain(t, admin.PlainText, "/stats", "/feeds", "/addfeed", "/delfeed")
+}
+
+// Every bad input the issue lists, in a private chat.
+func TestBadInput(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(9, "Lina"), telegramtest.PrivateChat(9)
+	tests := []struct {
+		name, text string
+		want       []string // in the reply's plain text
+		keyboard   bool
+	}{
+		{"unknown command", "/frobnicate", []string{"/help"}, false},
+		{"subscribe without argument", "/subscribe", []string{"اختر الموضوعات"}, true},
+		{"keyword over 64 characters", "/subscribe " + strings.Repeat("ب", 65), []string{"طويلة جدًا", "64 حرفًا"}, false},
+		{"only punctuation", "/subscribe ؟!...،", []string{"رموز أو علامات ترقيم"}, false},
+		{"only emoji", "/subscribe 🔥🔥 👨‍👩‍👧", []string{"إيموجي"}, false},
+		{"bidi override", "/subscribe \u202eإدلب", []string{"محارف تحكّم"}, false},
+		{"control character", "/subscribe إد\x07لب", []string{"محارف تحكّم"}, false},
+		{"zero-width only", "/subscribe \u200b\u200c\u200d", []string{"محارف تحكّم"}, false},
+		{"only stop words", "/subscribe في", []string{"شائعة جدًا"}, false},
+		{"search stop words only", "/search في من ؟", []string{"لم أجد في طلبك كلمات"}, false},
+		{"search without words", "/search", []string{"/search"}, false},
+		{"quiet out of range", "/quiet 25-99", []string{"بين 0 و23"}, false},
+		{"quiet nonsense", "/quiet soon", []string{"بين 0 و23"}, false},
+		{"quiet same hours", "/quiet 5-5", []string{"/quiet off"}, false},
+		{"latest unknown topic", "/latest كواكب", []string{"/topics"}, false},
+		{"delfeed by non-admin", "/delfeed 1", []string{"مشرفي البوت"}, false},
+		{"addfeed by non-admin", "/addfeed https://example.com/rss", []string{"مشرفي البوت"}, false},
+		{"stats by non-admin", "/stats", []string{"مشرفي البوت"}, false},
+		{"unsubscribe unknown", "/unsubscribe حلب", []string{"حلب", "ليس ضمن الاشتراكات"}, false},
+		{"plain text", "مرحبا", []string{"/subscribe", "/help"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := h.sayOne(chat, user, tc.text)
+			mustContain(t, m.PlainText, tc.want...)
+			if (m.Keyboard != nil) != tc.keyboard {
+				t.Errorf("keyboard %v, want %v", m.Keyboard != nil, tc.keyboard)
+			}
+		})
+	}
+	if n := len(h.subs(chat.ID)); n != 0 {
+		t.Errorf("bad input stored %d subscriptions", n)
+	}
+	if len(h.feeds.feeds) != 0 {
+		t.Error("a non-admin added a feed")
+	}
+}
+
+func TestSubscribeDuplicateAndLimit(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(9, "Lina"), telegramtest.PrivateChat(9)
+	h.sayOne(chat, user, "/subscribe إدلب")
+	// The same keyword typed differently normalizes to the same key.
+	m := h.sayOne(chat, user, "/subscribe  إِدلب ")
+	mustContain(t, m.PlainText, "ضمن الاشتراكات بالفعل")
+	h.sayOne(chat, user, "/subscribe سوريا")
+	m = h.sayOne(chat, user, "/subscribe سوريا")
+	mustContain(t, m.PlainText, "سوريا", "بالفعل")
+	if n := len(h.subs(chat.ID)); n != 2 {
+		t.Fatalf("%d subscriptions, want 2 (no duplicates)", n)
+	}
+	for i := len(h.subs(chat.ID)); i < news.MaxSubscriptionsPerChat; i++ {
+		if _, err := h.db.Subscribe(t.Context(), news.Subscription{ChatID: chat.ID, Kind: news.KindKeyword,
+			Key: fmt.Sprintf("k%d", i), Display: fmt.Sprintf("k%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m = h.sayOne(chat, user, "/subscribe حلب")
+	mustContain(t, m.PlainText, "الحدّ الأقصى", "50")
+	if n := len(h.subs(chat.ID)); n != news.MaxSubscriptionsPerChat {
+		t.Errorf("%d subscriptions, want %d", n, news.MaxSubscriptionsPerChat)
+	}
+	// The topic keyboard refuses too, with an alert.
+	kb := h.sayOne(chat, user, "/topics")
+	a := h.press(chat, user, kb.ID, "t:lebanon")
+	if !a.ShowAlert || !strings.Contains(a.Text, "الحدّ الأقصى") {
+		t.Errorf("answer %+v", a)
+	}
+}
+
+func TestEchoedTextIsEscaped(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(9, "Lina"), telegramtest.PrivateChat(9)
+	for _, word := range []string{`<b>عاجل</b>`, `Tom & "Jerry"`, `'x' <script>&amp;`} {
+		m := h.sayOne(chat, user, "/subscribe "+word)
+		mustContain(t, stripIsolates(m.PlainText), word)
+		m = h.sayOne(chat, user, "/search "+word)
+		mustContain(t, stripIsolates(m.PlainText), word)
+	}
+	m := h.sayOne(chat, user, "/list")
+	mustContain(t, stripIsolates(m.PlainText), `<b>عاجل</b>`, `Tom & "Jerry"`)
+	m = h.sayOne(chat, user, "/unsubscribe "+`Tom & "Jerry"`)
+	mustContain(t, stripIsolates(m.PlainText), `Tom & "Jerry"`, "إلغاء")
+}
+
+func TestForgedCallbacks(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(9, "Lina"), telegramtest.PrivateChat(9)
+	other, otherChat := telegramtest.NewUser(10, "Sami"), telegramtest.PrivateChat(10)
+	h.sayOne(otherChat, other, "/subscribe حلب")
+	foreign := h.subs(otherChat.ID)[0].ID
+	h.sayOne(chat, user, "/subscribe إدلب")
+	kb := h.sayOne(chat, user, "/topics")
+	for _, data := range []string{"t:nonexistent", "u:999999", "garbage", "", "u:abc", "u:-1", fmt.Sprintf("u:%d", foreign), "t:"} {
+		t.Run(data, func(t *testing.T) {
+			a := h.press(chat, user, kb.ID, data)
+			mustContain(t, a.Text, "لم يعد صالحًا")
+		})
+	}
+	if n := len(h.subs(chat.ID)); n != 1 {
+		t.Errorf("chat has %d subscriptions, want 1", n)
+	}
+	if n := len(h.subs(otherChat.ID)); n != 1 {
+		t.Errorf("other chat lost its subscription: %d", n)
+	}
+	if m, _ := h.srv.Message(chat.ID, kb.ID); m.Edits != 0 {
+		t.Errorf("keyboard edited %d times by forged presses", m.Edits)
+	}
+}
+
+func TestUnsubscribeKeyboard(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(9, "Lina"), telegramtest.PrivateChat(9)
+	m := h.sayOne(chat, user, "/unsubscribe")
+	mustContain(t, m.PlainText, "لا اشتراكات")
+	h.sayOne(chat, user, "/subscribe إدلب")
+	h.sayOne(chat, user, "/subscribe لبنان")
+	kb := h.sayOne(chat, user, "/unsubscribe")
+	if len(kb.Buttons()) != 2 {
+		t.Fatalf("buttons %+v", kb.Buttons())
+	}
+	for _, b := range kb.Buttons() {
+		if !strings.HasPrefix(b.CallbackData, "u:") || len(b.CallbackData) > 64 {
+			t.Errorf("callback data %q", b.CallbackData)
+		}
+	}
+	a := h.press(chat, user, kb.ID, kb.Buttons()[0].CallbackData)
+	mustContain(t, a.Text, "إلغاء", "إدلب")
+	// The same (now stale) button again changes nothing.
+	a = h.press(chat, user, kb.ID, kb.Buttons()[0].CallbackData)
+	mustContain(t, a.Text, "لم يعد صالحًا")
+	edited, _ := h.srv.Message(chat.ID, kb.ID)
+	if len(edited.Buttons()) != 1 {
+		t.Errorf("keyboard after removal: %+v", edited.Buttons())
+	}
+	h.press(chat, user, kb.ID, edited.Buttons()[0].CallbackData)
+	edited, _ = h.srv.Message(chat.ID, kb.ID)
+	mustContain(t, edited.PlainText, "لم يبقَ")
+	if n := len(h.subs(chat.ID)); n != 0 {
+		t.Errorf("%d subscriptions left", n)
+	}
+	// Unsubscribing by name, and toggling a topic off from the keyboard.
+	h.sayOne(chat, user, "/subscribe حلب")
+	m = h.sayOne(chat, user, "/unsubscribe حلب")
+	mustContain(t, m.PlainText, "تمّ إلغاء الاشتراك")
+	topics := h.sayOne(chat, user, "/topics")
+	h.press(chat, user, topics.ID, "t:syria")
+	a = h.press(chat, user, topics.ID, "t:syria")
+	mustContain(t, a.Text, "إلغاء")
+	if n := len(h.subs(chat.ID)); n != 0 {
+		t.Errorf("%d subscriptions left after toggling off", n)
+	}
+}
+
+func TestDeepLinkStart(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(9, "Lina"), telegramtest.PrivateChat(9)
+	m := h.sayOne(chat, user, "/start lebanon")
+	mustContain(t, m.PlainText, "تمّ الاشتراك في موضوع", "لبنان")
+	if _, ok := m.Button("✅ 🇱🇧 لبنان"); !ok {
+		t.Errorf("keyboard does not tick the topic: %+v", m.Buttons())
+	}
+	m = h.sayOne(chat, user, "/start nonsense-payload")
+	if strings.Contains(m.PlainText, "تمّ الاشتراك") {
+		t.Error("unknown payload subscribed")
+	}
+	if n := len(h.subs(chat.ID)); n != 1 {
+		t.Errorf("%d subscriptions", n)
+	}
+}
+
+func TestPauseResumeQuiet(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(9, "Lina"), telegramtest.PrivateChat(9)
+	h.sayOne(chat, user, "/subscribe إدلب")
+	mustContain(t, h.sayOne(chat, user, "/pause").PlainText, "/resume")
+	c, _ := h.db.Chat(t.Context(), chat.ID)
+	if !c.Paused {
+		t.Error("not paused")
+	}
+	mustContain(t, h.sayOne(chat, user, "/list").PlainText, "موقوفة")
+	h.sayOne(chat, user, "/resume")
+	c, _ = h.db.Chat(t.Context(), chat.ID)
+	if c.Paused {
+		t.Error("still paused")
+	}
+	m := h.sayOne(chat, user, "/quiet 22-07")
+	mustContain(t, stripIsolates(m.PlainText), "22:00", "07:00", "Asia/Damascus")
+	c, _ = h.db.Chat(t.Context(), chat.ID)
+	if c.Quiet != (news.QuietHours{From: 22, To: 7}) {
+		t.Errorf("quiet %+v", c.Quiet)
+	}
+	mustContain(t, stripIsolates(h.sayOne(chat, user, "/quiet").PlainText), "22:00", "Asia/Damascus")
+	h.sayOne(chat, user, "/quiet ٢٣-٦")
+	c, _ = h.db.Chat(t.Context(), chat.ID)
+	if c.Quiet != (news.QuietHours{From: 23, To: 6}) {
+		t.Errorf("quiet %+v", c.Quiet)
+	}
+	h.sayOne(chat, user, "/quiet 25-99")
+	c, _ = h.db.Chat(t.Context(), chat.ID)
+	if c.Quiet != (news.QuietHours{From: 23, To: 6}) {
+		t.Errorf("a refused /quiet changed it: %+v", c.Quiet)
+	}
+	mustContain(t, h.sayOne(chat, user, "/quiet off").PlainText, "أُلغيت")
+	c, _ = h.db.Chat(t.Context(), chat.ID)
+	if c.Quiet.Enabled() {
+		t.Errorf("quiet %+v", c.Quiet)
+	}
+}
+
+// Edited messages, channel posts, photos, stickers and group chatter are
+// ignored; so are commands for another bot.
+func TestIgnoredUpdates(t *testing.T) {
+	h := newHarness(t, nil)
+	user := telegramtest.NewUser(9, "Lina")
+	private := telegramtest.PrivateChat(9)
+	group := telegramtest.Group(-500, "مجموعة")
+	channel := telegramtest.Channel(-1001234, "قناة")
+	h.sayOne(private, user, "/help")
+	h.srv.SendEdited(private, user, 1, "/subscribe حلب")
+	h.srv.SendChannelPost(channel, "/subscribe حلب")
+	h.srv.SendPhoto(private, user, "/subscribe حلب")
+	h.srv.SendSticker(private, user, "🔥")
+	h.srv.SendText(group, user, "صباح الخير")
+	h.srv.SendText(group, user, "/frobnicate")
+	h.srv.SendText(group, user, "/help@other_bot")
+	h.srv.SendText(private, user, "/list@other_bot")
+	h.settle()
+	for _, id := range []int64{private.ID, group.ID, channel.ID} {
+		want := 0
+		if id == private.ID {
+			want = 1
+		}
+		if n := h.srv.SentCount(id); n != want {
+			t.Errorf("chat %d: %d messages, want %d: %+v", id, n, want, h.srv.Sent(id))
+		}
+	}
+	if n := len(h.subs(private.ID)); n != 0 {
+		t.Errorf("%d subscriptions", n)
+	}
+	if _, err := h.db.Chat(t.Context(), channel.ID); err == nil {
+		t.Error("channel stored as a chat")
+	}
+}
+
+func TestGroupAdmins(t *testing.T) {
+	h := newHarness(t, nil)
+	group := telegramtest.Supergroup(-1009876, "أخبار الحي")
+	admin, member := telegramtest.NewUser(1, "Admin"), telegramtest.NewUser(2, "Member")
+	h.srv.AddChat(group)
+	h.srv.SetAdmin(group.ID, admin.ID)
+	bot := "@" + telegramtest.DefaultBotUsername
+
+	for _, cmd := range []string{"/subscribe إدلب", "/subscribe" + bot + " إدلب", "/unsubscribe سوريا", "/pause", "/resume", "/quiet 1-5", "/stop", "/start syria", "/unsubscribe"} {
+		m := h.sayOne(group, member, cmd)
+		mustContain(t, m.PlainText, "مقصور على مشرفيها")
+	}
+	if n := len(h.subs(group.ID)); n != 0 {
+		t.Fatalf("a member changed the group's subscriptions: %d", n)
+	}
+	// Anyone may read.
+	mustContain(t, h.sayOne(group, member, "/list").PlainText, "لا اشتراكات")
+	h.sayOne(group, member, "/help"+bot)
+	h.sayOne(group, member, "/latest")
+
+	m := h.sayOne(group, admin, "/subscribe"+bot+" إدلب")
+	mustContain(t, m.PlainText, "تمّ الاشتراك")
+	kb := h.sayOne(group, member, "/topics")
+	a := h.press(group, member, kb.ID, "t:syria")
+	if !a.ShowAlert || !strings.Contains(a.Text, "مشرفيها") {
+		t.Errorf("member's press answered %+v", a)
+	}
+	a = h.press(group, admin, kb.ID, "t:syria")
+	mustContain(t, a.Text, "تمّ الاشتراك")
+	if n := len(h.subs(group.ID)); n != 2 {
+		t.Errorf("%d subscriptions, want 2", n)
+	}
+	c, err := h.db.Chat(t.Context(), group.ID)
+	if err != nil || c.Type != news.ChatSupergroup || c.Title != "أخبار الحي" {
+		t.Errorf("stored group %+v, %v", c, err)
+	}
+	// A member's status is cached: three presses, one getChatMember per user.
+	before := h.srv.CallCount("getChatMember")
+	h.press(group, member, kb.ID, "t:lebanon")
+	h.press(group, member, kb.ID, "t:economy")
+	if got := h.srv.CallCount("getChatMember") - before; got != 0 {
+		t.Errorf("%d more getChatMember calls for a cached member", got)
+	}
+}
+
+func TestBotAdminCommands(t *testing.T) {
+	h := newHarness(t, nil)
+	admin, chat := telegramtest.NewUser(adminID, "Admin"), telegramtest.PrivateChat(adminID)
+	mustContain(t, h.sayOne(chat, admin, "/feeds").PlainText, "لا مصادر")
+	mustContain(t, h.sayOne(chat, admin, "/addfeed").PlainText, "/addfeed https://")
+	m := h.sayOne(chat, admin, "/addfeed https://example.com/rss?a=1&b=2")
+	mustContain(t, m.PlainText, "#1", "https://example.com/rss?a=1&b=2")
+	mustContain(t, h.sayOne(chat, admin, "/addfeed https://example.com/rss?a=1&b=2").PlainText, "موجود بالفعل")
+	m = h.sayOne(chat, admin, "/addfeed ftp://<evil>")
+	mustContain(t, m.PlainText, "تعذّرت إضافة المصدر", "ftp://<evil>: not an <https> URL & refused")
+	h.feeds.mu.Lock()
+	h.feeds.feeds[0].LastError = "HTTP 500 <html>"
+	h.feeds.feeds[0].Failures = 3
+	h.feeds.feeds[0].Title = "وكالة <الأنباء>"
+	h.feeds.mu.Unlock()
+	m = h.sayOne(chat, admin, "/feeds")
+	mustContain(t, stripIsolates(m.PlainText), "#1", "وكالة <الأنباء>", "HTTP 500 <html>", "3")
+	mustContain(t, h.sayOne(chat, admin, "/delfeed 9").PlainText, "لا يوجد مصدر")
+	mustContain(t, h.sayOne(chat, admin, "/delfeed abc").PlainText, "/delfeed 3")
+	mustContain(t, h.sayOne(chat, admin, "/delfeed 1").PlainText, "حُذف المصدر")
+	mustContain(t, h.sayOne(chat, admin, "/stats").PlainText, "المحادثات: 1")
+
+	// An admin id in a group is still an admin; a stranger is not.
+	stranger := telegramtest.NewUser(31, "X")
+	mustContain(t, h.sayOne(telegramtest.PrivateChat(31), stranger, "/feeds").PlainText, "مشرفي البوت")
+}
+
+func TestRateLimitPerChat(t *testing.T) {
+	h := newHarness(t, func(o *bot.Options) { o.ChatBurst = 0 }) // the default: 1/s, burst 10
+	flooder, floodChat := telegramtest.NewUser(9, "Flood"), telegramtest.PrivateChat(9)
+	calm, calmChat := telegramtest.NewUser(10, "Calm"), telegramtest.PrivateChat(10)
+	for range 100 {
+		h.srv.SendText(floodChat, flooder, "/help")
+	}
+	h.srv.SendText(calmChat, calm, "/help")
+	h.settle()
+	sent := h.srv.Sent(floodChat.ID)
+	// The clock is frozen, so exactly the burst gets through, then one
+	// polite notice, then silence.
+	if len(sent) != 11 {
+		t.Fatalf("flooding chat got %d messages, want 10 replies and 1 notice", len(sent))
+	}
+	slow := 0
+	for _, m := range sent {
+		if strings.Contains(m.PlainText, "مهلًا") {
+			slow++
+		}
+	}
+	if slow != 1 {
+		t.Errorf("%d slow-down notices, want 1", slow)
+	}
+	if n := h.srv.SentCount(calmChat.ID); n != 1 {
+		t.Errorf("the other chat got %d replies, want 1", n)
+	}
+}
+
+func TestLatestAndSearch(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(9, "Lina"), telegramtest.PrivateChat(9)
+	mustContain(t, h.sayOne(chat, user, "/latest").PlainText, "لا أخبار")
+	for i, a := range []news.Article{
+		{Key: "a1", Source: "وكالة <س>", URL: "https://example.com/1?a=1&b=2", Title: "انخفاض سعر الذهب & الفضة",
+			Summary: "تراجع سعر الذهب 3.5% اليوم.", Topics: []string{"economy"}},
+		{Key: "a2", Source: "Reuters", URL: "javascript:alert(1)", Title: "قصف في إدلب",
+			Summary: "قالت مصادر إن قصفًا استهدف المدينة.", Topics: []string{"syria"}},
+	} {
+		a.SearchText = strings.Join(searchTerms(a.Title+" "+a.Summary), " ")
+		a.PublishedAt = fixedNow.Add(-time.Duration(i) * time.Hour)
+		if _, _, err := h.db.SaveArticle(t.Context(), a, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := h.sayOne(chat, user, "/latest")
+	mustContain(t, stripIsolates(m.PlainText), "انخفاض سعر الذهب & الفضة", "قصف في إدلب", "وكالة <س>")
+	if strings.Contains(m.Text, "javascript:") {
+		t.Error("javascript: URL linked")
+	}
+	m = h.sayOne(chat, user, "/latest اقتصاد")
+	mustContain(t, m.PlainText, "الذهب")
+	if strings.Contains(m.PlainText, "إدلب") {
+		t.Error("/latest اقتصاد shows a Syria story")
+	}
+	m = h.sayOne(chat, user, "/search الذهب")
+	mustContain(t, m.PlainText, "نتائج البحث", "الذهب")
+	m = h.sayOne(chat, user, `/search "إدلب" *`)
+	mustContain(t, m.PlainText, "إدلب")
+	mustContain(t, h.sayOne(chat, user, "/search زلزال").PlainText, "لم أجد أخبارًا")
+}
+
+// The real embedded catalogue works with the bot: every topic has a button
+// whose data fits Telegram's 64 bytes, and names resolve to topics.
+func TestRealCatalogue(t *testing.T) {
+	cat := topic.Embedded()
+	h := newHarness(t, func(o *bot.Options) { o.Topics = cat })
+	user, chat := telegramtest.NewUser(9, "Lina"), telegramtest.PrivateChat(9)
+	kb := h.sayOne(chat, user, "/topics")
+	if got, want := len(kb.Buttons()), len(cat.All()); got != want {
+		t.Fatalf("%d buttons for %d topics", got, want)
+	}
+	for _, row := range kb.Keyboard {
+		if len(row) < 1 || len(row) > 3 {
+			t.Errorf("row of %d buttons", len(row))
+		}
+	}
+	for _, b := range kb.Buttons() {
+		if len(b.CallbackData) > 64 || !strings.HasPrefix(b.CallbackData, "t:") {
+			t.Errorf("button %q data %q", b.Text, b.CallbackData)
+		}
+	}
+	first := cat.All()[0]
+	a := h.press(chat, user, kb.ID, "t:"+first.Slug)
+	mustContain(t, a.Text, first.Name)
+	m := h.sayOne(chat, user, "/subscribe "+first.Name)
+	mustContain(t, m.PlainText, "بالفعل")
+	m = h.sayOne(chat, user, "/subscribe إدلب")
+	mustContain(t, m.PlainText, "الكلمة", "إدلب")
+	subs := h.subs(chat.ID)
+	if len(subs) != 2 || subs[0].Kind != news.KindTopic || subs[1].Kind != news.KindKeyword {
+		t.Errorf("subscriptions %+v", subs)
+	}
+}

@@ -1,0 +1,284 @@
+package bot_test
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/bot"
+	"github.com/ajel-news/ajel/bot/telegramtest"
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage"
+)
+
+const testToken = "123456:TEST-very_secret-token"
+
+// catalogue is a small fixed topic catalogue.
+type catalogue struct{ topics []news.Topic }
+
+func newCatalogue() catalogue {
+	return catalogue{topics: []news.Topic{
+		{Slug: "syria", Name: "سوريا", Kind: news.TopicPlace, Emoji: "🇸🇾"},
+		{Slug: "lebanon", Name: "لبنان", Kind: news.TopicPlace, Emoji: "🇱🇧"},
+		{Slug: "economy", Name: "اقتصاد", Kind: news.TopicSection, Emoji: "💰"},
+		{Slug: "sports", Name: "رياضة", Kind: news.TopicSection, Emoji: "⚽"},
+		{Slug: "tech", Name: "تقنية", Kind: news.TopicSection, Emoji: "💻"},
+	}}
+}
+
+func (c catalogue) All() []news.Topic { return c.topics }
+
+func (c catalogue) BySlug(slug string) (news.Topic, bool) {
+	for _, t := range c.topics {
+		if t.Slug == slug {
+			return t, true
+		}
+	}
+	return news.Topic{}, false
+}
+
+func (c catalogue) Lookup(text string) (news.Topic, bool) {
+	n := arabic.Normalize(strings.TrimSpace(text))
+	for _, t := range c.topics {
+		if n == t.Slug || n == arabic.Normalize(t.Name) {
+			return t, true
+		}
+	}
+	return news.Topic{}, false
+}
+
+func searchTerms(q string) []string {
+	var out []string
+	for _, tok := range arabic.Tokens(q) {
+		if !arabic.IsStopWord(tok) {
+			out = append(out, tok)
+		}
+	}
+	return out
+}
+
+// feedAdmin is an in-memory FeedAdmin.
+type feedAdmin struct {
+	mu    sync.Mutex
+	feeds []news.Feed
+	next  int64
+}
+
+func (f *feedAdmin) AddFeed(_ context.Context, rawURL string) (news.Feed, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !strings.HasPrefix(rawURL, "https://") {
+		return news.Feed{}, errInvalidFeed(rawURL)
+	}
+	for _, x := range f.feeds {
+		if x.URL == rawURL {
+			return x, news.ErrAlreadyExists
+		}
+	}
+	f.next++
+	feed := news.Feed{ID: f.next, URL: rawURL}
+	f.feeds = append(f.feeds, feed)
+	return feed, nil
+}
+
+type errInvalidFeed string
+
+func (e errInvalidFeed) Error() string {
+	return "feed: " + string(e) + ": not an <https> URL & refused"
+}
+
+func (f *feedAdmin) DeleteFeed(_ context.Context, id int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, x := range f.feeds {
+		if x.ID == id {
+			f.feeds = slices.Delete(f.feeds, i, i+1)
+			return nil
+		}
+	}
+	return news.ErrNotFound
+}
+
+func (f *feedAdmin) Feeds(context.Context) ([]news.Feed, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.feeds), nil
+}
+
+const adminID = 777
+
+// harness runs a Bot against a fake Telegram and a real SQLite file.
+type harness struct {
+	t      *testing.T
+	srv    *telegramtest.Server
+	db     *storage.DB
+	path   string
+	opts   bot.Options
+	bot    *bot.Bot
+	feeds  *feedAdmin
+	cancel context.CancelFunc
+	done   chan error
+}
+
+var fixedNow = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func newHarness(t *testing.T, mod func(*bot.Options)) *harness {
+	t.Helper()
+	h := &harness{t: t, srv: telegramtest.NewTest(t, testToken), path: filepath.Join(t.TempDir(), "ajel.db"), feeds: &feedAdmin{}}
+	h.openDB()
+	loc, err := time.LoadLocation("Asia/Damascus")
+	if err != nil {
+		loc = time.FixedZone("Asia/Damascus", 3*3600)
+	}
+	h.opts = bot.Options{
+		Token:       testToken,
+		Endpoint:    h.srv.Endpoint(),
+		AdminIDs:    []int64{adminID},
+		Topics:      newCatalogue(),
+		Feeds:       h.feeds,
+		KeywordKey:  arabic.Normalize,
+		SearchTerms: searchTerms,
+		Location:    loc,
+		Now:         func() time.Time { return fixedNow },
+		PollTimeout: time.Second,
+		// The clock is frozen, so tests that chat a lot need a deep bucket;
+		// TestRateLimitPerChat checks the default.
+		ChatBurst: 1000,
+		Stats: func(ctx context.Context) (bot.Stats, error) {
+			s, err := h.db.Stats(ctx)
+			return bot.Stats{Chats: s.Chats, ActiveChats: s.ActiveChats, Subscriptions: s.Subscriptions,
+				Feeds: s.Feeds, Pending: s.Outbox.Pending}, err
+		},
+	}
+	if mod != nil {
+		mod(&h.opts)
+	}
+	h.start()
+	return h
+}
+
+func (h *harness) openDB() {
+	db, err := storage.Open(h.t.Context(), h.path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.db = db
+	h.t.Cleanup(func() { db.Close() })
+}
+
+// start creates the bot and runs it until stop or the end of the test.
+func (h *harness) start() {
+	h.t.Helper()
+	h.opts.Store = h.db
+	ctx, cancel := context.WithCancel(h.t.Context())
+	b, err := bot.New(ctx, h.opts)
+	if err != nil {
+		cancel()
+		h.t.Fatalf("bot.New: %v", err)
+	}
+	h.bot, h.cancel, h.done = b, cancel, make(chan error, 1)
+	go func() { h.done <- b.Run(ctx) }()
+	h.t.Cleanup(h.stop)
+}
+
+func (h *harness) stop() {
+	if h.cancel == nil {
+		return
+	}
+	h.cancel()
+	if err := <-h.done; err != nil {
+		h.t.Errorf("Run: %v", err)
+	}
+	h.cancel = nil
+}
+
+// settle waits until the bot has handled every queued update and polls again.
+func (h *harness) settle() {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(h.t.Context(), 10*time.Second)
+	defer cancel()
+	if err := h.srv.WaitFor(ctx, func() bool { return h.srv.Pending() == 0 && h.srv.Polling() }); err != nil {
+		h.t.Fatalf("bot did not handle its updates: %v", err)
+	}
+}
+
+// say sends text as user in chat and returns the bot's new messages there.
+func (h *harness) say(chat telegramtest.Chat, user telegramtest.User, text string) []telegramtest.Message {
+	h.t.Helper()
+	before := h.srv.SentCount(chat.ID)
+	h.srv.SendText(chat, user, text)
+	h.settle()
+	return h.newSince(chat.ID, before)
+}
+
+func (h *harness) newSince(chatID int64, before int) []telegramtest.Message {
+	all := h.srv.Sent(chatID)
+	if before > len(all) {
+		return nil
+	}
+	return all[before:]
+}
+
+// sayOne is say expecting exactly one reply, checked to be valid HTML.
+func (h *harness) sayOne(chat telegramtest.Chat, user telegramtest.User, text string) telegramtest.Message {
+	h.t.Helper()
+	got := h.say(chat, user, text)
+	if len(got) != 1 {
+		h.t.Fatalf("%q: want 1 reply, got %d: %+v", text, len(got), got)
+	}
+	checkHTML(h.t, got[0])
+	return got[0]
+}
+
+// press presses a button by its callback data and returns the answer.
+func (h *harness) press(chat telegramtest.Chat, user telegramtest.User, msgID int, data string) telegramtest.CallbackAnswer {
+	h.t.Helper()
+	u, err := h.srv.PressButton(chat, user, msgID, data)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.settle()
+	a, ok := h.srv.CallbackAnswer(u.CallbackQueryID)
+	if !ok {
+		h.t.Fatalf("callback %q was not answered", data)
+	}
+	return a
+}
+
+func (h *harness) subs(chatID int64) []news.Subscription {
+	h.t.Helper()
+	s, err := h.db.Subscriptions(h.t.Context(), chatID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return s
+}
+
+func checkHTML(t *testing.T, m telegramtest.Message) {
+	t.Helper()
+	if m.ParseMode != "HTML" {
+		t.Errorf("parse mode %q, want HTML", m.ParseMode)
+	}
+	if err := telegramtest.ValidateHTML(m.Text); err != nil {
+		t.Errorf("invalid HTML %q: %v", m.Text, err)
+	}
+}
+
+func mustContain(t *testing.T, got string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("%q does not contain %q", got, w)
+		}
+	}
+}
+
+// stripIsolates removes the FSI/PDI the bot adds around Latin runs.
+func stripIsolates(s string) string {
+	return strings.NewReplacer("\u2068", "", "\u2069", "").Replace(s)
+}

@@ -1,0 +1,421 @@
+package bot
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/bidi"
+
+	"github.com/ajel-news/ajel/news"
+)
+
+// maxMessageLen is Telegram's limit on a message's text after entity
+// parsing. It is counted here in UTF-16 code units, which is what Telegram
+// counts and never fewer than the characters.
+const maxMessageLen = 4096
+
+// Limits inside a push, so no one field can crowd out the rest.
+const (
+	maxTitleLen  = 1024
+	maxTopicLen  = 100
+	maxSourceLen = 100
+	maxURLLen    = 2048
+	minSummary   = 40 // below this a cut summary says nothing: drop it
+)
+
+// Unicode isolates keep a Latin or numeric run in its own direction inside
+// Arabic text, so "Apple" or "3.5%" cannot reorder the words around it.
+const (
+	fsi = "\u2068" // FIRST STRONG ISOLATE
+	pdi = "\u2069" // POP DIRECTIONAL ISOLATE
+)
+
+// RenderPush renders a pushed story in Telegram HTML:
+//
+//	🔴 أخبار عاجلة · <topic>          (📰 when not breaking)
+//	<b>title</b>
+//	summary
+//	المصدر: <source> · <a href="url">الرابط</a> · وأفادت به N مصادر أخرى
+//
+// Every field is cleaned of control and bidi characters and escaped; Latin
+// and numeric runs inside Arabic text are isolated; only http(s) links are
+// linked; and the visible text never exceeds Telegram's 4096 characters
+// (the summary, then the title, is cut at a word boundary with "…").
+func RenderPush(p news.Push) string {
+	icon := "📰 "
+	if p.Breaking {
+		icon = "🔴 "
+	}
+	header, headerHTML := icon+msgBreaking, icon+msgBreaking
+	if topic := truncateRunes(cleanLine(p.Topic), maxTopicLen); topic != "" {
+		header += " · " + isolate(topic)
+		headerHTML += " · " + esc(isolate(topic))
+	}
+
+	var footer, footerHTML []string
+	if src := truncateRunes(cleanLine(p.Source), maxSourceLen); src != "" {
+		footer = append(footer, msgSourceLabel+isolate(src))
+		footerHTML = append(footerHTML, msgSourceLabel+esc(isolate(src)))
+	}
+	if link := linkHTML(p.URL); link != "" {
+		footer = append(footer, msgLinkLabel)
+		footerHTML = append(footerHTML, link)
+	}
+	if p.OtherSources > 0 {
+		footer = append(footer, otherSources(p.OtherSources))
+		footerHTML = append(footerHTML, otherSources(p.OtherSources))
+	}
+	fixed := len16(header) + len16(strings.Join(footer, " · "))
+	if len(footer) > 0 {
+		fixed++ // newline before the footer
+	}
+
+	title := truncateWords(cleanLine(p.Title), maxTitleLen)
+	summary := cleanText(p.Summary)
+	// Cut the summary first, then the title, until the visible text fits;
+	// isolates added after cutting are measured too, hence the loop.
+	for range 8 {
+		t, s := isolateMixed(title), isolateMixed(summary)
+		n := fixed + 1 + len16(t)
+		if s != "" {
+			n += 1 + len16(s)
+		}
+		over := n - maxMessageLen
+		if over <= 0 {
+			break
+		}
+		if summary != "" {
+			budget := len16(summary) - over - 2 // room for "…" and an isolate
+			if budget < minSummary {
+				summary = ""
+				continue
+			}
+			summary = truncateWords(summary, budget)
+			continue
+		}
+		title = truncateWords(title, max(len16(title)-over-2, 1))
+	}
+
+	var sb strings.Builder
+	sb.WriteString(headerHTML)
+	sb.WriteString("\n<b>" + esc(isolateMixed(title)) + "</b>")
+	if summary != "" {
+		sb.WriteString("\n" + esc(isolateMixed(summary)))
+	}
+	if len(footerHTML) > 0 {
+		sb.WriteString("\n" + strings.Join(footerHTML, " · "))
+	}
+	return sb.String()
+}
+
+// linkHTML is an <a> to rawURL with the text "الرابط", or "" unless the URL
+// is a plain absolute http or https address.
+func linkHTML(rawURL string) string {
+	rawURL = strings.TrimSpace(rawURL)
+	if rawURL == "" || len(rawURL) > maxURLLen || strings.IndexFunc(rawURL, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || isBidiControl(r)
+	}) >= 0 {
+		return ""
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" || (!strings.EqualFold(u.Scheme, "http") && !strings.EqualFold(u.Scheme, "https")) {
+		return ""
+	}
+	return `<a href="` + esc(rawURL) + `">` + msgLinkLabel + `</a>`
+}
+
+// esc escapes text for Telegram HTML (text and attribute values).
+func esc(s string) string {
+	return htmlEscaper.Replace(s)
+}
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+// quote shows an outside string in Arabic quotation marks, escaped and
+// isolated from the sentence around it.
+func quote(s string) string {
+	return "«" + esc(isolate(cleanLine(s))) + "»"
+}
+
+// stripTags turns one of our HTML texts into plain text (for callback
+// answers, which take no markup).
+func stripTags(s string) string {
+	var sb strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>' && in:
+			in = false
+		case !in:
+			sb.WriteRune(r)
+		}
+	}
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&amp;", "&").Replace(sb.String())
+}
+
+// isBidiControl reports the explicit directional formatting characters
+// (embeddings, overrides, isolates and marks), which outside text must not
+// smuggle into ours.
+func isBidiControl(r rune) bool {
+	switch {
+	case r == 0x061C, r == 0x200E, r == 0x200F:
+		return true
+	case r >= 0x202A && r <= 0x202E:
+		return true
+	case r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// isZeroWidth reports invisible characters that carry no text. ZWJ and ZWNJ
+// are kept in text (emoji sequences, Persian), but a keyword of nothing else
+// is empty.
+func isZeroWidth(r rune) bool {
+	switch r {
+	case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD:
+		return true
+	}
+	return false
+}
+
+// cleanText removes bidi controls, stray zero-width characters and control
+// characters (keeping newlines), and trims each line.
+func cleanText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	var sb strings.Builder
+	sb.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			sb.WriteRune(r)
+		case r == '\t' || r == '\r' || r == 0x2028 || r == 0x2029:
+			sb.WriteByte(' ')
+		case isBidiControl(r), r == 0x200B, r == 0x2060, r == 0xFEFF, r == 0x00AD, unicode.IsControl(r):
+		default:
+			sb.WriteRune(r)
+		}
+	}
+	lines := strings.Split(sb.String(), "\n")
+	out := lines[:0]
+	blank := false
+	for _, l := range lines {
+		l = strings.Join(strings.Fields(l), " ")
+		if l == "" {
+			if !blank && len(out) > 0 {
+				out = append(out, "")
+			}
+			blank = true
+			continue
+		}
+		blank = false
+		out = append(out, l)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// cleanLine is cleanText on one line: newlines become spaces.
+func cleanLine(s string) string {
+	return strings.Join(strings.Fields(cleanText(s)), " ")
+}
+
+// stripInvisible removes bidi controls and zero-width characters.
+func stripInvisible(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if isBidiControl(r) || isZeroWidth(r) {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+// isRTL reports a strong right-to-left character (Arabic, Hebrew…).
+func isRTL(r rune) bool {
+	c := bidiClass(r)
+	return c == bidi.R || c == bidi.AL
+}
+
+func bidiClass(r rune) bidi.Class {
+	p, _ := bidi.LookupRune(r)
+	return p.Class()
+}
+
+// isolate wraps s in FSI…PDI when it holds any left-to-right letter or
+// digit, so it keeps its own direction wherever it is placed.
+func isolate(s string) string {
+	if strings.IndexFunc(s, startsLTR) >= 0 {
+		return fsi + s + pdi
+	}
+	return s
+}
+
+// startsLTR reports a left-to-right letter or a European digit. Symbols of
+// class L (flag emoji are regional indicator letters to bidi) do not count:
+// isolating them would move a flag to the wrong side of its name.
+func startsLTR(r rune) bool {
+	c := bidiClass(r)
+	return c == bidi.EN || c == bidi.L && (unicode.IsLetter(r) || unicode.IsMark(r))
+}
+
+// isolateMixed wraps each Latin or numeric run inside right-to-left text in
+// FSI…PDI ("قالت Apple إن" or "بنسبة 3.5% في"). Text without any
+// right-to-left letter is left alone.
+func isolateMixed(s string) string {
+	if strings.IndexFunc(s, isRTL) < 0 {
+		return s
+	}
+	rs := []rune(s)
+	var sb strings.Builder
+	sb.Grow(len(s) + 16)
+	for i := 0; i < len(rs); {
+		if !startsLTR(rs[i]) {
+			sb.WriteRune(rs[i])
+			i++
+			continue
+		}
+		// Extend through letters, digits and the neutrals between them,
+		// then give back trailing neutrals (except % and other ET signs).
+		last := i
+		for j := i; j < len(rs); j++ {
+			c := bidiClass(rs[j])
+			if startsLTR(rs[j]) || c == bidi.ET {
+				last = j
+				continue
+			}
+			if c == bidi.ES || c == bidi.CS || c == bidi.WS || c == bidi.NSM || c == bidi.BN || c == bidi.ON {
+				continue
+			}
+			break
+		}
+		sb.WriteString(fsi + string(rs[i:last+1]) + pdi)
+		i = last + 1
+	}
+	return sb.String()
+}
+
+// len16 counts s in UTF-16 code units, as Telegram does.
+func len16(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// truncateRunes cuts s to at most n characters, marking the cut with "…".
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	rs := []rune(s)
+	return strings.TrimSpace(string(rs[:max(n-1, 0)])) + "…"
+}
+
+// truncateWords cuts s to at most n UTF-16 units including the "…" that
+// marks the cut, at a word boundary when there is one in the last third.
+func truncateWords(s string, n int) string {
+	if len16(s) <= n {
+		return s
+	}
+	if n <= 1 {
+		return "…"
+	}
+	limit := n - 1
+	cut, used := 0, 0
+	for i, r := range s {
+		w := utf16.RuneLen(r)
+		if used+w > limit {
+			break
+		}
+		used += w
+		cut = i + utf8.RuneLen(r)
+	}
+	kept := s[:cut]
+	if sp := strings.LastIndexFunc(kept, unicode.IsSpace); sp > 0 && len16(kept[:sp]) >= limit*2/3 {
+		kept = kept[:sp]
+	} else if cut < len(s) {
+		// Cutting mid-word: do not split a combining sequence from its base.
+		for kept != "" {
+			r, size := utf8.DecodeLastRuneInString(kept)
+			if !unicode.Is(unicode.Mn, r) && r != 0x200D {
+				break
+			}
+			kept = kept[:len(kept)-size]
+		}
+	}
+	kept = strings.TrimRightFunc(kept, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' && r != '»' && r != '"'
+	})
+	return kept + "…"
+}
+
+// packMessages joins a header and blocks with blank lines into as few
+// messages as fit in limit (measured on the HTML, which is never shorter
+// than what Telegram counts).
+func packMessages(header string, blocks []string, limit int) []string {
+	var out []string
+	cur := header
+	for _, blk := range blocks {
+		if cur == "" {
+			cur = blk
+			continue
+		}
+		if len16(cur)+2+len16(blk) > limit {
+			out = append(out, cur)
+			cur = blk
+			continue
+		}
+		cur += "\n\n" + blk
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// cleanKeyword checks a keyword a reader typed and returns its display
+// form, or the Arabic reason it is refused.
+func cleanKeyword(raw string) (display, reason string) {
+	for _, r := range raw {
+		if isBidiControl(r) || (unicode.IsControl(r) && !unicode.IsSpace(r)) ||
+			(unicode.Is(unicode.Cf, r) && !isZeroWidth(r)) {
+			return "", msgKeywordControl
+		}
+	}
+	display = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if isZeroWidth(r) {
+			return -1
+		}
+		return r
+	}, raw)), " ")
+	switch {
+	case display == "" && strings.TrimSpace(raw) != "":
+		return "", msgKeywordControl
+	case display == "":
+		return "", msgKeywordEmpty
+	case utf8.RuneCountInString(display) > maxKeywordLen:
+		return "", msgKeywordTooLong(maxKeywordLen)
+	case strings.IndexFunc(display, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) < 0:
+		return "", msgKeywordSymbols
+	}
+	return display, ""
+}
+
+// maxKeywordLen is the longest keyword, in characters.
+const maxKeywordLen = 64
+
+// defaultTerms splits a query into lower-cased words when no SearchTerms
+// was given.
+func defaultTerms(q string) []string {
+	return strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+	})
+}
