@@ -1,0 +1,475 @@
+// Package config reads Ajel's settings from the environment (and an optional
+// .env file), fills in defaults and checks every value, so that a mistake
+// stops the start with one line that says which variable is wrong and how to
+// fix it.
+//
+// Rules every variable follows:
+//   - surrounding spaces are trimmed;
+//   - a variable that is unset or set to an empty value takes its default,
+//     except HTTP_ADDR, where an explicit empty value disables the HTTP server;
+//   - secrets (TELEGRAM_BOT_TOKEN, INGEST_TOKEN, WEBHOOK_SECRET) never appear
+//     in an error message, in String or in LogValue.
+//
+// When several variables are wrong, Load reports all of them in one *Error,
+// whose message is a single line: "config: A; B; C".
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	// Embed the IANA zone database so TIMEZONE works on machines (scratch
+	// containers, Windows) that have no zoneinfo installed.
+	_ "time/tzdata"
+)
+
+// Environment variable names: the contract in DESIGN.md's environment table,
+// plus WEBHOOK_SECRET.
+const (
+	EnvTelegramToken     = "TELEGRAM_BOT_TOKEN"
+	EnvTelegramEndpoint  = "TELEGRAM_API_ENDPOINT"
+	EnvDatabasePath      = "DATABASE_PATH"
+	EnvFeeds             = "FEEDS"
+	EnvPollInterval      = "POLL_INTERVAL"
+	EnvHTTPAddr          = "HTTP_ADDR"
+	EnvIngestToken       = "INGEST_TOKEN"
+	EnvAdminIDs          = "ADMIN_IDS"
+	EnvSendRate          = "SEND_RATE"
+	EnvTimezone          = "TIMEZONE"
+	EnvLogLevel          = "LOG_LEVEL"
+	EnvTopicsFile        = "TOPICS_FILE"
+	EnvAllowPrivateFeeds = "ALLOW_PRIVATE_FEEDS"
+	EnvWebhookURL        = "WEBHOOK_URL"
+	EnvWebhookSecret     = "WEBHOOK_SECRET"
+)
+
+// Defaults and limits.
+const (
+	// DefaultTelegramEndpoint is tgbotapi's endpoint format: token, then method.
+	DefaultTelegramEndpoint = "https://api.telegram.org/bot%s/%s"
+	DefaultDatabasePath     = "ajel.db"
+	DefaultPollInterval     = 60 * time.Second
+	// MinPollInterval keeps a typo ("1ms") from hammering every source.
+	MinPollInterval = time.Second
+	DefaultHTTPAddr = "127.0.0.1:8080"
+	DefaultSendRate = 25.0
+	// MaxSendRate is Telegram's limit: about 30 messages a second per bot
+	// across all chats; above it Telegram answers 429.
+	MaxSendRate = 30.0
+)
+
+// ErrNoToken is returned by RequireToken; the binary prints it and exits 2.
+var ErrNoToken = errors.New("TELEGRAM_BOT_TOKEN is not set: copy .env.example to .env and set TELEGRAM_BOT_TOKEN (from @BotFather), or try `ajel demo` to see Ajel without a token")
+
+// Config is every setting Ajel reads from the environment, parsed and
+// checked. The zero value is not useful; use Load, LoadEnv or Default.
+type Config struct {
+	// TelegramToken is the bot token from @BotFather; empty is allowed by
+	// Load (demo and preview need none), RequireToken checks it for run.
+	TelegramToken string
+	// TelegramEndpoint is a format with two %s: the token, then the method.
+	TelegramEndpoint string
+	// DatabasePath is the SQLite file.
+	DatabasePath string
+	// Feeds are http(s) feed URLs added on start, in order, without duplicates.
+	Feeds []string
+	// PollInterval is how often each feed is checked; at least MinPollInterval.
+	PollInterval time.Duration
+	// HTTPAddr is host:port for health, metrics and ingest; empty disables.
+	HTTPAddr string
+	// IngestToken is the bearer token of POST /api/v1/articles; empty turns
+	// the endpoint off.
+	IngestToken string
+	// AdminIDs are Telegram user ids allowed to use admin commands.
+	AdminIDs []int64
+	// SendRate is messages a second across all chats, in (0, MaxSendRate].
+	SendRate float64
+	// Timezone is used for quiet hours and dates in messages; never nil
+	// after Load.
+	Timezone *time.Location
+	// LogLevel is the minimum level logged.
+	LogLevel slog.Level
+	// TopicsFile, when set, replaces the embedded topic catalogue.
+	TopicsFile string
+	// AllowPrivateFeeds lets /addfeed reach loopback and private addresses.
+	AllowPrivateFeeds bool
+	// WebhookURL, when set, is the public https URL Telegram posts updates
+	// to instead of long polling.
+	WebhookURL string
+	// WebhookSecret is the secret_token Telegram echoes in the
+	// X-Telegram-Bot-Api-Secret-Token header of webhook requests; when empty
+	// the bot derives one itself.
+	WebhookSecret string
+}
+
+// Problem is one invalid variable.
+type Problem struct {
+	// Variable is the environment variable's name, e.g. "POLL_INTERVAL".
+	Variable string
+	// Message is the whole sentence, starting with the variable's name,
+	// e.g. `POLL_INTERVAL="soon" is not a duration: use a Go duration such as 60s or 5m`.
+	Message string
+}
+
+// Error lists every invalid variable Load found. Its message is one line.
+type Error struct {
+	Problems []Problem
+}
+
+func (e *Error) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.Message
+	}
+	return "config: " + strings.Join(msgs, "; ")
+}
+
+// Default returns the configuration an empty environment yields.
+func Default() Config {
+	return Config{
+		TelegramEndpoint: DefaultTelegramEndpoint,
+		DatabasePath:     DefaultDatabasePath,
+		PollInterval:     DefaultPollInterval,
+		HTTPAddr:         DefaultHTTPAddr,
+		SendRate:         DefaultSendRate,
+		Timezone:         time.UTC,
+		LogLevel:         slog.LevelInfo,
+	}
+}
+
+// parser collects problems so that all of them are reported at once.
+type parser struct {
+	lookup   func(string) (string, bool)
+	problems []Problem
+}
+
+// get returns the trimmed value and whether it is set and non-empty.
+func (p *parser) get(name string) (string, bool) {
+	v, ok := p.lookup(name)
+	v = strings.TrimSpace(v)
+	return v, ok && v != ""
+}
+
+func (p *parser) fail(name, format string, args ...any) {
+	p.problems = append(p.problems, Problem{Variable: name, Message: name + fmt.Sprintf(format, args...)})
+}
+
+// Load builds a Config from lookup (os.LookupEnv, or a map in tests),
+// applying defaults and checking every variable. It does not require the
+// token: see RequireToken. A non-nil error is an *Error listing every invalid
+// variable, and the returned Config is then the zero value.
+func Load(lookup func(string) (string, bool)) (Config, error) {
+	p := &parser{lookup: lookup}
+	c := Default()
+
+	c.TelegramToken, _ = p.get(EnvTelegramToken)
+	if v, ok := p.get(EnvTelegramEndpoint); ok {
+		if checkEndpoint(v) {
+			c.TelegramEndpoint = v
+		} else {
+			p.fail(EnvTelegramEndpoint, "=%q must be an http(s) URL format with two %%s (the token, then the method), like %s", v, DefaultTelegramEndpoint)
+		}
+	}
+	if v, ok := p.get(EnvDatabasePath); ok {
+		c.DatabasePath = v
+	}
+	if v, ok := p.get(EnvFeeds); ok {
+		c.Feeds = p.feeds(v)
+	}
+	if v, ok := p.get(EnvPollInterval); ok {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			p.fail(EnvPollInterval, "=%q is not a duration: use a Go duration such as 60s or 5m", v)
+		case d < MinPollInterval:
+			p.fail(EnvPollInterval, "=%q is too short: use at least 1s, such as 60s or 5m", v)
+		default:
+			c.PollInterval = d
+		}
+	}
+	if v, ok := p.lookup(EnvHTTPAddr); ok {
+		// An explicit empty value disables the server, so it is not a default.
+		v = strings.TrimSpace(v)
+		if v == "" || checkHostPort(v) {
+			c.HTTPAddr = v
+		} else {
+			p.fail(EnvHTTPAddr, "=%q is not host:port: use an address such as 127.0.0.1:8080 or :8080, or leave it empty to disable the HTTP server", v)
+		}
+	}
+	c.IngestToken, _ = p.get(EnvIngestToken)
+	if v, ok := p.get(EnvAdminIDs); ok {
+		c.AdminIDs = p.adminIDs(v)
+	}
+	if v, ok := p.get(EnvSendRate); ok {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(r > 0 && r <= MaxSendRate) {
+			p.fail(EnvSendRate, "=%q must be a number above 0 and at most 30 (messages a second; Telegram allows about 30)", v)
+		} else {
+			c.SendRate = r
+		}
+	}
+	if v, ok := p.get(EnvTimezone); ok {
+		loc, err := time.LoadLocation(v)
+		if err != nil {
+			p.fail(EnvTimezone, "=%q is not a time zone: use an IANA name such as Asia/Damascus, Africa/Cairo or UTC", v)
+		} else {
+			c.Timezone = loc
+		}
+	}
+	if v, ok := p.get(EnvLogLevel); ok {
+		if l, ok := parseLevel(v); ok {
+			c.LogLevel = l
+		} else {
+			p.fail(EnvLogLevel, "=%q is not a log level: use debug, info, warn or error", v)
+		}
+	}
+	c.TopicsFile, _ = p.get(EnvTopicsFile)
+	if v, ok := p.get(EnvAllowPrivateFeeds); ok {
+		if b, ok := parseBool(v); ok {
+			c.AllowPrivateFeeds = b
+		} else {
+			p.fail(EnvAllowPrivateFeeds, "=%q is not a yes/no value: use true or false", v)
+		}
+	}
+	if v, ok := p.get(EnvWebhookURL); ok {
+		if u, err := url.Parse(v); err != nil || u.Scheme != "https" || u.Host == "" {
+			// Only the origin is echoed: webhook paths often hold the token.
+			p.fail(EnvWebhookURL, "=%q is not an https URL: Telegram sends webhooks only to https addresses such as https://bot.example.com/telegram", originOnly(v))
+		} else {
+			c.WebhookURL = v
+		}
+	}
+	if v, ok := p.get(EnvWebhookSecret); ok {
+		if checkSecret(v) {
+			c.WebhookSecret = v
+		} else {
+			// The value is a secret: say what is wrong without printing it.
+			p.fail(EnvWebhookSecret, " must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token), or empty to let Ajel derive one")
+		}
+	}
+
+	if len(p.problems) > 0 {
+		return Config{}, &Error{Problems: p.problems}
+	}
+	return c, nil
+}
+
+// RequireToken returns ErrNoToken when TELEGRAM_BOT_TOKEN is empty; `ajel run`
+// calls it, demo and preview do not.
+func (c Config) RequireToken() error {
+	if c.TelegramToken == "" {
+		return ErrNoToken
+	}
+	return nil
+}
+
+// IsAdmin reports whether the Telegram user id is listed in ADMIN_IDS.
+func (c Config) IsAdmin(userID int64) bool {
+	for _, id := range c.AdminIDs {
+		if id == userID {
+			return true
+		}
+	}
+	return false
+}
+
+// Redacted returns the configuration as one line of NAME=value pairs, with
+// secrets shown only as "set" or "unset" and passwords in URLs hidden.
+func (c Config) Redacted() string {
+	var b strings.Builder
+	for i, kv := range c.pairs() {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(kv[0])
+		b.WriteByte('=')
+		b.WriteString(strconv.Quote(kv[1]))
+	}
+	return b.String()
+}
+
+// String is Redacted, so printing a Config with %v never shows a secret.
+func (c Config) String() string { return c.Redacted() }
+
+// GoString is Redacted too, so %#v cannot print the token either.
+func (c Config) GoString() string { return "config.Config{" + c.Redacted() + "}" }
+
+// LogValue makes slog print the redacted form.
+func (c Config) LogValue() slog.Value {
+	pairs := c.pairs()
+	attrs := make([]slog.Attr, len(pairs))
+	for i, kv := range pairs {
+		attrs[i] = slog.String(kv[0], kv[1])
+	}
+	return slog.GroupValue(attrs...)
+}
+
+func (c Config) pairs() [][2]string {
+	feeds := make([]string, len(c.Feeds))
+	for i, f := range c.Feeds {
+		feeds[i] = redactURL(f)
+	}
+	ids := make([]string, len(c.AdminIDs))
+	for i, id := range c.AdminIDs {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	tz := "UTC"
+	if c.Timezone != nil {
+		tz = c.Timezone.String()
+	}
+	return [][2]string{
+		{EnvTelegramToken, setOrUnset(c.TelegramToken)},
+		{EnvTelegramEndpoint, c.TelegramEndpoint},
+		{EnvDatabasePath, c.DatabasePath},
+		{EnvFeeds, strings.Join(feeds, ",")},
+		{EnvPollInterval, c.PollInterval.String()},
+		{EnvHTTPAddr, c.HTTPAddr},
+		{EnvIngestToken, setOrUnset(c.IngestToken)},
+		{EnvAdminIDs, strings.Join(ids, ",")},
+		{EnvSendRate, strconv.FormatFloat(c.SendRate, 'g', -1, 64)},
+		{EnvTimezone, tz},
+		{EnvLogLevel, strings.ToLower(c.LogLevel.String())},
+		{EnvTopicsFile, c.TopicsFile},
+		{EnvAllowPrivateFeeds, strconv.FormatBool(c.AllowPrivateFeeds)},
+		// A webhook URL often carries the token in its path; show only its origin.
+		{EnvWebhookURL, originOnly(c.WebhookURL)},
+		{EnvWebhookSecret, setOrUnset(c.WebhookSecret)},
+	}
+}
+
+func setOrUnset(s string) string {
+	if s == "" {
+		return "unset"
+	}
+	return "set"
+}
+
+// splitList splits on commas, newlines and (for ids) other whitespace,
+// trimming and dropping empty entries.
+func splitList(s string, alsoSpaces bool) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == '\n' || r == '\r' || (alsoSpaces && (r == ' ' || r == '\t'))
+	})
+}
+
+func (p *parser) feeds(v string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range splitList(v, false) {
+		f = strings.TrimSpace(f)
+		if f == "" || seen[f] {
+			continue
+		}
+		u, err := url.Parse(f)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.fail(EnvFeeds, " entry %q is not an http(s) URL: use full feed addresses such as https://example.com/rss.xml separated by commas", redactURL(f))
+			continue
+		}
+		seen[f] = true
+		out = append(out, f)
+	}
+	return out
+}
+
+func (p *parser) adminIDs(v string) []int64 {
+	var out []int64
+	seen := map[int64]bool{}
+	for _, s := range splitList(v, true) {
+		id, err := strconv.ParseInt(s, 10, 64)
+		switch {
+		case err != nil:
+			p.fail(EnvAdminIDs, " entry %q is not a number: use Telegram user ids separated by commas", s)
+		case id <= 0:
+			p.fail(EnvAdminIDs, " entry %q is not a user id: Telegram user ids are positive numbers (ask @userinfobot for yours)", s)
+		case !seen[id]:
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// checkEndpoint accepts a format that, given a token and a method, yields an
+// http(s) URL; it must hold exactly two verbs, both %s.
+func checkEndpoint(v string) bool {
+	if strings.Count(v, "%s") != 2 || strings.Count(strings.ReplaceAll(v, "%%", ""), "%") != 2 {
+		return false
+	}
+	u, err := url.Parse(fmt.Sprintf(v, "123:token", "getMe"))
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+func checkHostPort(v string) bool {
+	_, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
+}
+
+func checkSecret(v string) bool {
+	if len(v) > 256 {
+		return false
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func parseLevel(v string) (slog.Level, bool) {
+	switch strings.ToLower(v) {
+	case "debug":
+		return slog.LevelDebug, true
+	case "info":
+		return slog.LevelInfo, true
+	case "warn", "warning":
+		return slog.LevelWarn, true
+	case "error":
+		return slog.LevelError, true
+	}
+	return 0, false
+}
+
+func parseBool(v string) (bool, bool) {
+	switch strings.ToLower(v) {
+	case "true", "1", "yes", "on":
+		return true, true
+	case "false", "0", "no", "off":
+		return false, true
+	}
+	return false, false
+}
+
+// redactURL hides a password in a URL's user info; anything unparsable is
+// returned as is (it is what the operator typed, and not a URL we keep).
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return s
+	}
+	return u.Redacted()
+}
+
+func originOnly(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return "…"
+	}
+	if u.Path == "" || u.Path == "/" {
+		return u.Scheme + "://" + u.Host + u.Path
+	}
+	return u.Scheme + "://" + u.Host + "/…"
+}

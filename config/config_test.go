@@ -1,0 +1,448 @@
+package config_test
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ajel-news/ajel/config"
+)
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := m[k]
+		return v, ok
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c, config.Default()) {
+		t.Errorf("Load(empty) = %v, want %v", c, config.Default())
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"token", c.TelegramToken, ""},
+		{"endpoint", c.TelegramEndpoint, "https://api.telegram.org/bot%s/%s"},
+		{"db", c.DatabasePath, "ajel.db"},
+		{"feeds", len(c.Feeds), 0},
+		{"poll", c.PollInterval, 60 * time.Second},
+		{"http", c.HTTPAddr, "127.0.0.1:8080"},
+		{"ingest", c.IngestToken, ""},
+		{"admins", len(c.AdminIDs), 0},
+		{"rate", c.SendRate, 25.0},
+		{"tz", c.Timezone, time.UTC},
+		{"log", c.LogLevel, slog.LevelInfo},
+		{"topics", c.TopicsFile, ""},
+		{"private", c.AllowPrivateFeeds, false},
+		{"webhook", c.WebhookURL, ""},
+		{"secret", c.WebhookSecret, ""},
+	}
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("default %s = %v, want %v", ch.name, ch.got, ch.want)
+		}
+	}
+}
+
+// TestVariables covers, for every variable, a good value, the default
+// (empty value) and bad values with the exact one-line message.
+func TestVariables(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		check   func(config.Config) bool
+		wantErr string // exact message when set
+	}{
+		{"token set", map[string]string{"TELEGRAM_BOT_TOKEN": " 123:abc "},
+			func(c config.Config) bool { return c.TelegramToken == "123:abc" }, ""},
+
+		{"endpoint good", map[string]string{"TELEGRAM_API_ENDPOINT": "http://127.0.0.1:8081/bot%s/%s"},
+			func(c config.Config) bool { return c.TelegramEndpoint == "http://127.0.0.1:8081/bot%s/%s" }, ""},
+		{"endpoint empty", map[string]string{"TELEGRAM_API_ENDPOINT": ""},
+			func(c config.Config) bool { return c.TelegramEndpoint == config.DefaultTelegramEndpoint }, ""},
+		{"endpoint one verb", map[string]string{"TELEGRAM_API_ENDPOINT": "https://x/bot%s"}, nil,
+			`config: TELEGRAM_API_ENDPOINT="https://x/bot%s" must be an http(s) URL format with two %s (the token, then the method), like https://api.telegram.org/bot%s/%s`},
+		{"endpoint other verb", map[string]string{"TELEGRAM_API_ENDPOINT": "https://x/bot%s/%s/%d"}, nil,
+			`config: TELEGRAM_API_ENDPOINT="https://x/bot%s/%s/%d" must be an http(s) URL format with two %s (the token, then the method), like https://api.telegram.org/bot%s/%s`},
+		{"endpoint not url", map[string]string{"TELEGRAM_API_ENDPOINT": "bot%s/%s"}, nil,
+			`config: TELEGRAM_API_ENDPOINT="bot%s/%s" must be an http(s) URL format with two %s (the token, then the method), like https://api.telegram.org/bot%s/%s`},
+
+		{"db good", map[string]string{"DATABASE_PATH": "/var/lib/ajel/ajel.db"},
+			func(c config.Config) bool { return c.DatabasePath == "/var/lib/ajel/ajel.db" }, ""},
+		{"db empty", map[string]string{"DATABASE_PATH": "  "},
+			func(c config.Config) bool { return c.DatabasePath == "ajel.db" }, ""},
+
+		{"feeds good", map[string]string{"FEEDS": " https://a.example/rss ,\n\nhttp://b.example/feed.xml,,https://a.example/rss\n"},
+			func(c config.Config) bool {
+				return reflect.DeepEqual(c.Feeds, []string{"https://a.example/rss", "http://b.example/feed.xml"})
+			}, ""},
+		{"feeds empty", map[string]string{"FEEDS": ""},
+			func(c config.Config) bool { return c.Feeds == nil }, ""},
+		{"feeds bad scheme", map[string]string{"FEEDS": "https://a.example/rss,ftp://b.example/x"}, nil,
+			`config: FEEDS entry "ftp://b.example/x" is not an http(s) URL: use full feed addresses such as https://example.com/rss.xml separated by commas`},
+		{"feeds no scheme", map[string]string{"FEEDS": "example.com/rss"}, nil,
+			`config: FEEDS entry "example.com/rss" is not an http(s) URL: use full feed addresses such as https://example.com/rss.xml separated by commas`},
+		{"feeds password hidden", map[string]string{"FEEDS": "ftp://u:secretpw@b.example/x"}, nil,
+			`config: FEEDS entry "ftp://u:xxxxx@b.example/x" is not an http(s) URL: use full feed addresses such as https://example.com/rss.xml separated by commas`},
+
+		{"poll good", map[string]string{"POLL_INTERVAL": "5m"},
+			func(c config.Config) bool { return c.PollInterval == 5*time.Minute }, ""},
+		{"poll min", map[string]string{"POLL_INTERVAL": "1s"},
+			func(c config.Config) bool { return c.PollInterval == time.Second }, ""},
+		{"poll empty", map[string]string{"POLL_INTERVAL": ""},
+			func(c config.Config) bool { return c.PollInterval == time.Minute }, ""},
+		{"poll words", map[string]string{"POLL_INTERVAL": "soon"}, nil,
+			`config: POLL_INTERVAL="soon" is not a duration: use a Go duration such as 60s or 5m`},
+		{"poll bare number", map[string]string{"POLL_INTERVAL": "60"}, nil,
+			`config: POLL_INTERVAL="60" is not a duration: use a Go duration such as 60s or 5m`},
+		{"poll too short", map[string]string{"POLL_INTERVAL": "500ms"}, nil,
+			`config: POLL_INTERVAL="500ms" is too short: use at least 1s, such as 60s or 5m`},
+
+		{"http good", map[string]string{"HTTP_ADDR": ":9090"},
+			func(c config.Config) bool { return c.HTTPAddr == ":9090" }, ""},
+		{"http ipv6", map[string]string{"HTTP_ADDR": "[::1]:8080"},
+			func(c config.Config) bool { return c.HTTPAddr == "[::1]:8080" }, ""},
+		{"http empty disables", map[string]string{"HTTP_ADDR": ""},
+			func(c config.Config) bool { return c.HTTPAddr == "" }, ""},
+		{"http no port", map[string]string{"HTTP_ADDR": "localhost"}, nil,
+			`config: HTTP_ADDR="localhost" is not host:port: use an address such as 127.0.0.1:8080 or :8080, or leave it empty to disable the HTTP server`},
+		{"http bad port", map[string]string{"HTTP_ADDR": "localhost:http"}, nil,
+			`config: HTTP_ADDR="localhost:http" is not host:port: use an address such as 127.0.0.1:8080 or :8080, or leave it empty to disable the HTTP server`},
+		{"http port range", map[string]string{"HTTP_ADDR": ":70000"}, nil,
+			`config: HTTP_ADDR=":70000" is not host:port: use an address such as 127.0.0.1:8080 or :8080, or leave it empty to disable the HTTP server`},
+
+		{"ingest set", map[string]string{"INGEST_TOKEN": "s3cret"},
+			func(c config.Config) bool { return c.IngestToken == "s3cret" }, ""},
+
+		{"admins good", map[string]string{"ADMIN_IDS": "42, 7\n42 99"},
+			func(c config.Config) bool { return reflect.DeepEqual(c.AdminIDs, []int64{42, 7, 99}) }, ""},
+		{"admins empty", map[string]string{"ADMIN_IDS": ""},
+			func(c config.Config) bool { return c.AdminIDs == nil }, ""},
+		{"admins word", map[string]string{"ADMIN_IDS": "42,abc"}, nil,
+			`config: ADMIN_IDS entry "abc" is not a number: use Telegram user ids separated by commas`},
+		{"admins negative", map[string]string{"ADMIN_IDS": "-100123"}, nil,
+			`config: ADMIN_IDS entry "-100123" is not a user id: Telegram user ids are positive numbers (ask @userinfobot for yours)`},
+
+		{"rate good", map[string]string{"SEND_RATE": "30"},
+			func(c config.Config) bool { return c.SendRate == 30 }, ""},
+		{"rate fraction", map[string]string{"SEND_RATE": "0.5"},
+			func(c config.Config) bool { return c.SendRate == 0.5 }, ""},
+		{"rate empty", map[string]string{"SEND_RATE": ""},
+			func(c config.Config) bool { return c.SendRate == 25 }, ""},
+		{"rate zero", map[string]string{"SEND_RATE": "0"}, nil,
+			`config: SEND_RATE="0" must be a number above 0 and at most 30 (messages a second; Telegram allows about 30)`},
+		{"rate over limit", map[string]string{"SEND_RATE": "31"}, nil,
+			`config: SEND_RATE="31" must be a number above 0 and at most 30 (messages a second; Telegram allows about 30)`},
+		{"rate NaN", map[string]string{"SEND_RATE": "NaN"}, nil,
+			`config: SEND_RATE="NaN" must be a number above 0 and at most 30 (messages a second; Telegram allows about 30)`},
+		{"rate word", map[string]string{"SEND_RATE": "fast"}, nil,
+			`config: SEND_RATE="fast" must be a number above 0 and at most 30 (messages a second; Telegram allows about 30)`},
+
+		{"tz good", map[string]string{"TIMEZONE": "Asia/Damascus"},
+			func(c config.Config) bool { return c.Timezone.String() == "Asia/Damascus" }, ""},
+		{"tz empty", map[string]string{"TIMEZONE": ""},
+			func(c config.Config) bool { return c.Timezone == time.UTC }, ""},
+		{"tz bad", map[string]string{"TIMEZONE": "Mars/Olympus"}, nil,
+			`config: TIMEZONE="Mars/Olympus" is not a time zone: use an IANA name such as Asia/Damascus, Africa/Cairo or UTC`},
+
+		{"log debug", map[string]string{"LOG_LEVEL": "DEBUG"},
+			func(c config.Config) bool { return c.LogLevel == slog.LevelDebug }, ""},
+		{"log warn", map[string]string{"LOG_LEVEL": "warn"},
+			func(c config.Config) bool { return c.LogLevel == slog.LevelWarn }, ""},
+		{"log warning", map[string]string{"LOG_LEVEL": "warning"},
+			func(c config.Config) bool { return c.LogLevel == slog.LevelWarn }, ""},
+		{"log error", map[string]string{"LOG_LEVEL": "error"},
+			func(c config.Config) bool { return c.LogLevel == slog.LevelError }, ""},
+		{"log empty", map[string]string{"LOG_LEVEL": ""},
+			func(c config.Config) bool { return c.LogLevel == slog.LevelInfo }, ""},
+		{"log bad", map[string]string{"LOG_LEVEL": "loud"}, nil,
+			`config: LOG_LEVEL="loud" is not a log level: use debug, info, warn or error`},
+
+		{"topics set", map[string]string{"TOPICS_FILE": "topics.json"},
+			func(c config.Config) bool { return c.TopicsFile == "topics.json" }, ""},
+
+		{"private yes", map[string]string{"ALLOW_PRIVATE_FEEDS": "yes"},
+			func(c config.Config) bool { return c.AllowPrivateFeeds }, ""},
+		{"private 1", map[string]string{"ALLOW_PRIVATE_FEEDS": "1"},
+			func(c config.Config) bool { return c.AllowPrivateFeeds }, ""},
+		{"private TRUE", map[string]string{"ALLOW_PRIVATE_FEEDS": "TRUE"},
+			func(c config.Config) bool { return c.AllowPrivateFeeds }, ""},
+		{"private no", map[string]string{"ALLOW_PRIVATE_FEEDS": "no"},
+			func(c config.Config) bool { return !c.AllowPrivateFeeds }, ""},
+		{"private 0", map[string]string{"ALLOW_PRIVATE_FEEDS": "0"},
+			func(c config.Config) bool { return !c.AllowPrivateFeeds }, ""},
+		{"private bad", map[string]string{"ALLOW_PRIVATE_FEEDS": "maybe"}, nil,
+			`config: ALLOW_PRIVATE_FEEDS="maybe" is not a yes/no value: use true or false`},
+
+		{"webhook good", map[string]string{"WEBHOOK_URL": "https://bot.example.com/tg"},
+			func(c config.Config) bool { return c.WebhookURL == "https://bot.example.com/tg" }, ""},
+		{"webhook http", map[string]string{"WEBHOOK_URL": "http://bot.example.com/bot123:SECRET"}, nil,
+			`config: WEBHOOK_URL="http://bot.example.com/…" is not an https URL: Telegram sends webhooks only to https addresses such as https://bot.example.com/telegram`},
+		{"webhook no host", map[string]string{"WEBHOOK_URL": "bot.example.com"}, nil,
+			`config: WEBHOOK_URL="…" is not an https URL: Telegram sends webhooks only to https addresses such as https://bot.example.com/telegram`},
+
+		{"secret good", map[string]string{"WEBHOOK_SECRET": "abc_DEF-123"},
+			func(c config.Config) bool { return c.WebhookSecret == "abc_DEF-123" }, ""},
+		{"secret bad", map[string]string{"WEBHOOK_SECRET": "has space!"}, nil,
+			`config: WEBHOOK_SECRET must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token), or empty to let Ajel derive one`},
+		{"secret too long", map[string]string{"WEBHOOK_SECRET": strings.Repeat("a", 257)}, nil,
+			`config: WEBHOOK_SECRET must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token), or empty to let Ajel derive one`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := config.Load(env(tc.env))
+			if tc.wantErr != "" {
+				if err == nil {
+					t.Fatalf("Load = %v, want error %q", c, tc.wantErr)
+				}
+				if err.Error() != tc.wantErr {
+					t.Errorf("error\n got %s\nwant %s", err, tc.wantErr)
+				}
+				if strings.Contains(err.Error(), "\n") {
+					t.Errorf("error has several lines: %q", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if !tc.check(c) {
+				t.Errorf("Load(%v) gave %#v", tc.env, c)
+			}
+		})
+	}
+}
+
+func TestSeveralProblemsOneLine(t *testing.T) {
+	_, err := config.Load(env(map[string]string{
+		"POLL_INTERVAL": "soon",
+		"ADMIN_IDS":     "abc",
+		"SEND_RATE":     "0",
+		"LOG_LEVEL":     "info", // fine
+	}))
+	want := `config: POLL_INTERVAL="soon" is not a duration: use a Go duration such as 60s or 5m; ` +
+		`ADMIN_IDS entry "abc" is not a number: use Telegram user ids separated by commas; ` +
+		`SEND_RATE="0" must be a number above 0 and at most 30 (messages a second; Telegram allows about 30)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("error\n got %v\nwant %s", err, want)
+	}
+	var ce *config.Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("error %T is not *config.Error", err)
+	}
+	var vars []string
+	for _, p := range ce.Problems {
+		vars = append(vars, p.Variable)
+	}
+	if !reflect.DeepEqual(vars, []string{"POLL_INTERVAL", "ADMIN_IDS", "SEND_RATE"}) {
+		t.Errorf("problem variables = %v", vars)
+	}
+}
+
+func TestRequireToken(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.RequireToken()
+	want := "TELEGRAM_BOT_TOKEN is not set: copy .env.example to .env and set TELEGRAM_BOT_TOKEN (from @BotFather), or try `ajel demo` to see Ajel without a token"
+	if err == nil || err.Error() != want || !errors.Is(err, config.ErrNoToken) {
+		t.Errorf("RequireToken() = %v, want %q", err, want)
+	}
+	c.TelegramToken = "123:abc"
+	if err := c.RequireToken(); err != nil {
+		t.Errorf("RequireToken() with a token = %v", err)
+	}
+}
+
+func TestRedactedNeverShowsSecrets(t *testing.T) {
+	c, err := config.Load(env(map[string]string{
+		"TELEGRAM_BOT_TOKEN": "123456:TOKENVALUE",
+		"INGEST_TOKEN":       "INGESTVALUE",
+		"WEBHOOK_SECRET":     "SECRETVALUE",
+		"WEBHOOK_URL":        "https://bot.example.com/123456:TOKENVALUE",
+		"FEEDS":              "https://user:PASSWORDVALUE@feeds.example/rss",
+		"ADMIN_IDS":          "42",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("start", "config", c)
+	outputs := map[string]string{
+		"Redacted": c.Redacted(),
+		"%v":       fmt.Sprintf("%v", c),
+		"%+v":      fmt.Sprintf("%+v", c),
+		"%#v":      fmt.Sprintf("%#v", c),
+		"String":   c.String(),
+		"slog":     logged.String(),
+	}
+	for name, out := range outputs {
+		for _, secret := range []string{"TOKENVALUE", "INGESTVALUE", "SECRETVALUE", "PASSWORDVALUE"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("%s output shows %s: %s", name, secret, out)
+			}
+		}
+	}
+	r := c.Redacted()
+	for _, want := range []string{`TELEGRAM_BOT_TOKEN="set"`, `INGEST_TOKEN="set"`, `WEBHOOK_SECRET="set"`, `ADMIN_IDS="42"`, `SEND_RATE="25"`, `LOG_LEVEL="info"`} {
+		if !strings.Contains(r, want) {
+			t.Errorf("Redacted() = %s, missing %s", r, want)
+		}
+	}
+	if !strings.Contains(config.Default().Redacted(), `TELEGRAM_BOT_TOKEN="unset"`) {
+		t.Errorf("Default().Redacted() = %s, want token unset", config.Default().Redacted())
+	}
+}
+
+func TestIsAdmin(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"ADMIN_IDS": "42,7"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.IsAdmin(7) || c.IsAdmin(8) {
+		t.Errorf("IsAdmin wrong for %v", c.AdminIDs)
+	}
+}
+
+// unsetEnv makes name unset for this test and restores it afterwards.
+func unsetEnv(t *testing.T, name string) {
+	t.Setenv(name, "") // registers the restore
+	os.Unsetenv(name)
+}
+
+func TestLoadEnv(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ".env")
+	content := "# comment\nTELEGRAM_BOT_TOKEN=123:fromfile\nPOLL_INTERVAL=2m\nexport SEND_RATE=10\nFEEDS=\"https://a.example/rss,\nhttps://b.example/rss\"\n"
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	unsetEnv(t, "TELEGRAM_BOT_TOKEN")
+	unsetEnv(t, "FEEDS")
+	unsetEnv(t, "SEND_RATE")
+	t.Setenv("POLL_INTERVAL", "5m") // set variable wins over .env
+
+	c, err := config.LoadEnv(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TelegramToken != "123:fromfile" {
+		t.Errorf("token = %q, want the file's", c.TelegramToken)
+	}
+	if c.PollInterval != 5*time.Minute {
+		t.Errorf("poll = %v, want the environment's 5m", c.PollInterval)
+	}
+	if c.SendRate != 10 {
+		t.Errorf("rate = %v, want 10", c.SendRate)
+	}
+	if !reflect.DeepEqual(c.Feeds, []string{"https://a.example/rss", "https://b.example/rss"}) {
+		t.Errorf("feeds = %v", c.Feeds)
+	}
+	if _, ok := os.LookupEnv("TELEGRAM_BOT_TOKEN"); ok {
+		t.Error("LoadEnv modified the process environment")
+	}
+}
+
+func TestLoadEnvMissingFile(t *testing.T) {
+	unsetEnv(t, "POLL_INTERVAL")
+	t.Setenv("SEND_RATE", "5")
+	for _, path := range []string{filepath.Join(t.TempDir(), "no.env"), ""} {
+		c, err := config.LoadEnv(path)
+		if err != nil {
+			t.Fatalf("LoadEnv(%q): %v", path, err)
+		}
+		if c.SendRate != 5 || c.PollInterval != time.Minute {
+			t.Errorf("LoadEnv(%q) = %v", path, c)
+		}
+	}
+}
+
+func TestLoadEnvInvalidValueInFile(t *testing.T) {
+	unsetEnv(t, "POLL_INTERVAL")
+	path := filepath.Join(t.TempDir(), ".env")
+	if err := os.WriteFile(path, []byte("POLL_INTERVAL=soon\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := config.LoadEnv(path)
+	want := `config: POLL_INTERVAL="soon" is not a duration: use a Go duration such as 60s or 5m`
+	if err == nil || err.Error() != want {
+		t.Errorf("LoadEnv error = %v, want %s", err, want)
+	}
+}
+
+func TestLoadEnvMalformed(t *testing.T) {
+	tests := []struct {
+		name, content, want string
+	}{
+		{"bad name", "A=1\nTELEGRAM_BOT_TOKEN=123:SECRETTOKEN\nFOO-BAR=1\n", `line 3: a variable name may hold only letters, digits, _ and . (write NAME=value)`},
+		{"unterminated", "A=1\nTELEGRAM_BOT_TOKEN=\"123:SECRETTOKEN\nB=2\n", `line 2: a quoted value is not closed`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "my.env")
+			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := config.LoadEnv(path)
+			if err == nil {
+				t.Fatal("LoadEnv accepted a malformed file")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, path) || !strings.Contains(msg, tc.want) {
+				t.Errorf("error %q should name %s and say %q", msg, path, tc.want)
+			}
+			if strings.Contains(msg, "SECRETTOKEN") || strings.Contains(msg, "\n") {
+				t.Errorf("error %q shows the file's content or has several lines", msg)
+			}
+		})
+	}
+}
+
+func TestLoadEnvUnreadable(t *testing.T) {
+	dir := t.TempDir() // a directory is not a readable .env
+	_, err := config.LoadEnv(dir)
+	if err == nil || !strings.Contains(err.Error(), dir) {
+		t.Errorf("LoadEnv(dir) = %v, want an error naming %s", err, dir)
+	}
+}
+
+// TestEnvExample keeps .env.example in step with the code: it documents
+// every variable, and loading it as is gives the defaults.
+func TestEnvExample(t *testing.T) {
+	names := []string{
+		config.EnvTelegramToken, config.EnvTelegramEndpoint, config.EnvDatabasePath, config.EnvFeeds,
+		config.EnvPollInterval, config.EnvHTTPAddr, config.EnvIngestToken, config.EnvAdminIDs,
+		config.EnvSendRate, config.EnvTimezone, config.EnvLogLevel, config.EnvTopicsFile,
+		config.EnvAllowPrivateFeeds, config.EnvWebhookURL, config.EnvWebhookSecret,
+	}
+	data, err := os.ReadFile("../.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		unsetEnv(t, n)
+		if !strings.Contains(string(data), "\n"+n+"=") {
+			t.Errorf(".env.example does not document %s", n)
+		}
+	}
+	c, err := config.LoadEnv("../.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c, config.Default()) {
+		t.Errorf(".env.example gives %v, want the defaults %v", c, config.Default())
+	}
+}

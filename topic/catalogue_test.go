@@ -1,0 +1,331 @@
+package topic_test
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/topic"
+)
+
+// arabLeague is every member state: slug and the name a reader types.
+var arabLeague = map[string]string{
+	"syria": "سوريا", "lebanon": "لبنان", "iraq": "العراق", "jordan": "الأردن",
+	"palestine": "فلسطين", "egypt": "مصر", "saudi-arabia": "السعودية", "uae": "الإمارات",
+	"qatar": "قطر", "kuwait": "الكويت", "bahrain": "البحرين", "oman": "عمان",
+	"yemen": "اليمن", "libya": "ليبيا", "tunisia": "تونس", "algeria": "الجزائر",
+	"morocco": "المغرب", "sudan": "السودان", "mauritania": "موريتانيا", "somalia": "الصومال",
+	"djibouti": "جيبوتي", "comoros": "جزر القمر",
+}
+
+func TestEmbeddedCatalogue(t *testing.T) {
+	c := topic.Embedded()
+	all := c.All()
+	if len(all) < 30 || c.Len() != len(all) {
+		t.Fatalf("embedded catalogue has %d topics (Len %d), want at least 30", len(all), c.Len())
+	}
+	seen := map[string]bool{}
+	sawSection := false
+	for i, tp := range all {
+		if seen[tp.Slug] {
+			t.Errorf("duplicate slug %q", tp.Slug)
+		}
+		seen[tp.Slug] = true
+		if !topic.ValidSlug(tp.Slug) || len("unsub:"+tp.Slug) > 64 {
+			t.Errorf("topic %d: bad slug %q", i, tp.Slug)
+		}
+		if tp.Name == "" || tp.Emoji == "" {
+			t.Errorf("%s: name %q emoji %q", tp.Slug, tp.Name, tp.Emoji)
+		}
+		if n := len(tp.Words); n < 10 || n > 40 {
+			t.Errorf("%s has %d words, want 10 to 40", tp.Slug, n)
+		}
+		words := map[string]bool{}
+		for _, w := range tp.Words {
+			if strings.TrimSpace(w) == "" || w != strings.TrimSpace(w) {
+				t.Errorf("%s: word %q is empty or padded", tp.Slug, w)
+			}
+			if words[w] {
+				t.Errorf("%s: word %q twice", tp.Slug, w)
+			}
+			words[w] = true
+		}
+		switch tp.Kind {
+		case news.TopicPlace:
+			if sawSection {
+				t.Errorf("place %s listed after a section", tp.Slug)
+			}
+		case news.TopicSection:
+			sawSection = true
+		default:
+			t.Errorf("%s: kind %q", tp.Slug, tp.Kind)
+		}
+		if got, ok := c.Lookup(tp.Name); !ok || got.Slug != tp.Slug {
+			t.Errorf("Lookup(own name %q) = %q, %v", tp.Name, got.Slug, ok)
+		}
+		if got, ok := c.BySlug(tp.Slug); !ok || got.Name != tp.Name {
+			t.Errorf("BySlug(%q) = %v, %v", tp.Slug, got, ok)
+		}
+	}
+	for slug, name := range arabLeague {
+		tp, ok := c.BySlug(slug)
+		if !ok || tp.Kind != news.TopicPlace {
+			t.Errorf("Arab League member %s (%s) missing", slug, name)
+			continue
+		}
+		if got, ok := c.Lookup(name); !ok || got.Slug != slug {
+			t.Errorf("Lookup(%q) = %q, %v, want %s", name, got.Slug, ok, slug)
+		}
+	}
+	if p, s := len(c.Places()), len(c.Sections()); p+s != len(all) || s < 6 || p < len(arabLeague) {
+		t.Errorf("%d places + %d sections, %d topics", p, s, len(all))
+	}
+}
+
+// TestEmbeddedAvoidsAmbiguousWords guards against words known to cause
+// false positives (see the notes in catalogue.json).
+func TestEmbeddedAvoidsAmbiguousWords(t *testing.T) {
+	bad := map[string]string{
+		"عمان": "also Amman", "القمر": "the moon", "هدف": "aim, target", "صحة": "truth of a report",
+		"الطائف": "matches الطائفية", "حماس": "enthusiasm", "الأقصى": "maximum (الحد الأقصى)",
+		"فتح": "opened", "تطبيق": "applying", "عالم": "world", "شعر": "hair, felt",
+		"المنتخب": "elected", "تدمر": "destroys", "العين": "the eye", "كيف": "how",
+		"بورصة": "a stock exchange, not Bursa",
+	}
+	for _, tp := range topic.Embedded().All() {
+		for _, w := range tp.Words {
+			if why, ok := bad[w]; ok {
+				t.Errorf("%s lists %q alone, which is ambiguous (%s)", tp.Slug, w, why)
+			}
+		}
+	}
+}
+
+func TestLookup(t *testing.T) {
+	c := topic.Embedded()
+	tests := []struct {
+		text string
+		want string // "" = not found
+	}{
+		{"syria", "syria"},
+		{"  SYRIA ", "syria"},
+		{"Saudi-Arabia", "saudi-arabia"},
+		{"saudi arabia", "saudi-arabia"},
+		{"saudi_arabia", "saudi-arabia"},
+		{"سوريا", "syria"},
+		{"سورية", "syria"},
+		{"سوريّا", "syria"},
+		{"ســوريـا", "syria"},
+		{"🇸🇾 سوريا", "syria"},
+		{"سوريا.", "syria"},
+		{"\u200fسوريا\u200f", "syria"},
+		{"اقتصاد", "economy"},
+		{"الاقتصاد", "economy"},
+		{"الإقتصاد", "economy"},
+		{"السياسة", "politics"},
+		{"سياسه", "politics"},
+		{"الرياضة", "sports"},
+		{"رياضه", "sports"},
+		{"صحة", "health"},
+		{"الصحه", "health"},
+		{"تقنية", "technology"},
+		{"فن", "culture"},
+		{"المناخ", "environment"},
+		{"الاردن", "jordan"},
+		{"أردن", "jordan"},
+		{"الإمارات", "uae"},
+		{"الامارات", "uae"},
+		{"آمريكا", "usa"},
+		{"أميركا", "usa"},
+		{"الولايات المتحدة", "usa"},
+		{"ايران", "iran"},
+		{"إسرائيل", "israel"},
+		{"اسرائيل", "israel"},
+		{"عُمان", "oman"},
+		{"سلطنة عمان", "oman"},
+		{"جزر القمر", "comoros"},
+		{"موريتانيا", "mauritania"},
+		{"ليبيا", "libya"},
+		{"روسيا", "russia"},
+		{"الصين", "china"},
+		{"صين", "china"},
+		{"الکويت", "kuwait"}, // Persian kaf
+		{"موريتانياً", "mauritania"},
+		{"", ""},
+		{"   ", ""},
+		{"🇸🇾", ""},
+		{"إدلب", ""},  // a word of syria, not a name: a keyword subscription
+		{"دمشق", ""},  // likewise
+		{"القمر", ""}, // the moon is not the Comoros
+		{"ال", ""},
+		{"mars", ""},
+		{"syria-", "syria"},
+	}
+	for _, tc := range tests {
+		got, ok := c.Lookup(tc.text)
+		if ok != (tc.want != "") || got.Slug != tc.want {
+			t.Errorf("Lookup(%q) = %q, %v; want %q", tc.text, got.Slug, ok, tc.want)
+		}
+	}
+}
+
+func TestReturnedTopicsAreCopies(t *testing.T) {
+	c := topic.Embedded()
+	tp, _ := c.BySlug("syria")
+	want := tp.Words[0]
+	tp.Words[0] = "changed"
+	c.All()[0].Words[0] = "changed"
+	c.Places()[0].Words[0] = "changed"
+	if got, _ := c.BySlug("syria"); got.Words[0] != want {
+		t.Errorf("catalogue changed through a returned topic: %q", got.Words[0])
+	}
+}
+
+func TestLoad(t *testing.T) {
+	c, err := topic.Load("")
+	if err != nil || c.Len() != topic.Embedded().Len() {
+		t.Fatalf("Load(\"\") = %v, %v; want the embedded catalogue", c, err)
+	}
+	path := writeFile(t, `[{"slug":"x","name":"اكس","kind":"section","words":["اكس"]}]`)
+	c, err = topic.Load(path)
+	if err != nil || c.Len() != 1 {
+		t.Fatalf("Load(file) = %v, %v", c, err)
+	}
+}
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "topics.json")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLoadFileGood(t *testing.T) {
+	path := writeFile(t, `[
+  {"slug": "idlib", "name": "إدلب", "kind": "place", "emoji": "📍", "aliases": ["ادلب"], "note": "a city", "words": [" إدلب ", "سراقب"]},
+  {"slug": "oil", "name": "النفط", "kind": "section", "words": ["النفط", "أوبك"]},
+  {"slug": "gaza", "name": "غزة", "kind": "place", "words": ["غزة"]}
+]`)
+	c, err := topic.LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slugs []string
+	for _, tp := range c.All() {
+		slugs = append(slugs, tp.Slug)
+	}
+	if strings.Join(slugs, ",") != "idlib,oil,gaza" {
+		t.Errorf("All() order = %v, want the file's", slugs)
+	}
+	if len(c.Places()) != 2 || len(c.Sections()) != 1 {
+		t.Errorf("places %d sections %d", len(c.Places()), len(c.Sections()))
+	}
+	tp, ok := c.Lookup("نفط")
+	if !ok || tp.Slug != "oil" {
+		t.Errorf("Lookup(نفط) = %v, %v", tp, ok)
+	}
+	tp, ok = c.BySlug("idlib")
+	if !ok || tp.Words[0] != "إدلب" || tp.Emoji != "📍" {
+		t.Errorf("BySlug(idlib) = %+v (words are trimmed)", tp)
+	}
+	if _, ok := c.Lookup("سوريا"); ok {
+		t.Error("a file replaces the embedded catalogue, but سوريا was found")
+	}
+}
+
+func TestLoadFileBad(t *testing.T) {
+	topicJSON := func(slug, name, kind, words string) string {
+		return `{"slug":"` + slug + `","name":"` + name + `","kind":"` + kind + `","words":` + words + `}`
+	}
+	ok := topicJSON("syria", "سوريا", "place", `["سوريا"]`)
+	tests := []struct {
+		name    string
+		content string
+		want    []string // substrings of the error, after the file name
+	}{
+		{"not JSON", "syria: سوريا\n", []string{"not valid catalogue JSON at line 1, column 1", "expected an array"}},
+		{"broken JSON", "[\n" + ok + ",\n{\"slug\": }]", []string{"not valid catalogue JSON at line 3"}},
+		{"object not array", `{"slug":"syria"}`, []string{"not valid catalogue JSON", "expected an array"}},
+		{"empty file", "  \n", []string{"the file is empty"}},
+		{"empty array", "[]", []string{"no topics"}},
+		{"trailing data", "[" + ok + "] []", []string{"unexpected data after the array"}},
+		{"unknown field", `[{"slug":"syria","name":"سوريا","kind":"place","word":["سوريا"]}]`, []string{`unknown field "word"`}},
+		{"words not a list", "[\n" + topicJSON("syria", "سوريا", "place", `"سوريا"`) + "]", []string{"line 2", `"words" must be a list of strings, not a JSON string`}},
+		{"duplicate slug", "[" + ok + "," + topicJSON("syria", "سورية", "place", `["دمشق"]`) + "]", []string{`topic #2 ("syria"): duplicate slug, already used by topic #1`}},
+		{"bad slug upper", "[" + topicJSON("Syria", "سوريا", "place", `["سوريا"]`) + "]", []string{`topic #1 ("Syria"): bad slug "Syria"`}},
+		{"bad slug arabic", "[" + topicJSON("سوريا", "سوريا", "place", `["سوريا"]`) + "]", []string{`bad slug "سوريا"`}},
+		{"bad slug long", "[" + topicJSON(strings.Repeat("a", 33), "سوريا", "place", `["سوريا"]`) + "]", []string{"bad slug", "1 to 32 characters"}},
+		{"empty slug", "[" + topicJSON("", "سوريا", "place", `["سوريا"]`) + "]", []string{`topic #1: bad slug ""`}},
+		{"empty name", "[" + ok + "," + topicJSON("lebanon", " ", "place", `["لبنان"]`) + "]", []string{`topic #2 ("lebanon"): empty name`}},
+		{"unknown kind", "[" + topicJSON("syria", "سوريا", "country", `["سوريا"]`) + "]", []string{`topic #1 ("syria"): unknown kind "country": use "place" or "section"`}},
+		{"no words", "[" + topicJSON("syria", "سوريا", "place", `[]`) + "]", []string{`topic #1 ("syria"): no words`}},
+		{"missing words", `[{"slug":"syria","name":"سوريا","kind":"place"}]`, []string{`topic #1 ("syria"): no words`}},
+		{"empty word", "[" + topicJSON("syria", "سوريا", "place", `["سوريا"," "]`) + "]", []string{`topic #1 ("syria"): word #2 is empty`}},
+		{"name collision", "[" + ok + "," + topicJSON("syria2", "السوريا", "place", `["دمشق"]`) + "]", []string{`topic #2 ("syria2"): name or alias "السوريا" is already a name of topic #1 ("syria")`}},
+		{"several problems", "[" + topicJSON("Bad", "", "x", `[]`) + "]", []string{"bad slug", "empty name", "unknown kind", "no words", "; "}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeFile(t, tc.content)
+			c, err := topic.LoadFile(path)
+			if err == nil {
+				t.Fatalf("LoadFile accepted it: %d topics", c.Len())
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "topic: "+path+": ") {
+				t.Errorf("error %q does not start with the file name", msg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q\nshould contain %q", msg, w)
+				}
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error has several lines: %q", msg)
+			}
+		})
+	}
+}
+
+func TestLoadFileMissing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nope.json")
+	_, err := topic.LoadFile(path)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), path) {
+		t.Errorf("LoadFile(missing) = %v, want a not-exist error naming the file", err)
+	}
+}
+
+func TestNew(t *testing.T) {
+	c, err := topic.New([]news.Topic{{Slug: "gaza", Name: "غزة", Kind: news.TopicPlace, Words: []string{"غزة"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tp, ok := c.Lookup("غزه"); !ok || tp.Slug != "gaza" {
+		t.Errorf("Lookup(غزه) = %v, %v", tp, ok)
+	}
+	if _, err := topic.New(nil); err == nil {
+		t.Error("New(nil) accepted an empty catalogue")
+	}
+	if _, err := topic.New([]news.Topic{{Slug: "x", Name: "x", Kind: "place"}}); err == nil || !strings.Contains(err.Error(), "no words") {
+		t.Errorf("New without words: %v", err)
+	}
+}
+
+func TestValidSlug(t *testing.T) {
+	tests := map[string]bool{
+		"syria": true, "saudi-arabia": true, "g7": true, strings.Repeat("a", 32): true,
+		"": false, "Syria": false, "-syria": false, "syria-": false, "a--b": false,
+		"a_b": false, "a b": false, "سوريا": false, strings.Repeat("a", 33): false,
+	}
+	for s, want := range tests {
+		if got := topic.ValidSlug(s); got != want {
+			t.Errorf("ValidSlug(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
