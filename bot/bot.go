@@ -341,18 +341,21 @@ func (b *Bot) Run(ctx context.Context) error {
 			if u.UpdateID < offset {
 				continue // already handled; Telegram resent it
 			}
-			if err := b.HandleUpdate(ctx, u); err != nil {
-				if ctx.Err() != nil {
-					// Interrupted half-way: leave it for the next start.
-					return nil
-				}
+			// An update that has started is finished even while stopping
+			// (graceful shutdown): cutting its reply off half-way would
+			// leave the reader's command answered but the offset unsaved,
+			// so it would be answered twice after the restart.
+			hctx, hcancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+			err := b.HandleUpdate(hctx, u)
+			hcancel()
+			if err != nil {
 				b.log.Error("bot: handle update", "update_id", u.UpdateID, "err", err)
 			}
 			offset = u.UpdateID + 1
 			// Saved even while stopping, so a handled update is never
 			// handled again after a restart.
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			err := b.store.SetUpdateOffset(sctx, offset)
+			err = b.store.SetUpdateOffset(sctx, offset)
 			cancel()
 			if err != nil {
 				b.log.Error("bot: save update offset", "offset", offset, "err", err)

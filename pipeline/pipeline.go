@@ -223,10 +223,11 @@ func (p *Pipeline) keywordMatcher(ctx context.Context) (KeywordMatcher, error) {
 	return p.matcher, nil
 }
 
-// prepare cleans and validates an article and fills in everything the
-// pipeline derives, short of the keyword match and the store. An article
-// that cannot be stored yields an error wrapping news.ErrInvalid.
-func (p *Pipeline) prepare(a news.Article) (news.Article, error) {
+// Prepare cleans and validates an article and fills in everything the
+// pipeline derives, short of the keyword match and the store: what
+// `ajel preview` shows. An article that cannot be stored yields an error
+// wrapping news.ErrInvalid.
+func (p *Pipeline) Prepare(a news.Article) (news.Article, error) {
 	title, breaking := SplitBreakingMarker(cleanLine(a.Title))
 	a.Breaking = a.Breaking || breaking
 	text := a.Text
@@ -289,7 +290,7 @@ func (p *Pipeline) prepare(a news.Article) (news.Article, error) {
 // empty summary. A Summary already set is kept; Topics already set are kept
 // alongside the classifier's. SeenAt is set to now when zero.
 func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news.Article, int, error) {
-	a, err := p.prepare(a)
+	a, err := p.Prepare(a)
 	if err != nil {
 		if p.opt.Observer != nil {
 			p.opt.Observer.ArticleSeen(a.FeedID, false, 0)

@@ -147,18 +147,29 @@ func (s *Server) Handler() http.Handler { return s.mux }
 // down gracefully (in-flight requests get a few seconds). Failing to listen
 // is reported at once, naming the address and what to change.
 func (s *Server) ListenAndServe(ctx context.Context) error {
+	ln, err := s.Listen(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Listen binds Options.Addr, so a caller can learn the real address (":0")
+// or report a taken port before starting anything else. The error names
+// the address and says how to choose another.
+func (s *Server) Listen(ctx context.Context) (net.Listener, error) {
 	if s.opt.Addr == "" {
-		return errors.New("web: no address to listen on (HTTP_ADDR is empty)")
+		return nil, errors.New("web: no address to listen on (HTTP_ADDR is empty)")
 	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.opt.Addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return &listenError{addr: s.opt.Addr, err: err, what: "address already in use"}
+			return nil, &listenError{addr: s.opt.Addr, err: err, what: "address already in use"}
 		}
-		return &listenError{addr: s.opt.Addr, err: err}
+		return nil, &listenError{addr: s.opt.Addr, err: err}
 	}
-	return s.Serve(ctx, ln)
+	return ln, nil
 }
 
 // listenError names the address that could not be bound and says how to
