@@ -1,0 +1,179 @@
+package topic
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/news"
+)
+
+// Thresholds of section classification. With the embedded model's
+// calibration (see defaultTemper) 0.6 keeps predictions that are right
+// about two times in three or better.
+const (
+	// MinSectionProb is the probability the model's top class needs.
+	MinSectionProb = 0.6
+	// MinSecondProb lets a close second class count too: an article on a
+	// club's finances is both economy and sports.
+	MinSecondProb = 0.3
+)
+
+// placeVotes is how much a mention weighs toward a place topic: the
+// headline and the lead sentence say what the story is about, a later
+// sentence may only mention a place in passing. A place needs
+// placeNeeded votes: one mention in the headline or lead, or mentions in
+// two sentences of the body.
+const (
+	titleVote   = 2
+	leadVote    = 2
+	bodyVote    = 1
+	placeNeeded = 2
+)
+
+// Classifier assigns catalogue topics to articles: place topics from the
+// catalogue's words (a gazetteer), section topics from the model and from
+// section words in the headline. It is immutable and safe for concurrent
+// use.
+type Classifier struct {
+	order    map[string]int // slug → catalogue position, for stable output
+	places   *arabic.Index
+	placeOf  map[string][]string // KeywordForm of a word → place slugs
+	sections *arabic.Index
+	sectOf   map[string][]string // KeywordForm of a word → section slugs
+	model    *Model
+	// modelSlug maps a model class to the catalogue's section slug; a
+	// class the catalogue lacks is missing, and never reported.
+	modelSlug map[string]string
+}
+
+// NewClassifier builds a classifier for catalogue c with model m (nil for
+// no model: sections then come only from headline words).
+func NewClassifier(c *Catalogue, m *Model) *Classifier {
+	cl := &Classifier{
+		order:     make(map[string]int),
+		placeOf:   make(map[string][]string),
+		sectOf:    make(map[string][]string),
+		model:     m,
+		modelSlug: make(map[string]string),
+	}
+	var placeWords, sectionWords []string
+	for i, t := range c.All() {
+		cl.order[t.Slug] = i
+		words := append([]string{t.Name}, t.Words...)
+		target, list := cl.placeOf, &placeWords
+		if t.Kind == news.TopicSection {
+			target, list = cl.sectOf, &sectionWords
+		}
+		for _, w := range words {
+			k := arabic.KeywordForm(w)
+			if k == "" || slices.Contains(target[k], t.Slug) {
+				continue
+			}
+			target[k] = append(target[k], t.Slug)
+			*list = append(*list, w)
+		}
+	}
+	cl.places = arabic.NewIndex(placeWords)
+	cl.sections = arabic.NewIndex(sectionWords)
+	if m != nil {
+		for _, class := range m.Classes() {
+			if t, ok := c.BySlug(class); ok && t.Kind == news.TopicSection {
+				cl.modelSlug[class] = class
+			}
+		}
+	}
+	return cl
+}
+
+// Topics returns the slugs of the catalogue topics an article concerns,
+// in catalogue order (places, then sections, for the embedded one).
+func (cl *Classifier) Topics(title, text string) []string {
+	found := make(map[string]bool)
+	for _, s := range cl.Places(title, text) {
+		found[s] = true
+	}
+	for _, s := range cl.Sections(title, text) {
+		found[s] = true
+	}
+	out := make([]string, 0, len(found))
+	for s := range found {
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(cl.order[a], cl.order[b]) })
+	return out
+}
+
+// Places returns the place topics an article concerns: those mentioned
+// in the headline or the lead sentence, or in at least two sentences of
+// the text, in catalogue order.
+func (cl *Classifier) Places(title, text string) []string {
+	votes := make(map[string]int)
+	// A slug is counted once per sentence, however many of its words the
+	// sentence has.
+	countOnce := func(s string, weight int) {
+		seen := make(map[string]bool)
+		for _, w := range cl.places.Match(s) {
+			for _, slug := range cl.placeOf[arabic.KeywordForm(w)] {
+				if !seen[slug] {
+					seen[slug] = true
+					votes[slug] += weight
+				}
+			}
+		}
+	}
+	countOnce(title, titleVote)
+	for i, s := range arabic.Sentences(text) {
+		w := bodyVote
+		if i == 0 {
+			w = leadVote
+		}
+		countOnce(s, w)
+	}
+	var out []string
+	for slug, v := range votes {
+		if v >= placeNeeded {
+			out = append(out, slug)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(cl.order[a], cl.order[b]) })
+	return out
+}
+
+// Sections returns the section topics of an article: the model's top
+// class when its probability reaches MinSectionProb (and a second class
+// reaching MinSecondProb), plus sections whose words the headline
+// mentions, in catalogue order.
+func (cl *Classifier) Sections(title, text string) []string {
+	found := make(map[string]bool)
+	for _, w := range cl.sections.Match(title) {
+		for _, slug := range cl.sectOf[arabic.KeywordForm(w)] {
+			found[slug] = true
+		}
+	}
+	if cl.model != nil {
+		probs := cl.model.Probabilities(Terms(title, text))
+		classes := cl.model.classes
+		idx := make([]int, len(probs))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(probs[b], probs[a]) })
+		if probs[idx[0]] >= MinSectionProb {
+			if s, ok := cl.modelSlug[classes[idx[0]]]; ok {
+				found[s] = true
+			}
+			if len(idx) > 1 && probs[idx[1]] >= MinSecondProb {
+				if s, ok := cl.modelSlug[classes[idx[1]]]; ok {
+					found[s] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(found))
+	for s := range found {
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(cl.order[a], cl.order[b]) })
+	return out
+}
