@@ -132,6 +132,7 @@ type Bot struct {
 
 	limiter *chatLimiter
 	groups  *adminCache
+	hook    webhookState
 }
 
 // defaultEndpoint is the public Bot API.
@@ -300,6 +301,11 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.SetCommands(ctx); err != nil && ctx.Err() == nil {
 		b.log.Warn("bot: set commands", "err", err)
 	}
+	// A webhook left by a webhook-mode run makes getUpdates answer 409;
+	// deleting it keeps its pending updates for the polls below.
+	if err := b.DeleteWebhook(ctx); err != nil && ctx.Err() == nil {
+		b.log.Warn("bot: delete webhook", "err", err)
+	}
 	backoff := time.Second
 	for {
 		if ctx.Err() != nil {
@@ -308,7 +314,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		cfg := tgbotapi.UpdateConfig{
 			Offset:         offset,
 			Timeout:        max(int(b.pollEvery/time.Second), 1),
-			AllowedUpdates: []string{"message", "edited_message", "channel_post", "callback_query"},
+			AllowedUpdates: allowedUpdates(),
 		}
 		resp, err := b.request(ctx, cfg)
 		var updates []tgbotapi.Update
@@ -327,6 +333,12 @@ func (b *Bot) Run(ctx context.Context) error {
 				}
 				if te.RetryAfter > 0 {
 					wait = time.Duration(te.RetryAfter) * time.Second
+				}
+			}
+			if isWebhookConflict(err) {
+				// The deletion at start failed (or another process set one).
+				if derr := b.DeleteWebhook(ctx); derr != nil && ctx.Err() == nil {
+					b.log.Warn("bot: delete webhook", "err", derr)
 				}
 			}
 			b.log.Warn("bot: getUpdates failed", "err", err, "retry_in", wait)

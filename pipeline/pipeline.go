@@ -95,9 +95,11 @@ type Notifier interface {
 // Clusterer groups the articles that tell one event into one story, so a
 // second outlet's telling joins the first instead of pushing again.
 type Clusterer interface {
-	// Story returns the id of a stored story the article tells, or 0 for
-	// a new story.
-	Story(ctx context.Context, a news.Article) (int64, error)
+	// Story assigns the article to a story: it returns a with StoryID set
+	// to a stored story the article tells (0 for a new story), and
+	// Breaking set when the story has become breaking (a burst of
+	// outlets).
+	Story(ctx context.Context, a news.Article) (news.Article, error)
 	// Add remembers a stored article (ID and StoryID set) for later
 	// matches.
 	Add(a news.Article)
@@ -147,6 +149,8 @@ type Pipeline struct {
 	store Store
 	opt   Options
 	log   *slog.Logger
+
+	storyMu sync.Mutex // serializes story matching with saving
 
 	mu       sync.Mutex // guards the keyword cache below
 	keys     []string
@@ -302,9 +306,15 @@ func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news
 		return news.Article{}, 0, err
 	}
 	a.Keywords = dedupe(append(a.Keywords, m.Match(a.Title+"\n"+a.Text)...))
-	if p.opt.Stories != nil && a.StoryID == 0 {
-		if a.StoryID, err = p.opt.Stories.Story(ctx, a); err != nil {
-			return news.Article{}, 0, fmt.Errorf("pipeline: finding the story of %q: %w", a.Title, err)
+	if p.opt.Stories != nil {
+		// Matching, saving and remembering an article are one step, or two
+		// outlets' copies arriving together could open two stories.
+		p.storyMu.Lock()
+		defer p.storyMu.Unlock()
+		if a.StoryID == 0 {
+			if a, err = p.opt.Stories.Story(ctx, a); err != nil {
+				return news.Article{}, 0, fmt.Errorf("pipeline: finding the story of %q: %w", a.Title, err)
+			}
 		}
 	}
 	saved, queued, err := p.store.SaveArticle(ctx, a, push)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/ajel-news/ajel/news"
 )
@@ -65,14 +66,14 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 				return err
 			}
 		} else {
-			// A later, fuller telling may bring a better summary; the
-			// pipeline decides and passes it in a.Summary.
+			// The first telling's summary stays (readers already have it);
+			// a later one fills it only when the first was a bare headline.
 			res, err := tx.ExecContext(ctx, `UPDATE stories SET
-				summary = CASE WHEN ? <> '' THEN ? ELSE summary END,
+				summary = CASE WHEN summary = '' THEN ? ELSE summary END,
 				breaking = MAX(breaking, ?),
 				source_count = (SELECT COUNT(DISTINCT source) FROM articles WHERE story_id = stories.id OR id = ?),
 				updated_at = ?
-				WHERE id = ?`, a.Summary, a.Summary, boolInt(a.Breaking), a.ID, millis(a.SeenAt), a.StoryID)
+				WHERE id = ?`, a.Summary, boolInt(a.Breaking), a.ID, millis(a.SeenAt), a.StoryID)
 			if err != nil {
 				return err
 			}
@@ -148,4 +149,30 @@ func (d *DB) Article(ctx context.Context, id int64) (news.Article, error) {
 	a.Breaking = breaking == 1
 	a.PublishedAt, a.SeenAt = fromMillis(pub), fromMillis(seen)
 	return a, nil
+}
+
+// RecentArticles returns the articles first seen at or after since, oldest
+// first, with their story, to warm the story detector after a restart.
+func (d *DB) RecentArticles(ctx context.Context, since time.Time) ([]news.Article, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id, COALESCE(feed_id, 0), item_key, source, url, title, body,
+		breaking, seen_at, COALESCE(story_id, 0) FROM articles WHERE seen_at >= ? ORDER BY seen_at, id`, since.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("storage: recent articles: %w", err)
+	}
+	defer rows.Close()
+	var out []news.Article
+	for rows.Next() {
+		var a news.Article
+		var breaking int
+		var seen int64
+		if err := rows.Scan(&a.ID, &a.FeedID, &a.Key, &a.Source, &a.URL, &a.Title, &a.Text, &breaking, &seen, &a.StoryID); err != nil {
+			return nil, fmt.Errorf("storage: recent articles: %w", err)
+		}
+		a.Breaking, a.SeenAt = breaking == 1, fromMillis(seen)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: recent articles: %w", err)
+	}
+	return out, nil
 }

@@ -404,6 +404,26 @@ func (d *Detector) SourcesWithin(storyID int64, within time.Duration) int {
 	return n
 }
 
+// SourcesWithinAdding is SourcesWithin as it will be once a's source has
+// carried story storyID now: what the pipeline asks before saving a, to
+// decide whether a burst makes the story breaking.
+func (d *Detector) SourcesWithinAdding(storyID int64, a news.Article, within time.Duration) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.opt.Now()
+	since := now.Add(-within)
+	n := 1 // a's source, now
+	src := sourceOf(a)
+	if st := d.stories[storyID]; st != nil {
+		for s, at := range st.sources {
+			if s != src && !at.Before(since) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // Sources returns how many distinct sources the detector has seen carry
 // story storyID while it was open.
 func (d *Detector) Sources(storyID int64) int {

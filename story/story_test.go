@@ -233,3 +233,24 @@ func TestHeadlineMarked(t *testing.T) {
 		}
 	}
 }
+
+func TestSourcesWithinAdding(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	d := story.NewDetector(story.Options{Now: func() time.Time { return now }})
+	a := news.Article{Source: "one", Title: "عنوان", SeenAt: now}
+	if n := d.SourcesWithinAdding(7, a, story.BurstWindow); n != 1 {
+		t.Fatalf("a new story counts its first source: %d", n)
+	}
+	d.Add(7, a)
+	b := a
+	b.Source = "two"
+	d.Add(7, b)
+	if n := d.SourcesWithinAdding(7, a, story.BurstWindow); n != 2 {
+		t.Errorf("the same source again must not count twice: %d", n)
+	}
+	c := a
+	c.Source = "three"
+	if n := d.SourcesWithinAdding(7, c, story.BurstWindow); n != 3 || !story.IsBreaking(c, n) {
+		t.Errorf("a third outlet makes a burst: %d", n)
+	}
+}

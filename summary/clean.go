@@ -19,6 +19,9 @@ var (
 	agencyInParens = regexp.MustCompile(`^[^()\n]{0,60}?[(（]\s*(?i:` + agencies + `)\s*[)）]\s*[-–—:]?\s*`)
 	// "دبي - العربية.نت -" or "بيروت- سانا:"
 	agencyAfter = regexp.MustCompile(`^[^()\n.،:\-–—]{0,40}?\s*[-–—]\s*(?i:` + agencies + `)\s*[-–—:]\s*`)
+	// "بيروت - (الشام اليوم) -": a place, then any outlet in parentheses
+	// between dashes, even one not in the agency list.
+	placeParensDash = regexp.MustCompile(`^\p{L}+(?:\s\p{L}+)?\s*[-–—]\s*[(（][^()\n]{1,40}[)）]\s*[-–—:]\s*`)
 	// "الرياض - أعلنت…": a place of one or two words and a spaced dash.
 	placeDash = regexp.MustCompile(`^\p{L}+(?:\s\p{L}+)?\s+[-–—]\s+`)
 	htmlTag   = regexp.MustCompile(`<[^<>]{0,400}>`)
@@ -111,7 +114,7 @@ func IsBoilerplate(line string) bool {
 // trimmed, which is "" when s is only a dateline.
 func StripDateline(s string) string {
 	s = strings.TrimSpace(s)
-	for _, re := range []*regexp.Regexp{agencyInParens, agencyAfter, placeDash} {
+	for _, re := range []*regexp.Regexp{placeParensDash, agencyInParens, agencyAfter, placeDash} {
 		if loc := re.FindStringIndex(s); loc != nil {
 			return strings.TrimSpace(s[loc[1]:])
 		}

@@ -1,0 +1,301 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/bot"
+	"github.com/ajel-news/ajel/config"
+	"github.com/ajel-news/ajel/delivery"
+	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/pipeline"
+	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/story"
+	"github.com/ajel-news/ajel/summary"
+	"github.com/ajel-news/ajel/topic"
+	"github.com/ajel-news/ajel/web"
+)
+
+// app is one running Ajel: every component wired to one database.
+type app struct {
+	cfg       config.Config
+	log       *slog.Logger
+	db        *storage.DB
+	catalogue *topic.Catalogue
+	pipeline  *pipeline.Pipeline
+	fetcher   *feed.Fetcher
+	poller    *feed.Poller
+	worker    *delivery.Worker
+	bot       *bot.Bot
+	web       *web.Server
+	// listener is the bound HTTP_ADDR (nil when it is empty).
+	listener net.Listener
+}
+
+// appOptions are what differs between `ajel run` and `ajel demo`.
+type appOptions struct {
+	// httpClient talks to Telegram (nil: a default client).
+	httpClient *http.Client
+	// fetchClient fetches feeds (nil: the fetcher's own, with the address
+	// guard).
+	fetchClient *http.Client
+	// pollTimeout is the getUpdates long-poll timeout (0: the bot's default).
+	pollTimeout time.Duration
+}
+
+// newApp opens the database and builds every component. The caller closes
+// the app when done.
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOptions) (*app, error) {
+	catalogue, err := topic.Load(cfg.TopicsFile)
+	if err != nil {
+		return nil, err
+	}
+	db, err := storage.Open(ctx, cfg.DatabasePath)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, db: db, catalogue: catalogue}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := web.NewMetrics(reg)
+
+	b, err := bot.New(ctx, bot.Options{
+		Token:       cfg.TelegramToken,
+		Endpoint:    cfg.TelegramEndpoint,
+		HTTPClient:  opt.httpClient,
+		AdminIDs:    cfg.AdminIDs,
+		Store:       subscriptionWatcher{DB: db, changed: func() { a.pipeline.KeywordsChanged() }},
+		Topics:      catalogue,
+		Feeds:       feedAdmin{app: a},
+		Stats:       a.stats,
+		KeywordKey:  arabic.KeywordForm,
+		SearchTerms: searchTerms,
+		Location:    cfg.Timezone,
+		Logger:      log.With("component", "bot"),
+		PollTimeout: opt.pollTimeout,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.bot = b
+	a.worker = delivery.New(db, b, delivery.Options{
+		Rate:     cfg.SendRate,
+		Location: cfg.Timezone,
+		Logger:   log.With("component", "delivery"),
+		Observer: metrics.Delivery(),
+	})
+	det := story.NewDetector(story.Options{})
+	if err := warmStories(ctx, det, db, story.DefaultMaxAge); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.pipeline = pipeline.New(db, pipeline.Options{
+		Clean:      summary.Clean,
+		Summarizer: pipeline.SummarizerFunc(summarize),
+		Classifier: newClassifier(catalogue),
+		Keywords:   func(keys []string) pipeline.KeywordMatcher { return arabic.NewIndex(keys) },
+		Normalize:  searchText,
+		Stories:    stories{det},
+		Notifier:   a.worker,
+		Observer:   metrics,
+		Logger:     log.With("component", "pipeline"),
+	})
+	a.fetcher = feed.NewFetcher(feed.Options{
+		UserAgent:    feed.UserAgent(version),
+		AllowPrivate: cfg.AllowPrivateFeeds,
+		Client:       opt.fetchClient,
+	})
+	a.poller = feed.NewPoller(db, a.fetcher, a.pipeline, cfg.PollInterval, log.With("component", "feed"),
+		feed.WithObserver(metrics))
+
+	a.web = web.New(web.Options{
+		Addr:        cfg.HTTPAddr,
+		IngestToken: cfg.IngestToken,
+		Ingester:    a.pipeline,
+		Health:      healthAdapter{db},
+		Registry:    reg,
+		Metrics:     metrics,
+		Logger:      log.With("component", "web"),
+	})
+	if cfg.HTTPAddr != "" {
+		// Bind now: a taken port is reported before anything starts.
+		if a.listener, err = a.web.Listen(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// addFeeds records the FEEDS of the configuration; ones already known stay.
+func (a *app) addFeeds(ctx context.Context, urls []string) error {
+	for _, u := range urls {
+		if _, err := a.db.AddFeed(ctx, news.Feed{URL: u}); err != nil && !errors.Is(err, news.ErrAlreadyExists) {
+			return err
+		}
+	}
+	return nil
+}
+
+// run runs the bot, the poller, the delivery worker and (when HTTP_ADDR is
+// set) the web server until ctx ends or one of them fails.
+func (a *app) run(parent context.Context) error {
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+	if err := a.bot.SetCommands(ctx); err != nil {
+		a.log.Warn("setMyCommands failed; commands still work", "err", err)
+	}
+	var wg sync.WaitGroup
+	start := func(name string, fn func(context.Context) error) {
+		wg.Go(func() {
+			if err := fn(ctx); err != nil && ctx.Err() == nil {
+				cancel(fmt.Errorf("%s: %w", name, err))
+			}
+		})
+	}
+	start("bot", a.bot.Run)
+	start("feeds", a.poller.Run)
+	start("delivery", a.worker.Run)
+	if a.listener != nil {
+		start("web", func(ctx context.Context) error { return a.web.Serve(ctx, a.listener) })
+	}
+	<-ctx.Done()
+	wg.Wait()
+	if parent.Err() != nil {
+		return nil // asked to stop (signal, --duration): a clean stop
+	}
+	return context.Cause(ctx)
+}
+
+// Close closes the database (and the listener, if run never served it).
+func (a *app) Close() error {
+	if a.listener != nil {
+		a.listener.Close()
+	}
+	return a.db.Close()
+}
+
+func (a *app) stats(ctx context.Context) (bot.Stats, error) {
+	s, err := a.db.Stats(ctx)
+	if err != nil {
+		return bot.Stats{}, err
+	}
+	return bot.Stats{
+		Chats: s.Chats, ActiveChats: s.ActiveChats, PausedChats: s.PausedChats, Subscriptions: s.Subscriptions,
+		Feeds: s.Feeds, Articles: s.Articles, Stories: s.Stories,
+		Pending: s.Outbox.Pending, Sent: s.Outbox.Sent, Failed: s.Outbox.Failed, Dropped: s.Outbox.Dropped,
+		OldestPending: s.Outbox.OldestPending,
+	}, nil
+}
+
+// feedAdmin serves the admin commands /feeds, /addfeed and /delfeed.
+type feedAdmin struct{ app *app }
+
+func (f feedAdmin) AddFeed(ctx context.Context, rawURL string) (news.Feed, error) {
+	if err := feed.ValidateURL(ctx, rawURL, f.app.cfg.AllowPrivateFeeds); err != nil {
+		return news.Feed{}, err
+	}
+	fd, err := f.app.db.AddFeed(ctx, news.Feed{URL: rawURL})
+	if err != nil {
+		return fd, err
+	}
+	// Poll at once so the admin sees its state in /feeds within seconds;
+	// the first poll only primes, so nobody is flooded.
+	go func() {
+		pollCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if err := f.app.poller.PollNow(pollCtx, fd.ID); err != nil {
+			f.app.log.Info("first poll of a new feed failed", "feed", fd.ID, "err", err)
+		}
+	}()
+	return fd, nil
+}
+
+func (f feedAdmin) DeleteFeed(ctx context.Context, id int64) error {
+	return f.app.db.DeleteFeed(ctx, id)
+}
+
+func (f feedAdmin) Feeds(ctx context.Context) ([]news.Feed, error) { return f.app.db.Feeds(ctx) }
+
+// subscriptionWatcher tells the pipeline when the set of keyword
+// subscriptions may have changed, so the very next article is matched
+// against a reader's new keyword instead of waiting for a periodic reload.
+type subscriptionWatcher struct {
+	*storage.DB
+	changed func()
+}
+
+func (w subscriptionWatcher) Subscribe(ctx context.Context, s news.Subscription) (news.Subscription, error) {
+	s, err := w.DB.Subscribe(ctx, s)
+	if err == nil && s.Kind == news.KindKeyword {
+		w.changed()
+	}
+	return s, err
+}
+
+func (w subscriptionWatcher) Unsubscribe(ctx context.Context, chatID int64, kind news.SubscriptionKind, key string) error {
+	err := w.DB.Unsubscribe(ctx, chatID, kind, key)
+	if err == nil && kind == news.KindKeyword {
+		w.changed()
+	}
+	return err
+}
+
+func (w subscriptionWatcher) DeleteChat(ctx context.Context, chatID int64) error {
+	err := w.DB.DeleteChat(ctx, chatID)
+	if err == nil {
+		w.changed()
+	}
+	return err
+}
+
+type healthAdapter struct{ *storage.DB }
+
+func (h healthAdapter) OutboxDepth(ctx context.Context) (int, time.Time, error) {
+	s, err := h.Outbox(ctx)
+	return s.Pending, s.OldestPending, err
+}
+
+func summarize(title, text string) string {
+	return summary.Summarize(title, text, summary.Options{})
+}
+
+// searchText is what /search looks through: each word in matching form and
+// its stem, so "إدلب" finds "وإدلب" and "السوريين" finds "سوريين".
+func searchText(s string) string {
+	toks := arabic.Tokens(s)
+	out := make([]string, 0, 2*len(toks))
+	for _, t := range toks {
+		out = append(out, t)
+		if st := arabic.Stem(t); st != t {
+			out = append(out, st)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// searchTerms turns a reader's query into the stems searchText indexed,
+// without stop words; FTS syntax in the query never reaches SQLite.
+func searchTerms(q string) []string {
+	var terms []string
+	for _, t := range arabic.Tokens(q) {
+		if !arabic.IsStopWord(t) {
+			terms = append(terms, arabic.Stem(t))
+		}
+	}
+	return terms
+}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ajel-news/ajel/bot/telegramtest"
+	"github.com/ajel-news/ajel/demo"
+)
+
+// The demo reader: one private chat with the bot.
+const (
+	demoChatID   = 1001
+	demoToken    = "4242:demo-token"
+	demoReaderAr = "قارئ تجريبي"
+)
+
+func (c cli) cmdDemo(ctx context.Context, args []string) error {
+	fs := newFlagSet("demo")
+	duration := fs.Duration("duration", 0, "stop after this long (default: run until Ctrl-C)")
+	dbPath := fs.String("db", "", "keep the demo database in this file (default: a temporary one)")
+	every := fs.Duration("every", 3*time.Second, "time between two sample news items")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if *every < 100*time.Millisecond {
+		return fmt.Errorf("%w: --every must be at least 100ms", errUsage)
+	}
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return err
+	}
+	if *duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *duration)
+		defer cancel()
+	}
+
+	tg := telegramtest.New(demoToken, telegramtest.WithBotUsername("ajel_demo_bot"),
+		telegramtest.WithRateLimits(telegramtest.DefaultRateLimits()))
+	if err := tg.Start(); err != nil {
+		return fmt.Errorf("demo: start the fake Telegram: %w", err)
+	}
+	defer tg.Close()
+	feeds := demo.NewFeedServer(demo.Articles(), 2)
+	defer feeds.Close()
+
+	if *dbPath == "" {
+		dir, err := os.MkdirTemp("", "ajel-demo-")
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		*dbPath = filepath.Join(dir, "demo.db")
+	}
+	cfg.TelegramToken, cfg.TelegramEndpoint = demoToken, tg.Endpoint()
+	cfg.DatabasePath = *dbPath
+	cfg.PollInterval = time.Second
+	cfg.AllowPrivateFeeds = true // the sample feeds are served on loopback
+	cfg.AdminIDs = append(cfg.AdminIDs, demoChatID)
+	// The terminal belongs to the conversation; only problems are logged.
+	log := newLogger(c.stderr, max(cfg.LogLevel, slog.LevelWarn), cfg.IngestToken)
+
+	a, err := newApp(ctx, cfg, log, appOptions{pollTimeout: 2 * time.Second})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.addFeeds(ctx, feeds.URLs()); err != nil {
+		return err
+	}
+	chat, user := telegramtest.PrivateChat(demoChatID), telegramtest.NewUser(demoChatID, demoReaderAr)
+	page := demo.NewChatPage(tg, chat, user, log)
+	if a.listener != nil {
+		a.web.Handle("/", page)
+	}
+
+	out := &transcript{w: c.stdout}
+	stopPrinting := tg.OnMessage(func(m telegramtest.Message) {
+		if m.ChatID == demoChatID {
+			out.bot(m)
+		}
+	})
+	defer stopPrinting()
+	defer page.Close()
+	go func() {
+		// End the page's waiting long polls first, so the web server's
+		// graceful shutdown is not held by them.
+		<-ctx.Done()
+		page.Close()
+	}()
+	stopUser := page.OnMessage(func(e demo.Entry) {
+		if e.From == "user" && !e.Edited && !e.Deleted {
+			out.user(e.Text)
+		}
+	})
+	defer stopUser()
+
+	out.header(a, *duration)
+	done := make(chan error, 1)
+	go func() { done <- a.run(ctx) }()
+
+	script(ctx, tg, page, feeds, out, *every)
+	err = <-done
+	out.line("\n⏹  انتهى العرض. (demo finished)")
+	return err
+}
+
+// script plays the demo reader and the newsroom: it subscribes, then
+// releases one sample item every few seconds.
+func script(ctx context.Context, tg *telegramtest.Server, page *demo.ChatPage, feeds *demo.FeedServer, out *transcript, every time.Duration) {
+	waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	_ = tg.WaitFor(waitCtx, tg.Polling) // the bot is ready when it long-polls
+	cancel()
+	for _, text := range []string{"/start", "/subscribe سوريا", "/subscribe إدلب"} {
+		page.Say(text)
+		if !sleepCtx(ctx, 1200*time.Millisecond) {
+			return
+		}
+	}
+	out.line("\n📡 تُنشر الأخبار الآن في خلاصتين تجريبيتين، خبر كل %s. (sample news is being published)\n", every)
+	ticker := time.NewTicker(every)
+	defer ticker.Stop()
+	for feeds.Remaining() > 0 {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if a, ok := feeds.Release(); ok {
+				out.line("📡 نُشر في «%s»: %s", a.Outlet, a.Title)
+			}
+		}
+	}
+	out.line("\n✅ نُشرت كل الأخبار التجريبية. الصفحة ما زالت تعمل؛ اضغط Ctrl-C للخروج. (all sample news is out; Ctrl-C to quit)")
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// transcript prints the demo conversation to the terminal.
+type transcript struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (t *transcript) line(format string, args ...any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.w, format+"\n", args...)
+}
+
+func (t *transcript) header(a *app, duration time.Duration) {
+	t.line("عاجل (Ajel) — demo: the real pipeline, storage and delivery against an in-process fake Telegram.")
+	t.line("No token, no network. Database: %s", a.cfg.DatabasePath)
+	if a.listener != nil {
+		t.line("Chat page: http://%s/   (health: /healthz, metrics: /metrics)", a.listener.Addr())
+	} else {
+		t.line("Chat page: off (HTTP_ADDR is empty)")
+	}
+	if duration > 0 {
+		t.line("Stops after %s; Ctrl-C stops it earlier.", duration)
+	} else {
+		t.line("Ctrl-C stops it.")
+	}
+	t.line("")
+}
+
+func (t *transcript) user(text string) {
+	t.line("👤 %s: %s", demoReaderAr, text)
+}
+
+func (t *transcript) bot(m telegramtest.Message) {
+	text := strings.TrimSpace(m.PlainText)
+	if strings.Contains(text, "أخبار عاجلة") {
+		bell := "🔔"
+		if m.DisableNotification {
+			bell = "🔕"
+		}
+		bar := strings.Repeat("━", 40)
+		t.line("\n%s %s\n%s\n%s\n", bell, bar, indent(text, "  "), bar)
+		return
+	}
+	body := indent(text, "   ")
+	if n := len(m.Keyboard); n > 0 {
+		var labels []string
+		for _, row := range m.Keyboard {
+			for _, b := range row {
+				labels = append(labels, "["+b.Text+"]")
+			}
+		}
+		if len(labels) > 8 {
+			labels = append(labels[:8], "…")
+		}
+		body += "\n   " + strings.Join(labels, " ")
+	}
+	t.line("🤖 عاجل:\n%s", body)
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}

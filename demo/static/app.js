@@ -1,0 +1,229 @@
+// Ajel demo chat. Talks to /demo/api/*: long-polls the transcript, sends
+// what the reader types and the buttons they press. Every string from the
+// server goes in with textContent, except the bot's message HTML, which the
+// server has already reduced to Telegram's few safe tags.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const chat = $("chat");
+  const list = $("messages");
+  const form = $("composer");
+  const input = $("input");
+  const sendBtn = $("send");
+  const statusEl = $("status");
+  const toastEl = $("toast");
+
+  const nodes = new Map(); // message id -> row element
+  let after = 0;
+  let typingTimer = 0;
+  let toastTimer = 0;
+
+  const el = (tag, cls, text) => {
+    const n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (text !== undefined) n.textContent = text;
+    return n;
+  };
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const pad = (n) => String(n).padStart(2, "0");
+
+  function clock(iso) {
+    const d = new Date(iso);
+    return isNaN(d) ? "" : pad(d.getHours()) + ":" + pad(d.getMinutes());
+  }
+
+  function setStatus(text, cls) {
+    statusEl.textContent = text;
+    statusEl.className = "peer-status" + (cls ? " " + cls : "");
+  }
+
+  function showToast(text) {
+    if (!text) return;
+    toastEl.textContent = text;
+    toastEl.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { toastEl.hidden = true; }, 2600);
+  }
+
+  function nearBottom() {
+    return chat.scrollHeight - chat.scrollTop - chat.clientHeight < 160;
+  }
+
+  function scrollToEnd() {
+    chat.scrollTop = chat.scrollHeight;
+  }
+
+  function meta(m) {
+    const box = el("span", "meta");
+    if (m.silent) {
+      const s = el("span", "silent", "🔕");
+      s.title = "أُرسلت دون تنبيه";
+      box.append(s);
+    }
+    if (m.edited) box.append(el("span", "edited", "معدّلة"));
+    box.append(el("time", "", clock(m.time)));
+    if (m.from === "user") box.append(el("span", "ticks", "✓✓"));
+    return box;
+  }
+
+  function keyboard(m) {
+    const kb = el("div", "keyboard");
+    for (const row of m.keyboard || []) {
+      const r = el("div", "kb-row");
+      for (const k of row) {
+        if (k.data) {
+          const b = el("button", "kb-btn", k.text);
+          b.type = "button";
+          b.dataset.data = k.data;
+          b.addEventListener("click", () => press(m.id, k.data, b));
+          r.append(b);
+        } else if (k.url && /^https?:\/\//i.test(k.url)) {
+          const a = el("a", "kb-btn", k.text);
+          a.href = k.url;
+          a.target = "_blank";
+          a.rel = "noopener noreferrer";
+          a.append(el("span", "link-mark", "↗"));
+          r.append(a);
+        }
+      }
+      if (r.childElementCount) kb.append(r);
+    }
+    return kb;
+  }
+
+  function render(m) {
+    const row = el("div", "row " + (m.from === "user" ? "out" : "in"));
+    row.dataset.id = String(m.id);
+    row.dataset.from = m.from;
+    const bubble = el("div", "bubble");
+    const text = el("div", "text");
+    if (m.from === "user") {
+      text.textContent = m.text;
+    } else if (m.push) {
+      bubble.classList.add("push", m.breaking ? "breaking" : "news");
+      bubble.append(el("div", "push-head", m.head));
+      text.innerHTML = m.body_html; // sanitized by the server
+    } else {
+      text.innerHTML = m.html; // sanitized by the server
+    }
+    text.append(meta(m));
+    bubble.append(text);
+    row.append(bubble);
+    if (m.keyboard && m.keyboard.length) row.append(keyboard(m));
+    return row;
+  }
+
+  function upsert(m) {
+    const old = nodes.get(m.id);
+    if (m.deleted) {
+      if (old) old.remove();
+      nodes.delete(m.id);
+      return false;
+    }
+    const row = render(m);
+    if (old) {
+      row.style.animation = "none"; // an edit is not a new message
+      old.replaceWith(row);
+    } else {
+      list.append(row);
+    }
+    nodes.set(m.id, row);
+    if (m.from === "bot" && !old) {
+      clearTimeout(typingTimer);
+      setStatus("بوت");
+    }
+    return !old;
+  }
+
+  async function poll() {
+    let backoff = 500;
+    for (;;) {
+      try {
+        const r = await fetch("/demo/api/messages?after=" + after, { cache: "no-store" });
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        const j = await r.json();
+        const stick = nearBottom();
+        if (j.reset) {
+          list.replaceChildren();
+          nodes.clear();
+        }
+        let added = false;
+        for (const m of j.messages) added = upsert(m) || added;
+        after = j.last;
+        if (statusEl.classList.contains("offline")) setStatus("بوت");
+        if (added && (stick || j.reset)) scrollToEnd();
+        backoff = 500;
+      } catch (err) {
+        setStatus("جارٍ الاتصال…", "offline");
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 8000);
+      }
+    }
+  }
+
+  async function post(path, body) {
+    const r = await fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    let j = {};
+    try { j = await r.json(); } catch (_) { /* keep {} */ }
+    if (!r.ok) throw new Error(j.error || "HTTP " + r.status);
+    return j;
+  }
+
+  async function sendText(text) {
+    text = text.trim();
+    if (!text) return;
+    sendBtn.disabled = true;
+    try {
+      const j = await post("/demo/api/send", { text });
+      if (j.message) upsert(j.message);
+      scrollToEnd();
+      setStatus("يكتب…", "typing");
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(() => setStatus("بوت"), 4000);
+      return true;
+    } catch (err) {
+      showToast("تعذّر الإرسال: " + err.message);
+      return false;
+    } finally {
+      sendBtn.disabled = false;
+    }
+  }
+
+  async function press(id, data, btn) {
+    btn.classList.add("busy");
+    try {
+      const j = await post("/demo/api/press", { message_id: id, data });
+      showToast(j.answer);
+    } catch (err) {
+      showToast("تعذّر تنفيذ الزر: " + err.message);
+    } finally {
+      btn.classList.remove("busy");
+    }
+  }
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const text = input.value;
+    if (!text.trim()) return;
+    input.value = "";
+    if (!(await sendText(text))) input.value = text;
+    input.focus();
+  });
+
+  for (const chip of document.querySelectorAll(".chip")) {
+    chip.addEventListener("click", () => sendText(chip.dataset.cmd));
+  }
+
+  list.addEventListener("click", (ev) => {
+    const sp = ev.target.closest && ev.target.closest(".spoiler");
+    if (sp) sp.classList.add("shown");
+  });
+
+  input.focus();
+  poll();
+})();
