@@ -1,0 +1,301 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// Webhook mode: Telegram POSTs each update to WEBHOOK_URL; a reverse proxy
+// terminates TLS and forwards it to the local HTTP server, where
+// WebhookHandler is mounted at WebhookPath(WEBHOOK_URL).
+//
+// Delivery is at least once, as with long polling: an update is answered
+// 200 only after it was handled and its update_id+1 saved as the update
+// offset, so a crash before that makes Telegram deliver it again, and a
+// delivery Telegram repeats after it was handled (a lost 200) is skipped.
+
+// DefaultWebhookPath is where WebhookPath mounts the handler when
+// WEBHOOK_URL has no path of its own.
+const DefaultWebhookPath = "/telegram/webhook"
+
+// SecretTokenHeader is the header in which Telegram echoes setWebhook's
+// secret_token on every webhook request.
+const SecretTokenHeader = "X-Telegram-Bot-Api-Secret-Token"
+
+const (
+	// maxWebhookBody bounds one update; real ones are a few KiB.
+	maxWebhookBody = 1 << 20
+	// webhookHandleTimeout bounds the handling of one update (as in Run).
+	webhookHandleTimeout = 15 * time.Second
+	// replayWindow is how far below the saved offset an update_id may be
+	// and still count as a repeat. Telegram numbers updates in sequence but
+	// starts from a random id after a week without updates; an id far below
+	// the offset is such a new sequence, not a repeat, and is handled.
+	replayWindow = 1000
+)
+
+// allowedUpdates are the update kinds the bot acts on, in both modes.
+func allowedUpdates() []string {
+	return []string{"message", "edited_message", "channel_post", "callback_query"}
+}
+
+// webhookState serializes webhook updates so the saved offset only grows
+// (and two copies of one update cannot be handled at once).
+type webhookState struct {
+	mu     sync.Mutex
+	offset int
+	loaded bool // offset was read from the store
+}
+
+// WebhookSecret is the secret_token the bot uses: configured when not
+// empty, else one derived from the bot token (hex SHA-256 of
+// "ajel-webhook:"+token), stable across restarts without extra
+// configuration and useless to anyone who lacks the token.
+func WebhookSecret(token, configured string) string {
+	if configured != "" {
+		return configured
+	}
+	sum := sha256.Sum256([]byte("ajel-webhook:" + token))
+	return hex.EncodeToString(sum[:])
+}
+
+// WebhookPath is the local path at which to mount WebhookHandler: the path
+// of the public WEBHOOK_URL, so a reverse proxy can pass requests through
+// unchanged, or DefaultWebhookPath when the URL has none (the proxy must
+// then map "/" to it). The path is escaped, safe as an http.ServeMux
+// pattern. Telegram authenticates with the secret header, not the path, so
+// the path needs no secret in it.
+func WebhookPath(publicURL string) string {
+	u, err := url.Parse(publicURL)
+	if err != nil {
+		return DefaultWebhookPath
+	}
+	p := u.EscapedPath()
+	if p == "" || p == "/" {
+		return DefaultWebhookPath
+	}
+	return p
+}
+
+// SetWebhook asks Telegram to POST updates to publicURL with the secret
+// (WebhookSecret(token, secret)) in SecretTokenHeader. Pending updates are
+// kept. max_connections is 1: Telegram then sends one update at a time, in
+// order, which the offset-based repeat detection relies on; handling is as
+// sequential as long polling anyway.
+func (b *Bot) SetWebhook(ctx context.Context, publicURL, secret string) error {
+	allowed, err := json.Marshal(allowedUpdates())
+	if err != nil {
+		return fmt.Errorf("bot: setWebhook: %w", err)
+	}
+	p := tgbotapi.Params{
+		"url":                  publicURL,
+		"secret_token":         WebhookSecret(b.token, secret),
+		"allowed_updates":      string(allowed),
+		"max_connections":      "1",
+		"drop_pending_updates": "false",
+	}
+	if _, err := b.apiFor(ctx).MakeRequest("setWebhook", p); err != nil {
+		return fmt.Errorf("bot: setWebhook: %w", b.redact(err))
+	}
+	return nil
+}
+
+// DeleteWebhook removes the webhook, keeping pending updates for
+// getUpdates. Run calls it, so switching back to long polling just works.
+func (b *Bot) DeleteWebhook(ctx context.Context) error {
+	if _, err := b.request(ctx, tgbotapi.DeleteWebhookConfig{DropPendingUpdates: false}); err != nil {
+		return fmt.Errorf("bot: deleteWebhook: %w", err)
+	}
+	return nil
+}
+
+// isWebhookConflict is getUpdates' answer while a webhook is set.
+func isWebhookConflict(err error) bool {
+	var te *tgbotapi.Error
+	return errors.As(err, &te) && te.Code == http.StatusConflict && strings.Contains(strings.ToLower(te.Message), "webhook")
+}
+
+// RunWebhook receives updates by webhook instead of Run's long polling: it
+// registers the commands and the webhook (retrying while Telegram is
+// unreachable), then waits for ctx. Updates arrive through WebhookHandler,
+// which the caller mounts on its HTTP server. The webhook stays set on
+// shutdown: Telegram keeps the updates of a restart for the next run, and
+// Run deletes it when the bot goes back to long polling. It returns nil when
+// ctx ends, and an error when Telegram refuses the token or the URL.
+func (b *Bot) RunWebhook(ctx context.Context, publicURL, secret string) error {
+	if err := b.SetCommands(ctx); err != nil && ctx.Err() == nil {
+		b.log.Warn("bot: set commands", "err", err)
+	}
+	backoff := time.Second
+	for {
+		err := b.SetWebhook(ctx, publicURL, secret)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := backoff
+		var te *tgbotapi.Error
+		if errors.As(err, &te) {
+			switch {
+			case te.Code == http.StatusUnauthorized || te.Code == http.StatusNotFound:
+				return fmt.Errorf("bot: telegram refused the token: %w", err)
+			case te.Code == http.StatusBadRequest:
+				// "bad webhook: …": the URL or secret is wrong; retrying cannot help.
+				return fmt.Errorf("bot: telegram refused WEBHOOK_URL %s: %w", origin(publicURL), err)
+			case te.RetryAfter > 0:
+				wait = time.Duration(te.RetryAfter) * time.Second
+			}
+		}
+		b.log.Warn("bot: setWebhook failed", "err", err, "retry_in", wait)
+		if !sleep(ctx, wait) {
+			return nil
+		}
+		backoff = min(backoff*2, time.Minute)
+	}
+	b.log.Info("bot: receiving updates by webhook", "origin", origin(publicURL), "path", WebhookPath(publicURL))
+	<-ctx.Done()
+	return nil
+}
+
+// origin is a URL's scheme and host: webhook paths sometimes hold the token.
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "<invalid URL>"
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// WebhookHandler serves Telegram's webhook requests: POST only (405), the
+// secret (WebhookSecret(token, secret)) in SecretTokenHeader (401 without
+// it, 403 when wrong; compared in constant time), one JSON update of at most
+// 1 MiB (413 when larger, 400 when not an update). The update is handled on
+// a context the request's end does not cancel, its offset saved, and only
+// then answered 200; a repeat of an update already handled is answered 200
+// without handling it again; 500 (Telegram retries) only when the saved
+// offset cannot be read. Mount one handler per Bot.
+func (b *Bot) WebhookHandler(secret string) http.Handler {
+	want := sha256.Sum256([]byte(WebhookSecret(b.token, secret)))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		got := r.Header.Get(SecretTokenHeader)
+		if got == "" {
+			b.log.Warn("bot: webhook request without the secret token", remoteAttrs(r)...)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		// Hashing first makes the comparison constant-time in the length too.
+		sum := sha256.Sum256([]byte(got))
+		if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			b.log.Warn("bot: webhook request with a wrong secret token", remoteAttrs(r)...)
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		u, status, err := decodeUpdate(w, r)
+		if err != nil {
+			b.log.Warn("bot: webhook request refused", append(remoteAttrs(r), "status", status, "err", err)...)
+			http.Error(w, http.StatusText(status), status)
+			return
+		}
+		w.WriteHeader(b.handleWebhookUpdate(r.Context(), u))
+	})
+}
+
+// remoteAttrs describe a request's sender for logs (never its headers'
+// secrets).
+func remoteAttrs(r *http.Request) []any {
+	attrs := []any{"remote", r.RemoteAddr}
+	if f := r.Header.Get("X-Forwarded-For"); f != "" {
+		attrs = append(attrs, "forwarded_for", f)
+	}
+	return attrs
+}
+
+// decodeUpdate reads the one update of a webhook request, or says which
+// status refuses it.
+func decodeUpdate(w http.ResponseWriter, r *http.Request) (tgbotapi.Update, int, error) {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxWebhookBody))
+	var u tgbotapi.Update
+	err := dec.Decode(&u)
+	if err == nil {
+		// Exactly one JSON value: anything after it is not Telegram's.
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = errors.New("data after the update")
+			if terr != nil {
+				err = terr
+			}
+		}
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return u, http.StatusRequestEntityTooLarge, fmt.Errorf("body over %d bytes", tooBig.Limit)
+	case err != nil:
+		return u, http.StatusBadRequest, fmt.Errorf("not a JSON update: %w", err)
+	case u.UpdateID <= 0:
+		return u, http.StatusBadRequest, errors.New("not an update: no update_id")
+	}
+	return u, http.StatusOK, nil
+}
+
+// handleWebhookUpdate handles one update unless it is a repeat, saves the
+// next offset, and returns the status to answer.
+func (b *Bot) handleWebhookUpdate(ctx context.Context, u tgbotapi.Update) int {
+	h := &b.hook
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	// Once begun, an update is finished and its offset saved even when the
+	// request is cut off, as in Run: a half-answered command would otherwise
+	// be answered twice after Telegram's retry.
+	ctx = context.WithoutCancel(ctx)
+	if !h.loaded {
+		lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		off, err := b.store.UpdateOffset(lctx)
+		cancel()
+		if err != nil {
+			b.log.Error("bot: read update offset", "err", err)
+			return http.StatusInternalServerError
+		}
+		h.offset, h.loaded = off, true
+	}
+	if u.UpdateID < h.offset && h.offset-u.UpdateID <= replayWindow {
+		b.log.Debug("bot: webhook update already handled", "update_id", u.UpdateID, "offset", h.offset)
+		return http.StatusOK
+	}
+	hctx, cancel := context.WithTimeout(ctx, webhookHandleTimeout)
+	err := b.HandleUpdate(hctx, u)
+	cancel()
+	if err != nil {
+		// As in Run: not retried, so one failing update cannot block the rest.
+		b.log.Error("bot: handle update", "update_id", u.UpdateID, "err", err)
+	}
+	h.offset = u.UpdateID + 1
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	err = b.store.SetUpdateOffset(sctx, h.offset)
+	cancel()
+	if err != nil {
+		// The update is handled: a retry would answer it twice, so say 200
+		// and keep the offset in memory.
+		b.log.Error("bot: save update offset", "offset", h.offset, "err", err)
+	}
+	return http.StatusOK
+}
