@@ -100,6 +100,7 @@
     const text = el("div", "text");
     if (m.from === "user") {
       text.textContent = m.text;
+      text.dir = "auto"; // "/subscribe إدلب" reads left to right, as typed
     } else if (m.push) {
       bubble.classList.add("push", m.breaking ? "breaking" : "news");
       bubble.append(el("div", "push-head", m.head));
