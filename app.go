@@ -131,6 +131,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Metrics:     metrics,
 		Logger:      log.With("component", "web"),
 	})
+	if cfg.WebhookURL != "" && cfg.HTTPAddr == "" {
+		db.Close()
+		return nil, errors.New("config: WEBHOOK_URL needs HTTP_ADDR: Telegram's webhook calls are served there (put a reverse proxy with TLS in front)")
+	}
+	if p := bot.WebhookPath(cfg.WebhookURL); cfg.WebhookURL != "" && (p == "/" || p == "/healthz" || p == "/metrics" || strings.HasPrefix(p, "/api/")) {
+		db.Close()
+		return nil, fmt.Errorf("config: WEBHOOK_URL path %q is taken by Ajel's own endpoints: use a path such as /telegram/webhook", p)
+	}
 	if cfg.HTTPAddr != "" {
 		// Bind now: a taken port is reported before anything starts.
 		if a.listener, err = a.web.Listen(ctx); err != nil {
@@ -167,7 +175,14 @@ func (a *app) run(parent context.Context) error {
 			}
 		})
 	}
-	start("bot", a.bot.Run)
+	if a.cfg.WebhookURL != "" {
+		a.web.Handle(bot.WebhookPath(a.cfg.WebhookURL), a.bot.WebhookHandler(a.cfg.WebhookSecret))
+		start("bot", func(ctx context.Context) error {
+			return a.bot.RunWebhook(ctx, a.cfg.WebhookURL, a.cfg.WebhookSecret)
+		})
+	} else {
+		start("bot", a.bot.Run)
+	}
 	start("feeds", a.poller.Run)
 	start("delivery", a.worker.Run)
 	if a.listener != nil {

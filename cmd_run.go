@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ajel-news/ajel/bot"
 	"github.com/ajel-news/ajel/storage"
 )
 
@@ -76,7 +77,8 @@ func (c cli) cmdRun(ctx context.Context, args []string) error {
 	if err := cfg.RequireToken(); err != nil {
 		return err
 	}
-	log := newLogger(c.stderr, cfg.LogLevel, cfg.TelegramToken, cfg.IngestToken)
+	log := newLogger(c.stderr, cfg.LogLevel, cfg.TelegramToken, cfg.IngestToken,
+		cfg.WebhookSecret, bot.WebhookSecret(cfg.TelegramToken, ""))
 	a, err := newApp(ctx, cfg, log, appOptions{})
 	if err != nil {
 		return err
@@ -85,8 +87,15 @@ func (c cli) cmdRun(ctx context.Context, args []string) error {
 	if err := a.addFeeds(ctx, cfg.Feeds); err != nil {
 		return err
 	}
+	httpAddr, updates := "off", "long polling"
+	if a.listener != nil {
+		httpAddr = a.listener.Addr().String()
+	}
+	if cfg.WebhookURL != "" {
+		updates = "webhook"
+	}
 	log.Info("ajel is running", "version", version, "bot", a.bot.Username(), "database", cfg.DatabasePath,
-		"feeds", len(cfg.Feeds), "http", cfg.HTTPAddr)
+		"feeds", len(cfg.Feeds), "http", httpAddr, "updates", updates)
 	err = a.run(ctx)
 	log.Info("ajel stopped")
 	return err

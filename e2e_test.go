@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -398,4 +399,59 @@ func mustOpenForBench(t testing.TB, path string) *storage.DB {
 		t.Fatal(err)
 	}
 	return db
+}
+
+func TestWebhookMode(t *testing.T) {
+	tg := telegramtest.NewTest(t, testToken)
+	h := newHarness(t, tg, map[string]string{
+		config.EnvHTTPAddr:      "127.0.0.1:0",
+		config.EnvWebhookURL:    "https://bot.example.com/telegram/hook",
+		config.EnvWebhookSecret: "s3cret-value_1",
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel, h.done = cancel, make(chan int, 1)
+	c := cli{stdin: strings.NewReader(""), stdout: h.logs, stderr: h.logs, loadConfig: envConfig(h.env)}
+	go func() { h.done <- c.run(ctx, []string{"run"}) }()
+	t.Cleanup(h.stop)
+	h.wait("the webhook to be set", func() bool { return tg.CallCount("setWebhook") > 0 })
+	addr := regexp.MustCompile(`http=(127\.0\.0\.1:\d+)`).FindStringSubmatch(h.logs.String())
+	if addr == nil {
+		t.Fatalf("no bound address in the logs:\n%s", h.logs.String())
+	}
+	post := func(secret, body string) int {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr[1]+"/telegram/hook", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	update := `{"update_id":500,"message":{"message_id":1,"date":1764300000,"chat":{"id":6001,"type":"private","first_name":"نور"},"from":{"id":6001,"is_bot":false,"first_name":"نور"},"text":"/help","entities":[{"type":"bot_command","offset":0,"length":5}]}}`
+	for _, tc := range []struct {
+		secret, body string
+		want         int
+	}{
+		{"", update, http.StatusUnauthorized},
+		{"wrong", update, http.StatusForbidden},
+		{"s3cret-value_1", "{garbage", http.StatusBadRequest},
+		{"s3cret-value_1", update, http.StatusOK},
+		{"s3cret-value_1", update, http.StatusOK}, // Telegram's retry: answered, not handled again
+	} {
+		if got := post(tc.secret, tc.body); got != tc.want {
+			t.Errorf("secret %q body %.20q: %d, want %d", tc.secret, tc.body, got, tc.want)
+		}
+	}
+	h.wait("the reply", func() bool { return tg.SentCount(6001) >= 1 })
+	time.Sleep(300 * time.Millisecond)
+	if n := tg.SentCount(6001); n != 1 {
+		t.Errorf("the update was handled %d times, want once", n)
+	}
+	if strings.Contains(h.logs.String(), "s3cret-value_1") || strings.Contains(h.logs.String(), testToken) {
+		t.Error("a secret reached the logs")
+	}
 }
