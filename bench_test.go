@@ -22,7 +22,7 @@ import (
 // fake Telegram, which enforces Telegram's limits, at SEND_RATE=30. It
 // reports messages a second as a share of SEND_RATE and the 429s answered.
 //
-//	go test -run '^$' -bench Fanout -benchtime 1x .
+//	go test -run '^$' -bench 'Fanout$' -benchtime 1x .
 func BenchmarkFanout(b *testing.B) {
 	chats := 10_000
 	if v := os.Getenv("AJEL_BENCH_CHATS"); v != "" {

@@ -455,3 +455,48 @@ func TestWebhookMode(t *testing.T) {
 		t.Error("a secret reached the logs")
 	}
 }
+
+func TestIngestAPIPushes(t *testing.T) {
+	tg := telegramtest.NewTest(t, testToken)
+	h := newHarness(t, tg, map[string]string{config.EnvHTTPAddr: "127.0.0.1:0", config.EnvIngestToken: "newsroom-secret"})
+	h.start()
+	addr := regexp.MustCompile(`http=(127\.0\.0\.1:\d+)`).FindStringSubmatch(h.logs.String())
+	if addr == nil {
+		t.Fatalf("no bound address in the logs:\n%s", h.logs.String())
+	}
+	chat, user := telegramtest.PrivateChat(7001), telegramtest.NewUser(7001, "ريم")
+	h.say(chat, user, "/subscribe الاقتصاد")
+	post := func(token, body string) int {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr[1]+"/api/v1/articles", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	article := `{"title":"عاجل: البنك المركزي يرفع أسعار الفائدة","text":"رفع البنك المركزي أسعار الفائدة نصف نقطة مئوية لكبح التضخم. وقال محافظ البنك إن القرار يهدف إلى حماية العملة.","url":"https://newsroom.example/rates","source":"غرفة الأخبار"}`
+	if got := post("wrong", article); got != http.StatusUnauthorized {
+		t.Errorf("wrong token: %d", got)
+	}
+	if got := post("newsroom-secret", `{"text":"بلا عنوان"}`); got != http.StatusBadRequest {
+		t.Errorf("missing title: %d", got)
+	}
+	if got := post("newsroom-secret", article); got != http.StatusCreated {
+		t.Fatalf("ingest: %d", got)
+	}
+	if got := post("newsroom-secret", article); got != http.StatusOK {
+		t.Errorf("the same article again: %d, want 200 (duplicate)", got)
+	}
+	h.wait("the push", func() bool { return len(pushes(tg.Sent(chat.ID))) == 1 })
+	p := pushes(tg.Sent(chat.ID))[0]
+	if !strings.Contains(p.PlainText, "🔴 أخبار عاجلة · اقتصاد") || !strings.Contains(p.PlainText, "البنك المركزي يرفع أسعار الفائدة") || p.DisableNotification {
+		t.Errorf("breaking push from the newsroom:\n%s (silent=%v)", p.PlainText, p.DisableNotification)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := len(pushes(tg.Sent(chat.ID))); n != 1 {
+		t.Errorf("%d pushes, want 1", n)
+	}
+}
