@@ -104,7 +104,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		return nil, err
 	}
 	a.pipeline = pipeline.New(db, pipeline.Options{
-		Clean:      summary.Clean,
+		Clean:      cleanBody,
 		Summarizer: pipeline.SummarizerFunc(summarize),
 		Classifier: newClassifier(catalogue),
 		Keywords:   func(keys []string) pipeline.KeywordMatcher { return arabic.NewIndex(keys) },

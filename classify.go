@@ -5,9 +5,16 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/pipeline"
 	"github.com/ajel-news/ajel/story"
+	"github.com/ajel-news/ajel/summary"
 	"github.com/ajel-news/ajel/topic"
 )
+
+// cleanBody is the one body cleaner: the pipeline's (HTML to text, share
+// prompts, captions, read-more stubs) and then the summarizer's (datelines
+// such as "بيروت - (رويترز) -" and the lines it knows are not content).
+func cleanBody(s string) string { return summary.Clean(pipeline.Clean(s)) }
 
 // newClassifier finds catalogue topics: places from the gazetteer and
 // sections from the embedded model.

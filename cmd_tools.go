@@ -64,7 +64,7 @@ func (c cli) cmdPreview(ctx context.Context, args []string) error {
 		return fmt.Errorf("preview %s: %w", src, err)
 	}
 	p := pipeline.New(nil, pipeline.Options{
-		Clean:      summary.Clean,
+		Clean:      cleanBody,
 		Summarizer: pipeline.SummarizerFunc(summarize),
 		Classifier: newClassifier(catalogue),
 	})

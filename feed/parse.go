@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ajel-news/ajel/internal/htmltext"
 	"github.com/ajel-news/ajel/news"
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html/charset"
@@ -42,7 +43,8 @@ type Result struct {
 // UTF-8 and turns its items into articles. contentType is the HTTP
 // Content-Type, if any, for its charset. Items get Key, URL, Title, Text,
 // Source (the feed title, else the host of the feed's link), PublishedAt
-// (UTC) and Breaking (from the title); FeedID is left zero.
+// (UTC); FeedID is left zero, and a breaking marker in the title is left for
+// the pipeline to find (with the feed's own Breaking flag).
 //
 // Charset: a byte-order mark wins; a body that is valid UTF-8 is taken as
 // UTF-8 whatever it declares (Arabic in windows-1256 or ISO-8859-6 is
@@ -96,7 +98,7 @@ func parseBytes(data []byte, contentType string, base *url.URL) (res *Result, er
 		}
 		return nil, newErr(ErrMalformed, err, "feed: malformed feed: %v", err)
 	}
-	res = &Result{Charset: cs, Title: strings.TrimSpace(HTMLToText(parsed.Title))}
+	res = &Result{Charset: cs, Title: strings.TrimSpace(htmltext.FromHTML(parsed.Title))}
 	if u, err := url.Parse(strings.TrimSpace(parsed.Link)); err == nil && u.IsAbs() {
 		base = u
 	}
@@ -123,10 +125,10 @@ func parseBytes(data []byte, contentType string, base *url.URL) (res *Result, er
 // article converts one gofeed item; ok is false for an item with neither
 // a title nor any text.
 func article(it *gofeed.Item, base *url.URL) (news.Article, bool) {
-	title := strings.TrimSpace(strings.ReplaceAll(HTMLToText(it.Title), "\n", " "))
-	text := HTMLToText(it.Content)
+	title := strings.TrimSpace(strings.ReplaceAll(htmltext.FromHTML(it.Title), "\n", " "))
+	text := htmltext.FromHTML(it.Content)
 	if text == "" {
-		text = HTMLToText(it.Description)
+		text = htmltext.FromHTML(it.Description)
 	}
 	if title == "" && text == "" {
 		return news.Article{}, false
@@ -141,11 +143,10 @@ func article(it *gofeed.Item, base *url.URL) (news.Article, bool) {
 		}
 	}
 	a := news.Article{
-		Key:      ItemKey(it.GUID, link, title, text),
-		URL:      CanonicalLink(link),
-		Title:    title,
-		Text:     text,
-		Breaking: IsBreakingTitle(title),
+		Key:   ItemKey(it.GUID, link, title, text),
+		URL:   CanonicalLink(link),
+		Title: title,
+		Text:  text,
 	}
 	switch {
 	case it.PublishedParsed != nil:

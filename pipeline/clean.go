@@ -7,26 +7,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
+
+	"github.com/ajel-news/ajel/internal/htmltext"
 )
-
-// blockTags start a new line of text.
-var blockTags = map[atom.Atom]bool{
-	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
-	atom.Br: true, atom.Dd: true, atom.Details: true, atom.Div: true, atom.Dl: true,
-	atom.Dt: true, atom.Figcaption: true, atom.Figure: true, atom.Footer: true,
-	atom.Form: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true,
-	atom.H5: true, atom.H6: true, atom.Header: true, atom.Hr: true, atom.Li: true,
-	atom.Main: true, atom.Nav: true, atom.Ol: true, atom.P: true, atom.Pre: true,
-	atom.Section: true, atom.Summary: true, atom.Table: true, atom.Tr: true, atom.Ul: true,
-}
-
-// skipTags hold no readable text: their whole content is dropped.
-var skipTags = map[atom.Atom]bool{
-	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
-	atom.Head: true, atom.Svg: true, atom.Math: true, atom.Object: true, atom.Iframe: true,
-	atom.Select: true, atom.Button: true,
-}
 
 // These patterns are compiled once and only read afterwards.
 var (
@@ -96,7 +79,7 @@ func foldRules(rules []boilerplate) []boilerplate {
 func Clean(text string) string {
 	text = strings.ToValidUTF8(text, "")
 	if looksLikeTag.MatchString(text) {
-		text = htmlToText(text)
+		text = htmltext.FromHTML(text)
 	} else if strings.IndexByte(text, '&') >= 0 {
 		text = html.UnescapeString(text)
 	}
@@ -125,7 +108,7 @@ func Clean(text string) string {
 func cleanLine(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	if looksLikeTag.MatchString(s) {
-		s = htmlToText(s)
+		s = htmltext.FromHTML(s)
 	} else if strings.IndexByte(s, '&') >= 0 {
 		s = html.UnescapeString(s)
 	}
@@ -209,49 +192,6 @@ func fold(s string) string {
 		b.WriteRune(r)
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-// htmlToText renders an HTML fragment as text, one block a line; script,
-// style and similar contents are dropped and entities decoded.
-func htmlToText(s string) string {
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(s))
-	skip := 0 // depth inside skipTags
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			return b.String()
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			switch {
-			case skipTags[a]:
-				if tt == html.StartTagToken {
-					skip++
-				}
-			case blockTags[a]:
-				b.WriteByte('\n')
-			case a == atom.Td || a == atom.Th:
-				b.WriteByte(' ')
-			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			switch {
-			case skipTags[a]:
-				if skip > 0 {
-					skip--
-				}
-			case blockTags[a]:
-				b.WriteByte('\n')
-			}
-		}
-	}
 }
 
 // breakingMarkers open an urgent headline, in case-folded form, longest

@@ -1,9 +1,10 @@
-package feed
+// Package htmltext turns HTML fragments from feeds and newsroom posts into
+// plain text, one block a line. Both the feed parser and the pipeline's
+// cleaner use it, so there is one notion of "the text of this HTML".
+package htmltext
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -27,12 +28,12 @@ var skipTags = map[atom.Atom]bool{
 	atom.Select: true, atom.Button: true,
 }
 
-// HTMLToText turns an HTML fragment into plain text: tags are removed,
+// FromHTML turns an HTML fragment into plain text: tags are removed,
 // block elements (p, div, br, li, headings…) become line breaks, entities
 // are decoded, script and style contents are dropped, runs of white space
 // collapse to one space, and every line is trimmed; empty lines are dropped.
 // Text that is not HTML comes back with only its white space tidied.
-func HTMLToText(s string) string {
+func FromHTML(s string) string {
 	if !strings.ContainsAny(s, "<&") {
 		return tidyLines(s)
 	}
@@ -89,53 +90,4 @@ func tidyLines(s string) string {
 		}
 	}
 	return strings.Join(out, "\n")
-}
-
-// breakingMarkers are the words that open an urgent headline, in their
-// case-folded form.
-var breakingMarkers = []string{"breaking news", "breaking", "عاجل"}
-
-// splitBreakingMarker finds a breaking marker at the start of title,
-// after any opening brackets, emoji or punctuation ("🔴 عاجل:", "[عاجل]").
-// It returns the title after the marker and its separators, and whether a
-// marker was there. The marker must be a whole word: "عاجلاً" is not one.
-func splitBreakingMarker(title string) (string, bool) {
-	s := strings.TrimLeftFunc(title, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-	for _, m := range breakingMarkers {
-		if len(s) < len(m) || !strings.EqualFold(s[:len(m)], m) {
-			continue
-		}
-		rest := s[len(m):]
-		if r, _ := utf8.DecodeRuneInString(rest); rest != "" &&
-			(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) {
-			continue
-		}
-		rest = strings.TrimLeftFunc(rest, func(r rune) bool {
-			return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
-		})
-		return rest, true
-	}
-	return title, false
-}
-
-// IsBreakingTitle reports whether a headline opens with a breaking-news
-// marker: عاجل, "عاجل:", "عاجل |", "[عاجل]", "🔴 عاجل" or BREAKING
-// (any case).
-func IsBreakingTitle(title string) bool {
-	_, ok := splitBreakingMarker(title)
-	return ok
-}
-
-// StripBreakingMarker removes a leading breaking-news marker and the
-// separators after it ("عاجل | الخبر" → "الخبر"). A title that is nothing
-// but the marker, or has none, comes back trimmed but otherwise unchanged.
-func StripBreakingMarker(title string) string {
-	rest, ok := splitBreakingMarker(title)
-	rest = strings.TrimSpace(rest)
-	if !ok || rest == "" {
-		return strings.TrimSpace(title)
-	}
-	return rest
 }
