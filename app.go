@@ -53,6 +53,9 @@ type appOptions struct {
 	fetchClient *http.Client
 	// pollTimeout is the getUpdates long-poll timeout (0: the bot's default).
 	pollTimeout time.Duration
+	// digestInterval is the longest a story waits in a capped chat's
+	// digest (0: the delivery default, 15 minutes); tests shorten it.
+	digestInterval time.Duration
 }
 
 // newApp opens the database and builds every component. The caller closes
@@ -97,6 +100,11 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Location: cfg.Timezone,
 		Logger:   log.With("component", "delivery"),
 		Observer: metrics.Delivery(),
+		// Pushes already sent are edited when more outlets carry their
+		// story; a chat's /limit gathers the overflow into digests.
+		Editor:         b,
+		Digester:       b,
+		DigestInterval: opt.digestInterval,
 	})
 	det := story.NewDetector(story.Options{})
 	if err := warmStories(ctx, det, db, story.DefaultMaxAge); err != nil {

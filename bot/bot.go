@@ -31,6 +31,7 @@ type Store interface {
 	Chat(ctx context.Context, id int64) (news.Chat, error)
 	SetPaused(ctx context.Context, chatID int64, paused bool) error
 	SetQuietHours(ctx context.Context, chatID int64, q news.QuietHours) error
+	SetMaxPerHour(ctx context.Context, chatID int64, n int) error
 	DeleteChat(ctx context.Context, chatID int64) error
 	Subscribe(ctx context.Context, s news.Subscription) (news.Subscription, error)
 	Unsubscribe(ctx context.Context, chatID int64, kind news.SubscriptionKind, key string) error

@@ -141,6 +141,8 @@ func (b *Bot) route(ctx context.Context, r *cmdReq) error {
 		return b.cmdPause(ctx, r, r.command == "pause")
 	case "quiet":
 		return b.cmdQuiet(ctx, r)
+	case "limit":
+		return b.cmdLimit(ctx, r)
 	case "stop":
 		return b.cmdStop(ctx, r)
 	case "stats":
@@ -415,6 +417,9 @@ func (b *Bot) cmdList(ctx context.Context, r *cmdReq) error {
 	if chat.Quiet.Enabled() {
 		blocks = append(blocks, msgListQuiet(chat.Quiet.From, chat.Quiet.To, b.loc.String()))
 	}
+	if chat.MaxPerHour > 0 {
+		blocks = append(blocks, msgListLimit(chat.MaxPerHour))
+	}
 	return b.replyLong(ctx, r.chat.ID, msgListHeader, blocks)
 }
 
@@ -471,6 +476,53 @@ func (b *Bot) cmdQuiet(ctx context.Context, r *cmdReq) error {
 		return b.reply(ctx, r.chat.ID, msgQuietOff)
 	}
 	return b.reply(ctx, r.chat.ID, msgQuietSet(q.From, q.To, zone))
+}
+
+func (b *Bot) cmdLimit(ctx context.Context, r *cmdReq) error {
+	if r.args == "" {
+		chat, err := b.store.Chat(ctx, r.chat.ID)
+		if err != nil && !errors.Is(err, news.ErrNotFound) {
+			return fmt.Errorf("bot: chat: %w", err)
+		}
+		text := msgLimitUnset
+		if chat.MaxPerHour > 0 {
+			text = msgLimitCurrent(chat.MaxPerHour)
+		}
+		return b.reply(ctx, r.chat.ID, text+msgLimitUsage)
+	}
+	n, ok := parseLimit(r.args)
+	if !ok {
+		return b.reply(ctx, r.chat.ID, msgLimitBad)
+	}
+	ok, err := b.guardChange(ctx, r)
+	if err != nil || !ok {
+		return err
+	}
+	if err := b.store.SetMaxPerHour(ctx, r.chat.ID, n); err != nil {
+		return fmt.Errorf("bot: limit: %w", err)
+	}
+	if n == 0 {
+		return b.reply(ctx, r.chat.ID, msgLimitOff)
+	}
+	return b.reply(ctx, r.chat.ID, msgLimitSet(n))
+}
+
+// parseLimit reads "/limit" arguments: 1..maxLimit (Arabic digits too), or
+// 0 and "off" for no cap.
+func parseLimit(s string) (int, bool) {
+	s = strings.ToLower(strings.TrimSpace(toASCIIDigits(s)))
+	switch s {
+	case "off", "no", "none", "إيقاف", "ايقاف", "إلغاء", "الغاء", "لا":
+		return 0, true
+	}
+	if s == "" || len(s) > 3 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > maxLimit {
+		return 0, false
+	}
+	return n, true
 }
 
 // parseQuiet reads "22-07", "22:00-07:00", "٢٢-٧" or "off". A non-empty

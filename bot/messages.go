@@ -47,7 +47,7 @@ const (
 	msgPaused      = "⏸ أُوقفت الإشعارات مؤقتًا، وتبقى الاشتراكات محفوظة. اكتب /resume لاستئنافها."
 	msgResumed     = "▶️ استُؤنفت الإشعارات."
 	msgStopped     = "🗑 حُذفت كل اشتراكات هذه المحادثة وإعداداتها، ولن تصل منّي رسائل بعد الآن.\nللعودة في أي وقت اكتب /start."
-	msgQuietOff    = "🔔 أُلغيت ساعات الهدوء: تصل الأخبار بصوت في كل الأوقات."
+	msgQuietOff    = "🔔 أُلغيت ساعات الهدوء."
 	msgQuietBad    = "صيغة غير صحيحة: اكتب ساعتين بين 0 و23، مثل: <code>/quiet 22-07</code>، أو <code>/quiet off</code> للإلغاء."
 	msgQuietSame   = "ساعة البداية تساوي ساعة النهاية. لإلغاء ساعات الهدوء اكتب <code>/quiet off</code>."
 	msgQuietUsage  = "\nلتغييرها اكتب مثلًا <code>/quiet 22-07</code>، أو <code>/quiet off</code> للإلغاء."
@@ -69,7 +69,16 @@ const (
 	msgNever         = "لم يحدث بعد"
 	msgNone          = "لا يوجد"
 	msgStatsHeader   = "📊 <b>إحصاءات عاجل</b>"
+	msgOthersLabel   = "مصادر أخرى: "
+
+	msgLimitOff   = "🔓 أُلغي حدّ الأخبار في الساعة: يصلك كل خبر فور نشره."
+	msgLimitUnset = "🔓 لا حدّ للأخبار في الساعة: يصلك كل خبر فور نشره."
+	msgLimitBad   = "صيغة غير صحيحة: اكتب عددًا بين 1 و60، مثل: <code>/limit 5</code>، أو <code>/limit off</code> لإلغاء الحدّ."
+	msgLimitUsage = "\nلتغييره اكتب مثلًا <code>/limit 5</code>، أو <code>/limit off</code> للإلغاء. الأخبار العاجلة تصل دائمًا فورًا."
 )
+
+// maxLimit is the highest /limit: above it the cap would hardly ever bite.
+const maxLimit = 60
 
 // helpLine is one command in /help and in setMyCommands.
 type helpLine struct {
@@ -91,6 +100,7 @@ var publicCommands = []helpLine{
 	{"pause", "", "إيقاف الإشعارات مؤقتًا"},
 	{"resume", "", "استئناف الإشعارات"},
 	{"quiet", "<22-07 أو off>", "ساعات الهدوء: الأخبار فيها بلا صوت إلا العاجلة"},
+	{"limit", "<1-60 أو off>", "حدّ الأخبار في الساعة، وما زاد عليه يصل في موجز واحد"},
 	{"stop", "", "حذف كل الاشتراكات والبيانات"},
 }
 
@@ -241,5 +251,42 @@ func countNoun(n int, one, two, few, many string) string {
 		return strconv.Itoa(n) + " " + many
 	default:
 		return strconv.Itoa(n) + " " + one
+	}
+}
+
+func msgLimitSet(n int) string {
+	return "⏱ يصلك من الآن " + countNoun(n, "خبر", "خبران", "أخبار", "خبرًا") +
+		" في الساعة على الأكثر، وما زاد عليها يصلك مجمّعًا في موجز واحد. الأخبار العاجلة تصل دائمًا فورًا."
+}
+
+func msgLimitCurrent(n int) string {
+	return "⏱ الحدّ الحالي: " + countNoun(n, "خبر", "خبران", "أخبار", "خبرًا") + " في الساعة، والباقي في موجز."
+}
+
+func msgListLimit(n int) string {
+	return "⏱ الحدّ: " + countNoun(n, "خبر", "خبران", "أخبار", "خبرًا") + " في الساعة، والباقي في موجز"
+}
+
+// msgDigestHeader is the first line of a digest of n stories.
+func msgDigestHeader(n int) string {
+	return "🗞️ <b>موجز الأخبار</b> · " + countNoun(n, "خبر", "خبران", "أخبار", "خبرًا")
+}
+
+// msgDigestMore says how many more stories a digest had no room for.
+func msgDigestMore(n int) string {
+	switch n {
+	case 1:
+		return "وخبر آخر"
+	case 2:
+		return "وخبران آخران"
+	}
+	m := n % 100
+	switch {
+	case m >= 3 && m <= 10:
+		return "و" + strconv.Itoa(n) + " أخبار أخرى"
+	case m >= 11:
+		return "و" + strconv.Itoa(n) + " خبرًا آخر"
+	default:
+		return "و" + strconv.Itoa(n) + " خبر آخر"
 	}
 }

@@ -24,6 +24,9 @@ const (
 	maxSourceLen = 100
 	maxURLLen    = 2048
 	minSummary   = 40 // below this a cut summary says nothing: drop it
+	// maxOtherLinks and maxOtherName bound the "مصادر أخرى" line.
+	maxOtherLinks = 3
+	maxOtherName  = 50
 )
 
 // Unicode isolates keep a Latin or numeric run in its own direction inside
@@ -39,6 +42,10 @@ const (
 //	<b>title</b>
 //	summary
 //	المصدر: <source> · <a href="url">الرابط</a> · وأفادت به N مصادر أخرى
+//	مصادر أخرى: <a href="url2">source2</a> · <a href="url3">source3</a>
+//
+// The last line lists up to three of p.Others (an outlet without a usable
+// link is named without one).
 //
 // Every field is cleaned of control and bidi characters and escaped; Latin
 // and numeric runs inside Arabic text are isolated; only http(s) links are
@@ -68,9 +75,13 @@ func RenderPush(p news.Push) string {
 		footer = append(footer, otherSources(p.OtherSources))
 		footerHTML = append(footerHTML, otherSources(p.OtherSources))
 	}
+	others, othersHTML := otherLinks(p.Others)
 	fixed := len16(header) + len16(strings.Join(footer, " · "))
 	if len(footer) > 0 {
 		fixed++ // newline before the footer
+	}
+	if others != "" {
+		fixed += 1 + len16(others)
 	}
 
 	title := truncateWords(cleanLine(p.Title), maxTitleLen)
@@ -108,23 +119,61 @@ func RenderPush(p news.Push) string {
 	if len(footerHTML) > 0 {
 		sb.WriteString("\n" + strings.Join(footerHTML, " · "))
 	}
+	if othersHTML != "" {
+		sb.WriteString("\n" + othersHTML)
+	}
 	return sb.String()
+}
+
+// otherLinks renders the line naming other outlets that carried a story,
+// as visible text and as HTML; both are empty when there is none.
+func otherLinks(ls []news.SourceLink) (text, html string) {
+	var names, links []string
+	for _, l := range ls {
+		name := truncateRunes(cleanLine(l.Name), maxOtherName)
+		if name == "" {
+			continue
+		}
+		names = append(names, isolate(name))
+		if u, ok := safeURL(l.URL); ok {
+			links = append(links, `<a href="`+esc(u)+`">`+esc(isolate(name))+`</a>`)
+		} else {
+			links = append(links, esc(isolate(name)))
+		}
+		if len(names) == maxOtherLinks {
+			break
+		}
+	}
+	if len(names) == 0 {
+		return "", ""
+	}
+	return msgOthersLabel + strings.Join(names, " · "), msgOthersLabel + strings.Join(links, " · ")
 }
 
 // linkHTML is an <a> to rawURL with the text "الرابط", or "" unless the URL
 // is a plain absolute http or https address.
 func linkHTML(rawURL string) string {
+	u, ok := safeURL(rawURL)
+	if !ok {
+		return ""
+	}
+	return `<a href="` + esc(u) + `">` + msgLinkLabel + `</a>`
+}
+
+// safeURL returns rawURL trimmed when it is a plain absolute http or https
+// address, the only links the bot makes.
+func safeURL(rawURL string) (string, bool) {
 	rawURL = strings.TrimSpace(rawURL)
 	if rawURL == "" || len(rawURL) > maxURLLen || strings.IndexFunc(rawURL, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || isBidiControl(r)
 	}) >= 0 {
-		return ""
+		return "", false
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" || (!strings.EqualFold(u.Scheme, "http") && !strings.EqualFold(u.Scheme, "https")) {
-		return ""
+		return "", false
 	}
-	return `<a href="` + esc(rawURL) + `">` + msgLinkLabel + `</a>`
+	return rawURL, true
 }
 
 // esc escapes text for Telegram HTML (text and attribute values).

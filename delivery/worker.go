@@ -34,6 +34,23 @@ type Store interface {
 	DeactivateChat(ctx context.Context, chatID int64, reason string) (int, error)
 	// MigrateChat moves a chat, its subscriptions and its rows to a new id.
 	MigrateChat(ctx context.Context, fromID, toID int64) error
+
+	// RecentPushes says how many pushes (not digests) went into the chat
+	// after since and when the oldest of them went, and since when rows
+	// have been held for its digest (zero times when none).
+	RecentPushes(ctx context.Context, chatID int64, since time.Time) (sent int, oldest, heldSince time.Time, err error)
+	// Hold marks a pending row held for its chat's digest (at, unless it
+	// already was) and keeps it until next.
+	Hold(ctx context.Context, id int64, at, next time.Time) error
+	// HeldDeliveries returns every pending held row of the chat.
+	HeldDeliveries(ctx context.Context, chatID int64) ([]news.Delivery, error)
+	// MarkDigestSent records in one transaction that the rows went out in
+	// one digest message.
+	MarkDigestSent(ctx context.Context, ids []int64, messageID int, at time.Time) error
+	// PendingEdits returns up to limit sent pushes whose story changed.
+	PendingEdits(ctx context.Context, limit int) ([]news.Delivery, error)
+	// MarkEdited clears a push's pending edit, as of its EditPending seq.
+	MarkEdited(ctx context.Context, id int64, seq int) error
 }
 
 // Sender sends one push to one chat and returns Telegram's message id. When
@@ -41,6 +58,19 @@ type Store interface {
 // any other error counts as news.SendFailed.
 type Sender interface {
 	Send(ctx context.Context, chatID int64, p news.Push) (messageID int, err error)
+}
+
+// Editor brings a push already sent up to date (more outlets carried its
+// story). Errors are classified as for Sender; an edit that changes nothing
+// is not an error.
+type Editor interface {
+	EditPush(ctx context.Context, chatID int64, messageID int, p news.Push) error
+}
+
+// Digester sends several stories to a chat in one digest message and
+// returns its message id; errors are classified as for Sender.
+type Digester interface {
+	SendDigest(ctx context.Context, chatID int64, ps []news.Push) (messageID int, err error)
 }
 
 // Observer hears what the worker does, for metrics. Its methods are called
@@ -132,6 +162,18 @@ type Options struct {
 	// SendTimeout bounds one Send (default 30s). A Send in flight when Run's
 	// context ends still gets this long to finish.
 	SendTimeout time.Duration
+	// Editor edits pushes already sent when more outlets join their story
+	// (optional: without it nothing is edited). Edits go through the same
+	// pacing as sends, after the pending sends.
+	Editor Editor
+	// Digester sends digests (optional: without it a chat's MaxPerHour is
+	// not enforced). Past its cap, a chat's stories that are not breaking
+	// are held and go out together in one digest message.
+	Digester Digester
+	// DigestInterval is the longest a story is held for a digest (default
+	// 15m); a digest also goes as soon as the rolling hour frees a slot.
+	// Digests do not count against the cap.
+	DigestInterval time.Duration
 }
 
 // DefaultBackoff waits 5s after the first failure and doubles each time,
@@ -218,6 +260,9 @@ func New(store Store, sender Sender, opt Options) *Worker {
 	if opt.SendTimeout <= 0 {
 		opt.SendTimeout = 30 * time.Second
 	}
+	if opt.DigestInterval <= 0 {
+		opt.DigestInterval = DefaultDigestInterval
+	}
 	return &Worker{
 		store:  store,
 		sender: sender,
@@ -282,9 +327,16 @@ func (w *Worker) Run(ctx context.Context) error {
 			w.spread(ctx, p.skipped)
 			continue
 		}
+		// Nothing left to send now: new stories come first, then edits.
+		e := w.editPass(ctx)
+		if e.handled > 0 {
+			continue
+		}
 		wait := w.opt.PollInterval
-		if !p.nextReady.IsZero() {
-			wait = min(wait, p.nextReady.Sub(w.now()))
+		for _, t := range []time.Time{p.nextReady, e.nextReady} {
+			if !t.IsZero() {
+				wait = min(wait, t.Sub(w.now()))
+			}
 		}
 		w.sleep(ctx, wait, w.wake)
 	}
@@ -303,17 +355,28 @@ type passResult struct {
 // ctx ends or Telegram asks the bot to slow down.
 func (w *Worker) pass(ctx context.Context, rows []news.Delivery) passResult {
 	var res passResult
-	var gone map[int64]bool // chats blocked or migrated during this pass
+	gone := map[int64]bool{}     // chats blocked or migrated during this pass
+	digested := map[int64]bool{} // chats whose held rows went in a digest
 	for _, d := range rows {
 		if ctx.Err() != nil {
 			return res
 		}
-		if gone[d.ChatID] {
-			continue // its rows were dropped or moved to another id
+		if gone[d.ChatID] || (digested[d.ChatID] && !d.HeldAt.IsZero()) {
+			continue // its rows were dropped, moved, or sent
 		}
 		now := w.now()
 		if now.Before(w.pausedUntil) {
 			return res
+		}
+		if d.HeldAt.IsZero() && w.capped(d) {
+			held, ok := w.holdIfCapped(ctx, d, now)
+			if !ok {
+				return res
+			}
+			if held {
+				res.handled++
+				continue
+			}
 		}
 		if at := w.pace.readyAt(d.ChatID, d.ChatType); at.After(now) {
 			res.skipped = append(res.skipped, d)
@@ -326,12 +389,12 @@ func (w *Worker) pass(ctx context.Context, rows []news.Delivery) passResult {
 			return res
 		}
 		res.handled++
-		if w.deliver(ctx, d) {
-			if gone == nil {
-				gone = map[int64]bool{}
-			}
-			gone[d.ChatID] = true
+		if !d.HeldAt.IsZero() && w.opt.Digester != nil {
+			digested[d.ChatID] = true
+			gone[d.ChatID] = w.sendDigest(ctx, d)
+			continue
 		}
+		gone[d.ChatID] = w.deliver(ctx, d)
 	}
 	return res
 }
@@ -375,6 +438,14 @@ func (w *Worker) deliver(ctx context.Context, d news.Delivery) (chatGone bool) {
 		return false
 	}
 
+	return w.refused(ctx, log, []news.Delivery{d}, err, at)
+}
+
+// refused records that Telegram (or the network) refused the message
+// carrying rows, all of one chat, at at. It reports whether the chat is
+// gone (blocked the bot, or migrated).
+func (w *Worker) refused(ctx context.Context, log *slog.Logger, rows []news.Delivery, err error, at time.Time) (chatGone bool) {
+	d := rows[0]
 	reason := err.Error()
 	kind := news.SendFailed
 	var se *news.SendError
@@ -383,41 +454,26 @@ func (w *Worker) deliver(ctx context.Context, d news.Delivery) (chatGone bool) {
 	}
 	switch kind {
 	case news.SendRateLimited:
-		wait := se.RetryAfter
-		if wait <= 0 {
-			wait = time.Second
-		}
-		until := at.Add(wait)
-		if until.After(w.pausedUntil) {
-			w.pausedUntil = until
-		}
-		log.Warn("delivery: telegram asked to slow down; pausing all sends", "retry_after", wait)
-		w.obs.RateLimited(wait)
+		until := w.rateLimited(log, se, at)
 		// Not the message's fault: no attempt is counted.
-		w.record(ctx, "postpone", d, func(c context.Context) error {
-			return w.store.Postpone(c, d.ID, until, reason)
-		})
+		for _, d := range rows {
+			w.record(ctx, "postpone", d, func(c context.Context) error {
+				return w.store.Postpone(c, d.ID, until, reason)
+			})
+		}
 		return false
 
 	case news.SendForbidden:
-		var dropped int
-		w.record(ctx, "deactivate chat", d, func(c context.Context) error {
-			var err error
-			dropped, err = w.store.DeactivateChat(c, d.ChatID, reason)
-			return err
-		})
-		w.pace.forget(d.ChatID)
-		log.Info("delivery: chat refused the bot; deactivated", "dropped", dropped, "reason", reason)
-		w.obs.ChatDeactivated(d.ChatID, dropped)
+		w.deactivate(ctx, log, d, reason)
 		return true
 
 	case news.SendMigrated:
 		if se.MigrateTo == 0 || se.MigrateTo == d.ChatID {
-			w.fail(ctx, log, d, reason)
+			w.failAll(ctx, log, rows, reason)
 			return false
 		}
-		// The migration carries this row to the new id; the next look at
-		// the outbox sends it there.
+		// The migration carries these rows to the new id; the next look at
+		// the outbox sends them there.
 		w.record(ctx, "migrate chat", d, func(c context.Context) error {
 			return w.store.MigrateChat(c, d.ChatID, se.MigrateTo)
 		})
@@ -427,22 +483,64 @@ func (w *Worker) deliver(ctx context.Context, d news.Delivery) (chatGone bool) {
 		return true
 
 	case news.SendBadRequest:
-		w.fail(ctx, log, d, reason) // the same request would fail the same way
+		w.failAll(ctx, log, rows, reason) // the same request would fail the same way
 		return false
 	}
 
-	attempt := d.Attempts + 1
+	attempt := 0
+	for _, d := range rows {
+		attempt = max(attempt, d.Attempts+1)
+	}
 	if attempt >= w.opt.MaxAttempts {
-		w.fail(ctx, log, d, reason)
+		w.failAll(ctx, log, rows, reason)
 		return false
 	}
 	next := at.Add(w.opt.Backoff(attempt))
-	w.record(ctx, "mark retry", d, func(c context.Context) error {
-		return w.store.MarkRetry(c, d.ID, next, reason)
-	})
+	for _, d := range rows {
+		w.record(ctx, "mark retry", d, func(c context.Context) error {
+			return w.store.MarkRetry(c, d.ID, next, reason)
+		})
+	}
 	log.Warn("delivery: send failed; will retry", "attempt", attempt, "next", next, "reason", reason)
-	w.obs.Retried(d, reason)
+	for _, d := range rows {
+		w.obs.Retried(d, reason)
+	}
 	return false
+}
+
+// rateLimited pauses every send for Telegram's retry_after and returns
+// when the pause ends.
+func (w *Worker) rateLimited(log *slog.Logger, se *news.SendError, at time.Time) time.Time {
+	wait := se.RetryAfter
+	if wait <= 0 {
+		wait = time.Second
+	}
+	until := at.Add(wait)
+	if until.After(w.pausedUntil) {
+		w.pausedUntil = until
+	}
+	log.Warn("delivery: telegram asked to slow down; pausing all sends", "retry_after", wait)
+	w.obs.RateLimited(wait)
+	return until
+}
+
+// deactivate records that the chat of d refused the bot (403).
+func (w *Worker) deactivate(ctx context.Context, log *slog.Logger, d news.Delivery, reason string) {
+	var dropped int
+	w.record(ctx, "deactivate chat", d, func(c context.Context) error {
+		var err error
+		dropped, err = w.store.DeactivateChat(c, d.ChatID, reason)
+		return err
+	})
+	w.pace.forget(d.ChatID)
+	log.Info("delivery: chat refused the bot; deactivated", "dropped", dropped, "reason", reason)
+	w.obs.ChatDeactivated(d.ChatID, dropped)
+}
+
+func (w *Worker) failAll(ctx context.Context, log *slog.Logger, rows []news.Delivery, reason string) {
+	for _, d := range rows {
+		w.fail(ctx, log, d, reason)
+	}
 }
 
 func (w *Worker) fail(ctx context.Context, log *slog.Logger, d news.Delivery, reason string) {

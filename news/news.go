@@ -196,24 +196,42 @@ type Push struct {
 	Breaking bool
 	// OtherSources is how many more outlets carried the story.
 	OtherSources int
+	// Others links to a few of those outlets' own reports (at most three,
+	// one per outlet, in the order they carried the story).
+	Others []SourceLink
 	// Silent sends without sound (not breaking, or quiet hours).
 	Silent bool
 }
 
+// SourceLink is one more outlet's report of a story.
+type SourceLink struct {
+	Name string // outlet name shown to readers
+	URL  string
+}
+
 // Delivery is one outbox row: one story for one chat.
 type Delivery struct {
-	ID            int64
-	ChatID        int64
-	ChatType      ChatType
-	Quiet         QuietHours // the chat's quiet hours, to decide Push.Silent
+	ID       int64
+	ChatID   int64
+	ChatType ChatType
+	Quiet    QuietHours // the chat's quiet hours, to decide Push.Silent
+	// MaxPerHour is the chat's cap on pushes an hour (0: none); past it
+	// stories that are not breaking are held for a digest.
+	MaxPerHour int
+	// HeldAt is when the row was held for the chat's digest; zero when it
+	// was not.
+	HeldAt        time.Time
 	StoryID       int64
 	ArticleID     int64
 	Status        DeliveryStatus
 	Attempts      int
 	LastError     string
 	NextAttemptAt time.Time
-	MessageID     int       // Telegram's id once sent
-	CreatedAt     time.Time // when the row was queued (≈ when the article was seen)
-	SentAt        time.Time
-	Push          Push
+	MessageID     int // Telegram's id once sent
+	// EditPending counts changes to the story (more outlets joined) since
+	// the sent push was last brought up to date; 0 when none.
+	EditPending int
+	CreatedAt   time.Time // when the row was queued (≈ when the article was seen)
+	SentAt      time.Time
+	Push        Push
 }

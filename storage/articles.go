@@ -21,7 +21,8 @@ import (
 // When push is true every active, unpaused chat with a subscription matching
 // a.Topics or a.Keywords gets exactly one pending delivery of the story,
 // however many of its subscriptions match; a chat that already has the story
-// gets nothing new. It returns the stored article and how many deliveries it
+// gets nothing new, but when the article brings a new outlet to the story
+// the pushes already sent are flagged for an edit (see PendingEdits). It returns the stored article and how many deliveries it
 // queued.
 func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.Article, int, error) {
 	if a.Title == "" || a.Key == "" {
@@ -66,6 +67,16 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 				return err
 			}
 		} else {
+			var sourcesBefore int
+			var summaryBefore string
+			err := tx.QueryRowContext(ctx, `SELECT source_count, summary FROM stories WHERE id = ?`, a.StoryID).
+				Scan(&sourcesBefore, &summaryBefore)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("story %d: %w", a.StoryID, news.ErrNotFound)
+			}
+			if err != nil {
+				return err
+			}
 			// The first telling's summary stays (readers already have it);
 			// a later one fills it only when the first was a bare headline.
 			res, err := tx.ExecContext(ctx, `UPDATE stories SET
@@ -79,6 +90,9 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
 				return fmt.Errorf("story %d: %w", a.StoryID, news.ErrNotFound)
+			}
+			if err := flagEdits(ctx, tx, a.StoryID, sourcesBefore, summaryBefore); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE id = ?`, a.StoryID, a.ID); err != nil {
@@ -111,6 +125,26 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 		return news.Article{}, 0, fmt.Errorf("storage: save article %q: %w", a.Title, err)
 	}
 	return a, int(queued), nil
+}
+
+// flagEdits marks the story's sent pushes for an edit when a new outlet
+// joined it or it gained its first summary: readers who already have the
+// story get no second message, but theirs may say who else carried it.
+// Pushes that went out inside a digest are left alone (their message is
+// the digest).
+func flagEdits(ctx context.Context, tx *sql.Tx, storyID int64, sourcesBefore int, summaryBefore string) error {
+	var sources int
+	var summary string
+	if err := tx.QueryRowContext(ctx, `SELECT source_count, summary FROM stories WHERE id = ?`, storyID).
+		Scan(&sources, &summary); err != nil {
+		return err
+	}
+	if sources <= sourcesBefore && (summaryBefore != "" || summary == "") {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET edit_pending = edit_pending + 1
+		WHERE story_id = ? AND status = 'sent' AND held_at = 0 AND message_id <> 0`, storyID)
+	return err
 }
 
 func jsonList(xs []string) string {

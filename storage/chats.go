@@ -116,6 +116,11 @@ func (d *DB) DeactivateChat(ctx context.Context, chatID int64, reason string) (i
 		if err != nil {
 			return err
 		}
+		// Edits of what it was sent cannot reach it either.
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET edit_pending = 0
+			WHERE chat_id = ? AND edit_pending > 0`, chatID); err != nil {
+			return err
+		}
 		dropped, err = res.RowsAffected()
 		return err
 	})
@@ -152,13 +157,14 @@ func (d *DB) MigrateChat(ctx context.Context, fromID, toID int64) error {
 		stmts := []string{
 			`INSERT OR IGNORE INTO subscriptions (chat_id, kind, key, display, created_at)
 				SELECT ?2, kind, key, display, created_at FROM subscriptions WHERE chat_id = ?1`,
-			`INSERT OR IGNORE INTO deliveries (chat_id, story_id, article_id, topic, status, attempts, last_error, next_attempt_at, message_id, created_at, sent_at)
-				SELECT ?2, story_id, article_id, topic, status, attempts, last_error, next_attempt_at, message_id, created_at, sent_at
+			`INSERT OR IGNORE INTO deliveries (chat_id, story_id, article_id, topic, status, attempts, last_error, next_attempt_at, message_id, created_at, sent_at, held_at)
+				SELECT ?2, story_id, article_id, topic, status, attempts, last_error, next_attempt_at, message_id, created_at, sent_at, held_at
 				FROM deliveries WHERE chat_id = ?1`,
 			`UPDATE chats SET active = 1, type = 'supergroup',
 				paused = (SELECT paused FROM chats WHERE id = ?1),
 				quiet_from = (SELECT quiet_from FROM chats WHERE id = ?1),
-				quiet_to = (SELECT quiet_to FROM chats WHERE id = ?1)
+				quiet_to = (SELECT quiet_to FROM chats WHERE id = ?1),
+				max_per_hour = (SELECT max_per_hour FROM chats WHERE id = ?1)
 				WHERE id = ?2`,
 			`DELETE FROM chats WHERE id = ?1`,
 		}

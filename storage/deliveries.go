@@ -2,51 +2,208 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
 	"github.com/ajel-news/ajel/news"
 )
 
-// PendingDeliveries returns up to limit pending outbox rows that are due at
-// now, oldest first, each with the message it carries.
-func (d *DB) PendingDeliveries(ctx context.Context, now time.Time, limit int) ([]news.Delivery, error) {
-	rows, err := d.db.QueryContext(ctx, `
-		SELECT d.id, d.chat_id, c.type, c.quiet_from, c.quiet_to, d.story_id, d.article_id, d.attempts,
-			d.last_error, d.next_attempt_at, d.created_at, d.topic,
+// deliveryQuery selects outbox rows with their chat's settings and the
+// message they carry; callers add WHERE, ORDER BY and LIMIT.
+const deliveryQuery = `
+		SELECT d.id, d.chat_id, c.type, c.quiet_from, c.quiet_to, c.max_per_hour, d.story_id, d.article_id,
+			d.status, d.attempts, d.last_error, d.next_attempt_at, d.created_at, d.held_at, d.message_id,
+			d.sent_at, d.edit_pending, d.topic,
 			s.title, s.summary, s.breaking, s.source_count, a.source, a.url
 		FROM deliveries d
 		JOIN chats c ON c.id = d.chat_id
 		JOIN stories s ON s.id = d.story_id
-		JOIN articles a ON a.id = d.article_id
+		JOIN articles a ON a.id = d.article_id`
+
+// PendingDeliveries returns up to limit pending outbox rows that are due at
+// now, oldest first, each with the message it carries.
+func (d *DB) PendingDeliveries(ctx context.Context, now time.Time, limit int) ([]news.Delivery, error) {
+	out, err := d.queryDeliveries(ctx, deliveryQuery+`
 		WHERE d.status = 'pending' AND d.next_attempt_at <= ?
 		ORDER BY d.next_attempt_at, d.id
 		LIMIT ?`, now.UnixMilli(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: pending deliveries: %w", err)
 	}
+	return out, nil
+}
+
+// HeldDeliveries returns every pending row of the chat that was held for
+// its digest (see Hold), due or not, oldest first.
+func (d *DB) HeldDeliveries(ctx context.Context, chatID int64) ([]news.Delivery, error) {
+	out, err := d.queryDeliveries(ctx, deliveryQuery+`
+		WHERE d.chat_id = ? AND d.status = 'pending' AND d.held_at > 0
+		ORDER BY d.id`, chatID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: held deliveries of %d: %w", chatID, err)
+	}
+	return out, nil
+}
+
+// PendingEdits returns up to limit sent pushes, in active chats, whose
+// story changed since they were sent (a new outlet joined it), each with
+// its MessageID, EditPending and the message as it should read now.
+func (d *DB) PendingEdits(ctx context.Context, limit int) ([]news.Delivery, error) {
+	out, err := d.queryDeliveries(ctx, deliveryQuery+`
+		WHERE d.edit_pending > 0 AND d.status = 'sent' AND c.active = 1
+		ORDER BY d.id
+		LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: pending edits: %w", err)
+	}
+	return out, nil
+}
+
+// MarkEdited clears a push's pending edit, whether Telegram took the edit
+// or not (edits are best-effort and never retried for ever). seq is the
+// EditPending the edit was made from: a change that landed meanwhile
+// keeps the row flagged, so it is edited again.
+func (d *DB) MarkEdited(ctx context.Context, id int64, seq int) error {
+	res, err := d.db.ExecContext(ctx, `UPDATE deliveries SET edit_pending = MAX(edit_pending - ?, 0) WHERE id = ?`, seq, id)
+	if err != nil {
+		return fmt.Errorf("storage: mark delivery %d edited: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: mark delivery %d edited: %w", id, news.ErrNotFound)
+	}
+	return nil
+}
+
+func (d *DB) queryDeliveries(ctx context.Context, query string, args ...any) ([]news.Delivery, error) {
+	rows, err := d.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
 	var out []news.Delivery
 	for rows.Next() {
 		var dl news.Delivery
-		var typ string
-		var next, created int64
+		var typ, status string
+		var next, created, held, sent int64
 		var breaking, sources int
-		if err := rows.Scan(&dl.ID, &dl.ChatID, &typ, &dl.Quiet.From, &dl.Quiet.To, &dl.StoryID, &dl.ArticleID,
-			&dl.Attempts, &dl.LastError, &next, &created, &dl.Push.Topic,
+		if err := rows.Scan(&dl.ID, &dl.ChatID, &typ, &dl.Quiet.From, &dl.Quiet.To, &dl.MaxPerHour, &dl.StoryID, &dl.ArticleID,
+			&status, &dl.Attempts, &dl.LastError, &next, &created, &held, &dl.MessageID,
+			&sent, &dl.EditPending, &dl.Push.Topic,
 			&dl.Push.Title, &dl.Push.Summary, &breaking, &sources, &dl.Push.Source, &dl.Push.URL); err != nil {
-			return nil, fmt.Errorf("storage: pending deliveries: %w", err)
+			return nil, err
 		}
-		dl.ChatType, dl.Status = news.ChatType(typ), news.DeliveryPending
+		dl.ChatType, dl.Status = news.ChatType(typ), news.DeliveryStatus(status)
 		dl.NextAttemptAt, dl.CreatedAt = fromMillis(next), fromMillis(created)
+		dl.HeldAt, dl.SentAt = fromMillis(held), fromMillis(sent)
 		dl.Push.Breaking = breaking == 1
 		dl.Push.OtherSources = max(sources-1, 0)
 		out = append(out, dl)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: pending deliveries: %w", err)
+		return nil, err
 	}
-	return out, nil
+	rows.Close()
+	return out, d.fillOthers(ctx, out)
+}
+
+// maxOtherLinks is how many other outlets' links a push carries.
+const maxOtherLinks = 3
+
+// fillOthers sets Push.Others of pushes whose story other outlets carried:
+// each outlet's first report, oldest first, leaving out the push's own
+// outlet. A fan-out reads the same story for many chats, hence the cache.
+func (d *DB) fillOthers(ctx context.Context, ds []news.Delivery) error {
+	type key struct {
+		story  int64
+		source string
+	}
+	cache := map[key][]news.SourceLink{}
+	for i := range ds {
+		p := &ds[i].Push
+		if p.OtherSources == 0 {
+			continue
+		}
+		k := key{ds[i].StoryID, p.Source}
+		links, ok := cache[k]
+		if !ok {
+			var err error
+			if links, err = d.otherLinks(ctx, k.story, k.source); err != nil {
+				return err
+			}
+			cache[k] = links
+		}
+		p.Others = links
+	}
+	return nil
+}
+
+func (d *DB) otherLinks(ctx context.Context, storyID int64, source string) ([]news.SourceLink, error) {
+	// With MIN(id), SQLite takes the bare columns from that row: each
+	// outlet's first article.
+	rows, err := d.db.QueryContext(ctx, `SELECT source, url, MIN(id) AS first FROM articles
+		WHERE story_id = ? AND source <> ? AND source <> ''
+		GROUP BY source ORDER BY first LIMIT ?`, storyID, source, maxOtherLinks)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []news.SourceLink
+	for rows.Next() {
+		var l news.SourceLink
+		var first int64
+		if err := rows.Scan(&l.Name, &l.URL, &first); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// RecentPushes describes a chat's hourly cap at since (an hour before
+// now): how many pushes went there after since (digests and the stories in
+// them not counted), when the oldest of them went, and since when rows have
+// been held for its digest (zero times when none).
+func (d *DB) RecentPushes(ctx context.Context, chatID int64, since time.Time) (sent int, oldest, heldSince time.Time, err error) {
+	var first, held int64
+	err = d.db.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM deliveries WHERE chat_id = ?1 AND status = 'sent' AND held_at = 0 AND sent_at > ?2),
+		(SELECT COALESCE(MIN(sent_at), 0) FROM deliveries WHERE chat_id = ?1 AND status = 'sent' AND held_at = 0 AND sent_at > ?2),
+		(SELECT COALESCE(MIN(held_at), 0) FROM deliveries WHERE chat_id = ?1 AND status = 'pending' AND held_at > 0)`,
+		chatID, since.UnixMilli()).Scan(&sent, &first, &held)
+	if err != nil {
+		return 0, time.Time{}, time.Time{}, fmt.Errorf("storage: recent pushes of %d: %w", chatID, err)
+	}
+	return sent, fromMillis(first), fromMillis(held), nil
+}
+
+// Hold keeps a pending row for its chat's digest: it is marked held (at
+// at, unless it already was) and waits until next, without an attempt
+// counted.
+func (d *DB) Hold(ctx context.Context, id int64, at, next time.Time) error {
+	return d.markDelivery(ctx, id, `held_at = CASE WHEN held_at > 0 THEN held_at ELSE ? END, next_attempt_at = ?,
+		last_error = 'held for the hourly digest'`, at.UnixMilli(), next.UnixMilli())
+}
+
+// MarkDigestSent records, in one transaction, that the rows went out
+// together in one digest message: a crash can repeat that one digest but
+// never send a story in it twice otherwise. Rows no longer pending are
+// skipped.
+func (d *DB) MarkDigestSent(ctx context.Context, ids []int64, messageID int, at time.Time) error {
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = 'sent', message_id = ?, sent_at = ?,
+				attempts = attempts + 1, last_error = '', held_at = MAX(held_at, 1)
+				WHERE id = ? AND status = 'pending'`, messageID, at.UnixMilli(), id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("storage: mark digest sent: %w", err)
+	}
+	return nil
 }
 
 // MarkSent records that Telegram accepted the message. Call it right after
@@ -84,29 +241,11 @@ func (d *DB) markDelivery(ctx context.Context, id int64, set string, args ...any
 	return nil
 }
 
-// Deliveries lists a chat's outbox rows, oldest first (for tests and the
-// admin's view).
+// Deliveries lists a chat's outbox rows, oldest first, with the message
+// each carries (for tests and the admin's view).
 func (d *DB) Deliveries(ctx context.Context, chatID int64) ([]news.Delivery, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, chat_id, story_id, article_id, status, attempts, last_error,
-		next_attempt_at, message_id, created_at, sent_at, topic FROM deliveries WHERE chat_id = ? ORDER BY id`, chatID)
+	out, err := d.queryDeliveries(ctx, deliveryQuery+` WHERE d.chat_id = ? ORDER BY d.id`, chatID)
 	if err != nil {
-		return nil, fmt.Errorf("storage: deliveries of %d: %w", chatID, err)
-	}
-	defer rows.Close()
-	var out []news.Delivery
-	for rows.Next() {
-		var dl news.Delivery
-		var status string
-		var next, created, sent int64
-		if err := rows.Scan(&dl.ID, &dl.ChatID, &dl.StoryID, &dl.ArticleID, &status, &dl.Attempts, &dl.LastError,
-			&next, &dl.MessageID, &created, &sent, &dl.Push.Topic); err != nil {
-			return nil, fmt.Errorf("storage: deliveries of %d: %w", chatID, err)
-		}
-		dl.Status = news.DeliveryStatus(status)
-		dl.NextAttemptAt, dl.CreatedAt, dl.SentAt = fromMillis(next), fromMillis(created), fromMillis(sent)
-		out = append(out, dl)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("storage: deliveries of %d: %w", chatID, err)
 	}
 	return out, nil

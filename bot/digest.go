@@ -1,0 +1,70 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/ajel-news/ajel/news"
+)
+
+// maxDigestTitle bounds one story's title in a digest, so one long title
+// cannot crowd out the others.
+const maxDigestTitle = 200
+
+// digestReserve is room kept for the "و N أخبار أخرى" line.
+const digestReserve = 64
+
+// RenderDigest renders the stories a chat's hourly cap held back as one
+// message in Telegram HTML:
+//
+//	🗞️ موجز الأخبار · 3 أخبار
+//	• <b><a href="url">title</a></b>
+//	…
+//	و 12 خبرًا آخر           (when the rest would not fit in 4096 characters)
+//
+// Titles are cleaned, cut and escaped as in RenderPush; a story without a
+// usable link gets a bold title without one.
+func RenderDigest(ps []news.Push) string {
+	var sb strings.Builder
+	sb.WriteString(msgDigestHeader(len(ps)))
+	// Measured on the HTML, which is never shorter than the visible text.
+	size := len16(sb.String())
+	for i, p := range ps {
+		title := esc(isolateMixed(truncateWords(cleanLine(p.Title), maxDigestTitle)))
+		if title == "" {
+			title = "…"
+		}
+		line := "\n• <b>" + title + "</b>"
+		if u, ok := safeURL(p.URL); ok {
+			line = "\n• <b><a href=\"" + esc(u) + "\">" + title + "</a></b>"
+		}
+		if size+len16(line) > maxMessageLen-digestReserve {
+			sb.WriteString("\n" + msgDigestMore(len(ps)-i))
+			break
+		}
+		sb.WriteString(line)
+		size += len16(line)
+	}
+	return sb.String()
+}
+
+// SendDigest sends the stories in one silent digest message (RenderDigest)
+// and returns its message id. Errors are *news.SendError, as for Send.
+func (b *Bot) SendDigest(ctx context.Context, chatID int64, ps []news.Push) (int, error) {
+	if len(ps) == 0 {
+		return 0, errors.New("bot: empty digest")
+	}
+	m := tgbotapi.NewMessage(chatID, RenderDigest(ps))
+	m.ParseMode = tgbotapi.ModeHTML
+	m.DisableWebPagePreview = true
+	// Only stories that are not breaking are gathered: none rings.
+	m.DisableNotification = true
+	msg, err := b.send(ctx, m)
+	if err != nil {
+		return 0, sendError(err)
+	}
+	return msg.MessageID, nil
+}

@@ -1,0 +1,100 @@
+package delivery
+
+import (
+	"context"
+	"time"
+
+	"github.com/ajel-news/ajel/news"
+)
+
+// DefaultDigestInterval is the longest a story waits in a chat's digest.
+const DefaultDigestInterval = 15 * time.Minute
+
+// capWindow is the rolling window of a chat's MaxPerHour.
+const capWindow = time.Hour
+
+// capped reports whether d is subject to its chat's hourly cap: breaking
+// news always goes at once, and without a Digester there is no cap.
+func (w *Worker) capped(d news.Delivery) bool {
+	return d.MaxPerHour > 0 && !d.Push.Breaking && w.opt.Digester != nil
+}
+
+// holdIfCapped holds d for its chat's digest when the chat already had
+// MaxPerHour pushes in the last hour, or has stories held already (so a
+// later story never overtakes them). The digest is due when the window
+// frees a slot, or DigestInterval after the first story was held,
+// whichever comes first. ok is false when the database failed (the pass
+// should stop and try again later).
+func (w *Worker) holdIfCapped(ctx context.Context, d news.Delivery, now time.Time) (held, ok bool) {
+	sctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	sent, oldest, heldSince, err := w.store.RecentPushes(sctx, d.ChatID, now.Add(-capWindow))
+	cancel()
+	if err != nil {
+		if ctx.Err() == nil {
+			w.storeFailed("count recent pushes", err)
+			w.sleep(ctx, w.opt.ErrorPause, nil)
+		}
+		return false, false
+	}
+	if sent < d.MaxPerHour && heldSince.IsZero() {
+		return false, true
+	}
+	if heldSince.IsZero() {
+		heldSince = now
+	}
+	due := heldSince.Add(w.opt.DigestInterval)
+	if sent < d.MaxPerHour {
+		due = now // a slot is free: the stories held so far go now
+	} else if free := oldest.Add(capWindow); free.Before(due) {
+		due = free
+	}
+	w.record(ctx, "hold", d, func(c context.Context) error {
+		return w.store.Hold(c, d.ID, now, due)
+	})
+	w.log.Debug("delivery: held for the digest", "delivery", d.ID, "chat", d.ChatID, "story", d.StoryID,
+		"pushes_this_hour", sent, "digest_at", due)
+	return true, true
+}
+
+// sendDigest sends every story held for d's chat in one message and marks
+// them all sent in one transaction right after, so a crash repeats at most
+// that one digest. It reports whether the chat is gone.
+func (w *Worker) sendDigest(ctx context.Context, d news.Delivery) (chatGone bool) {
+	log := w.log.With("chat", d.ChatID)
+	sctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	rows, err := w.store.HeldDeliveries(sctx, d.ChatID)
+	cancel()
+	if err != nil {
+		if ctx.Err() == nil {
+			w.storeFailed("read held stories", err)
+			w.sleep(ctx, w.opt.ErrorPause, nil)
+		}
+		return false
+	}
+	if len(rows) == 0 {
+		return false // sent meanwhile
+	}
+	pushes := make([]news.Push, len(rows))
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		pushes[i], ids[i] = r.Push, r.ID
+	}
+	sctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
+	msgID, err := w.opt.Digester.SendDigest(sctx, d.ChatID, pushes)
+	cancel()
+	at := w.now()
+	w.pace.record(d.ChatID, d.ChatType, at)
+	if err != nil {
+		return w.refused(ctx, log, rows, err, at)
+	}
+	w.record(ctx, "mark digest sent", d, func(c context.Context) error {
+		return w.store.MarkDigestSent(c, ids, msgID, at)
+	})
+	log.Debug("delivery: digest sent", "message", msgID, "stories", len(rows))
+	for _, r := range rows {
+		r.Status, r.MessageID, r.SentAt, r.LastError = news.DeliverySent, msgID, at, ""
+		r.Attempts++
+		w.obs.Sent(r, at.Sub(r.CreatedAt))
+	}
+	return false
+}

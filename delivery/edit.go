@@ -1,0 +1,82 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+
+	"github.com/ajel-news/ajel/news"
+)
+
+// editPass edits, in order, the sent pushes whose story changed and whose
+// chats are ready, each through the same global and per-chat pacing as a
+// send (Telegram counts edits too). Edits are best-effort: any refusal but
+// a 429 clears the edit.
+func (w *Worker) editPass(ctx context.Context) passResult {
+	var res passResult
+	if w.opt.Editor == nil {
+		return res
+	}
+	rows, err := w.store.PendingEdits(ctx, w.opt.BatchSize)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.storeFailed("read pending edits", err)
+		}
+		return res
+	}
+	gone := map[int64]bool{}
+	for _, d := range rows {
+		if ctx.Err() != nil {
+			return res
+		}
+		if gone[d.ChatID] {
+			continue
+		}
+		now := w.now()
+		if now.Before(w.pausedUntil) {
+			return res
+		}
+		if at := w.pace.readyAt(d.ChatID, d.ChatType); at.After(now) {
+			if res.nextReady.IsZero() || at.Before(res.nextReady) {
+				res.nextReady = at
+			}
+			continue
+		}
+		if !w.waitTurn(ctx) {
+			return res
+		}
+		res.handled++
+		gone[d.ChatID] = w.edit(ctx, d)
+	}
+	return res
+}
+
+// edit brings one sent push up to date and records it. It reports whether
+// the chat is gone.
+func (w *Worker) edit(ctx context.Context, d news.Delivery) (chatGone bool) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
+	err := w.opt.Editor.EditPush(sctx, d.ChatID, d.MessageID, d.Push)
+	cancel()
+	at := w.now()
+	w.pace.record(d.ChatID, d.ChatType, at)
+	log := w.log.With("delivery", d.ID, "chat", d.ChatID, "story", d.StoryID, "message", d.MessageID)
+	var se *news.SendError
+	if err != nil && errors.As(err, &se) {
+		switch se.Kind {
+		case news.SendRateLimited:
+			w.rateLimited(log, se, at) // the edit stays pending
+			return false
+		case news.SendForbidden:
+			w.deactivate(ctx, log, d, err.Error()) // clears its edits too
+			return true
+		}
+	}
+	if err != nil {
+		log.Info("delivery: edit refused; not retried", "reason", err.Error())
+	} else {
+		log.Debug("delivery: edited", "sources", d.Push.OtherSources+1)
+	}
+	w.record(ctx, "mark edited", d, func(c context.Context) error {
+		return w.store.MarkEdited(c, d.ID, d.EditPending)
+	})
+	return false
+}

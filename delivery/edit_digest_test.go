@@ -1,0 +1,297 @@
+package delivery_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage"
+)
+
+// edited is one call to the fake editor.
+type edited struct {
+	chatID    int64
+	messageID int
+	push      news.Push
+	at        time.Time
+	err       error
+}
+
+// fakeEditor records edits; script[chat] lists errors to return first.
+type fakeEditor struct {
+	now    func() time.Time
+	mu     sync.Mutex
+	script map[int64][]error
+	calls  []edited
+}
+
+func (e *fakeEditor) EditPush(_ context.Context, chatID int64, messageID int, p news.Push) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var err error
+	if q := e.script[chatID]; len(q) > 0 {
+		err, e.script[chatID] = q[0], q[1:]
+	}
+	e.calls = append(e.calls, edited{chatID, messageID, p, e.now(), err})
+	return err
+}
+
+func (e *fakeEditor) all() []edited {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]edited(nil), e.calls...)
+}
+
+// digestSent is one call to the fake digester.
+type digestSent struct {
+	chatID int64
+	pushes []news.Push
+	at     time.Time
+	id     int
+}
+
+type fakeDigester struct {
+	now   func() time.Time
+	mu    sync.Mutex
+	calls []digestSent
+}
+
+func (g *fakeDigester) SendDigest(_ context.Context, chatID int64, ps []news.Push) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	id := 10000 + len(g.calls)
+	g.calls = append(g.calls, digestSent{chatID, ps, g.now(), id})
+	return id, nil
+}
+
+func (g *fakeDigester) all() []digestSent {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]digestSent(nil), g.calls...)
+}
+
+// joinStory stores another outlet's report of the story titled title.
+func joinStory(t *testing.T, db *storage.DB, title, source string) {
+	t.Helper()
+	ds, err := db.Deliveries(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var storyID int64
+	for _, d := range ds {
+		if d.Push.Title == title {
+			storyID = d.StoryID
+		}
+	}
+	if storyID == 0 {
+		t.Fatalf("no story %q", title)
+	}
+	if _, n, err := db.SaveArticle(t.Context(), news.Article{
+		Key: title + "@" + source, Source: source, URL: "https://other.example/" + title, Title: title,
+		Topics: []string{"syria"}, StoryID: storyID,
+	}, true); err != nil || n != 0 {
+		t.Fatalf("join: queued %d, %v", n, err)
+	}
+}
+
+func noEditsLeft(t *testing.T, db *storage.DB) func() bool {
+	return func() bool {
+		eds, err := db.PendingEdits(t.Context(), 10)
+		return err == nil && len(eds) == 0
+	}
+}
+
+func TestEditAfterNewSourceComesAfterNewStories(t *testing.T) {
+	f := newFakeWorld(t)
+	ed := &fakeEditor{now: f.clock.Now, script: map[int64][]error{}}
+	f.opt.Editor = ed
+	addChat(t, f.db, 1, news.ChatPrivate, "syria")
+	addChat(t, f.db, 2, news.ChatPrivate, "syria")
+	addStory(t, f.db, "s1", "syria", false)
+	stop := start(t, f.worker(nil))
+	drained(t, f.db)
+	stop()
+
+	// Both wait when the worker starts again: the new story goes first.
+	joinStory(t, f.db, "s1", "وكالة ثانية")
+	addStory(t, f.db, "s2", "syria", false)
+	stop = start(t, f.worker(nil))
+	waitFor(t, "two edits", func() bool { return len(ed.all()) == 2 })
+	waitFor(t, "no edit left", noEditsLeft(t, f.db))
+	stop()
+
+	if got := f.sender.delivered(); len(got) != 4 || got["1/s1"] != 1 || got["2/s2"] != 1 {
+		t.Errorf("delivered %v, want s1 and s2 once to each chat", got)
+	}
+	for _, chat := range []int64{1, 2} {
+		sends := f.sender.to(chat)
+		var e edited
+		for _, c := range ed.all() {
+			if c.chatID == chat {
+				e = c
+			}
+		}
+		ds := delivery1(t, f.db, chat)
+		if e.messageID != ds[0].MessageID || e.push.Title != "s1" || e.push.OtherSources != 1 ||
+			len(e.push.Others) != 1 || e.push.Others[0].Name != "وكالة ثانية" {
+			t.Errorf("chat %d: edit %+v of message %d", chat, e, ds[0].MessageID)
+		}
+		// The new story went first, and the edit kept the chat's pace.
+		if last := sends[len(sends)-1]; e.at.Sub(last.at) < time.Second {
+			t.Errorf("chat %d: edit %s after the last send, want after it and ≥ 1s", chat, e.at.Sub(last.at))
+		}
+	}
+}
+
+func TestEditRefusals(t *testing.T) {
+	limited := telegramErr(news.SendRateLimited, 429, "Too Many Requests: retry after 9")
+	limited.RetryAfter = 9 * time.Second
+	tests := []struct {
+		name      string
+		err       error
+		wantCalls int
+		active    bool
+	}{
+		{"accepted", nil, 1, true},
+		{"429 pauses, then the edit is made", limited, 2, true},
+		{"message gone: dropped, not retried", telegramErr(news.SendBadRequest, 400, "Bad Request: message to edit not found"), 1, true},
+		{"network error: dropped, not retried", fmt.Errorf("read tcp: connection reset"), 1, true},
+		{"403 deactivates the chat", telegramErr(news.SendForbidden, 403, "Forbidden: bot was blocked by the user"), 1, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeWorld(t)
+			ed := &fakeEditor{now: f.clock.Now, script: map[int64][]error{}}
+			if tt.err != nil {
+				ed.script[1] = []error{tt.err}
+			}
+			f.opt.Editor = ed
+			addChat(t, f.db, 1, news.ChatPrivate, "syria")
+			addStory(t, f.db, "s1", "syria", false)
+			w := f.worker(nil)
+			stop := start(t, w)
+			drained(t, f.db)
+			joinStory(t, f.db, "s1", "وكالة ثانية")
+			w.Notify()
+			waitFor(t, "no edit left", noEditsLeft(t, f.db))
+			waitFor(t, "the edits", func() bool { return len(ed.all()) >= tt.wantCalls })
+			stop()
+			calls := ed.all()
+			if len(calls) != tt.wantCalls {
+				t.Fatalf("%d edit calls, want %d", len(calls), tt.wantCalls)
+			}
+			if tt.wantCalls == 2 {
+				if gap := calls[1].at.Sub(calls[0].at); gap < limited.RetryAfter {
+					t.Errorf("edit retried %s after the 429, want ≥ %s", gap, limited.RetryAfter)
+				}
+			}
+			c, err := f.db.Chat(t.Context(), 1)
+			if err != nil || c.Active != tt.active {
+				t.Errorf("chat %+v, %v; want active=%v", c, err, tt.active)
+			}
+		})
+	}
+}
+
+func TestHourlyCapGathersADigest(t *testing.T) {
+	const capped, free = 1, 2
+	f := newFakeWorld(t)
+	f.opt.PollInterval = 30 * time.Second // idle virtual time moves faster
+	dg := &fakeDigester{now: f.clock.Now}
+	f.opt.Digester = dg
+	addChat(t, f.db, capped, news.ChatPrivate, "syria")
+	addChat(t, f.db, free, news.ChatPrivate, "syria")
+	if err := f.db.SetMaxPerHour(t.Context(), capped, 1); err != nil {
+		t.Fatal(err)
+	}
+	t0 := f.clock.Now()
+	for i := range 3 {
+		addStory(t, f.db, fmt.Sprint("s", i), "syria", false)
+	}
+	addStory(t, f.db, "urgent", "syria", true)
+
+	w := f.worker(nil)
+	stop := start(t, w)
+	drained(t, f.db)
+
+	if got := f.sender.to(free); len(got) != 4 {
+		t.Errorf("the chat without a cap got %d pushes, want 4", len(got))
+	}
+	pushes := f.sender.to(capped)
+	if len(pushes) != 2 || pushes[0].push.Title != "s0" || pushes[1].push.Title != "urgent" {
+		t.Fatalf("capped chat: %+v, want s0 and the breaking story", pushes)
+	}
+	ds := dg.all()
+	if len(ds) != 1 || ds[0].chatID != capped || len(ds[0].pushes) != 2 ||
+		ds[0].pushes[0].Title != "s1" || ds[0].pushes[1].Title != "s2" {
+		t.Fatalf("digests %+v, want one of s1 and s2", ds)
+	}
+	if wait := ds[0].at.Sub(t0); wait < 15*time.Minute || wait > 16*time.Minute {
+		t.Errorf("digest after %s, want the 15-minute interval", wait)
+	}
+	for _, d := range delivery1(t, f.db, capped) {
+		if d.Status != news.DeliverySent || (d.Push.Title == "s1" || d.Push.Title == "s2") && d.MessageID != ds[0].id {
+			t.Errorf("row %s: %s message %d", d.Push.Title, d.Status, d.MessageID)
+		}
+	}
+
+	// Still within s0's hour: the next story is held again, and goes when
+	// the interval runs out, before the hour frees a slot.
+	addStory(t, f.db, "s3", "syria", false)
+	w.Notify()
+	waitFor(t, "the second digest", func() bool { return len(dg.all()) == 2 })
+	second := dg.all()[1]
+	if len(second.pushes) != 1 || second.pushes[0].Title != "s3" || second.at.Sub(ds[0].at) < 15*time.Minute {
+		t.Errorf("second digest %+v", second)
+	}
+	// An hour on, a slot is free: the next story is pushed on its own.
+	f.clock.After(time.Hour)
+	addStory(t, f.db, "s4", "syria", false)
+	w.Notify()
+	waitFor(t, "s4", func() bool { return len(f.sender.to(capped)) == 3 })
+	stop()
+	if n := len(dg.all()); n != 2 {
+		t.Errorf("%d digests, want 2", n)
+	}
+	if got := f.sender.to(capped)[2].push.Title; got != "s4" {
+		t.Errorf("third push %q, want s4", got)
+	}
+}
+
+// A digest is recorded in one transaction right after it is sent; when the
+// database fails to take it, the worker tries again without resending.
+func TestDigestRecordRetriedNotResent(t *testing.T) {
+	f := newFakeWorld(t)
+	f.opt.PollInterval = 30 * time.Second
+	dg := &fakeDigester{now: f.clock.Now}
+	f.opt.Digester = dg
+	addChat(t, f.db, 1, news.ChatPrivate, "syria")
+	if err := f.db.SetMaxPerHour(t.Context(), 1, 1); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		addStory(t, f.db, fmt.Sprint("s", i), "syria", false)
+	}
+	store := &flakyStore{Store: f.db, fail: func(method string, n int) bool {
+		return method == "MarkDigestSent" && n <= 2
+	}}
+	stop := start(t, f.worker(store))
+	drained(t, f.db)
+	stop()
+	if ds := dg.all(); len(ds) != 1 || len(ds[0].pushes) != 3 {
+		t.Fatalf("digests %+v, want one of three stories", ds)
+	}
+	if n := f.obs.get(&f.obs.storeErrors); n != 2 {
+		t.Errorf("%d store errors, want 2", n)
+	}
+}
+
+func (s *flakyStore) MarkDigestSent(ctx context.Context, ids []int64, messageID int, at time.Time) error {
+	if err := s.check("MarkDigestSent"); err != nil {
+		return err
+	}
+	return s.Store.MarkDigestSent(ctx, ids, messageID, at)
+}

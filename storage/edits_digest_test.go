@@ -1,0 +1,182 @@
+package storage_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage"
+)
+
+// tellStory saves one outlet's report; storyID 0 starts a story.
+func tellStory(t *testing.T, db *storage.DB, key, source string, storyID int64) news.Article {
+	t.Helper()
+	a := article(key, "عنوان "+key, []string{"syria"}, nil)
+	a.Source, a.URL, a.StoryID = source, "https://"+key+".example/x", storyID
+	saved, _, err := db.SaveArticle(t.Context(), a, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return saved
+}
+
+func sendAll(t *testing.T, db *storage.DB, now time.Time) {
+	t.Helper()
+	ds, err := db.PendingDeliveries(t.Context(), now, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range ds {
+		if err := db.MarkSent(t.Context(), d.ID, 100+int(d.ID)+i, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestNewSourceFlagsSentPushesForEdit(t *testing.T) {
+	db := MustOpenDB(t)
+	for _, id := range []int64{1, 2} {
+		mustChat(t, db, id, news.ChatPrivate)
+		mustSub(t, db, id, news.KindTopic, "syria")
+	}
+	now := time.Now()
+	first := tellStory(t, db, "a", "الأولى", 0)
+	sendAll(t, db, now)
+
+	// The same outlet again: not a new source, nothing to edit.
+	tellStory(t, db, "a2", "الأولى", first.StoryID)
+	if eds, err := db.PendingEdits(t.Context(), 10); err != nil || len(eds) != 0 {
+		t.Fatalf("edits after a same-outlet report: %+v, %v", eds, err)
+	}
+	// A second and a third outlet: one flag each, no new pushes.
+	tellStory(t, db, "b", "الثانية", first.StoryID)
+	tellStory(t, db, "c", "الثالثة", first.StoryID)
+	if pend, _ := db.PendingDeliveries(t.Context(), now, 10); len(pend) != 0 {
+		t.Fatalf("joining the story queued pushes: %+v", pend)
+	}
+	eds, err := db.PendingEdits(t.Context(), 10)
+	if err != nil || len(eds) != 2 {
+		t.Fatalf("edits %+v, %v; want one per reader", eds, err)
+	}
+	for _, d := range eds {
+		p := d.Push
+		if d.MessageID == 0 || d.EditPending != 2 || p.Source != "الأولى" || p.URL != "https://a.example/x" ||
+			p.OtherSources != 2 || p.Title != "عنوان a" {
+			t.Errorf("edit %+v", d)
+		}
+		want := []news.SourceLink{{Name: "الثانية", URL: "https://b.example/x"}, {Name: "الثالثة", URL: "https://c.example/x"}}
+		if len(p.Others) != 2 || p.Others[0] != want[0] || p.Others[1] != want[1] {
+			t.Errorf("others %+v, want %+v", p.Others, want)
+		}
+	}
+
+	// An edit made from one change does not clear a change that landed
+	// meanwhile.
+	if err := db.MarkEdited(t.Context(), eds[0].ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkEdited(t.Context(), eds[1].ID, eds[1].EditPending); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := db.PendingEdits(t.Context(), 10)
+	if len(left) != 1 || left[0].ID != eds[0].ID {
+		t.Fatalf("left %+v, want the half-done edit", left)
+	}
+	if err := db.MarkEdited(t.Context(), 9999, 1); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("unknown row: %v", err)
+	}
+	// A chat that blocked the bot gets no edits.
+	if _, err := db.DeactivateChat(t.Context(), left[0].ChatID, "blocked"); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := db.PendingEdits(t.Context(), 10); len(left) != 0 {
+		t.Errorf("edits of a blocked chat: %+v", left)
+	}
+}
+
+func TestPendingPushCarriesOtherSources(t *testing.T) {
+	db := MustOpenDB(t)
+	mustChat(t, db, 1, news.ChatPrivate)
+	mustSub(t, db, 1, news.KindTopic, "syria")
+	first := tellStory(t, db, "a", "الأولى", 0)
+	for _, k := range []string{"b", "c", "d", "e"} {
+		tellStory(t, db, k, "مصدر "+k, first.StoryID)
+	}
+	ds, err := db.PendingDeliveries(t.Context(), time.Now(), 10)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("%+v, %v", ds, err)
+	}
+	p := ds[0].Push
+	if p.OtherSources != 4 || len(p.Others) != 3 || p.Others[0].Name != "مصدر b" || p.Others[2].Name != "مصدر d" {
+		t.Errorf("push %+v: want 4 others, the first three linked", p)
+	}
+}
+
+func TestHoldAndDigest(t *testing.T) {
+	db := MustOpenDB(t)
+	mustChat(t, db, 1, news.ChatPrivate)
+	mustSub(t, db, 1, news.KindTopic, "syria")
+	if err := db.SetMaxPerHour(t.Context(), 1, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetMaxPerHour(t.Context(), 1, -1); !errors.Is(err, news.ErrInvalid) {
+		t.Errorf("negative cap: %v", err)
+	}
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return t0 }
+	s1 := tellStory(t, db, "s1", "الأولى", 0)
+	sendAll(t, db, t0)
+	tellStory(t, db, "s2", "الأولى", 0)
+	tellStory(t, db, "s3", "الأولى", 0)
+
+	sent, oldest, heldSince, err := db.RecentPushes(t.Context(), 1, t0.Add(-time.Hour))
+	if err != nil || sent != 1 || !oldest.Equal(t0) || !heldSince.IsZero() {
+		t.Fatalf("recent: %d %v %v %v", sent, oldest, heldSince, err)
+	}
+	pend, _ := db.PendingDeliveries(t.Context(), t0, 10)
+	if len(pend) != 2 || pend[0].MaxPerHour != 1 {
+		t.Fatalf("pending %+v", pend)
+	}
+	due := t0.Add(15 * time.Minute)
+	for _, d := range pend {
+		if err := db.Hold(t.Context(), d.ID, t0.Add(time.Minute), due); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Hold(t.Context(), pend[0].ID, t0.Add(2*time.Minute), due); err != nil { // held_at stays
+		t.Fatal(err)
+	}
+	if now, _ := db.PendingDeliveries(t.Context(), t0.Add(time.Minute), 10); len(now) != 0 {
+		t.Errorf("held rows due before their digest: %+v", now)
+	}
+	_, _, heldSince, _ = db.RecentPushes(t.Context(), 1, t0.Add(-time.Hour))
+	if !heldSince.Equal(t0.Add(time.Minute)) {
+		t.Errorf("held since %v", heldSince)
+	}
+	held, err := db.HeldDeliveries(t.Context(), 1)
+	if err != nil || len(held) != 2 || held[0].HeldAt.IsZero() || held[0].Push.Title != "عنوان s2" {
+		t.Fatalf("held %+v, %v", held, err)
+	}
+	at := due
+	if err := db.MarkDigestSent(t.Context(), []int64{held[0].ID, held[1].ID}, 555, at); err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := db.Deliveries(t.Context(), 1)
+	for _, d := range ds[1:] {
+		if d.Status != news.DeliverySent || d.MessageID != 555 || !d.SentAt.Equal(at) || d.HeldAt.IsZero() {
+			t.Errorf("digest row %+v", d)
+		}
+	}
+	// The digest counts as no push, and its stories are never edited into
+	// single pushes.
+	if sent, _, heldSince, _ := db.RecentPushes(t.Context(), 1, at.Add(-time.Hour)); sent != 1 || !heldSince.IsZero() {
+		t.Errorf("after the digest: %d pushes, held since %v", sent, heldSince)
+	}
+	tellStory(t, db, "s3b", "الثانية", ds[2].StoryID)
+	tellStory(t, db, "s1b", "الثانية", s1.StoryID)
+	eds, _ := db.PendingEdits(t.Context(), 10)
+	if len(eds) != 1 || eds[0].StoryID != s1.StoryID {
+		t.Errorf("edits %+v, want only the single push of s1", eds)
+	}
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ajel-news/ajel/bot/telegramtest"
+	"github.com/ajel-news/ajel/config"
+	"github.com/ajel-news/ajel/news"
+)
+
+// rssFrom is rss() with the channel title, which is the source's name.
+func rssFrom(source string, items ...rssItem) []byte {
+	return []byte(strings.Replace(string(rss(items...)), "<title>وكالة الاختبار</title>", "<title>"+source+"</title>", 1))
+}
+
+var (
+	storyText = "<p>أعلنت وزارة الصحة السورية افتتاح مستشفى جديد في مدينة حلب يضم مئتي سرير.</p>" +
+		"<p>وقال وزير الصحة إن المستشفى سيخدم سكان المدينة وريفها الشمالي بعد سنوات من نقص الخدمات الطبية.</p>" +
+		"<p>وأضاف أن المستشفى مجهز بأحدث الأجهزة وسيعمل فيه أكثر من ثلاثمئة طبيب وممرض.</p>" +
+		"<p>وتأتي هذه الخطوة ضمن خطة لإعادة تأهيل القطاع الصحي في المحافظات السورية.</p>" +
+		"<p>وكان المستشفى القديم في حلب قد تضرر بشدة خلال السنوات الماضية.</p>"
+	itemStoryA = rssItem{"a-hospital", "افتتاح مستشفى جديد في حلب السورية", storyText, "https://a.example/hospital"}
+	// The same report republished by another outlet: the headline marked
+	// urgent and one sentence dropped.
+	itemStoryB = rssItem{"b-77", "عاجل: افتتاح مستشفى جديد في حلب السورية",
+		strings.Replace(storyText, "<p>وأضاف أن المستشفى مجهز بأحدث الأجهزة وسيعمل فيه أكثر من ثلاثمئة طبيب وممرض.</p>", "", 1),
+		"https://b.example/77"}
+	itemOtherB = rssItem{"b-78", "انطلاق معرض دمشق الدولي للكتاب",
+		"<p>انطلقت في العاصمة السورية دمشق فعاليات معرض الكتاب الدولي بمشاركة مئات دور النشر العربية.</p>", "https://b.example/78"}
+	itemOldB = rssItem{"b-old", "أمطار غزيرة في اللاذقية السورية", "<p>خبر قديم في الخلاصة الثانية.</p>", "https://b.example/old"}
+)
+
+// primed waits until n feeds had their first poll.
+func (h *harness) primed(n int) {
+	h.t.Helper()
+	h.wait("the first polls", func() bool { return strings.Count(h.logs.String(), "push=false") >= n })
+}
+
+func TestStoryFromTwoFeedsIsPushedOnceThenEdited(t *testing.T) {
+	tg := telegramtest.NewTest(t, testToken, telegramtest.WithRateLimits(telegramtest.DefaultRateLimits()))
+	feedA, feedB := newFeedServer(t), newFeedServer(t)
+	feedA.set(rssFrom("وكالة أ", itemOld), "")
+	feedB.set(rssFrom("وكالة ب", itemOldB), "")
+	h := newHarness(t, tg, map[string]string{config.EnvFeeds: feedA.srv.URL + "/a," + feedB.srv.URL + "/b"})
+	h.start()
+	readers := []telegramtest.Chat{telegramtest.PrivateChat(8001), telegramtest.PrivateChat(8002)}
+	for _, c := range readers {
+		h.say(c, telegramtest.NewUser(c.ID, "قارئ"), "/subscribe سوريا")
+	}
+	h.primed(2)
+
+	feedA.set(rssFrom("وكالة أ", itemOld, itemStoryA), "")
+	for _, c := range readers {
+		h.wait("the story's push", func() bool { return len(pushes(tg.Sent(c.ID))) == 1 })
+	}
+	feedB.set(rssFrom("وكالة ب", itemOldB, itemStoryB, itemOtherB), "")
+	for _, c := range readers {
+		h.wait("the other story's push", func() bool { return len(pushes(tg.Sent(c.ID))) == 2 })
+		h.wait("the edit", func() bool {
+			m := pushes(tg.Sent(c.ID))[0]
+			return m.Edits > 0 && strings.Contains(m.PlainText, "وأفاد به مصدر آخر")
+		})
+	}
+	time.Sleep(2500 * time.Millisecond) // two more polls: nothing else may arrive
+
+	for _, c := range readers {
+		got := pushes(tg.Sent(c.ID))
+		if len(got) != 2 {
+			t.Fatalf("reader %d got %d pushes, want 2: %+v", c.ID, len(got), got)
+		}
+		first, second := got[0], got[1]
+		for _, want := range []string{"افتتاح مستشفى جديد في حلب", "المصدر: وكالة أ", "وأفاد به مصدر آخر", "مصادر أخرى: وكالة ب"} {
+			if !strings.Contains(first.PlainText, want) {
+				t.Errorf("reader %d: edited push lacks %q:\n%s", c.ID, want, first.PlainText)
+			}
+		}
+		for _, want := range []string{`href="https://a.example/hospital"`, `href="https://b.example/77"`} {
+			if !strings.Contains(first.Text, want) {
+				t.Errorf("reader %d: edited push lacks the link %s:\n%s", c.ID, want, first.Text)
+			}
+		}
+		if err := telegramtest.ValidateHTML(first.Text); err != nil {
+			t.Errorf("edited push is not valid HTML: %v", err)
+		}
+		if first.Edits != 1 {
+			t.Errorf("reader %d: push edited %d times, want 1", c.ID, first.Edits)
+		}
+		if !strings.Contains(second.PlainText, "معرض دمشق الدولي للكتاب") || !strings.Contains(second.PlainText, "المصدر: وكالة ب") {
+			t.Errorf("reader %d: second push is not the other story:\n%s", c.ID, second.PlainText)
+		}
+	}
+	if n := tg.Stats().TooManyRequests; n != 0 {
+		t.Errorf("the fake Telegram answered %d 429s", n)
+	}
+}
+
+func TestSameItemInTwoFeedsIsPushedOnce(t *testing.T) {
+	tg := telegramtest.NewTest(t, testToken)
+	feedA, feedB := newFeedServer(t), newFeedServer(t)
+	feedA.set(rss(itemOld), "")
+	feedB.set(rss(itemOldB), "")
+	h := newHarness(t, tg, map[string]string{config.EnvFeeds: feedA.srv.URL + "/a," + feedB.srv.URL + "/b"})
+	h.start()
+	readers := []telegramtest.Chat{telegramtest.PrivateChat(8101), telegramtest.PrivateChat(8102)}
+	for _, c := range readers {
+		h.say(c, telegramtest.NewUser(c.ID, "قارئ"), "/subscribe سوريا")
+	}
+	h.primed(2)
+
+	feedA.set(rss(itemOld, itemStoryA), "")
+	feedB.set(rss(itemOldB, itemStoryA), "")
+	for _, c := range readers {
+		h.wait("the push", func() bool { return len(pushes(tg.Sent(c.ID))) == 1 })
+	}
+	h.wait("both feeds to carry it", func() bool { return strings.Count(h.logs.String(), "push=true") >= 2 })
+	time.Sleep(2500 * time.Millisecond)
+	for _, c := range readers {
+		if got := pushes(tg.Sent(c.ID)); len(got) != 1 {
+			t.Errorf("reader %d got %d pushes, want 1", c.ID, len(got))
+		}
+	}
+}
+
+// A reader's /limit 1: the first story is pushed, the next two come in one
+// digest (the digest interval is shortened for the test).
+func TestHourlyLimitDigest(t *testing.T) {
+	tg := telegramtest.NewTest(t, testToken)
+	env := map[string]string{
+		config.EnvTelegramToken: testToken, config.EnvTelegramEndpoint: tg.Endpoint(),
+		config.EnvDatabasePath: filepath.Join(t.TempDir(), "ajel.db"), config.EnvHTTPAddr: "",
+	}
+	cfg, err := envConfig(env)()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	logs := &syncBuffer{}
+	a, err := newApp(ctx, cfg, newLogger(logs, cfg.LogLevel, testToken), appOptions{digestInterval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+		a.Close()
+	})
+	h := &harness{t: t, tg: tg, logs: logs}
+	h.wait("the bot to poll", tg.Polling)
+	chat, user := telegramtest.PrivateChat(8201), telegramtest.NewUser(8201, "سلمى")
+	h.say(chat, user, "/subscribe سوريا")
+	if reply := h.say(chat, user, "/limit 1"); !strings.Contains(reply.PlainText, "خبر واحد") {
+		t.Fatalf("/limit reply: %q", reply.PlainText)
+	}
+	titles := []string{"افتتاح مستشفى جديد في حلب السورية", "انطلاق معرض دمشق الدولي للكتاب", "أمطار غزيرة في اللاذقية السورية"}
+	for i, title := range titles {
+		if _, n, err := a.pipeline.Process(ctx, news.Article{Key: title, Source: "وكالة", Title: title,
+			Text: "نص الخبر عن سوريا رقم " + title + ".", URL: "https://news.example/" + string(rune('a'+i))}, true); err != nil || n != 1 {
+			t.Fatalf("story %d: queued %d, %v", i, n, err)
+		}
+	}
+	digests := func() []telegramtest.Message {
+		var out []telegramtest.Message
+		for _, m := range tg.Sent(chat.ID) {
+			if strings.Contains(m.PlainText, "موجز الأخبار") {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	h.wait("the digest", func() bool { return len(digests()) == 1 })
+	time.Sleep(1500 * time.Millisecond)
+	if got := pushes(tg.Sent(chat.ID)); len(got) != 1 || !strings.Contains(got[0].PlainText, titles[0]) {
+		t.Errorf("pushes %+v, want only the first story", got)
+	}
+	ds := digests()
+	if len(ds) != 1 {
+		t.Fatalf("%d digests, want 1", len(ds))
+	}
+	d := ds[0]
+	for _, want := range []string{"🗞️ موجز الأخبار · خبران", "• " + titles[1], "• " + titles[2]} {
+		if !strings.Contains(d.PlainText, want) {
+			t.Errorf("digest lacks %q:\n%s", want, d.PlainText)
+		}
+	}
+	if !d.DisableNotification {
+		t.Error("the digest rang")
+	}
+	if err := telegramtest.ValidateHTML(d.Text); err != nil {
+		t.Errorf("digest HTML: %v", err)
+	}
+}
