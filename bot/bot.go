@@ -442,7 +442,11 @@ func (l *chatLimiter) check(chatID int64, now time.Time) verdict {
 	}
 	c.last = now
 	if c.lim.AllowN(now, 1) {
-		c.warned = false
+		// One token back is not recovery: a chat that keeps flooding
+		// gets one answer a second and no notice after each.
+		if c.lim.TokensAt(now) >= float64(l.burst)/2 {
+			c.warned = false
+		}
 		return allow
 	}
 	if c.warned {
