@@ -74,6 +74,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := web.NewMetrics(reg)
+	faults := web.NewFaults(nil)
 
 	b, err := bot.New(ctx, bot.Options{
 		Token:       cfg.TelegramToken,
@@ -99,7 +100,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Rate:     cfg.SendRate,
 		Location: cfg.Timezone,
 		Logger:   log.With("component", "delivery"),
-		Observer: metrics.Delivery(),
+		Observer: deliveryFaults{Observer: metrics.Delivery(), faults: faults},
 		// Pushes already sent are edited when more outlets carry their
 		// story; a chat's /limit gathers the overflow into digests.
 		Editor:         b,
@@ -128,7 +129,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Client:       opt.fetchClient,
 	})
 	a.poller = feed.NewPoller(db, a.fetcher, a.pipeline, cfg.PollInterval, log.With("component", "feed"),
-		feed.WithObserver(metrics))
+		feed.WithObserver(feedFaults{Observer: metrics, faults: faults}))
 
 	a.web = web.New(web.Options{
 		Addr:        cfg.HTTPAddr,
@@ -138,6 +139,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Registry:    reg,
 		Metrics:     metrics,
 		Logger:      log.With("component", "web"),
+		Faults:      faults,
 	})
 	if cfg.WebhookURL != "" && cfg.HTTPAddr == "" {
 		db.Close()

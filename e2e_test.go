@@ -304,6 +304,7 @@ func TestFeedToPush(t *testing.T) {
 }
 
 func TestFeedWithoutGUIDsAndWindows1256(t *testing.T) {
+	t.Parallel()
 	tg := telegramtest.NewTest(t, testToken)
 	plain := newFeedServer(t)
 	legacy := newFeedServer(t)
@@ -347,6 +348,7 @@ func TestFeedWithoutGUIDsAndWindows1256(t *testing.T) {
 }
 
 func TestTelegramRefusals(t *testing.T) {
+	t.Parallel()
 	tg := telegramtest.NewTest(t, testToken)
 	feedSrv := newFeedServer(t)
 	feedSrv.set(rss(itemOld), "")

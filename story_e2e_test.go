@@ -41,6 +41,7 @@ func (h *harness) primed(n int) {
 }
 
 func TestStoryFromTwoFeedsIsPushedOnceThenEdited(t *testing.T) {
+	t.Parallel()
 	tg := telegramtest.NewTest(t, testToken, telegramtest.WithRateLimits(telegramtest.DefaultRateLimits()))
 	feedA, feedB := newFeedServer(t), newFeedServer(t)
 	feedA.set(rssFrom("وكالة أ", itemOld), "")
@@ -99,6 +100,7 @@ func TestStoryFromTwoFeedsIsPushedOnceThenEdited(t *testing.T) {
 }
 
 func TestSameItemInTwoFeedsIsPushedOnce(t *testing.T) {
+	t.Parallel()
 	tg := telegramtest.NewTest(t, testToken)
 	feedA, feedB := newFeedServer(t), newFeedServer(t)
 	feedA.set(rss(itemOld), "")

@@ -94,6 +94,10 @@ type Options struct {
 	// MaxOutboxAge is the oldest a pending delivery may be before /healthz
 	// fails (default 10 min).
 	MaxOutboxAge time.Duration
+	// Faults, when set, are listed by /healthz; an open fault makes the
+	// status "degraded" (still 200: the bot copes and catches up, a
+	// restart would not help).
+	Faults *Faults
 }
 
 // Server is Ajel's HTTP server.
@@ -444,10 +448,12 @@ type healthBody struct {
 	Reason   string        `json:"reason,omitempty"`
 	Feeds    []feedHealth  `json:"feeds"`
 	Outbox   *outboxHealth `json:"outbox,omitempty"`
+	Faults   []Fault       `json:"faults,omitempty"`
 }
 
 // healthz answers GET /healthz with the database, feeds and outbox state:
-// 200 with "status":"ok", or 503 with "status":"unhealthy" and a reason
+// 200 with "status":"ok" ("degraded" while Options.Faults has open
+// faults, listed under "faults"), or 503 with "status":"unhealthy" and a reason
 // when the database does not answer or the oldest pending delivery is older
 // than MaxOutboxAge (pushes are stuck). Failing feeds are listed but never
 // make the bot unhealthy: a dead source is not a reason to restart it.
@@ -497,8 +503,14 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if s.opt.Faults != nil {
+		body.Faults = s.opt.Faults.List()
+		if len(body.Faults) > 0 && body.Status == "ok" {
+			body.Status = "degraded"
+		}
+	}
 	code := http.StatusOK
-	if body.Status != "ok" {
+	if body.Status == "unhealthy" {
 		code = http.StatusServiceUnavailable
 	}
 	writeJSON(w, code, body)

@@ -1,0 +1,178 @@
+package bot_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/bot"
+	"github.com/ajel-news/ajel/bot/telegramtest"
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage"
+)
+
+// fuzzBot is one bot, its database and the fake Telegram, shared by every
+// input of a fuzz target (starting them per input would make fuzzing crawl).
+type fuzzBot struct {
+	srv  *telegramtest.Server
+	user telegramtest.User
+	chat telegramtest.Chat
+}
+
+func newFuzzBot(f *testing.F) *fuzzBot {
+	f.Helper()
+	srv := telegramtest.NewTest(f, testToken)
+	db, err := storage.Open(f.Context(), filepath.Join(f.TempDir(), "ajel.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { db.Close() })
+	ctx, cancel := context.WithCancel(context.Background())
+	b, err := bot.New(ctx, bot.Options{
+		Token: testToken, Endpoint: srv.Endpoint(), AdminIDs: []int64{adminID},
+		Store: db, Topics: newCatalogue(), Feeds: &feedAdmin{},
+		KeywordKey: arabic.Normalize, SearchTerms: searchTerms,
+		PollTimeout: time.Second, ChatBurst: 1 << 30,
+		Stats: func(context.Context) (bot.Stats, error) { return bot.Stats{Chats: 1}, nil },
+	})
+	if err != nil {
+		cancel()
+		f.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	f.Cleanup(func() { cancel(); <-done })
+	// The admin's own chat: every command, admin ones included, is reached.
+	return &fuzzBot{srv: srv, user: telegramtest.NewUser(adminID, "مشرف"), chat: telegramtest.PrivateChat(adminID)}
+}
+
+// settle waits until the bot has handled every update and polls again.
+func (fb *fuzzBot) settle(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := fb.srv.WaitFor(ctx, func() bool { return fb.srv.Pending() == 0 && fb.srv.Polling() }); err != nil {
+		t.Fatalf("the bot did not handle its updates: %v", err)
+	}
+}
+
+// checkReplies checks every message the bot sent into the chat since
+// before: HTML parse mode, valid Telegram HTML, at most 4096 UTF-16 units
+// of visible text, and never the token.
+func (fb *fuzzBot) checkReplies(t *testing.T, before int, input string) {
+	t.Helper()
+	all := fb.srv.Sent(fb.chat.ID)
+	if before > len(all) {
+		before = 0 // a reply was deleted meanwhile; check them all
+	}
+	for _, m := range all[before:] {
+		if m.ParseMode != "HTML" {
+			t.Errorf("input %q: reply in parse mode %q, want HTML", input, m.ParseMode)
+		}
+		if err := telegramtest.ValidateHTML(m.Text); err != nil {
+			t.Errorf("input %q: invalid Telegram HTML %q: %v", input, m.Text, err)
+		}
+		if n := len(utf16.Encode([]rune(m.PlainText))); n > 4096 {
+			t.Errorf("input %q: reply of %d UTF-16 units, over 4096", input, n)
+		}
+		if strings.Contains(m.Text, testToken) {
+			t.Errorf("input %q: the token is in a reply", input)
+		}
+	}
+}
+
+// FuzzCommand sends any text as the admin: command and argument parsing,
+// every handler, every reply's HTML.
+func FuzzCommand(f *testing.F) {
+	for _, s := range []string{
+		"/start", "/start syria", "/start@AjelTestBot lebanon", "/help", "/topics", "/list",
+		"/subscribe إدلب", "/subscribe <b>x</b> & y", "/subscribe " + strings.Repeat("كلمة ", 40),
+		"/unsubscribe", "/unsubscribe إدلب", "/latest", "/latest سوريا", "/search دمشق \"OR\" *",
+		"/pause", "/resume", "/quiet 22-7", "/quiet ٢٢-٧", "/quiet 25-99", "/quiet off", "/quiet",
+		"/stats", "/feeds", "/addfeed https://example.com/rss?a=1&b=<2>", "/addfeed javascript:alert(1)",
+		"/delfeed 1", "/delfeed -5", "/delfeed 99999999999999999999", "/STOP@other_bot", "/", "//", "/\u202eevil",
+		"/subscribe \u2067\u200fسوريا\u2069", "hello", "/unknown_command args", "/quiet 7-7",
+	} {
+		f.Add(s)
+	}
+	fb := newFuzzBot(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		if strings.HasPrefix(text, "/stop") {
+			// Deletes the chat's data, which is fine, but say it plainly.
+			text = "/stop"
+		}
+		before := fb.srv.SentCount(fb.chat.ID)
+		fb.srv.SendText(fb.chat, fb.user, text)
+		fb.settle(t)
+		fb.checkReplies(t, before, text)
+	})
+}
+
+// FuzzCallbackData presses a button carrying any data, as a forged or stale
+// callback would: the bot always answers it and stays valid.
+func FuzzCallbackData(f *testing.F) {
+	for _, s := range []string{
+		"t:syria", "t:nope", "t:", "u:1", "u:0", "u:-1", "u:abc", "u:9223372036854775807",
+		"u:99999999999999999999", "x:1", ":", "", "t:syria:extra", strings.Repeat("t", 64), "t:<b>",
+	} {
+		f.Add(s)
+	}
+	fb := newFuzzBot(f)
+	before := fb.srv.SentCount(fb.chat.ID)
+	fb.srv.SendText(fb.chat, fb.user, "/start")
+	var host int
+	ctx, cancel := context.WithTimeout(f.Context(), 10*time.Second)
+	defer cancel()
+	if _, err := fb.srv.WaitSent(ctx, fb.chat.ID, before+1); err != nil {
+		f.Fatal(err)
+	}
+	host = fb.srv.Sent(fb.chat.ID)[before].ID
+	f.Fuzz(func(t *testing.T, data string) {
+		before := fb.srv.SentCount(fb.chat.ID)
+		u, err := fb.srv.PressButton(fb.chat, fb.user, host, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fb.settle(t)
+		if _, ok := fb.srv.CallbackAnswer(u.CallbackQueryID); !ok {
+			t.Errorf("callback %q was not answered", data)
+		}
+		fb.checkReplies(t, before, data)
+		if m, ok := fb.srv.Message(fb.chat.ID, host); ok {
+			if err := telegramtest.ValidateHTML(m.Text); err != nil {
+				t.Errorf("callback %q: the keyboard message became invalid HTML: %v", data, err)
+			}
+		}
+	})
+}
+
+// FuzzRenderPush renders any story: the result is always valid Telegram
+// HTML whose visible text fits in one message.
+func FuzzRenderPush(f *testing.F) {
+	f.Add("زلزال يضرب <سوريا> & لبنان", "ضرب زلزال بقوة 5.8 درجات مناطق في شمال غرب سوريا.", "وكالة \"الخبر\"", "https://news.example/a?b=1&c=<2>", "سوريا", 3, true)
+	f.Add(strings.Repeat("عنوان طويل جدا ", 200), strings.Repeat("ملخص طويل. ", 800), strings.Repeat("م", 300), "javascript:alert(1)", "", 0, false)
+	f.Add("\u202eRTL override\u202c", "\x00\x01\ufeff\u200b", "Apple Inc. 3.5%", "http://x/\"><script>", "<b>", -1, true)
+	f.Add("", "", "", "", "", 0, false)
+	f.Add("😀👩‍👩‍👧‍👦", strings.Repeat("😀", 5000), "src", "https://a.example/"+strings.Repeat("x", 3000), "t", 1000000, true)
+	f.Fuzz(func(t *testing.T, title, summary, source, link, topic string, others int, breaking bool) {
+		html := bot.RenderPush(news.Push{Title: title, Summary: summary, Source: source, URL: link,
+			Topic: topic, OtherSources: others, Breaking: breaking})
+		if err := telegramtest.ValidateHTML(html); err != nil {
+			t.Fatalf("invalid Telegram HTML: %v\n%q", err, html)
+		}
+		plain, err := telegramtest.ParseHTML(html)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(utf16.Encode([]rune(plain))); n > 4096 {
+			t.Errorf("visible text of %d UTF-16 units, over 4096", n)
+		}
+		if !strings.Contains(plain, "أخبار عاجلة") {
+			t.Errorf("a push without its first line: %q", plain)
+		}
+	})
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/ajel-news/ajel/delivery"
+	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/web"
+)
+
+// Fault components as /healthz names them.
+const (
+	faultTelegram = "telegram"
+	faultDatabase = "database"
+)
+
+// deliveryFaults tells /healthz what the delivery worker runs into:
+// Telegram refusing or failing sends, the database refusing to record.
+// A message accepted and recorded clears both.
+type deliveryFaults struct {
+	delivery.Observer
+	faults *web.Faults
+}
+
+func (d deliveryFaults) Sent(dl news.Delivery, latency time.Duration) {
+	d.faults.Clear(faultTelegram)
+	d.faults.Clear(faultDatabase)
+	d.Observer.Sent(dl, latency)
+}
+
+func (d deliveryFaults) Retried(dl news.Delivery, reason string) {
+	d.faults.Report(faultTelegram, "sending failed, will retry: "+oneLine(reason))
+	d.Observer.Retried(dl, reason)
+}
+
+func (d deliveryFaults) RateLimited(retryAfter time.Duration) {
+	d.faults.Report(faultTelegram, fmt.Sprintf("rate limited (429): all sends paused for %s", retryAfter))
+	d.Observer.RateLimited(retryAfter)
+}
+
+func (d deliveryFaults) StoreError(err error) {
+	d.faults.Report(faultDatabase, oneLine(err.Error()))
+	d.Observer.StoreError(err)
+}
+
+// feedFaults tells /healthz when a feed poll failed because of the
+// database (a full disk, a lock): the feed's own last_error cannot be saved
+// then. A feed that fails by itself is already listed with its error.
+type feedFaults struct {
+	feed.Observer
+	faults *web.Faults
+}
+
+func (f feedFaults) FeedFetched(feedID int64, items int, err error) {
+	var se sqlite3.Error
+	switch {
+	case err != nil && errors.As(err, &se):
+		f.faults.Report(faultDatabase, oneLine(err.Error()))
+	case err == nil && items > 0:
+		f.faults.Clear(faultDatabase) // the items were stored
+	}
+	f.Observer.FeedFetched(feedID, items, err)
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}

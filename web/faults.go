@@ -1,0 +1,84 @@
+package web
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// Fault is one trouble Ajel is living through now, as /healthz lists it.
+type Fault struct {
+	// Component names what is failing: "telegram", "database"…
+	Component string `json:"component"`
+	// Error is the latest error, one line.
+	Error string `json:"error"`
+	// Since is when the fault began, Last when it was last seen.
+	Since time.Time `json:"since"`
+	Last  time.Time `json:"last"`
+	// Count is how often it was seen since it began.
+	Count int `json:"count"`
+}
+
+// FaultMemory is how long a fault stays listed after it was last seen when
+// nothing cleared it: a component that stopped failing but had no success
+// to report yet (no message to send) is not left marked forever.
+const FaultMemory = time.Minute
+
+// Faults remembers the faults of the running process that the database
+// cannot hold: when the disk is full or the database is locked, a feed's
+// last error cannot be saved, and Telegram's refusals are not stored
+// anywhere. Components report a fault while it lasts and clear it when
+// things work again; /healthz lists what is open. The zero value is not
+// usable: call NewFaults. It is safe for concurrent use.
+type Faults struct {
+	mu   sync.Mutex
+	now  func() time.Time
+	open map[string]*Fault
+}
+
+// NewFaults returns an empty Faults; now is the clock (nil: time.Now).
+func NewFaults(now func() time.Time) *Faults {
+	if now == nil {
+		now = time.Now
+	}
+	return &Faults{now: now, open: map[string]*Fault{}}
+}
+
+// Report records that component failed with msg.
+func (f *Faults) Report(component, msg string) {
+	t := f.now()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ft, ok := f.open[component]
+	if !ok {
+		ft = &Fault{Component: component, Since: t}
+		f.open[component] = ft
+	}
+	ft.Error, ft.Last = msg, t
+	ft.Count++
+}
+
+// Clear records that component works again.
+func (f *Faults) Clear(component string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.open, component)
+}
+
+// List returns the open faults, by component, forgetting those not seen
+// for FaultMemory.
+func (f *Faults) List() []Fault {
+	t := f.now()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]Fault, 0, len(f.open))
+	for c, ft := range f.open {
+		if t.Sub(ft.Last) > FaultMemory {
+			delete(f.open, c)
+			continue
+		}
+		out = append(out, *ft)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Component < out[j].Component })
+	return out
+}
