@@ -109,19 +109,27 @@ func (s *syncBuffer) String() string {
 
 func newHarness(t *testing.T, tg *telegramtest.Server, env map[string]string) *harness {
 	t.Helper()
-	base := map[string]string{
+	return &harness{t: t, tg: tg, env: testEnv(tg.Endpoint(), filepath.Join(t.TempDir(), "ajel.db"), env), logs: &syncBuffer{}}
+}
+
+// testEnv is the environment every test run of the bot starts from: the
+// fake Telegram at endpoint, the database at dbPath, a 1 s poll, no HTTP
+// server, private feeds allowed (the feed servers are on loopback) and
+// debug logs; extra adds to it or overrides it.
+func testEnv(endpoint, dbPath string, extra map[string]string) map[string]string {
+	env := map[string]string{
 		config.EnvTelegramToken:     testToken,
-		config.EnvTelegramEndpoint:  tg.Endpoint(),
-		config.EnvDatabasePath:      filepath.Join(t.TempDir(), "ajel.db"),
+		config.EnvTelegramEndpoint:  endpoint,
+		config.EnvDatabasePath:      dbPath,
 		config.EnvPollInterval:      "1s",
 		config.EnvHTTPAddr:          "",
 		config.EnvAllowPrivateFeeds: "true",
 		config.EnvLogLevel:          "debug",
 	}
-	for k, v := range env {
-		base[k] = v
+	for k, v := range extra {
+		env[k] = v
 	}
-	return &harness{t: t, tg: tg, env: base, logs: &syncBuffer{}}
+	return env
 }
 
 func (h *harness) start() {

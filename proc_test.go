@@ -245,18 +245,10 @@ func healthz(ctx context.Context, addr string) (int, string, error) {
 	return resp.StatusCode, string(b), err
 }
 
-// childEnv is the environment every child run starts from.
+// childEnv is the environment every child run starts from: testEnv, with
+// sends at Telegram's full rate.
 func childEnv(endpoint, dbPath string, extra map[string]string) map[string]string {
-	env := map[string]string{
-		config.EnvTelegramToken:     testToken,
-		config.EnvTelegramEndpoint:  endpoint,
-		config.EnvDatabasePath:      dbPath,
-		config.EnvPollInterval:      "1s",
-		config.EnvHTTPAddr:          "",
-		config.EnvAllowPrivateFeeds: "true",
-		config.EnvSendRate:          "30",
-		config.EnvLogLevel:          "debug",
-	}
+	env := testEnv(endpoint, dbPath, map[string]string{config.EnvSendRate: "30"})
 	for k, v := range extra {
 		env[k] = v
 	}

@@ -35,10 +35,7 @@ func (w *Worker) editPass(ctx context.Context) passResult {
 		if now.Before(w.pausedUntil) {
 			return res
 		}
-		if at := w.pace.readyAt(d.ChatID, d.ChatType); at.After(now) {
-			if res.nextReady.IsZero() || at.Before(res.nextReady) {
-				res.nextReady = at
-			}
+		if !w.chatReady(d, now, &res) {
 			continue
 		}
 		if !w.waitTurn(ctx) {

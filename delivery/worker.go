@@ -378,11 +378,8 @@ func (w *Worker) pass(ctx context.Context, rows []news.Delivery) passResult {
 				continue
 			}
 		}
-		if at := w.pace.readyAt(d.ChatID, d.ChatType); at.After(now) {
+		if !w.chatReady(d, now, &res) {
 			res.skipped = append(res.skipped, d)
-			if res.nextReady.IsZero() || at.Before(res.nextReady) {
-				res.nextReady = at
-			}
 			continue
 		}
 		if !w.waitTurn(ctx) {
@@ -409,6 +406,19 @@ func (w *Worker) waitTurn(ctx context.Context) bool {
 		return false
 	}
 	return true
+}
+
+// chatReady reports whether d's chat may get a message at now under the
+// per-chat pacing; when it may not, res.nextReady notes when it may.
+func (w *Worker) chatReady(d news.Delivery, now time.Time, res *passResult) bool {
+	at := w.pace.readyAt(d.ChatID, d.ChatType)
+	if !at.After(now) {
+		return true
+	}
+	if res.nextReady.IsZero() || at.Before(res.nextReady) {
+		res.nextReady = at
+	}
+	return false
 }
 
 // deliver sends one row and records the outcome. It reports whether the
