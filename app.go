@@ -295,8 +295,10 @@ func (h healthAdapter) OutboxDepth(ctx context.Context) (int, time.Time, error) 
 	return s.Pending, s.OldestPending, err
 }
 
+// summarize is the pipeline's summarizer; the pipeline hands it text
+// cleanBody already cleaned.
 func summarize(title, text string) string {
-	return summary.Summarize(title, text, summary.Options{})
+	return summary.Summarize(title, text, summary.Options{Cleaned: true})
 }
 
 // searchText is what /search looks through: each word in matching form and

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/ajel-news/ajel/arabic"
 )
 
@@ -151,5 +153,39 @@ func TestLuceneNormalizeVectors(t *testing.T) {
 		if got := arabic.Normalize(v[0]); got != v[1] {
 			t.Errorf("Normalize(%q) = %q, want %q", v[0], got, v[1])
 		}
+	}
+}
+
+// TestNormalizeSkipsNFKCOnlyWhenSafe checks the shortcut that leaves most
+// text out of NFKC: every rune of the Basic Multilingual Plane alone, and
+// every rune followed by each vowel mark, and every Arabic letter followed
+// by every Arabic combining mark, normalizes as it does after an explicit
+// NFKC.
+func TestNormalizeSkipsNFKCOnlyWhenSafe(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := arabic.Normalize(s), arabic.Normalize(norm.NFKC.String(s)); got != want {
+			t.Fatalf("Normalize(%+q) = %+q, want %+q as after NFKC", s, got, want)
+		}
+	}
+	vowels := []rune{0x064B, 0x064C, 0x064D, 0x064E, 0x064F, 0x0650, 0x0651, 0x0652, 0x0670}
+	for r := rune(0x80); r <= 0xFFFF; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		check("ب" + string(r) + "ا")
+		for _, v := range vowels {
+			check(string(r) + string(v))
+		}
+	}
+	for letter := rune(0x0620); letter <= 0x06FF; letter++ {
+		for mark := rune(0x0610); mark <= 0x065F; mark++ {
+			check(string(letter) + string(mark))
+		}
+		check(string(letter) + "\u0670")
+	}
+	// Decomposed hamza and madda compose under NFKC: و + ◌ٔ is ؤ, not و.
+	if got := arabic.Normalize("\u0648\u0654"); got != "ؤ" {
+		t.Errorf("Normalize(و + hamza above) = %q, want ؤ", got)
 	}
 }

@@ -2,6 +2,8 @@ package arabic_test
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,4 +60,54 @@ func BenchmarkNewIndex(b *testing.B) {
 	for b.Loop() {
 		arabic.NewIndex(kws)
 	}
+}
+
+// syntheticKeywords returns n distinct made-up Arabic keywords (every tenth
+// a two-word phrase) after the real ones.
+func syntheticKeywords(n int, real ...string) []string {
+	letters := []rune("بتثجحخدذرزسشصضطظعغفقكلمنهوي")
+	kws := append([]string(nil), real...)
+	for i := 0; len(kws) < n; i++ {
+		var w []rune
+		for x := i + 28*28*28; x > 0; x /= len(letters) {
+			w = append(w, letters[x%len(letters)])
+		}
+		kw := string(w)
+		if i%10 == 0 {
+			kw += " " + string(w[len(w)-2:]) + "ان"
+		}
+		kws = append(kws, kw)
+	}
+	return kws
+}
+
+// BenchmarkIndexMatch1M matches one 600-word article against an index of
+// 1,000,000 keyword subscriptions (the goal is under 1 ms an article); it
+// also reports the index's size in memory.
+//
+//	go test -run '^$' -bench IndexMatch1M -benchmem ./arabic
+func BenchmarkIndexMatch1M(b *testing.B) {
+	kws := syntheticKeywords(1_000_000, "سوريا", "لبنان", "قطاع غزة", "الأمم المتحدة", "إدلب", "العراق")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	ix := arabic.NewIndex(kws)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if ix.Len() != len(kws) {
+		b.Fatalf("index holds %d keywords, want %d", ix.Len(), len(kws))
+	}
+	s := benchArticle()
+	got := ix.Match(s)
+	for _, want := range kws[:6] {
+		if !slices.Contains(got, want) {
+			b.Fatalf("matched %q, without %q", got, want)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ix.Match(s)
+	}
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "index-MiB")
+	runtime.KeepAlive(ix)
 }

@@ -56,6 +56,16 @@ var suffixRules = []suffixRule{
 	{"’s", classNoun},
 }
 
+// suffixesByLastByte groups suffixRules by their last byte, so that a
+// token is tried only against the endings it could have.
+var suffixesByLastByte = func() (by [256][]suffixRule) {
+	for _, sr := range suffixRules {
+		last := sr.s[len(sr.s)-1]
+		by[last] = append(by[last], sr)
+	}
+	return by
+}()
+
 // posting says that a key starts keyword kw (word 0 of its phrase) and
 // which ending classes may follow the key in a token.
 type posting struct {
@@ -278,7 +288,10 @@ func try(rest string, f func(string, int) bool) bool {
 	if f(rest, classExact) {
 		return true
 	}
-	for _, sr := range suffixRules {
+	if rest == "" {
+		return false
+	}
+	for _, sr := range suffixesByLastByte[rest[len(rest)-1]] {
 		if len(rest) > len(sr.s) && strings.HasSuffix(rest, sr.s) {
 			stem := rest[:len(rest)-len(sr.s)]
 			if utf8.RuneCountInString(stem) >= 2 && f(stem, sr.class) {

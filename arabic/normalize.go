@@ -9,6 +9,7 @@ package arabic
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -21,32 +22,58 @@ import (
 // ي ك, Arabic-Indic and Persian digits → ASCII, and letters lower-cased.
 // Invalid UTF-8 bytes become spaces so that they separate words.
 func Normalize(s string) string {
-	if !utf8.ValidString(s) {
+	stable, valid := scan(s)
+	if !valid {
 		s = strings.ToValidUTF8(s, " ")
+		stable, _ = scan(s)
 	}
-	s = norm.NFKC.String(s)
-	// Most text needs some folding, but skipping the builder when none is
-	// needed keeps already-normalized tokens allocation free.
-	i := 0
-	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if fold(r) != r {
-			break
+	if !stable {
+		s = norm.NFKC.String(s)
+	}
+	// Unchanged runs are copied whole, and text that needs no folding at
+	// all (already-normalized tokens) is returned without allocating.
+	var b strings.Builder
+	run := 0 // start of the run of bytes not yet copied
+	for i, r := range s {
+		if f := fold(r); f != r {
+			if b.Cap() == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[run:i])
+			if f >= 0 {
+				b.WriteRune(f)
+			}
+			run = i + utf8.RuneLen(r)
 		}
-		i += size
 	}
-	if i == len(s) {
+	if run == 0 {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	b.WriteString(s[:i])
-	for _, r := range s[i:] {
-		if f := fold(r); f >= 0 {
-			b.WriteRune(f)
+	b.WriteString(s[run:])
+	return b.String()
+}
+
+// scan reports in one pass whether s is valid UTF-8 and whether NFKC would
+// leave it as Normalize wants it because every rune in it is inert: NFKC
+// leaves it as it is (a precomposed letter such as إ is decomposed and
+// composed again), it is not a combining mark (but for the vowel marks
+// Normalize drops anyway) and it never composes with the rune before it.
+// Most news text is stable (Arabic letters, digits, punctuation), and this
+// costs a fraction of the norm package's own check; any other rune sends
+// the whole string through NFKC.
+func scan(s string) (stable, valid bool) {
+	inert := inertRunes()
+	stable = true
+	for i, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			return false, false
+		case r > 0xFFFF || inert[r>>6]&(1<<(r&63)) == 0:
+			stable = false
 		}
 	}
-	return b.String()
+	return stable, true
 }
 
 // fold maps one rune to its matching form, or -1 to drop it.
@@ -54,6 +81,19 @@ func fold(r rune) rune {
 	if r < 0x80 {
 		if 'A' <= r && r <= 'Z' {
 			return r + ('a' - 'A')
+		}
+		return r
+	}
+	if 'ء' <= r && r <= 'ي' { // the Arabic letters, most of any text
+		switch r {
+		case 'أ', 'إ', 'آ':
+			return 'ا'
+		case 'ى':
+			return 'ي'
+		case 'ة':
+			return 'ه'
+		case 0x0640: // tatweel
+			return -1
 		}
 		return r
 	}
@@ -116,3 +156,31 @@ func isInvisible(r rune) bool {
 	}
 	return false
 }
+
+// inertRunes is a bit set over the Basic Multilingual Plane of the runes
+// NFKC never changes whatever their neighbours (see scan), computed
+// from the norm tables on first use.
+var inertRunes = sync.OnceValue(func() *[1 << 16 / 64]uint64 {
+	var set [1 << 16 / 64]uint64
+	var buf [utf8.UTFMax]byte
+	for r := rune(0x80); r <= 0xFFFF; r++ {
+		if 0xD800 <= r && r <= 0xDFFF {
+			continue // surrogates are not runes
+		}
+		n := utf8.EncodeRune(buf[:], r)
+		p := norm.NFKC.Properties(buf[:n])
+		if p.BoundaryBefore() && p.CCC() == 0 && norm.NFKC.IsNormal(buf[:n]) {
+			set[r>>6] |= 1 << (r & 63)
+		}
+	}
+	// The harakat, tanween, shadda, sukun and the superscript alef are
+	// combining marks, but no rune composes with them and Normalize drops
+	// them whatever order NFKC would put them in: text that is only
+	// vocalized (أيضاً، مُدّة) need not go through NFKC. The hamza and madda
+	// marks (U+0653–U+0655) do compose and are not in the set.
+	for r := rune(0x064B); r <= 0x0652; r++ {
+		set[r>>6] |= 1 << (r & 63)
+	}
+	set[0x0670>>6] |= 1 << (0x0670 & 63)
+	return &set
+})

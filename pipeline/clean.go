@@ -123,35 +123,55 @@ func cutReadMore(line string) string {
 	for start > 0 && !utf8.RuneStart(line[start]) {
 		start--
 	}
-	loc := readMoreTail.FindStringIndex(line[start:])
+	tail := line[start:]
+	if !mayEndWithReadMore(tail) {
+		return line
+	}
+	loc := readMoreTail.FindStringIndex(tail)
 	if loc == nil {
 		return line
 	}
 	return strings.TrimSpace(line[:start+loc[0]])
 }
 
+// readMoreEnds are the last characters of every stub readMoreTail finds,
+// in lower case: a line ending otherwise is not searched.
+var readMoreEnds = []string{"]", "…", "...", "»", "›", "→", "reading", "more", "القراءة", "المزيد"}
+
+// mayEndWithReadMore reports whether tail could end with a read-more stub.
+func mayEndWithReadMore(tail string) bool {
+	tail = strings.TrimRightFunc(tail, unicode.IsSpace)
+	for _, e := range readMoreEnds {
+		if len(tail) >= len(e) && strings.EqualFold(tail[len(tail)-len(e):], e) {
+			return true
+		}
+	}
+	return false
+}
+
 // isBoilerplate reports whether a trimmed line is a prompt, a credit or a
 // link rather than news.
 func isBoilerplate(line string) bool {
-	if onlyURL.MatchString(line) || wordpressFooter.MatchString(line) {
+	// Each pattern runs only on lines it could match: a link alone has no
+	// space, WordPress's footer opens with "The post" or "ظهر", a caption
+	// has at most 15 words.
+	if strings.IndexByte(line, ' ') < 0 && onlyURL.MatchString(line) {
 		return true
 	}
-	if captionLine.MatchString(line) && len(strings.Fields(line)) <= 15 {
+	if (hasPrefixFold(line, "the post ") || strings.HasPrefix(line, "ظهر")) && wordpressFooter.MatchString(line) {
+		return true
+	}
+	if strings.Count(line, " ") < 15 && captionLine.MatchString(line) {
 		return true
 	}
 	if strings.IndexFunc(line, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 		return true // "***", "—", "•"
 	}
-	// Boilerplate is short: a long line is folded only as far as the
-	// longest rule needs, and counts as having many words.
-	head, words := line, 0
-	if len(head) > 400 {
-		head, words = truncateBytes(head, 200), 1000
-	}
-	f := fold(head)
-	if words == 0 {
-		words = strings.Count(f, " ") + 1
-	}
+	// Rules are decided by a line's opening words, so only its head is
+	// folded to find one; the words are counted only when one opens it,
+	// and a long line counts as having many.
+	f := fold(truncateBytes(line, 160))
+	words := -1
 	for _, bp := range boilerplates {
 		if !strings.HasPrefix(f, bp.prefix) {
 			continue
@@ -160,7 +180,16 @@ func isBoilerplate(line string) bool {
 		if r, _ := utf8.DecodeRuneInString(f[len(bp.prefix):]); len(f) > len(bp.prefix) && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 			continue
 		}
-		if bp.maxWords == 0 || words <= bp.maxWords {
+		if bp.maxWords == 0 {
+			return true
+		}
+		if words < 0 {
+			words = 1000
+			if len(line) <= 400 {
+				words = strings.Count(fold(line), " ") + 1
+			}
+		}
+		if words <= bp.maxWords {
 			return true
 		}
 	}
@@ -224,4 +253,9 @@ func SplitBreakingMarker(title string) (clean string, breaking bool) {
 		return strings.TrimSpace(rest), true
 	}
 	return title, false
+}
+
+// hasPrefixFold reports whether s opens with prefix in any case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

@@ -255,7 +255,9 @@ func (p *Pipeline) Prepare(a news.Article) (news.Article, error) {
 		return a, fmt.Errorf("pipeline: article %q has no key: %w", title, news.ErrInvalid)
 	}
 	a.Title = truncateWords(title, MaxTitleChars)
-	if fold(text) == fold(a.Title) {
+	// Folding only drops marks and punctuation: a body far longer than
+	// the title cannot be a copy of it, and is not folded.
+	if len(text) <= 3*len(a.Title)+64 && fold(text) == fold(a.Title) {
 		text = "" // many feeds repeat the headline as the description
 	}
 	a.Text = text

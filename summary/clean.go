@@ -2,8 +2,11 @@ package summary
 
 import (
 	"html"
+	"math"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ajel-news/ajel/arabic"
 )
@@ -62,6 +65,9 @@ func buildRules(in []struct {
 }) map[string][]boilerRule {
 	m := make(map[string][]boilerRule, len(in))
 	for _, r := range in {
+		if r.max > maxRuleTokens {
+			panic("summary: a boilerplate rule allows more words than IsBoilerplate reads")
+		}
 		w := arabic.Tokens(r.phrase)
 		m[w[0]] = append(m[w[0]], boilerRule{words: w, maxTokens: r.max})
 	}
@@ -73,31 +79,64 @@ func buildRules(in []struct {
 // "المصدر: …" credit, a photo caption or credit, a copyright line, a bare
 // link, or only hashtags and mentions.
 func IsBoilerplate(line string) bool {
-	norm := arabic.Normalize(line)
-	toks := arabic.Tokens(norm)
+	// Every rule is decided by a line's first words and, for some, by a
+	// length of at most maxRuleTokens words, so a long line is read only
+	// as far as that needs.
+	head, cut := lineHead(line, 200)
+	toks := arabic.Tokens(head)
+	if cut && len(toks) <= maxRuleTokens {
+		head, cut = lineHead(line, 400)
+		toks = arabic.Tokens(head)
+	}
+	if cut {
+		return isBoilerplate(line, toks, math.MaxInt)
+	}
+	return isBoilerplate(line, toks, len(toks))
+}
+
+// maxRuleTokens is the longest line a length-limited boilerplate rule
+// accepts (see boilerRules).
+const maxRuleTokens = 15
+
+// lineHead returns the first n bytes of line, cut at a rune boundary, and
+// whether that left something out.
+func lineHead(line string, n int) (string, bool) {
+	if len(line) <= n {
+		return line, false
+	}
+	for n > 0 && !utf8.RuneStart(line[n]) {
+		n--
+	}
+	return line[:n], true
+}
+
+// copyrightWords is "جميع الحقوق محفوظة" in matching form.
+var copyrightWords = arabic.Tokens("جميع الحقوق محفوظة")
+
+// isBoilerplate is IsBoilerplate for a line whose opening tokens (toks,
+// normalized) are already known and which has n tokens in all.
+func isBoilerplate(line string, toks []string, n int) bool {
 	if len(toks) == 0 {
 		return true
 	}
 	for _, r := range boilerRules[toks[0]] {
-		if r.maxTokens > 0 && len(toks) > r.maxTokens || len(toks) < len(r.words) {
+		if r.maxTokens > 0 && n > r.maxTokens || len(toks) < len(r.words) {
 			continue
 		}
-		ok := true
-		for i, w := range r.words {
-			if toks[i] != w {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if slices.Equal(toks[:len(r.words)], r.words) {
 			return true
 		}
 	}
-	if strings.Contains(norm, "جميع الحقوق محفوظه") {
+	if containsRun(toks, copyrightWords) {
 		return true
 	}
-	if (strings.Contains(norm, "http") || strings.Contains(norm, "www.")) && urlRE.MatchString(line) && len(arabic.Tokens(urlRE.ReplaceAllString(line, " "))) < 6 {
-		return true
+	if strings.Contains(line, "//") || strings.Contains(line, "www.") || strings.Contains(line, "WWW.") {
+		if urlRE.MatchString(line) && len(arabic.Tokens(urlRE.ReplaceAllString(line, " "))) < 6 {
+			return true
+		}
+	}
+	if !strings.ContainsAny(line, "#@") {
+		return false
 	}
 	tagged := 0
 	fields := strings.Fields(line)
@@ -109,17 +148,40 @@ func IsBoilerplate(line string) bool {
 	return tagged > 0 && tagged*2 >= len(fields)
 }
 
+// containsRun reports whether run appears in toks as consecutive tokens.
+func containsRun(toks, run []string) bool {
+	for i := 0; i+len(run) <= len(toks); i++ {
+		if slices.Equal(toks[i:i+len(run)], run) {
+			return true
+		}
+	}
+	return false
+}
+
 // StripDateline removes a dateline from the start of s ("بيروت - (رويترز) -",
 // "دبي - العربية.نت:", "(أ ف ب) -", "الرياض - ") and returns the rest
 // trimmed, which is "" when s is only a dateline.
 func StripDateline(s string) string {
 	s = strings.TrimSpace(s)
+	// Every dateline has a parenthesis or a dash among its first few
+	// words; most lines have none, and the patterns cost more than this.
+	if head, _ := lineHead(s, 300); !mayHaveDateline(head) {
+		return s
+	}
 	for _, re := range []*regexp.Regexp{placeParensDash, agencyInParens, agencyAfter, placeDash} {
 		if loc := re.FindStringIndex(s); loc != nil {
 			return strings.TrimSpace(s[loc[1]:])
 		}
 	}
 	return s
+}
+
+// mayHaveDateline reports whether head holds a parenthesis or a dash, which
+// every dateline pattern needs. (strings.ContainsAny is slow for a set with
+// non-ASCII characters.)
+func mayHaveDateline(head string) bool {
+	return strings.IndexByte(head, '(') >= 0 || strings.IndexByte(head, '-') >= 0 ||
+		strings.Contains(head, "（") || strings.Contains(head, "–") || strings.Contains(head, "—")
 }
 
 // StripHTML turns HTML remnants into text: block tags become line breaks,

@@ -22,6 +22,9 @@ type Options struct {
 	// MaxChars is the budget in characters (runes), separators included;
 	// 0 means 400 and a negative value means no limit.
 	MaxChars int
+	// Cleaned says the texts are already Clean's output (as the pipeline
+	// gives them), so they are not cleaned again.
+	Cleaned bool
 }
 
 // Defaults for the zero Options.
@@ -76,6 +79,7 @@ type sentence struct {
 	doc    int
 	pos    int // index among its article's content sentences
 	words  int
+	toks   []string           // normalized word tokens
 	vec    map[string]float64 // stem → tf·isf, normalized to unit length
 	tokSet map[string]struct{}
 	score  float64
@@ -100,7 +104,7 @@ func SummarizeStory(title string, texts []string, opt Options) string {
 
 func summarize(title string, texts []string, opt Options, w weights) string {
 	opt = opt.withDefaults()
-	sents := candidates(texts)
+	sents := candidates(texts, opt.Cleaned)
 	if len(sents) == 0 {
 		return ""
 	}
@@ -121,20 +125,21 @@ func summarize(title string, texts []string, opt Options, w weights) string {
 	return pick(sents, opt, w)
 }
 
-// candidates cleans each text and splits it into content sentences.
-func candidates(texts []string) []*sentence {
+// candidates cleans each text (unless it is already clean) and splits it
+// into content sentences.
+func candidates(texts []string, cleaned bool) []*sentence {
 	var out []*sentence
 	for d, text := range texts {
+		if !cleaned {
+			text = Clean(text)
+		}
 		pos := 0
-		for _, s := range arabic.Sentences(Clean(text)) {
-			if IsBoilerplate(s) {
-				continue
-			}
+		for _, s := range arabic.Sentences(text) {
 			toks := arabic.Tokens(s)
-			if len(toks) == 0 {
+			if isBoilerplate(s, toks, len(toks)) {
 				continue
 			}
-			out = append(out, &sentence{text: s, doc: d, pos: pos, words: len(toks), tokSet: tokenSet(toks)})
+			out = append(out, &sentence{text: s, doc: d, pos: pos, words: len(toks), toks: toks, tokSet: tokenSet(toks)})
 			pos++
 		}
 	}
@@ -163,10 +168,9 @@ func overlap(a, b map[string]struct{}) float64 {
 	return float64(n) / float64(len(a))
 }
 
-// terms returns the stems of the content words of s.
-func terms(s string) []string {
-	toks := arabic.Tokens(s)
-	out := toks[:0]
+// terms returns the stems of the content words among toks.
+func terms(toks []string) []string {
+	out := make([]string, 0, len(toks))
 	for _, t := range toks {
 		if arabic.IsStopWord(t) || isNumber(t) {
 			continue
@@ -192,7 +196,7 @@ func vectorize(sents []*sentence, title string) {
 	df := map[string]int{}
 	for i, s := range sents {
 		tf := map[string]float64{}
-		for _, t := range terms(s.text) {
+		for _, t := range terms(s.toks) {
 			tf[t]++
 		}
 		for t := range tf {
@@ -246,7 +250,7 @@ func score(sents []*sentence, title string, docs int, w weights) {
 	}
 	unit(centroid)
 	tv := map[string]float64{}
-	for _, t := range terms(title) {
+	for _, t := range terms(arabic.Tokens(title)) {
 		tv[t] = 1
 	}
 	unit(tv)

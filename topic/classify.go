@@ -111,12 +111,13 @@ func (cl *Classifier) Places(title, text string) []string {
 	votes := make(map[string]int)
 	// A slug is counted once per sentence, however many of its words the
 	// sentence has.
+	var seen []string
 	countOnce := func(s string, weight int) {
-		seen := make(map[string]bool)
+		seen = seen[:0]
 		for _, w := range cl.places.Match(s) {
 			for _, slug := range cl.placeOf[arabic.KeywordForm(w)] {
-				if !seen[slug] {
-					seen[slug] = true
+				if !slices.Contains(seen, slug) {
+					seen = append(seen, slug)
 					votes[slug] += weight
 				}
 			}

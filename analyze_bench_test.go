@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/pipeline"
+	"github.com/ajel-news/ajel/topic"
+)
+
+// antSample reads every step-th article of the ANT corpus in
+// ../shared/data, skipping the benchmark when it is absent.
+func antSample(b *testing.B, step int) []news.Article {
+	b.Helper()
+	f, err := os.Open(filepath.Join("..", "shared", "data", "ant", "ant-dev.jsonl.gz"))
+	if err != nil {
+		b.Skipf("ANT corpus not available: %v", err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	var out []news.Article
+	for i := 0; sc.Scan(); i++ {
+		if i%step != 0 {
+			continue
+		}
+		var d struct{ Source, Title, Text string }
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, news.Article{Key: d.Source + d.Title, Title: d.Title, Text: d.Text, Source: d.Source})
+	}
+	if err := sc.Err(); err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+// benchKeywords is n keyword subscriptions as readers would write them:
+// every word of the catalogue (places, sections) and then the most
+// frequent longer words of the sample's headlines, so that many of them
+// match.
+func benchKeywords(c *topic.Catalogue, sample []news.Article, n int) []string {
+	var kws []string
+	for _, t := range c.All() {
+		kws = append(kws, t.Name)
+		kws = append(kws, t.Words...)
+	}
+	freq := map[string]int{}
+	for _, a := range sample {
+		for _, t := range arabic.Tokens(a.Title) {
+			if len([]rune(t)) >= 4 && !arabic.IsStopWord(t) {
+				freq[t]++
+			}
+		}
+	}
+	words := make([]string, 0, len(freq))
+	for w := range freq {
+		words = append(words, w)
+	}
+	slices.SortFunc(words, func(a, b string) int {
+		if d := freq[b] - freq[a]; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	for _, w := range words {
+		if len(kws) >= n {
+			break
+		}
+		kws = append(kws, w)
+	}
+	return kws
+}
+
+// BenchmarkAnalyzeANT measures what Ajel does to each new article before
+// storing it, on one core, over a sample of 2,755 ANT articles (every
+// tenth): "all" is the pipeline's Prepare (cleaning, the summary, section
+// and place topics, the search form) plus the keyword match against 10,000
+// keyword subscriptions; the other sub-benchmarks are its stages alone.
+// One op is one article; it reports articles a second.
+//
+//	go test -run '^$' -bench AnalyzeANT -benchmem -cpu 1 .
+func BenchmarkAnalyzeANT(b *testing.B) {
+	sample := antSample(b, 10)
+	catalogue := topic.Embedded()
+	classifier := newClassifier(catalogue)
+	index := arabic.NewIndex(benchKeywords(catalogue, sample, 10_000))
+	p := pipeline.New(nil, pipeline.Options{
+		Clean:      cleanBody,
+		Summarizer: pipeline.SummarizerFunc(summarize),
+		Classifier: classifier,
+		Normalize:  searchText,
+		Now:        time.Now,
+	})
+	// The stages see what the pipeline gives them: cleaned text.
+	cleaned := make([]news.Article, len(sample))
+	for i, a := range sample {
+		cleaned[i] = a
+		cleaned[i].Text = cleanBody(a.Text)
+	}
+	stages := []struct {
+		name string
+		run  func(a, clean news.Article)
+	}{
+		{"all", func(a, _ news.Article) {
+			prepared, err := p.Prepare(a)
+			if err != nil {
+				b.Fatal(err)
+			}
+			index.Match(prepared.Title + "\n" + prepared.Text)
+		}},
+		{"clean", func(a, _ news.Article) { cleanBody(a.Text) }},
+		{"summarize", func(_, c news.Article) { summarize(c.Title, c.Text) }},
+		{"topics", func(_, c news.Article) { classifier.Topics(c.Title, c.Text) }},
+		{"keywords", func(_, c news.Article) { index.Match(c.Title + "\n" + c.Text) }},
+		{"searchtext", func(_, c news.Article) { searchText(c.Title + "\n" + c.Text) }},
+	}
+	for _, st := range stages {
+		b.Run(st.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				st.run(sample[i], cleaned[i])
+				if i++; i == len(sample) {
+					i = 0
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+		})
+	}
+}
