@@ -23,7 +23,6 @@ import (
 	"github.com/ajel-news/ajel/pipeline"
 	"github.com/ajel-news/ajel/storage"
 	"github.com/ajel-news/ajel/story"
-	"github.com/ajel-news/ajel/summary"
 	"github.com/ajel-news/ajel/topic"
 	"github.com/ajel-news/ajel/web"
 )
@@ -112,17 +111,12 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		db.Close()
 		return nil, err
 	}
-	a.pipeline = pipeline.New(db, pipeline.Options{
-		Clean:      cleanBody,
-		Summarizer: pipeline.SummarizerFunc(summarize),
-		Classifier: newClassifier(catalogue),
-		Keywords:   func(keys []string) pipeline.KeywordMatcher { return arabic.NewIndex(keys) },
-		Normalize:  searchText,
-		Stories:    stories{det},
-		Notifier:   a.worker,
-		Observer:   metrics,
-		Logger:     log.With("component", "pipeline"),
-	})
+	a.pipeline = pipeline.New(db, withArticleSteps(pipeline.Options{
+		Stories:  stories{det},
+		Notifier: a.worker,
+		Observer: metrics,
+		Logger:   log.With("component", "pipeline"),
+	}, catalogue))
 	a.fetcher = feed.NewFetcher(feed.Options{
 		UserAgent:    feed.UserAgent(version),
 		AllowPrivate: cfg.AllowPrivateFeeds,
@@ -293,26 +287,6 @@ type healthAdapter struct{ *storage.DB }
 func (h healthAdapter) OutboxDepth(ctx context.Context) (int, time.Time, error) {
 	s, err := h.Outbox(ctx)
 	return s.Pending, s.OldestPending, err
-}
-
-// summarize is the pipeline's summarizer; the pipeline hands it text
-// cleanBody already cleaned.
-func summarize(title, text string) string {
-	return summary.Summarize(title, text, summary.Options{Cleaned: true})
-}
-
-// searchText is what /search looks through: each word in matching form and
-// its stem, so "إدلب" finds "وإدلب" and "السوريين" finds "سوريين".
-func searchText(s string) string {
-	toks := arabic.Tokens(s)
-	out := make([]string, 0, 2*len(toks))
-	for _, t := range toks {
-		out = append(out, t)
-		if st := arabic.Stem(t); st != t {
-			out = append(out, st)
-		}
-	}
-	return strings.Join(out, " ")
 }
 
 // searchTerms turns a reader's query into the stems searchText indexed,

@@ -63,11 +63,7 @@ func (c cli) cmdPreview(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("preview %s: %w", src, err)
 	}
-	p := pipeline.New(nil, pipeline.Options{
-		Clean:      cleanBody,
-		Summarizer: pipeline.SummarizerFunc(summarize),
-		Classifier: newClassifier(catalogue),
-	})
+	p := pipeline.New(nil, withArticleSteps(pipeline.Options{}, catalogue))
 	out := bufio.NewWriter(c.stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)

@@ -189,3 +189,37 @@ func TestNormalizeSkipsNFKCOnlyWhenSafe(t *testing.T) {
 		t.Errorf("Normalize(و + hamza above) = %q, want ؤ", got)
 	}
 }
+
+// TestAnalyze checks that one analysis gives what Sentences and Tokens
+// give separately.
+func TestAnalyze(t *testing.T) {
+	texts := []string{
+		"",
+		"قال الوزير إن الحكومة ستجتمع غدا. وأضاف: «لا تأجيل»!\nوارتفع المؤشر 3.5٪ في بيروت؟ نعم",
+		"U.S. officials met in Cairo. د. أحمد قال ذلك… ثم غادر",
+		"  \n\n*** \n",
+		"بلا علامات ترقيم ولا أسطر",
+		"bad \xff utf8. ثم جملة",
+	}
+	for _, s := range texts {
+		a := arabic.Analyze(s)
+		var sents []string
+		var toks []string
+		for _, se := range a.Sentences {
+			sents = append(sents, se.Text)
+			toks = append(toks, se.Tokens...)
+			if a.Source[se.Start:se.Start+len(se.Text)] != se.Text {
+				t.Errorf("Analyze(%q): sentence %q is not at offset %d", s, se.Text, se.Start)
+			}
+			if !slices.Equal(se.Tokens, arabic.Tokens(se.Text)) {
+				t.Errorf("Analyze(%q): tokens of %q = %q", s, se.Text, se.Tokens)
+			}
+		}
+		if want := arabic.Sentences(s); !slices.Equal(sents, want) {
+			t.Errorf("Analyze(%q) sentences = %q, want %q", s, sents, want)
+		}
+		if want := arabic.Tokens(strings.ToValidUTF8(s, "")); !slices.Equal(toks, want) || !slices.Equal(a.Tokens(), want) {
+			t.Errorf("Analyze(%q) tokens = %q / %q, want %q", s, toks, a.Tokens(), want)
+		}
+	}
+}

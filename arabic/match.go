@@ -196,7 +196,15 @@ func (ix *Index) Match(text string) []string {
 	if ix == nil || len(ix.keywords) == 0 {
 		return nil
 	}
-	toks := Tokens(text)
+	return ix.MatchTokens(Tokens(text))
+}
+
+// MatchTokens is Match for a text already split into tokens (by Tokens or
+// Analyze): phrases match across consecutive tokens.
+func (ix *Index) MatchTokens(toks []string) []string {
+	if ix == nil || len(ix.keywords) == 0 {
+		return nil
+	}
 	var found []string
 	var hit map[int]bool
 	for i, tok := range toks {

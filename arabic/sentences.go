@@ -18,10 +18,33 @@ func Sentences(text string) []string {
 		text = strings.ToValidUTF8(text, "")
 	}
 	var out []string
-	emit := func(s string) {
-		s = strings.TrimFunc(s, isSpaceOrInvisible)
-		if isWord(s) {
-			out = append(out, s)
+	forEachSentence(text, func(start, end int) {
+		out = append(out, text[start:end])
+	})
+	return out
+}
+
+// forEachSentence calls f with the byte span of each sentence of valid
+// UTF-8 text, trimmed, skipping pieces without a letter or digit; see
+// Sentences.
+func forEachSentence(text string, f func(start, end int)) {
+	emit := func(start, end int) {
+		for start < end {
+			r, size := utf8.DecodeRuneInString(text[start:end])
+			if !isSpaceOrInvisible(r) {
+				break
+			}
+			start += size
+		}
+		for end > start {
+			r, size := utf8.DecodeLastRuneInString(text[start:end])
+			if !isSpaceOrInvisible(r) {
+				break
+			}
+			end -= size
+		}
+		if isWord(text[start:end]) {
+			f(start, end)
 		}
 	}
 	start := 0
@@ -29,7 +52,7 @@ func Sentences(text string) []string {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case isLineBreak(r):
-			emit(text[start:i])
+			emit(start, i)
 			i += size
 			start = i
 			continue
@@ -43,7 +66,7 @@ func Sentences(text string) []string {
 				j += s2
 			}
 			if endsSentence(text, i, j) {
-				emit(text[start:j])
+				emit(start, j)
 				start = j
 			}
 			i = j
@@ -51,8 +74,7 @@ func Sentences(text string) []string {
 		}
 		i += size
 	}
-	emit(text[start:])
-	return out
+	emit(start, len(text))
 }
 
 // endsSentence decides whether the terminator run text[i:j] closes a

@@ -10,15 +10,22 @@ import (
 // word-boundary rules (UAX #29), without punctuation, spaces or symbols.
 // Numbers such as 3.5 stay one token.
 func Tokens(s string) []string {
+	return appendTokens(nil, s)
+}
+
+// appendTokens appends the tokens of s (see Tokens) to dst.
+func appendTokens(dst []string, s string) []string {
 	n := Normalize(s)
-	out := make([]string, 0, len(n)/6+1)
+	if dst == nil {
+		dst = make([]string, 0, len(n)/6+1)
+	}
 	it := words.FromString(n)
 	for it.Next() {
 		if w := it.Value(); isWord(w) {
-			out = append(out, w)
+			dst = append(dst, w)
 		}
 	}
-	return out
+	return dst
 }
 
 // isWord reports whether a segment holds a letter or a digit.

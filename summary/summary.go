@@ -22,9 +22,6 @@ type Options struct {
 	// MaxChars is the budget in characters (runes), separators included;
 	// 0 means 400 and a negative value means no limit.
 	MaxChars int
-	// Cleaned says the texts are already Clean's output (as the pipeline
-	// gives them), so they are not cleaned again.
-	Cleaned bool
 }
 
 // Defaults for the zero Options.
@@ -91,7 +88,13 @@ type sentence struct {
 // opt.MaxChars. If even the best sentence is over the budget, it is cut at
 // a word boundary and ends with "…". Empty or wordless text gives "".
 func Summarize(title, text string, opt Options) string {
-	return summarize(title, []string{text}, opt, defaultWeights())
+	return summarize(title, []*arabic.Text{arabic.Analyze(Clean(text))}, opt, defaultWeights())
+}
+
+// SummarizeText is Summarize for a text already cleaned (see Clean) and
+// analysed, as the pipeline has it.
+func SummarizeText(title string, text *arabic.Text, opt Options) string {
+	return summarize(title, []*arabic.Text{text}, opt, defaultWeights())
 }
 
 // SummarizeStory summarizes one event told by several articles (one text
@@ -99,12 +102,16 @@ func Summarize(title, text string, opt Options) string {
 // their article, and drops near-repeats so that two outlets' versions of
 // the same sentence appear once. Options are as for Summarize.
 func SummarizeStory(title string, texts []string, opt Options) string {
-	return summarize(title, texts, opt, defaultWeights())
+	analysed := make([]*arabic.Text, len(texts))
+	for i, t := range texts {
+		analysed[i] = arabic.Analyze(Clean(t))
+	}
+	return summarize(title, analysed, opt, defaultWeights())
 }
 
-func summarize(title string, texts []string, opt Options, w weights) string {
+func summarize(title string, texts []*arabic.Text, opt Options, w weights) string {
 	opt = opt.withDefaults()
-	sents := candidates(texts, opt.Cleaned)
+	sents := candidates(texts)
 	if len(sents) == 0 {
 		return ""
 	}
@@ -125,21 +132,16 @@ func summarize(title string, texts []string, opt Options, w weights) string {
 	return pick(sents, opt, w)
 }
 
-// candidates cleans each text (unless it is already clean) and splits it
-// into content sentences.
-func candidates(texts []string, cleaned bool) []*sentence {
+// candidates returns the content sentences of each text.
+func candidates(texts []*arabic.Text) []*sentence {
 	var out []*sentence
 	for d, text := range texts {
-		if !cleaned {
-			text = Clean(text)
-		}
 		pos := 0
-		for _, s := range arabic.Sentences(text) {
-			toks := arabic.Tokens(s)
-			if isBoilerplate(s, toks, len(toks)) {
+		for _, s := range text.Sentences {
+			if isBoilerplate(s.Text, s.Tokens, len(s.Tokens)) {
 				continue
 			}
-			out = append(out, &sentence{text: s, doc: d, pos: pos, words: len(toks), toks: toks, tokSet: tokenSet(toks)})
+			out = append(out, &sentence{text: s.Text, doc: d, pos: pos, words: len(s.Tokens), toks: s.Tokens, tokSet: tokenSet(s.Tokens)})
 			pos++
 		}
 	}

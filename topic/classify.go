@@ -36,12 +36,12 @@ const (
 // section words in the headline. It is immutable and safe for concurrent
 // use.
 type Classifier struct {
-	order    map[string]int // slug → catalogue position, for stable output
-	places   *arabic.Index
-	placeOf  map[string][]string // KeywordForm of a word → place slugs
-	sections *arabic.Index
-	sectOf   map[string][]string // KeywordForm of a word → section slugs
-	model    *Model
+	order        map[string]int // slug → catalogue position, for stable output
+	placeIndex   *arabic.Index
+	placeOf      map[string][]string // KeywordForm of a word → place slugs
+	sectionIndex *arabic.Index
+	sectOf       map[string][]string // KeywordForm of a word → section slugs
+	model        *Model
 	// modelSlug maps a model class to the catalogue's section slug; a
 	// class the catalogue lacks is missing, and never reported.
 	modelSlug map[string]string
@@ -74,8 +74,8 @@ func NewClassifier(c *Catalogue, m *Model) *Classifier {
 			*list = append(*list, w)
 		}
 	}
-	cl.places = arabic.NewIndex(placeWords)
-	cl.sections = arabic.NewIndex(sectionWords)
+	cl.placeIndex = arabic.NewIndex(placeWords)
+	cl.sectionIndex = arabic.NewIndex(sectionWords)
 	if m != nil {
 		for _, class := range m.Classes() {
 			if t, ok := c.BySlug(class); ok && t.Kind == news.TopicSection {
@@ -89,32 +89,37 @@ func NewClassifier(c *Catalogue, m *Model) *Classifier {
 // Topics returns the slugs of the catalogue topics an article concerns,
 // in catalogue order (places, then sections, for the embedded one).
 func (cl *Classifier) Topics(title, text string) []string {
-	found := make(map[string]bool)
-	for _, s := range cl.Places(title, text) {
-		found[s] = true
+	return cl.TopicsText(title, arabic.Analyze(text))
+}
+
+// TopicsText is Topics for an analysed text.
+func (cl *Classifier) TopicsText(title string, text *arabic.Text) []string {
+	titleToks := arabic.Tokens(title)
+	found := append([]string{}, cl.places(titleToks, text)...)
+	for _, s := range cl.sections(titleToks, text) {
+		if !slices.Contains(found, s) {
+			found = append(found, s)
+		}
 	}
-	for _, s := range cl.Sections(title, text) {
-		found[s] = true
-	}
-	out := make([]string, 0, len(found))
-	for s := range found {
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(cl.order[a], cl.order[b]) })
-	return out
+	cl.sortTopics(found)
+	return found
 }
 
 // Places returns the place topics an article concerns: those mentioned
 // in the headline or the lead sentence, or in at least two sentences of
 // the text, in catalogue order.
 func (cl *Classifier) Places(title, text string) []string {
+	return cl.places(arabic.Tokens(title), arabic.Analyze(text))
+}
+
+func (cl *Classifier) places(title []string, text *arabic.Text) []string {
 	votes := make(map[string]int)
 	// A slug is counted once per sentence, however many of its words the
 	// sentence has.
 	var seen []string
-	countOnce := func(s string, weight int) {
+	countOnce := func(toks []string, weight int) {
 		seen = seen[:0]
-		for _, w := range cl.places.Match(s) {
+		for _, w := range cl.placeIndex.MatchTokens(toks) {
 			for _, slug := range cl.placeOf[arabic.KeywordForm(w)] {
 				if !slices.Contains(seen, slug) {
 					seen = append(seen, slug)
@@ -124,12 +129,12 @@ func (cl *Classifier) Places(title, text string) []string {
 		}
 	}
 	countOnce(title, titleVote)
-	for i, s := range arabic.Sentences(text) {
+	for i, s := range text.Sentences {
 		w := bodyVote
 		if i == 0 {
 			w = leadVote
 		}
-		countOnce(s, w)
+		countOnce(s.Tokens, w)
 	}
 	var out []string
 	for slug, v := range votes {
@@ -137,7 +142,7 @@ func (cl *Classifier) Places(title, text string) []string {
 			out = append(out, slug)
 		}
 	}
-	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(cl.order[a], cl.order[b]) })
+	cl.sortTopics(out)
 	return out
 }
 
@@ -146,14 +151,23 @@ func (cl *Classifier) Places(title, text string) []string {
 // reaching MinSecondProb), plus sections whose words the headline
 // mentions, in catalogue order.
 func (cl *Classifier) Sections(title, text string) []string {
-	found := make(map[string]bool)
-	for _, w := range cl.sections.Match(title) {
+	return cl.sections(arabic.Tokens(title), arabic.Analyze(text))
+}
+
+func (cl *Classifier) sections(title []string, text *arabic.Text) []string {
+	var out []string
+	add := func(slug string) {
+		if !slices.Contains(out, slug) {
+			out = append(out, slug)
+		}
+	}
+	for _, w := range cl.sectionIndex.MatchTokens(title) {
 		for _, slug := range cl.sectOf[arabic.KeywordForm(w)] {
-			found[slug] = true
+			add(slug)
 		}
 	}
 	if cl.model != nil {
-		probs := cl.model.Probabilities(Terms(title, text))
+		probs := cl.model.Probabilities(TermsText(title, text))
 		classes := cl.model.classes
 		idx := make([]int, len(probs))
 		for i := range idx {
@@ -162,19 +176,20 @@ func (cl *Classifier) Sections(title, text string) []string {
 		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(probs[b], probs[a]) })
 		if probs[idx[0]] >= MinSectionProb {
 			if s, ok := cl.modelSlug[classes[idx[0]]]; ok {
-				found[s] = true
+				add(s)
 			}
 			if len(idx) > 1 && probs[idx[1]] >= MinSecondProb {
 				if s, ok := cl.modelSlug[classes[idx[1]]]; ok {
-					found[s] = true
+					add(s)
 				}
 			}
 		}
 	}
-	out := make([]string, 0, len(found))
-	for s := range found {
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(cl.order[a], cl.order[b]) })
+	cl.sortTopics(out)
 	return out
+}
+
+// sortTopics puts slugs in catalogue order.
+func (cl *Classifier) sortTopics(slugs []string) {
+	slices.SortFunc(slugs, func(a, b string) int { return cmp.Compare(cl.order[a], cl.order[b]) })
 }

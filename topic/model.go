@@ -31,29 +31,55 @@ const MaxTextRunes = 1500
 // stop words, one-letter words or numbers. Training and prediction must
 // use the same terms.
 func Terms(title, text string) []string {
-	if utf8.RuneCountInString(text) > MaxTextRunes {
-		n := 0
-		for i := range text {
-			if n == MaxTextRunes {
-				text = text[:i]
-				break
-			}
-			n++
+	return termsOf(arabic.Tokens(title), arabic.Tokens(text[:modelCut(text)]))
+}
+
+// TermsText is Terms for an analysed text: the same terms, without
+// tokenizing the text again.
+func TermsText(title []string, text *arabic.Text) []string {
+	cut := modelCut(text.Source)
+	var toks []string
+	for _, s := range text.Sentences {
+		end := s.Start + len(s.Text)
+		switch {
+		case end <= cut:
+			toks = append(toks, s.Tokens...)
+		case s.Start < cut:
+			// The model reads this sentence only up to the cut.
+			toks = append(toks, arabic.Tokens(text.Source[s.Start:cut])...)
 		}
 	}
-	toks := append(arabic.Tokens(title), arabic.Tokens(text)...)
-	out := make([]string, 0, len(toks))
+	return termsOf(title, toks)
+}
+
+// modelCut is the byte length of the first MaxTextRunes runes of text.
+func modelCut(text string) int {
+	n := 0
+	for i := range text {
+		if n == MaxTextRunes {
+			return i
+		}
+		n++
+	}
+	return len(text)
+}
+
+// termsOf turns the headline's and the text's tokens into terms.
+func termsOf(title, text []string) []string {
+	out := make([]string, 0, len(title)+len(text))
 	// IsStopWord re-normalizes unknown words; deciding each distinct
 	// token once keeps that cost down.
-	keep := make(map[string]bool, len(toks)/2)
-	for _, t := range toks {
-		k, seen := keep[t]
-		if !seen {
-			k = !arabic.IsStopWord(t) && utf8.RuneCountInString(t) >= 2 && !numeric(t)
-			keep[t] = k
-		}
-		if k {
-			out = append(out, arabic.Stem(t))
+	keep := make(map[string]bool, (len(title)+len(text))/2)
+	for _, toks := range [][]string{title, text} {
+		for _, t := range toks {
+			k, seen := keep[t]
+			if !seen {
+				k = !arabic.IsStopWord(t) && utf8.RuneCountInString(t) >= 2 && !numeric(t)
+				keep[t] = k
+			}
+			if k {
+				out = append(out, arabic.Stem(t))
+			}
 		}
 	}
 	return out
