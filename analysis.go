@@ -27,7 +27,7 @@ func withArticleSteps(opt pipeline.Options, c *topic.Catalogue) pipeline.Options
 	opt.Keywords = func(keys []string) pipeline.KeywordMatcher {
 		return keywordMatcher{index: arabic.NewIndex(keys), words: words}
 	}
-	opt.Normalize = func(s string) string { return searchText(words.tokensOfJoined(s)) }
+	opt.Normalize = func(s string) string { return searchText(words.ofJoined(s)) }
 	return opt
 }
 
@@ -49,9 +49,9 @@ type articleWords struct {
 // analysed is one article's words.
 type analysed struct {
 	text *arabic.Text
-	// all is the tokens of title + "\n" + text, which the search text and
-	// the keyword matcher read.
-	all []string
+	// all and allStems are the tokens of title + "\n" + text and their
+	// stems, which the search text and the keyword matcher read.
+	all, allStems []string
 }
 
 // of returns the analysis of the article with this title and clean text.
@@ -65,24 +65,30 @@ func (w *articleWords) of(title, text string) *analysed {
 	}
 	a := &analysed{text: arabic.Analyze(text)}
 	a.all = append(arabic.Tokens(title), a.text.Tokens()...)
+	a.allStems = make([]string, 0, len(a.all))
+	for _, t := range a.all[:len(a.all)-len(a.text.Tokens())] {
+		a.allStems = append(a.allStems, arabic.Stem(t))
+	}
+	a.allStems = append(a.allStems, a.text.Stems()...)
 	w.mu.Lock()
 	w.title, w.text, w.last = title, text, a
 	w.mu.Unlock()
 	return a
 }
 
-// tokensOfJoined returns the tokens of s, which the pipeline builds as
-// title + "\n" + text: those of the article kept, when s is its
-// title and text.
-func (w *articleWords) tokensOfJoined(s string) []string {
+// ofJoined returns the words of s, which the pipeline builds as
+// title + "\n" + text: those of the article kept when s is its title and
+// text, else s analysed as one text.
+func (w *articleWords) ofJoined(s string) *analysed {
 	w.mu.Lock()
 	last, title, text := w.last, w.title, w.text
 	w.mu.Unlock()
 	if last != nil && len(s) == len(title)+1+len(text) &&
 		strings.HasPrefix(s, title) && s[len(title)] == '\n' && strings.HasSuffix(s, text) {
-		return last.all
+		return last
 	}
-	return arabic.Tokens(s)
+	t := arabic.Analyze(s)
+	return &analysed{text: t, all: t.Tokens(), allStems: t.Stems()}
 }
 
 // keywordMatcher matches keyword subscriptions in the article's shared
@@ -93,17 +99,17 @@ type keywordMatcher struct {
 }
 
 func (m keywordMatcher) Match(s string) []string {
-	return m.index.MatchTokens(m.words.tokensOfJoined(s))
+	return m.index.MatchTokens(m.words.ofJoined(s).all)
 }
 
-// searchText is what /search looks through: each word of an article
-// (its tokens, in matching form) and its stem, so "إدلب" finds "وإدلب"
-// and "السوريين" finds "سوريين".
-func searchText(toks []string) string {
-	out := make([]string, 0, 2*len(toks))
-	for _, t := range toks {
+// searchText is what /search looks through: each word of an article (in
+// matching form) and its stem, so "إدلب" finds "وإدلب" and "السوريين"
+// finds "سوريين".
+func searchText(a *analysed) string {
+	out := make([]string, 0, 2*len(a.all))
+	for i, t := range a.all {
 		out = append(out, t)
-		if st := arabic.Stem(t); st != t {
+		if st := a.allStems[i]; st != t {
 			out = append(out, st)
 		}
 	}

@@ -138,7 +138,9 @@ func BenchmarkAnalyzeANT(b *testing.B) {
 		{"summarize", func(_ news.Article, c prepared) { summary.SummarizeText(c.title, c.text, summary.Options{}) }},
 		{"topics", func(_ news.Article, c prepared) { classifier.TopicsText(c.title, c.text) }},
 		{"keywords", func(_ news.Article, c prepared) { index.MatchTokens(c.text.Tokens()) }},
-		{"searchtext", func(_ news.Article, c prepared) { searchText(c.text.Tokens()) }},
+		{"searchtext", func(_ news.Article, c prepared) {
+			searchText(&analysed{text: c.text, all: c.text.Tokens(), allStems: c.text.Stems()})
+		}},
 	}
 	for _, st := range stages {
 		b.Run(st.name, func(b *testing.B) {

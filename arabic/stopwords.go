@@ -39,7 +39,7 @@ func newStopWords() map[string]struct{} {
 // IsStopWord reports whether tok is an Arabic function word (or a
 // reporting verb such as قال). It accepts raw or normalized tokens.
 func IsStopWord(tok string) bool {
-	if _, ok := stopWords[tok]; ok {
+	if IsStopToken(tok) {
 		return true
 	}
 	if n := Normalize(tok); n != tok {
@@ -47,4 +47,11 @@ func IsStopWord(tok string) bool {
 		return ok
 	}
 	return false
+}
+
+// IsStopToken is IsStopWord for a token already in matching form, as
+// Tokens and Analyze give them: it does not normalize again.
+func IsStopToken(tok string) bool {
+	_, ok := stopWords[tok]
+	return ok
 }

@@ -5,7 +5,6 @@
 package summary
 
 import (
-	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -76,9 +75,10 @@ type sentence struct {
 	doc    int
 	pos    int // index among its article's content sentences
 	words  int
-	toks   []string           // normalized word tokens
-	vec    map[string]float64 // stem → tf·isf, normalized to unit length
-	tokSet map[string]struct{}
+	toks   []string // normalized word tokens
+	stems  []string // their stems
+	vec    sparse   // stem id → tf·isf, normalized to unit length
+	tokSet idSet    // the distinct tokens' ids
 	score  float64
 }
 
@@ -111,11 +111,17 @@ func SummarizeStory(title string, texts []string, opt Options) string {
 
 func summarize(title string, texts []*arabic.Text, opt Options, w weights) string {
 	opt = opt.withDefaults()
-	sents := candidates(texts)
+	words := 0
+	for _, t := range texts {
+		words += len(t.Tokens())
+	}
+	// Sized for the text, the maps never grow.
+	v := &vocabulary{tokens: make(map[string]int32, words), stems: make(map[string]int32, words)}
+	sents := candidates(texts, v)
 	if len(sents) == 0 {
 		return ""
 	}
-	titleSet := tokenSet(arabic.Tokens(title))
+	titleSet := v.tokenSet(arabic.Tokens(title))
 	kept := sents[:0]
 	for _, s := range sents {
 		if len(titleSet) > 0 && overlap(s.tokSet, titleSet) >= w.headline {
@@ -127,13 +133,13 @@ func summarize(title string, texts []*arabic.Text, opt Options, w weights) strin
 	if len(sents) == 0 {
 		return ""
 	}
-	vectorize(sents, title)
-	score(sents, title, len(texts), w)
+	vectorize(sents, v)
+	score(sents, title, len(texts), v, w)
 	return pick(sents, opt, w)
 }
 
 // candidates returns the content sentences of each text.
-func candidates(texts []*arabic.Text) []*sentence {
+func candidates(texts []*arabic.Text, v *vocabulary) []*sentence {
 	var out []*sentence
 	for d, text := range texts {
 		pos := 0
@@ -141,43 +147,26 @@ func candidates(texts []*arabic.Text) []*sentence {
 			if isBoilerplate(s.Text, s.Tokens, len(s.Tokens)) {
 				continue
 			}
-			out = append(out, &sentence{text: s.Text, doc: d, pos: pos, words: len(s.Tokens), toks: s.Tokens, tokSet: tokenSet(s.Tokens)})
+			out = append(out, &sentence{text: s.Text, doc: d, pos: pos, words: len(s.Tokens), toks: s.Tokens, stems: s.Stems, tokSet: v.tokenSet(s.Tokens)})
 			pos++
 		}
 	}
 	return out
 }
 
-func tokenSet(toks []string) map[string]struct{} {
-	m := make(map[string]struct{}, len(toks))
-	for _, t := range toks {
-		m[t] = struct{}{}
-	}
-	return m
-}
-
-// overlap is the share of a's tokens found in b (0 when a is empty).
-func overlap(a, b map[string]struct{}) float64 {
-	if len(a) == 0 {
-		return 0
-	}
-	n := 0
-	for t := range a {
-		if _, ok := b[t]; ok {
-			n++
-		}
-	}
-	return float64(n) / float64(len(a))
-}
-
-// terms returns the stems of the content words among toks.
-func terms(toks []string) []string {
+// terms returns the stems of the content words among toks; stems, when
+// not nil, holds each token's stem already.
+func terms(toks, stems []string) []string {
 	out := make([]string, 0, len(toks))
-	for _, t := range toks {
-		if arabic.IsStopWord(t) || isNumber(t) {
+	for i, t := range toks {
+		if arabic.IsStopToken(t) || isNumber(t) {
 			continue
 		}
-		out = append(out, arabic.Stem(t))
+		if stems != nil {
+			out = append(out, stems[i])
+		} else {
+			out = append(out, arabic.Stem(t))
+		}
 	}
 	return out
 }
@@ -189,92 +178,6 @@ func isNumber(t string) bool {
 		}
 	}
 	return true
-}
-
-// vectorize gives each sentence a unit tf·isf vector over stems, where
-// isf is the inverse share of sentences using the stem.
-func vectorize(sents []*sentence, title string) {
-	tfs := make([]map[string]float64, len(sents))
-	df := map[string]int{}
-	for i, s := range sents {
-		tf := map[string]float64{}
-		for _, t := range terms(s.toks) {
-			tf[t]++
-		}
-		for t := range tf {
-			df[t]++
-		}
-		tfs[i] = tf
-	}
-	n := float64(len(sents))
-	for i, s := range sents {
-		for t, f := range tfs[i] {
-			tfs[i][t] = (1 + math.Log(f)) * math.Log(1+n/float64(df[t]))
-		}
-		s.vec = unit(tfs[i])
-	}
-}
-
-func unit(v map[string]float64) map[string]float64 {
-	var sum float64
-	for _, x := range v {
-		sum += x * x
-	}
-	if sum == 0 {
-		return v
-	}
-	norm := math.Sqrt(sum)
-	for t := range v {
-		v[t] /= norm
-	}
-	return v
-}
-
-func dot(a, b map[string]float64) float64 {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	var s float64
-	for t, x := range a {
-		s += x * b[t]
-	}
-	return s
-}
-
-// score combines the lead prior, centrality, similarity to the headline
-// and, for a story, how many other outlets carry a similar sentence.
-func score(sents []*sentence, title string, docs int, w weights) {
-	centroid := map[string]float64{}
-	for _, s := range sents {
-		for t, x := range s.vec {
-			centroid[t] += x
-		}
-	}
-	unit(centroid)
-	tv := map[string]float64{}
-	for _, t := range terms(arabic.Tokens(title)) {
-		tv[t] = 1
-	}
-	unit(tv)
-	for _, s := range sents {
-		sc := w.position*math.Exp(-w.decay*float64(s.pos)) +
-			w.centroid*dot(s.vec, centroid) +
-			w.title*dot(s.vec, tv) +
-			w.length*math.Log(float64(s.words))
-		if docs > 1 {
-			seen := map[int]bool{}
-			for _, o := range sents {
-				if o.doc != s.doc && !seen[o.doc] && dot(s.vec, o.vec) >= 0.4 {
-					seen[o.doc] = true
-				}
-			}
-			sc += w.support * float64(len(seen)) / float64(docs-1)
-		}
-		if s.words < w.minWords {
-			sc -= 1 // a caption or subhead only if nothing else is left
-		}
-		s.score = sc
-	}
 }
 
 // pick chooses the best sentences that fit, skipping near-repeats, and

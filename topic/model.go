@@ -31,25 +31,26 @@ const MaxTextRunes = 1500
 // stop words, one-letter words or numbers. Training and prediction must
 // use the same terms.
 func Terms(title, text string) []string {
-	return termsOf(arabic.Tokens(title), arabic.Tokens(text[:modelCut(text)]))
+	out := appendTerms(nil, arabic.Tokens(title), nil)
+	return appendTerms(out, arabic.Tokens(text[:modelCut(text)]), nil)
 }
 
 // TermsText is Terms for an analysed text: the same terms, without
-// tokenizing the text again.
+// tokenizing or stemming the text again.
 func TermsText(title []string, text *arabic.Text) []string {
+	out := appendTerms(make([]string, 0, len(title)+len(text.Tokens())), title, nil)
 	cut := modelCut(text.Source)
-	var toks []string
 	for _, s := range text.Sentences {
 		end := s.Start + len(s.Text)
 		switch {
 		case end <= cut:
-			toks = append(toks, s.Tokens...)
+			out = appendTerms(out, s.Tokens, s.Stems)
 		case s.Start < cut:
 			// The model reads this sentence only up to the cut.
-			toks = append(toks, arabic.Tokens(text.Source[s.Start:cut])...)
+			out = appendTerms(out, arabic.Tokens(text.Source[s.Start:cut]), nil)
 		}
 	}
-	return termsOf(title, toks)
+	return out
 }
 
 // modelCut is the byte length of the first MaxTextRunes runes of text.
@@ -64,22 +65,18 @@ func modelCut(text string) int {
 	return len(text)
 }
 
-// termsOf turns the headline's and the text's tokens into terms.
-func termsOf(title, text []string) []string {
-	out := make([]string, 0, len(title)+len(text))
-	// IsStopWord re-normalizes unknown words; deciding each distinct
-	// token once keeps that cost down.
-	keep := make(map[string]bool, (len(title)+len(text))/2)
-	for _, toks := range [][]string{title, text} {
-		for _, t := range toks {
-			k, seen := keep[t]
-			if !seen {
-				k = !arabic.IsStopWord(t) && utf8.RuneCountInString(t) >= 2 && !numeric(t)
-				keep[t] = k
-			}
-			if k {
-				out = append(out, arabic.Stem(t))
-			}
+// appendTerms appends the stems of the tokens that are terms: not stop
+// words, one-letter words or numbers. stems, when not nil, holds each
+// token's stem already.
+func appendTerms(out, toks, stems []string) []string {
+	for i, t := range toks {
+		if arabic.IsStopToken(t) || utf8.RuneCountInString(t) < 2 || numeric(t) {
+			continue
+		}
+		if stems != nil {
+			out = append(out, stems[i])
+		} else {
+			out = append(out, arabic.Stem(t))
 		}
 	}
 	return out
@@ -272,11 +269,16 @@ func (m *Model) Len() int { return len(m.terms) }
 func (m *Model) Probabilities(terms []string) []float64 {
 	k := len(m.classes)
 	score := make([]float64, k)
-	for _, t := range distinct(terms) {
-		f, ok := m.index[t]
-		if !ok {
-			continue
+	// Each known term counts once: look the terms up, then drop repeated
+	// features (cheaper than deduplicating the strings).
+	feats := make([]int, 0, len(terms))
+	for _, t := range terms {
+		if f, ok := m.index[t]; ok {
+			feats = append(feats, f)
 		}
+	}
+	slices.Sort(feats)
+	for _, f := range slices.Compact(feats) {
 		for c := range k {
 			score[c] += m.loglik[f*k+c]
 		}
