@@ -94,40 +94,30 @@ type keyword struct {
 type Index struct {
 	keywords []keyword
 	postings map[string][]posting
-	// heads has a bit for the opening two runes of every posting key, so
-	// that most candidate stems of a token are ruled out without a map
-	// lookup (every candidate a token yields opens like the rest it was cut
-	// from). A key of one rune turns the filter off.
-	heads     *[headBits / 64]uint64
-	shortKeys bool
+	// shapes has a bit for the length and the opening bytes of every
+	// posting key, so that most candidate stems of a token are ruled out
+	// without hashing them whole for the map.
+	shapes *[shapeBits / 64]uint64
 }
 
-// headBits is the size of Index.heads: small enough to stay in cache,
-// large enough to filter well for tens of thousands of keys.
-const headBits = 1 << 16
+// shapeBits is the size of Index.shapes: it stays in cache and filters
+// well for tens of thousands of keys.
+const shapeBits = 1 << 20
 
-// headBit is the bit of s's opening two runes in Index.heads, and whether
-// s has two runes.
-func headBit(s string) (uint32, bool) {
-	_, n1 := utf8.DecodeRuneInString(s)
-	if n1 == 0 || n1 >= len(s) {
-		return 0, false
-	}
-	_, n2 := utf8.DecodeRuneInString(s[n1:])
-	h := uint32(2166136261) // FNV-1a
-	for i := range n1 + n2 {
+// shapeBit is the bit of s in Index.shapes: a hash of its length and its
+// first four bytes (two Arabic letters).
+func shapeBit(s string) uint32 {
+	h := uint32(2166136261) ^ uint32(len(s)) // FNV-1a
+	for i := range min(len(s), 4) {
 		h = (h ^ uint32(s[i])) * 16777619
 	}
-	return h % headBits, true
+	return h % shapeBits
 }
 
-// mayStart reports whether a key of the index may open like rest.
-func (ix *Index) mayStart(rest string) bool {
-	if ix.shortKeys {
-		return true
-	}
-	b, ok := headBit(rest)
-	return ok && ix.heads[b/64]&(1<<(b%64)) != 0
+// mayBeKey reports whether s may be a posting key.
+func (ix *Index) mayBeKey(s string) bool {
+	b := shapeBit(s)
+	return ix.shapes[b/64]&(1<<(b%64)) != 0
 }
 
 // NewIndex builds an index of keywords. Keywords with the same KeywordForm
@@ -137,7 +127,7 @@ func (ix *Index) mayStart(rest string) bool {
 // relational-adjective forms (سوريا → السوري، السورية، السوريين; لبنان →
 // اللبنانيون). A multi-word keyword matches as a phrase of consecutive tokens.
 func NewIndex(keywords []string) *Index {
-	ix := &Index{postings: make(map[string][]posting, len(keywords)*3), heads: new([headBits / 64]uint64)}
+	ix := &Index{postings: make(map[string][]posting, len(keywords)*3), shapes: new([shapeBits / 64]uint64)}
 	seen := make(map[string]bool, len(keywords))
 	for _, k := range keywords {
 		form := KeywordForm(k)
@@ -170,11 +160,8 @@ func NewIndex(keywords []string) *Index {
 }
 
 func (ix *Index) add(key string, id, classes int) {
-	if b, ok := headBit(key); ok {
-		ix.heads[b/64] |= 1 << (b % 64)
-	} else {
-		ix.shortKeys = true
-	}
+	b := shapeBit(key)
+	ix.shapes[b/64] |= 1 << (b % 64)
 	ps := ix.postings[key]
 	for i := range ps {
 		if ps[i].kw == id {
@@ -247,7 +234,10 @@ func (ix *Index) MatchTokens(toks []string) []string {
 	var found []string
 	var hit map[int]bool
 	for i, tok := range toks {
-		forEachCandidate(tok, ix.mayStart, func(stem string, classes int) bool {
+		forEachCandidate(tok, func(stem string, classes int) bool {
+			if !ix.mayBeKey(stem) {
+				return false
+			}
 			for _, p := range ix.postings[stem] {
 				if p.classes&classes == 0 || hit[p.kw] {
 					continue
@@ -283,7 +273,7 @@ func (ix *Index) phraseAt(id int, toks []string, i int) bool {
 
 // wordMatches reports whether tok is w with clitics and endings.
 func wordMatches(tok string, w word) bool {
-	return forEachCandidate(tok, nil, func(stem string, classes int) bool {
+	return forEachCandidate(tok, func(stem string, classes int) bool {
 		return (stem == w.key && w.classes&classes != 0) ||
 			(w.tKey != "" && stem == w.tKey && classes&classTForm != 0) ||
 			(w.atKey != "" && stem == w.atKey && classes&classAt != 0)
@@ -300,12 +290,8 @@ var (
 // forEachCandidate calls f with every (stem, ending classes) reading of
 // tok: each proclitic chain stripped (leaving at least two letters) and
 // each ending stripped (leaving at least two letters). It stops and
-// returns true as soon as f does. When admit is not nil, the readings of a
-// rest it refuses are skipped.
-func forEachCandidate(tok string, admit func(rest string) bool, f func(stem string, classes int) bool) bool {
-	try := func(rest string, f func(string, int) bool) bool {
-		return (admit == nil || admit(rest)) && try(rest, f)
-	}
+// returns true as soon as f does.
+func forEachCandidate(tok string, f func(stem string, classes int) bool) bool {
 	if try(tok, f) {
 		return true
 	}
