@@ -67,6 +67,28 @@ func foldRules(rules []boilerplate) []boilerplate {
 	return rules
 }
 
+// boilerplateOpeners are the first characters of the boilerplate rules,
+// folded: a line that opens with none of them is not folded at all.
+var boilerplateOpeners = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, bp := range boilerplates {
+		r, _ := utf8.DecodeRuneInString(bp.prefix)
+		m[r] = true
+	}
+	return m
+}()
+
+// opensLikeBoilerplate reports whether the first character fold keeps of
+// line opens a boilerplate rule.
+func opensLikeBoilerplate(line string) bool {
+	for _, r := range line {
+		if f, ok := foldRune(r); ok && !unicode.IsSpace(f) {
+			return boilerplateOpeners[f]
+		}
+	}
+	return false
+}
+
 // Clean turns an article body into plain text, one paragraph a line: HTML
 // (when the text still contains tags) becomes text with block elements as
 // line breaks, entities are decoded, white space is collapsed and every line
@@ -77,7 +99,9 @@ func foldRules(rules []boilerplate) []boilerplate {
 // WordPress's "The post … appeared first on …". A line repeated right after
 // itself is kept once.
 func Clean(text string) string {
-	text = strings.ToValidUTF8(text, "")
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "")
+	}
 	if looksLikeTag.MatchString(text) {
 		text = htmltext.FromHTML(text)
 	} else if strings.IndexByte(text, '&') >= 0 {
@@ -86,9 +110,9 @@ func Clean(text string) string {
 	var b strings.Builder
 	prev := ""
 	for line := range strings.SplitSeq(strings.ReplaceAll(text, "\r", "\n"), "\n") {
-		line = strings.Join(strings.Fields(line), " ")
+		line = htmltext.SquashSpaces(line)
 		if strings.IndexByte(line, '(') >= 0 {
-			line = strings.Join(strings.Fields(photoCredit.ReplaceAllString(line, "")), " ")
+			line = htmltext.SquashSpaces(photoCredit.ReplaceAllString(line, ""))
 		}
 		line = cutReadMore(line)
 		if line == "" || line == prev || isBoilerplate(line) {
@@ -106,13 +130,15 @@ func Clean(text string) string {
 // cleanLine is Clean for a title: markup and entities go, white space
 // collapses to single spaces on one line; nothing is dropped as boilerplate.
 func cleanLine(s string) string {
-	s = strings.ToValidUTF8(s, "")
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
 	if looksLikeTag.MatchString(s) {
 		s = htmltext.FromHTML(s)
 	} else if strings.IndexByte(s, '&') >= 0 {
 		s = html.UnescapeString(s)
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return htmltext.SquashSpaces(s)
 }
 
 // cutReadMore removes a "continue reading" stub from the end of a line.
@@ -170,6 +196,9 @@ func isBoilerplate(line string) bool {
 	// Rules are decided by a line's opening words, so only its head is
 	// folded to find one; the words are counted only when one opens it,
 	// and a long line counts as having many.
+	if !opensLikeBoilerplate(line) {
+		return false
+	}
 	f := fold(truncateBytes(line, 160))
 	words := -1
 	for _, bp := range boilerplates {
@@ -203,24 +232,30 @@ func fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		switch {
-		case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640:
-			continue
-		case r == 'أ', r == 'إ', r == 'آ', r == 'ٱ':
-			r = 'ا'
-		case r == 'ى':
-			r = 'ي'
-		case r == 'ة':
-			r = 'ه'
-		case r == '©':
-		case unicode.IsPunct(r) || unicode.IsSymbol(r):
-			r = ' '
-		default:
-			r = unicode.ToLower(r)
+		if f, ok := foldRune(r); ok {
+			b.WriteRune(f)
 		}
-		b.WriteRune(r)
 	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return htmltext.SquashSpaces(b.String())
+}
+
+// foldRune is fold for one rune: false when the rune is dropped.
+func foldRune(r rune) (rune, bool) {
+	switch {
+	case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640:
+		return 0, false
+	case r == 'أ', r == 'إ', r == 'آ', r == 'ٱ':
+		return 'ا', true
+	case r == 'ى':
+		return 'ي', true
+	case r == 'ة':
+		return 'ه', true
+	case r == '©':
+		return r, true
+	case unicode.IsPunct(r) || unicode.IsSymbol(r):
+		return ' ', true
+	}
+	return unicode.ToLower(r), true
 }
 
 // breakingMarkers open an urgent headline, in case-folded form, longest

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/internal/htmltext"
 )
 
 // agencies are the wire services and outlets that open datelines.
@@ -79,6 +80,9 @@ func buildRules(in []struct {
 // "المصدر: …" credit, a photo caption or credit, a copyright line, a bare
 // link, or only hashtags and mentions.
 func IsBoilerplate(line string) bool {
+	if plainContent(line) {
+		return false
+	}
 	// Every rule is decided by a line's first words and, for some, by a
 	// length of at most maxRuleTokens words, so a long line is read only
 	// as far as that needs.
@@ -92,6 +96,18 @@ func IsBoilerplate(line string) bool {
 		return isBoilerplate(line, toks, math.MaxInt)
 	}
 	return isBoilerplate(line, toks, len(toks))
+}
+
+// plainContent is IsBoilerplate's shortcut for most lines: its first word
+// opens no rule, and it has no copyright notice, link, hashtag or mention.
+func plainContent(line string) bool {
+	head, _ := lineHead(line, 48)
+	toks := arabic.Tokens(head)
+	if len(toks) == 0 || len(boilerRules[toks[0]]) > 0 {
+		return false
+	}
+	return !strings.Contains(line, "حقوق") && !strings.Contains(line, "//") &&
+		!strings.Contains(line, "www.") && !strings.Contains(line, "WWW.") && !strings.ContainsAny(line, "#@")
 }
 
 // maxRuleTokens is the longest line a length-limited boilerplate rule
@@ -201,11 +217,13 @@ func StripHTML(s string) string {
 // HTML remnants stripped, boilerplate lines dropped, each line's dateline
 // removed and runs of spaces collapsed.
 func Clean(text string) string {
-	text = strings.ToValidUTF8(text, "")
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "")
+	}
 	text = StripHTML(text)
 	var b strings.Builder
 	for line := range strings.Lines(text) {
-		line = strings.Join(strings.Fields(line), " ")
+		line = htmltext.SquashSpaces(strings.TrimRight(line, "\r\n"))
 		if line == "" || IsBoilerplate(line) {
 			continue
 		}

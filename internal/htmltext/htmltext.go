@@ -5,6 +5,7 @@ package htmltext
 
 import (
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -85,9 +86,28 @@ func FromHTML(s string) string {
 func tidyLines(s string) string {
 	var out []string
 	for line := range strings.SplitSeq(strings.ReplaceAll(s, "\r", "\n"), "\n") {
-		if l := strings.Join(strings.Fields(line), " "); l != "" {
+		if l := SquashSpaces(line); l != "" {
 			out = append(out, l)
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// SquashSpaces returns s trimmed, with every run of white space (Unicode
+// spaces and line breaks included) replaced by one space. A line that is
+// already so comes back as it is, without allocating: cleaning a body
+// squashes every line, and most need nothing.
+func SquashSpaces(s string) string {
+	prevSpace := true // a space at the start needs trimming
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if space && (prevSpace || r != ' ') {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = space
+	}
+	if prevSpace && s != "" {
+		return strings.Join(strings.Fields(s), " ") // a space at the end
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package htmltext_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ajel-news/ajel/internal/htmltext"
@@ -31,5 +32,20 @@ func TestFromHTML(t *testing.T) {
 		if got := htmltext.FromHTML(tt.in); got != tt.want {
 			t.Errorf("FromHTML(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestSquashSpaces(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "كلمة", "كلمتان معا", " قبل", "بعد ", "بين  كلمتين", "tab\there",
+		"non\u00a0breaking", "سطر\nآخر", "\u3000ideographic", "a b c", "  ", "x\u200dy",
+	} {
+		want := strings.Join(strings.Fields(s), " ")
+		if got := htmltext.SquashSpaces(s); got != want {
+			t.Errorf("SquashSpaces(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { htmltext.SquashSpaces("سطر نظيف بلا مسافات زائدة") }); n != 0 {
+		t.Errorf("a clean line costs %v allocations, want 0", n)
 	}
 }
