@@ -352,7 +352,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		backoff = time.Second
 		for _, u := range updates {
 			if u.UpdateID < offset {
-				continue // already handled; Telegram resent it
+				// The offset confirmed every update below it, so this is
+				// not a repeat: after a week without updates Telegram
+				// numbers them again from a random id. Skipping it would
+				// leave the bot deaf, asking for it again and again.
+				b.log.Info("bot: update ids restarted below the offset", "update_id", u.UpdateID, "offset", offset)
 			}
 			// An update that has started is finished even while stopping
 			// (graceful shutdown): cutting its reply off half-way would

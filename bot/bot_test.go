@@ -551,3 +551,23 @@ func TestRealCatalogue(t *testing.T) {
 		t.Errorf("subscriptions %+v", subs)
 	}
 }
+
+// After a week without updates Telegram numbers them again from a random
+// id, often far below the saved offset; long polling must keep answering.
+func TestPollingFollowsRenumberedUpdates(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(5, "Omar"), telegramtest.PrivateChat(5)
+	h.srv.RenumberUpdates(90_000)
+	h.sayOne(chat, user, "/help")
+	h.srv.RenumberUpdates(7)
+	h.sayOne(chat, user, "/help")
+	h.srv.RenumberUpdates(3)
+	h.sayOne(chat, user, "/help")
+	h.settle()
+	if offset, err := h.db.UpdateOffset(t.Context()); err != nil || offset != 4 {
+		t.Errorf("offset %d (%v), want 4", offset, err)
+	}
+	if n := h.srv.SentCount(chat.ID); n != 3 {
+		t.Errorf("%d replies, want 3", n)
+	}
+}

@@ -399,10 +399,14 @@ func (s *Server) waitPoll(ctx context.Context, wake <-chan struct{}, expired <-c
 }
 
 // confirmLocked forgets the updates the offset confirms: those below a
-// positive offset, or all but the last -offset for a negative one.
+// positive offset, or all but the last -offset for a negative one. An
+// offset beyond every id issued (one kept from before RenumberUpdates)
+// confirms nothing: Telegram, too, then returns the new sequence's updates
+// however high the offset.
 func (s *Server) confirmLocked(offset int) {
 	drop := 0
 	switch {
+	case offset > s.lastUpdateID+1:
 	case offset > 0:
 		for drop < len(s.queue) && s.queue[drop].id < offset {
 			drop++

@@ -162,6 +162,15 @@ func (s *Server) Press(chat Chat, from User, messageID int, buttonText string) (
 	return s.PressButton(chat, from, messageID, b.CallbackData)
 }
 
+// RenumberUpdates makes next the id of the next update, as Telegram does
+// after a week without updates (it then picks a random id, often far below
+// the last one).
+func (s *Server) RenumberUpdates(next int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastUpdateID = next - 1
+}
+
 // EnqueueRaw queues an update of any kind: payload is marshalled as the
 // value of the update's kind field (e.g. "my_chat_member").
 func (s *Server) EnqueueRaw(kind string, payload any) (Update, error) {
