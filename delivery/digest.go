@@ -91,6 +91,7 @@ func (w *Worker) sendDigest(ctx context.Context, d news.Delivery) (chatGone bool
 		return w.store.MarkDigestSent(c, ids, msgID, at)
 	})
 	log.Debug("delivery: digest sent", "message", msgID, "stories", len(rows))
+	w.obs.DigestSent(d.ChatID, len(rows))
 	for _, r := range rows {
 		r.Status, r.MessageID, r.SentAt, r.LastError = news.DeliverySent, msgID, at, ""
 		r.Attempts++

@@ -72,6 +72,7 @@ func (w *Worker) edit(ctx context.Context, d news.Delivery) (chatGone bool) {
 	} else {
 		log.Debug("delivery: edited", "sources", d.Push.OtherSources+1)
 	}
+	w.obs.Edited(d, err)
 	w.record(ctx, "mark edited", d, func(c context.Context) error {
 		return w.store.MarkEdited(c, d.ID, d.EditPending)
 	})

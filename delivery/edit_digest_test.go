@@ -150,16 +150,17 @@ func TestEditRefusals(t *testing.T) {
 	limited := telegramErr(news.SendRateLimited, 429, "Too Many Requests: retry after 9")
 	limited.RetryAfter = 9 * time.Second
 	tests := []struct {
-		name      string
-		err       error
-		wantCalls int
-		active    bool
+		name                string
+		err                 error
+		wantCalls           int
+		active              bool
+		edited, editRefused int // as the Observer hears them
 	}{
-		{"accepted", nil, 1, true},
-		{"429 pauses, then the edit is made", limited, 2, true},
-		{"message gone: dropped, not retried", telegramErr(news.SendBadRequest, 400, "Bad Request: message to edit not found"), 1, true},
-		{"network error: dropped, not retried", fmt.Errorf("read tcp: connection reset"), 1, true},
-		{"403 deactivates the chat", telegramErr(news.SendForbidden, 403, "Forbidden: bot was blocked by the user"), 1, false},
+		{"accepted", nil, 1, true, 1, 0},
+		{"429 pauses, then the edit is made", limited, 2, true, 1, 0},
+		{"message gone: dropped, not retried", telegramErr(news.SendBadRequest, 400, "Bad Request: message to edit not found"), 1, true, 0, 1},
+		{"network error: dropped, not retried", fmt.Errorf("read tcp: connection reset"), 1, true, 0, 1},
+		{"403 deactivates the chat", telegramErr(news.SendForbidden, 403, "Forbidden: bot was blocked by the user"), 1, false, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,6 +192,11 @@ func TestEditRefusals(t *testing.T) {
 			c, err := f.db.Chat(t.Context(), 1)
 			if err != nil || c.Active != tt.active {
 				t.Errorf("chat %+v, %v; want active=%v", c, err, tt.active)
+			}
+			f.obs.mu.Lock()
+			defer f.obs.mu.Unlock()
+			if f.obs.edited != tt.edited || f.obs.editRefused != tt.editRefused {
+				t.Errorf("observer: %d edited, %d refused; want %d, %d", f.obs.edited, f.obs.editRefused, tt.edited, tt.editRefused)
 			}
 		})
 	}
@@ -258,6 +264,11 @@ func TestHourlyCapGathersADigest(t *testing.T) {
 	}
 	if got := f.sender.to(capped)[2].push.Title; got != "s4" {
 		t.Errorf("third push %q, want s4", got)
+	}
+	f.obs.mu.Lock()
+	defer f.obs.mu.Unlock()
+	if f.obs.digests != 2 || f.obs.digestStories != 3 {
+		t.Errorf("observer saw %d digests of %d stories, want 2 of 3", f.obs.digests, f.obs.digestStories)
 	}
 }
 

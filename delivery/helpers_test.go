@@ -127,6 +127,7 @@ type countingObserver struct {
 	mu                                                    sync.Mutex
 	sent, retried, failed, limited, deactivated, migrated int
 	storeErrors                                           int
+	edited, editRefused, digests, digestStories           int
 	latencies                                             []time.Duration
 }
 
@@ -143,6 +144,21 @@ func (o *countingObserver) RateLimited(time.Duration)     { o.inc(&o.limited) }
 func (o *countingObserver) ChatDeactivated(int64, int)    { o.inc(&o.deactivated) }
 func (o *countingObserver) ChatMigrated(int64, int64)     { o.inc(&o.migrated) }
 func (o *countingObserver) StoreError(error)              { o.inc(&o.storeErrors) }
+
+func (o *countingObserver) Edited(_ news.Delivery, err error) {
+	if err != nil {
+		o.inc(&o.editRefused)
+	} else {
+		o.inc(&o.edited)
+	}
+}
+
+func (o *countingObserver) DigestSent(_ int64, stories int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.digests++
+	o.digestStories += stories
+}
 
 func (o *countingObserver) inc(n *int) {
 	o.mu.Lock()

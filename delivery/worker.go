@@ -93,6 +93,12 @@ type Observer interface {
 	// StoreError is called each time the database refused a read or write;
 	// the worker pauses and tries again.
 	StoreError(err error)
+	// Edited is called after a sent push was brought up to date (err nil)
+	// or Telegram refused the edit (err says why; it is not retried).
+	Edited(d news.Delivery, err error)
+	// DigestSent is called when stories held for a chat went out in one
+	// digest message (each story is also reported to Sent).
+	DigestSent(chatID int64, stories int)
 }
 
 // NopObserver ignores everything; embed it in an Observer that cares about
@@ -101,6 +107,12 @@ type NopObserver struct{}
 
 // Sent does nothing.
 func (NopObserver) Sent(news.Delivery, time.Duration) {}
+
+// Edited does nothing.
+func (NopObserver) Edited(news.Delivery, error) {}
+
+// DigestSent does nothing.
+func (NopObserver) DigestSent(int64, int) {}
 
 // Retried does nothing.
 func (NopObserver) Retried(news.Delivery, string) {}

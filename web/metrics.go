@@ -52,6 +52,9 @@ type Metrics struct {
 	ingest         *prometheus.CounterVec
 	outboxPending  prometheus.Gauge
 	outboxOldest   prometheus.Gauge
+	edits          *prometheus.CounterVec
+	digests        prometheus.Counter
+	digestStories  prometheus.Counter
 	deliveryReport *DeliveryMetrics
 }
 
@@ -67,6 +70,9 @@ type Metrics struct {
 //	ajel_pushes_failed_total{reason}        failed sends (rate_limited, forbidden, migrated, bad_request, failed)
 //	ajel_telegram_rate_limited_total        429 answers
 //	ajel_delivery_store_errors_total        database errors seen by the delivery worker
+//	ajel_push_edits_total{result}           pushes brought up to date when more outlets joined their story (ok, refused)
+//	ajel_digests_sent_total                 digest messages of stories held by a chat's /limit
+//	ajel_digest_stories_total               stories sent inside digests
 //	ajel_push_latency_seconds               from article seen (row queued) to Telegram accepting the push;
 //	                                        buckets 0.05 0.1 0.25 0.5 1 2 5 10 30 60 s
 //	ajel_ingest_requests_total{result}      POST /api/v1/articles by outcome
@@ -106,6 +112,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		outboxOldest: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "ajel_outbox_oldest_pending_age_seconds", Help: "Age of the oldest pending outbox row (0 when none).",
 		}),
+		edits: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ajel_push_edits_total", Help: "Edits of sent pushes when more outlets joined their story, by outcome.",
+		}, []string{"result"}),
+		digests:       counter("ajel_digests_sent_total", "Digest messages of stories held by a chat's hourly limit."),
+		digestStories: counter("ajel_digest_stories_total", "Stories sent inside digests."),
 	}
 	// Pre-create the labelled series so dashboards see zeros, not gaps.
 	for _, r := range []string{ReasonRateLimited, ReasonForbidden, ReasonMigrated, ReasonBadRequest, ReasonFailed} {
@@ -114,8 +125,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, r := range []string{ingestCreated, ingestDuplicate, ingestRejected, ingestUnauthorized, ingestError} {
 		m.ingest.WithLabelValues(r)
 	}
+	for _, r := range []string{editOK, editRefused} {
+		m.edits.WithLabelValues(r)
+	}
 	reg.MustRegister(m.feedPolls, m.feedErrors, m.fetched, m.seen, m.fresh, m.queued, m.sent, m.failed,
-		m.rateLimited, m.storeErrors, m.latency, m.ingest, m.outboxPending, m.outboxOldest)
+		m.rateLimited, m.storeErrors, m.latency, m.ingest, m.outboxPending, m.outboxOldest,
+		m.edits, m.digests, m.digestStories)
 	m.deliveryReport = &DeliveryMetrics{m: m}
 	return m
 }
@@ -201,6 +216,27 @@ func (d *DeliveryMetrics) ChatMigrated(int64, int64) { d.m.PushFailed(ReasonMigr
 
 // StoreError records a database error in the delivery worker.
 func (d *DeliveryMetrics) StoreError(error) { d.m.storeErrors.Inc() }
+
+// Outcomes of ajel_push_edits_total.
+const (
+	editOK      = "ok"
+	editRefused = "refused"
+)
+
+// Edited records an edit of a sent push.
+func (d *DeliveryMetrics) Edited(_ news.Delivery, err error) {
+	result := editOK
+	if err != nil {
+		result = editRefused
+	}
+	d.m.edits.WithLabelValues(result).Inc()
+}
+
+// DigestSent records a digest message and the stories in it.
+func (d *DeliveryMetrics) DigestSent(_ int64, stories int) {
+	d.m.digests.Inc()
+	d.m.digestStories.Add(float64(stories))
+}
 
 // reasonOf classifies the reason text the delivery worker passes, which is
 // a news.SendError's message ("telegram: 400 Bad Request: …") or a network

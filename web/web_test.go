@@ -306,6 +306,10 @@ func TestMetrics(t *testing.T) {
 	d.ChatDeactivated(7, 2)
 	d.ChatMigrated(7, -1007)
 	d.StoreError(errors.New("locked"))
+	d.Edited(news.Delivery{}, nil)
+	d.Edited(news.Delivery{}, errors.New("message to edit not found"))
+	d.Edited(news.Delivery{}, nil)
+	d.DigestSent(7, 3)
 	m.PushFailed("something odd")
 
 	resp, err := http.Get(ts.URL + "/metrics")
@@ -337,6 +341,10 @@ func TestMetrics(t *testing.T) {
 		`ajel_ingest_requests_total{result="created"} 0`,
 		"ajel_outbox_pending 5",
 		"ajel_outbox_oldest_pending_age_seconds 90",
+		`ajel_push_edits_total{result="ok"} 2`,
+		`ajel_push_edits_total{result="refused"} 1`,
+		"ajel_digests_sent_total 1",
+		"ajel_digest_stories_total 3",
 	} {
 		if !strings.Contains(text, want+"\n") {
 			t.Errorf("/metrics lacks %q", want)
