@@ -112,10 +112,11 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		return nil, err
 	}
 	a.pipeline = pipeline.New(db, withArticleSteps(pipeline.Options{
-		Stories:  stories{det},
-		Notifier: a.worker,
-		Observer: metrics,
-		Logger:   log.With("component", "pipeline"),
+		Stories:         stories{det},
+		StorySummarizer: storySummaries{db},
+		Notifier:        a.worker,
+		Observer:        metrics,
+		Logger:          log.With("component", "pipeline"),
 	}, catalogue))
 	a.fetcher = feed.NewFetcher(feed.Options{
 		UserAgent:    feed.UserAgent(version),

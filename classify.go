@@ -40,6 +40,36 @@ func (s stories) Story(_ context.Context, a news.Article) (news.Article, error) 
 
 func (s stories) Add(a news.Article) { s.det.Add(a.StoryID, a) }
 
+// maxTellings is how many outlets' tellings a story summary reads: enough
+// to find what they agree on, bounded for a story that keeps growing.
+const maxTellings = 5
+
+// storySummaries writes a story's summary again when another outlet's
+// article joins it: the sentences the outlets agree on, from each one's
+// first telling and the new article (which stands for its outlet).
+type storySummaries struct {
+	db interface {
+		StoryTellings(ctx context.Context, storyID int64, limit int) (news.Story, []news.Article, error)
+	}
+}
+
+func (s storySummaries) StorySummary(ctx context.Context, a news.Article) (string, error) {
+	story, tellings, err := s.db.StoryTellings(ctx, a.StoryID, maxTellings)
+	if err != nil {
+		return "", err
+	}
+	texts := make([]string, 0, len(tellings)+1)
+	for _, t := range tellings {
+		if t.Source != a.Source && t.Text != "" {
+			texts = append(texts, t.Text)
+		}
+	}
+	if len(texts) == 0 || a.Text == "" {
+		return "", nil // one outlet so far, or nothing new to read
+	}
+	return summary.SummarizeStory(story.Title, append(texts, a.Text), summary.Options{}), nil
+}
+
 // warmStories loads the last MaxAge of articles into the detector, so a
 // story told before a restart is still recognized after it.
 func warmStories(ctx context.Context, det *story.Detector, db interface {

@@ -57,6 +57,10 @@ func TestStoryFromTwoFeedsIsPushedOnceThenEdited(t *testing.T) {
 	feedA.set(rssFrom("وكالة أ", itemOld, itemStoryA), "")
 	for _, c := range readers {
 		h.wait("the story's push", func() bool { return len(pushes(tg.Sent(c.ID))) == 1 })
+		// One outlet so far: its own summary, with a sentence only it has.
+		if before := pushes(tg.Sent(c.ID))[0].PlainText; !strings.Contains(before, "مجهز بأحدث الأجهزة") {
+			t.Fatalf("reader %d: the first push lacks the first outlet's summary:\n%s", c.ID, before)
+		}
 	}
 	feedB.set(rssFrom("وكالة ب", itemOldB, itemStoryB, itemOtherB), "")
 	for _, c := range readers {
@@ -74,10 +78,16 @@ func TestStoryFromTwoFeedsIsPushedOnceThenEdited(t *testing.T) {
 			t.Fatalf("reader %d got %d pushes, want 2: %+v", c.ID, len(got), got)
 		}
 		first, second := got[0], got[1]
-		for _, want := range []string{"افتتاح مستشفى جديد في حلب", "المصدر: وكالة أ", "وأفاد به مصدر آخر", "مصادر أخرى: وكالة ب"} {
+		for _, want := range []string{"افتتاح مستشفى جديد في حلب", "المصدر: وكالة أ", "وأفاد به مصدر آخر", "مصادر أخرى: وكالة ب",
+			// The summary now comes from both tellings: the sentence both
+			// outlets carry replaces the one only the first had.
+			"وتأتي هذه الخطوة ضمن خطة لإعادة تأهيل القطاع الصحي"} {
 			if !strings.Contains(first.PlainText, want) {
 				t.Errorf("reader %d: edited push lacks %q:\n%s", c.ID, want, first.PlainText)
 			}
+		}
+		if strings.Contains(first.PlainText, "مجهز بأحدث الأجهزة") {
+			t.Errorf("reader %d: edited push keeps the sentence only one outlet had:\n%s", c.ID, first.PlainText)
 		}
 		for _, want := range []string{`href="https://a.example/hospital"`, `href="https://b.example/77"`} {
 			if !strings.Contains(first.Text, want) {

@@ -160,6 +160,10 @@ type Article struct {
 	PublishedAt time.Time
 	SeenAt      time.Time // when Ajel first saw it
 	StoryID     int64
+	// StorySummary, when the article joins a story, is the story's summary
+	// written again from every outlet's telling; it replaces the story's.
+	// Empty: the story keeps its summary.
+	StorySummary string
 }
 
 // Story groups the articles that tell one event.

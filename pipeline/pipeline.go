@@ -105,6 +105,13 @@ type Clusterer interface {
 	Add(a news.Article)
 }
 
+// StorySummarizer writes a story's summary again when an article joins
+// it, from every outlet's telling, so that the pushes readers already have
+// can be edited to carry it. An empty summary keeps the story's own.
+type StorySummarizer interface {
+	StorySummary(ctx context.Context, a news.Article) (string, error)
+}
+
 // Observer hears the outcome of every article, for metrics. It is called
 // from the processing goroutine and must return quickly.
 type Observer interface {
@@ -134,6 +141,9 @@ type Options struct {
 	// Stories clusters articles into stories (default: each article starts
 	// its own story).
 	Stories Clusterer
+	// StorySummarizer rewrites the summary of a story an article joins
+	// (default: the story keeps its first telling's summary).
+	StorySummarizer StorySummarizer
 	// Notifier wakes the delivery worker (default: nobody).
 	Notifier Notifier
 	// Observer counts articles (default: nobody).
@@ -319,11 +329,19 @@ func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news
 			}
 		}
 	}
+	if a.StoryID != 0 && p.opt.StorySummarizer != nil {
+		// A story summary is an improvement, not a requirement: without
+		// one the story keeps the summary its readers already have.
+		if a.StorySummary, err = p.opt.StorySummarizer.StorySummary(ctx, a); err != nil {
+			p.log.Warn("pipeline: story summary", "story", a.StoryID, "err", err)
+			a.StorySummary = ""
+		}
+	}
 	saved, queued, err := p.store.SaveArticle(ctx, a, push)
 	if errors.Is(err, news.ErrNotFound) && a.StoryID != 0 {
 		// The story went away (pruned) between matching and saving: start
 		// a new one rather than lose the article.
-		a.StoryID = 0
+		a.StoryID, a.StorySummary = 0, ""
 		saved, queued, err = p.store.SaveArticle(ctx, a, push)
 	}
 	if errors.Is(err, news.ErrAlreadyExists) {

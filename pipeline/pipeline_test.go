@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -445,5 +446,60 @@ func BenchmarkProcessKeywordFanOut(b *testing.B) {
 		if _, _, err := p.Process(b.Context(), news.Article{Key: fmt.Sprint(i), Title: "عنوان", Text: text}, true); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// joinsStory42 puts every article whose title says "ثانية" in story 42.
+type joinsStory42 struct{}
+
+func (joinsStory42) Story(_ context.Context, a news.Article) (news.Article, error) {
+	if strings.Contains(a.Title, "ثانية") {
+		a.StoryID = 42
+	}
+	return a, nil
+}
+
+func (joinsStory42) Add(news.Article) {}
+
+// storySummarizer answers with a summary of the story, or fails for one key.
+type storySummarizer struct {
+	calls  []news.Article
+	failOn string
+}
+
+func (s *storySummarizer) StorySummary(_ context.Context, a news.Article) (string, error) {
+	s.calls = append(s.calls, a)
+	if a.Key == s.failOn {
+		return "", errors.New("storage: database is locked")
+	}
+	return "ملخص من كل الروايات", nil
+}
+
+// An article that joins a story carries the story's summary written again
+// from every telling; one that starts a story does not ask for one, and a
+// failure to write it costs only the summary, never the article.
+func TestJoiningArticleCarriesStorySummary(t *testing.T) {
+	store := &fakeStore{}
+	sum := &storySummarizer{failOn: "k3"}
+	p := pipeline.New(store, pipeline.Options{Stories: joinsStory42{}, StorySummarizer: sum})
+	for _, a := range []news.Article{
+		{Key: "k1", Title: "رواية أولى", Text: "نص الرواية الأولى."},
+		{Key: "k2", Title: "رواية ثانية", Text: "نص الرواية الثانية."},
+		{Key: "k3", Title: "رواية ثانية أخرى", Text: "نص آخر."},
+	} {
+		if _, _, err := p.Process(t.Context(), a, true); err != nil {
+			t.Fatalf("%s: %v", a.Key, err)
+		}
+	}
+	if len(sum.calls) != 2 || sum.calls[0].Key != "k2" || sum.calls[0].StoryID != 42 {
+		t.Fatalf("story summaries asked for %+v, want k2 and k3 of story 42", sum.calls)
+	}
+	got := map[string]string{}
+	for _, a := range store.saved {
+		got[a.Key] = a.StorySummary
+	}
+	want := map[string]string{"k1": "", "k2": "ملخص من كل الروايات", "k3": ""}
+	if !maps.Equal(got, want) {
+		t.Errorf("story summaries saved %q, want %q", got, want)
 	}
 }

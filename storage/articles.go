@@ -77,14 +77,15 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 			if err != nil {
 				return err
 			}
-			// The first telling's summary stays (readers already have it);
+			// The summary is the one written from every outlet's telling
+			// when there is one; otherwise the first telling's stays, and
 			// a later one fills it only when the first was a bare headline.
 			res, err := tx.ExecContext(ctx, `UPDATE stories SET
-				summary = CASE WHEN summary = '' THEN ? ELSE summary END,
-				breaking = MAX(breaking, ?),
-				source_count = (SELECT COUNT(DISTINCT source) FROM articles WHERE story_id = stories.id OR id = ?),
-				updated_at = ?
-				WHERE id = ?`, a.Summary, boolInt(a.Breaking), a.ID, millis(a.SeenAt), a.StoryID)
+				summary = CASE WHEN ?1 <> '' THEN ?1 WHEN summary = '' THEN ?2 ELSE summary END,
+				breaking = MAX(breaking, ?3),
+				source_count = (SELECT COUNT(DISTINCT source) FROM articles WHERE story_id = stories.id OR id = ?4),
+				updated_at = ?5
+				WHERE id = ?6`, a.StorySummary, a.Summary, boolInt(a.Breaking), a.ID, millis(a.SeenAt), a.StoryID)
 			if err != nil {
 				return err
 			}
@@ -128,10 +129,10 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 }
 
 // flagEdits marks the story's sent pushes for an edit when a new outlet
-// joined it or it gained its first summary: readers who already have the
-// story get no second message, but theirs may say who else carried it.
-// Pushes that went out inside a digest are left alone (their message is
-// the digest).
+// joined it or its summary changed: readers who already have the story get
+// no second message, but theirs may say who else carried it and carry the
+// summary written from every telling. Pushes that went out inside a digest
+// are left alone (their message is the digest).
 func flagEdits(ctx context.Context, tx *sql.Tx, storyID int64, sourcesBefore int, summaryBefore string) error {
 	var sources int
 	var summary string
@@ -139,12 +140,47 @@ func flagEdits(ctx context.Context, tx *sql.Tx, storyID int64, sourcesBefore int
 		Scan(&sources, &summary); err != nil {
 		return err
 	}
-	if sources <= sourcesBefore && (summaryBefore != "" || summary == "") {
+	if sources <= sourcesBefore && summary == summaryBefore {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET edit_pending = edit_pending + 1
 		WHERE story_id = ? AND status = 'sent' AND held_at = 0 AND message_id <> 0`, storyID)
 	return err
+}
+
+// StoryTellings returns a story and the first article each outlet
+// published of it (source, URL, title and text), oldest first, at most
+// limit of them; a story that does not exist wraps news.ErrNotFound.
+func (d *DB) StoryTellings(ctx context.Context, storyID int64, limit int) (news.Story, []news.Article, error) {
+	var st news.Story
+	err := d.db.QueryRowContext(ctx, `SELECT id, title, summary FROM stories WHERE id = ?`, storyID).
+		Scan(&st.ID, &st.Title, &st.Summary)
+	if errors.Is(err, sql.ErrNoRows) {
+		return news.Story{}, nil, fmt.Errorf("storage: story %d: %w", storyID, news.ErrNotFound)
+	}
+	if err != nil {
+		return news.Story{}, nil, fmt.Errorf("storage: story %d: %w", storyID, err)
+	}
+	// With MIN(id), SQLite takes the bare columns from that row: each
+	// outlet's first article.
+	rows, err := d.db.QueryContext(ctx, `SELECT source, url, title, body, MIN(id) AS first FROM articles
+		WHERE story_id = ? GROUP BY source ORDER BY first LIMIT ?`, storyID, limit)
+	if err != nil {
+		return news.Story{}, nil, fmt.Errorf("storage: tellings of story %d: %w", storyID, err)
+	}
+	defer rows.Close()
+	var out []news.Article
+	for rows.Next() {
+		a := news.Article{StoryID: storyID}
+		if err := rows.Scan(&a.Source, &a.URL, &a.Title, &a.Text, &a.ID); err != nil {
+			return news.Story{}, nil, fmt.Errorf("storage: tellings of story %d: %w", storyID, err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return news.Story{}, nil, fmt.Errorf("storage: tellings of story %d: %w", storyID, err)
+	}
+	return st, out, nil
 }
 
 func jsonList(xs []string) string {

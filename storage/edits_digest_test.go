@@ -180,3 +180,57 @@ func TestHoldAndDigest(t *testing.T) {
 		t.Errorf("edits %+v, want only the single push of s1", eds)
 	}
 }
+
+// An article that joins a story with a summary written from every outlet's
+// telling replaces the story's summary, and the pushes already sent are
+// flagged for an edit that carries it; one without keeps the story's.
+func TestStorySummaryReplacesTheFirstTellings(t *testing.T) {
+	db := MustOpenDB(t)
+	mustChat(t, db, 1, news.ChatPrivate)
+	mustSub(t, db, 1, news.KindTopic, "syria")
+	now := time.Now()
+	first := tellStory(t, db, "a", "الأولى", 0)
+	sendAll(t, db, now)
+
+	// The same outlet again, with no story summary: nothing changes.
+	tellStory(t, db, "a2", "الأولى", first.StoryID)
+	// Another outlet, with the summary from both tellings.
+	b := article("b", "عنوان b", []string{"syria"}, nil)
+	b.Source, b.StoryID, b.StorySummary = "الثانية", first.StoryID, "ملخص من روايتين."
+	if _, _, err := db.SaveArticle(t.Context(), b, true); err != nil {
+		t.Fatal(err)
+	}
+	eds, err := db.PendingEdits(t.Context(), 10)
+	if err != nil || len(eds) != 1 || eds[0].Push.Summary != "ملخص من روايتين." {
+		t.Fatalf("edits %+v, %v; want one carrying the story summary", eds, err)
+	}
+	if err := db.MarkEdited(t.Context(), eds[0].ID, eds[0].EditPending); err != nil {
+		t.Fatal(err)
+	}
+	// The same outlet updates its telling and the story summary changes:
+	// no new outlet, but the push is edited again.
+	b2 := article("b2", "عنوان b2", []string{"syria"}, nil)
+	b2.Source, b2.StoryID, b2.StorySummary = "الثانية", first.StoryID, "ملخص أحدث."
+	if _, _, err := db.SaveArticle(t.Context(), b2, true); err != nil {
+		t.Fatal(err)
+	}
+	if eds, err := db.PendingEdits(t.Context(), 10); err != nil || len(eds) != 1 || eds[0].Push.Summary != "ملخص أحدث." {
+		t.Fatalf("edits %+v, %v; want one carrying the newer summary", eds, err)
+	}
+
+	story, tellings, err := db.StoryTellings(t.Context(), first.StoryID, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if story.Title != first.Title || story.Summary != "ملخص أحدث." {
+		t.Errorf("story %+v", story)
+	}
+	// One telling an outlet, its first: a (not a2), then b (not b2).
+	if len(tellings) != 2 || tellings[0].Source != "الأولى" || tellings[0].Title != "عنوان a" ||
+		tellings[1].Source != "الثانية" || tellings[1].Title != "عنوان b" {
+		t.Errorf("tellings %+v", tellings)
+	}
+	if _, _, err := db.StoryTellings(t.Context(), 9999, 5); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("a missing story: %v, want ErrNotFound", err)
+	}
+}
