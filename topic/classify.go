@@ -38,9 +38,9 @@ const (
 type Classifier struct {
 	order        map[string]int // slug → catalogue position, for stable output
 	placeIndex   *arabic.Index
-	placeOf      map[string][]string // KeywordForm of a word → place slugs
+	placeOf      map[string][]string // a word as placeIndex reports it → place slugs
 	sectionIndex *arabic.Index
-	sectOf       map[string][]string // KeywordForm of a word → section slugs
+	sectOf       map[string][]string // a word as sectionIndex reports it → section slugs
 	model        *Model
 	// modelSlug maps a model class to the catalogue's section slug; a
 	// class the catalogue lacks is missing, and never reported.
@@ -58,6 +58,10 @@ func NewClassifier(c *Catalogue, m *Model) *Classifier {
 		modelSlug: make(map[string]string),
 	}
 	var placeWords, sectionWords []string
+	// An index reports a word under the first spelling it was given of
+	// that KeywordForm; the slugs are filed under that spelling, so a match
+	// needs no normalizing to find its topics.
+	spelling := map[string]string{} // KeywordForm → first spelling
 	for i, t := range c.All() {
 		cl.order[t.Slug] = i
 		words := append([]string{t.Name}, t.Words...)
@@ -67,10 +71,18 @@ func NewClassifier(c *Catalogue, m *Model) *Classifier {
 		}
 		for _, w := range words {
 			k := arabic.KeywordForm(w)
-			if k == "" || slices.Contains(target[k], t.Slug) {
+			if k == "" {
 				continue
 			}
-			target[k] = append(target[k], t.Slug)
+			first, ok := spelling[k+"\x00"+t.Kind]
+			if !ok {
+				first = w
+				spelling[k+"\x00"+t.Kind] = w
+			}
+			if slices.Contains(target[first], t.Slug) {
+				continue
+			}
+			target[first] = append(target[first], t.Slug)
 			*list = append(*list, w)
 		}
 	}
@@ -120,7 +132,7 @@ func (cl *Classifier) places(title []string, text *arabic.Text) []string {
 	countOnce := func(toks []string, weight int) {
 		seen = seen[:0]
 		for _, w := range cl.placeIndex.MatchTokens(toks) {
-			for _, slug := range cl.placeOf[arabic.KeywordForm(w)] {
+			for _, slug := range cl.placeOf[w] {
 				if !slices.Contains(seen, slug) {
 					seen = append(seen, slug)
 					votes[slug] += weight
@@ -162,7 +174,7 @@ func (cl *Classifier) sections(title []string, text *arabic.Text) []string {
 		}
 	}
 	for _, w := range cl.sectionIndex.MatchTokens(title) {
-		for _, slug := range cl.sectOf[arabic.KeywordForm(w)] {
+		for _, slug := range cl.sectOf[w] {
 			add(slug)
 		}
 	}
