@@ -98,6 +98,9 @@ type Index struct {
 	// posting key, so that most candidate stems of a token are ruled out
 	// without hashing them whole for the map.
 	shapes *[shapeBits / 64]uint64
+	// startingStops are the stop words some reading of which is a key:
+	// every other stop word (a third of a news text) is skipped at once.
+	startingStops map[string]bool
 }
 
 // shapeBits is the size of Index.shapes: it stays in cache and filters
@@ -155,6 +158,18 @@ func NewIndex(keywords []string) *Index {
 			ix.add(w.atKey, id, classAt)
 		}
 		ix.keywords = append(ix.keywords, kw)
+	}
+	ix.startingStops = map[string]bool{}
+	for stop := range stopWords {
+		forEachCandidate(stop, func(stem string, classes int) bool {
+			for _, p := range ix.postings[stem] {
+				if p.classes&classes != 0 {
+					ix.startingStops[stop] = true
+					return true
+				}
+			}
+			return false
+		})
 	}
 	return ix
 }
@@ -234,6 +249,9 @@ func (ix *Index) MatchTokens(toks []string) []string {
 	var found []string
 	var hit map[int]bool
 	for i, tok := range toks {
+		if _, stop := stopWords[tok]; stop && !ix.startingStops[tok] {
+			continue
+		}
 		forEachCandidate(tok, func(stem string, classes int) bool {
 			if !ix.mayBeKey(stem) {
 				return false

@@ -31,6 +31,10 @@ func TestIndexMatch(t *testing.T) {
 		want    bool
 	}{
 		{"إدلب", "قصف على إدلب اليوم", true},
+		// Phrases that open with a stop word still match where it stands.
+		{"ما وراء الطبيعة", "عرض فيلم ما وراء الطبيعة في القاهرة", true},
+		{"ما وراء الطبيعة", "ما زال الفيلم يعرض", false},
+		{"بعد الحرب", "إعادة الإعمار بعد الحرب", true},
 		{"إدلب", "اشتباكات بإدلب", true},
 		{"إدلب", "حلب وإدلب", true},
 		{"إدلب", "قافلة لإدلب", true},
