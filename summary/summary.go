@@ -154,22 +154,20 @@ func candidates(texts []*arabic.Text, v *vocabulary) []*sentence {
 	return out
 }
 
-// terms returns the stems of the content words among toks; stems, when
-// not nil, holds each token's stem already.
-func terms(toks, stems []string) []string {
+// terms returns the stems of the content words among toks.
+func terms(toks []string) []string {
 	out := make([]string, 0, len(toks))
-	for i, t := range toks {
-		if arabic.IsStopToken(t) || isNumber(t) {
-			continue
-		}
-		if stems != nil {
-			out = append(out, stems[i])
-		} else {
+	for _, t := range toks {
+		if isTerm(t) {
 			out = append(out, arabic.Stem(t))
 		}
 	}
 	return out
 }
+
+// isTerm reports whether a token is a content word: not a stop word or a
+// number.
+func isTerm(t string) bool { return !arabic.IsStopToken(t) && !isNumber(t) }
 
 func isNumber(t string) bool {
 	for _, r := range t {

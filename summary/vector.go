@@ -40,10 +40,11 @@ func (v *vocabulary) tokenSet(toks []string) idSet {
 // stemIDs returns the ids of the stems of the content words of s, sorted,
 // with repeats.
 func (v *vocabulary) stemIDs(s *sentence) []int32 {
-	terms := terms(s.toks, s.stems)
-	ids := make([]int32, len(terms))
-	for i, t := range terms {
-		ids[i] = intern(v.stems, t)
+	ids := make([]int32, 0, len(s.toks))
+	for i, t := range s.toks {
+		if isTerm(t) {
+			ids = append(ids, intern(v.stems, s.stems[i]))
+		}
 	}
 	slices.Sort(ids)
 	return ids
@@ -161,7 +162,7 @@ func score(sents []*sentence, title string, docs int, v *vocabulary, w weights) 
 	}
 	// The headline's stems, each weighing 1 before normalizing; those no
 	// sentence uses count in its length but meet nothing.
-	titleStems := terms(arabic.Tokens(title), nil)
+	titleStems := terms(arabic.Tokens(title))
 	slices.Sort(titleStems)
 	titleStems = slices.Compact(titleStems)
 	var tv sparse
