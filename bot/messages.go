@@ -255,21 +255,26 @@ func countNoun(n int, one, two, few, many string) string {
 }
 
 func msgLimitSet(n int) string {
-	return "⏱ يصلك من الآن " + countNoun(n, "خبر", "خبران", "أخبار", "خبرًا") +
+	return "⏱ يصلك من الآن " + countStories(n) +
 		" في الساعة على الأكثر، وما زاد عليها يصلك مجمّعًا في موجز واحد. الأخبار العاجلة تصل دائمًا فورًا."
 }
 
 func msgLimitCurrent(n int) string {
-	return "⏱ الحدّ الحالي: " + countNoun(n, "خبر", "خبران", "أخبار", "خبرًا") + " في الساعة، والباقي في موجز."
+	return "⏱ الحدّ الحالي: " + countStories(n) + " في الساعة، والباقي في موجز."
 }
 
 func msgListLimit(n int) string {
-	return "⏱ الحدّ: " + countNoun(n, "خبر", "خبران", "أخبار", "خبرًا") + " في الساعة، والباقي في موجز"
+	return "⏱ الحدّ: " + countStories(n) + " في الساعة، والباقي في موجز"
+}
+
+// countStories is n followed by "خبر" in the form that agrees with it.
+func countStories(n int) string {
+	return countNoun(n, "خبر", "خبران", "أخبار", "خبرًا")
 }
 
 // msgDigestHeader is the first line of a digest of n stories.
 func msgDigestHeader(n int) string {
-	return "🗞️ <b>موجز الأخبار</b> · " + countNoun(n, "خبر", "خبران", "أخبار", "خبرًا")
+	return "🗞️ <b>موجز الأخبار</b> · " + countStories(n)
 }
 
 // msgDigestMore says how many more stories a digest had no room for.
