@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"net/url"
@@ -99,6 +100,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	call := Call{Method: name, Params: p, ChatID: p.int64("chat_id"), Time: received}
 
 	result, aerr := s.serve(r, token, call, h, known, perr)
+	if half := s.roundTrip() / 2; half > 0 {
+		sleep(r.Context(), s.done, half)
+	}
 	if aerr != nil {
 		writeError(w, *aerr)
 		call.Code, call.Description = aerr.Code, aerr.Description
@@ -114,7 +118,9 @@ func (s *Server) serve(r *http.Request, token string, call Call, h method, known
 		e := errUnauthorized()
 		return nil, &e
 	}
-	if s.latency > 0 && !sleep(r.Context(), s.done, s.latency) {
+	// Half the round trip on the way there, half on the way back: the
+	// flood limits see the call when it would reach Telegram.
+	if half := s.roundTrip() / 2; half > 0 && !sleep(r.Context(), s.done, half) {
 		e := ServerError()
 		return nil, &e
 	}
@@ -140,6 +146,15 @@ func (s *Server) serve(r *http.Request, token string, call Call, h method, known
 		return nil, &e
 	}
 	return h.fn(s, r, call.Params)
+}
+
+// roundTrip is one call's delay: WithLatency, plus up to WithJitter.
+func (s *Server) roundTrip() time.Duration {
+	d := s.latency
+	if s.jitter > 0 {
+		d += rand.N(s.jitter)
+	}
+	return d
 }
 
 func (s *Server) record(c Call, key string, aerr *APIError) {
@@ -607,8 +622,9 @@ func (cs *chatState) writable() *APIError {
 	}
 }
 
-// limitLocked applies the flood limits to one send into cs.
-func (s *Server) limitLocked(cs *chatState, now time.Time) *APIError {
+// limitLocked applies the flood limits to one send into cs; a paid
+// broadcast skips the global limit for the paid one.
+func (s *Server) limitLocked(cs *chatState, now time.Time, paid bool) *APIError {
 	if s.limits == nil {
 		return nil
 	}
@@ -621,9 +637,13 @@ func (s *Server) limitLocked(cs *chatState, now time.Time) *APIError {
 			cs.limiter = newBucket(rate, burst, now)
 		}
 	}
+	global := s.global
+	if paid {
+		global = s.paid
+	}
 	var wait time.Duration
-	if s.global != nil {
-		wait = s.global.wait(now)
+	if global != nil {
+		wait = global.wait(now)
 	}
 	if cs.limiter != nil {
 		wait = max(wait, cs.limiter.wait(now))
@@ -632,8 +652,8 @@ func (s *Server) limitLocked(cs *chatState, now time.Time) *APIError {
 		s.stats.RateLimited++
 		return errp(TooManyRequests(retryAfter(wait)))
 	}
-	if s.global != nil {
-		s.global.take()
+	if global != nil {
+		global.take()
 	}
 	if cs.limiter != nil {
 		cs.limiter.take()
@@ -645,7 +665,8 @@ func (s *Server) limitLocked(cs *chatState, now time.Time) *APIError {
 // the text as the reader sees it, and the keyboard only if inline.
 func (s *Server) wireBotMessage(cs *chatState, m *Message) wireMessage {
 	bot := s.bot
-	wm := wireMessage{MessageID: m.ID, From: &bot, Date: m.Date.Unix(), Chat: cs.chat, Text: m.PlainText}
+	wm := wireMessage{MessageID: m.ID, From: &bot, Date: m.Date.Unix(), Chat: cs.chat, Text: m.PlainText,
+		MessageThreadID: m.ThreadID, IsTopicMessage: m.ThreadID != 0}
 	if !m.EditDate.IsZero() {
 		wm.EditDate = m.EditDate.Unix()
 	}
@@ -669,9 +690,14 @@ func (s *Server) sendMessage(_ *http.Request, p params) (any, *APIError) {
 	if aerr == nil {
 		aerr = cs.writable()
 	}
+	thread := p.int("message_thread_id")
+	if aerr == nil && thread != 0 && !cs.threads[thread] {
+		aerr = errp(BadRequest("message thread not found"))
+	}
 	now := s.now()
+	paid := p.bool("allow_paid_broadcast")
 	if aerr == nil {
-		aerr = s.limitLocked(cs, now)
+		aerr = s.limitLocked(cs, now, paid)
 	}
 	if aerr != nil {
 		s.mu.Unlock()
@@ -682,7 +708,10 @@ func (s *Server) sendMessage(_ *http.Request, p params) (any, *APIError) {
 		ID: cs.lastMsgID, ChatID: cs.chat.ID, Text: p["text"], PlainText: plain, ParseMode: p["parse_mode"],
 		ReplyMarkup: mk.raw, Keyboard: mk.inline, ReplyKeyboard: mk.reply,
 		DisableNotification: p.bool("disable_notification"), DisableWebPagePreview: previewDisabled(p),
-		ReplyToMessageID: replyTo(p), Date: now,
+		ReplyToMessageID: replyTo(p), Date: now, ThreadID: thread, Paid: paid,
+	}
+	if paid {
+		s.stats.Paid++
 	}
 	cs.index[m.ID] = len(cs.msgs)
 	cs.msgs = append(cs.msgs, m)
@@ -929,6 +958,7 @@ type wireMember struct {
 	CanChangeInfo      bool   `json:"can_change_info,omitempty"`
 	CanInviteUsers     bool   `json:"can_invite_users,omitempty"`
 	CanPinMessages     bool   `json:"can_pin_messages,omitempty"`
+	CanPostMessages    bool   `json:"can_post_messages,omitempty"`
 }
 
 func (s *Server) memberLocked(userID int64, status string) wireMember {
@@ -943,6 +973,7 @@ func (s *Server) memberLocked(userID int64, status string) wireMember {
 	if status == StatusAdministrator || status == StatusCreator {
 		m.CanManageChat, m.CanDeleteMessages, m.CanRestrictMembers = true, true, true
 		m.CanChangeInfo, m.CanInviteUsers, m.CanPinMessages = true, true, true
+		m.CanPostMessages = true // meaningful in channels; Telegram sets it for their admins
 	}
 	return m
 }

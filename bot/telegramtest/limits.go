@@ -18,6 +18,9 @@ type RateLimits struct {
 	// Group limits sends into one group, supergroup or channel (Telegram: 20 a minute).
 	Group      float64
 	GroupBurst int
+	// Paid limits sends with allow_paid_broadcast, which skip Global
+	// (Telegram: up to 1000 a second); 0 means 1000.
+	Paid float64
 }
 
 // DefaultRateLimits are Telegram's documented limits with bursts wide enough

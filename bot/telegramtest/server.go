@@ -52,9 +52,16 @@ func WithRateLimits(l RateLimits) Option {
 }
 
 // WithLatency delays every answer by d (the request's context still ends
-// the wait).
+// the wait), as a round trip to Telegram from a server does (50–300 ms).
 func WithLatency(d time.Duration) Option {
 	return func(s *Server) { s.latency = d }
+}
+
+// WithJitter adds to each answer's delay a random extra of up to d, so
+// answers come back in a different order than the calls went out, as
+// over a real network.
+func WithJitter(d time.Duration) Option {
+	return func(s *Server) { s.jitter = d }
 }
 
 // WithStrictChats makes calls to chats the server has not seen (through
@@ -82,6 +89,7 @@ type Server struct {
 	now         func() time.Time
 	limits      *RateLimits
 	latency     time.Duration
+	jitter      time.Duration
 	strictChats bool
 	logger      *slog.Logger
 	addr        string
@@ -107,6 +115,7 @@ type Server struct {
 	webhook      WebhookInfo
 	commands     map[string][]BotCommand
 	global       *bucket
+	paid         *bucket
 	subs         []subscriber
 	lastSub      int
 	srv          *http.Server
@@ -124,6 +133,7 @@ type subscriber struct {
 
 type chatState struct {
 	chat       Chat
+	threads    map[int]bool // forum topic threads that exist
 	lastMsgID  int
 	msgs       []*Message  // the bot's messages in order; nil once deleted
 	index      map[int]int // message id -> position in msgs
@@ -168,6 +178,13 @@ func New(token string, opts ...Option) *Server {
 	}
 	if s.limits != nil && s.limits.Global > 0 {
 		s.global = newBucket(s.limits.Global, s.limits.GlobalBurst, s.now())
+	}
+	if s.limits != nil {
+		paid := s.limits.Paid
+		if paid <= 0 {
+			paid = 1000
+		}
+		s.paid = newBucket(paid, int(paid), s.now())
 	}
 	return s
 }

@@ -32,6 +32,8 @@ type Chat struct {
 	Username  string `json:"username,omitempty"`
 	FirstName string `json:"first_name,omitempty"`
 	LastName  string `json:"last_name,omitempty"`
+	// IsForum marks a supergroup with topic threads (see AddForumTopic).
+	IsForum bool `json:"is_forum,omitempty"`
 }
 
 // PrivateChat returns the private chat of the user with this id (Telegram
@@ -102,6 +104,10 @@ type Message struct {
 	DisableWebPagePreview bool
 	// ReplyToMessageID is reply_to_message_id (or reply_parameters.message_id).
 	ReplyToMessageID int
+	// ThreadID is the forum topic thread the message went to (0: none).
+	ThreadID int
+	// Paid is set when the message went with allow_paid_broadcast.
+	Paid bool
 	// Date is when the message was sent.
 	Date time.Time
 	// EditDate is when the message was last edited; zero when never edited.
@@ -233,4 +239,6 @@ type Stats struct {
 	RateLimited int
 	// Injected counts error answers produced by rules (FailNext, AddRule).
 	Injected int
+	// Paid counts messages sent with allow_paid_broadcast.
+	Paid int
 }

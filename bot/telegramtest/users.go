@@ -22,6 +22,8 @@ type wireMessage struct {
 	ReplyMarkup       json.RawMessage `json:"reply_markup,omitempty"`
 	MigrateToChatID   int64           `json:"migrate_to_chat_id,omitempty"`
 	MigrateFromChatID int64           `json:"migrate_from_chat_id,omitempty"`
+	MessageThreadID   int             `json:"message_thread_id,omitempty"`
+	IsTopicMessage    bool            `json:"is_topic_message,omitempty"`
 }
 
 type wireEntity struct {
