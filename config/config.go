@@ -47,6 +47,9 @@ const (
 	EnvAllowPrivateFeeds = "ALLOW_PRIVATE_FEEDS"
 	EnvWebhookURL        = "WEBHOOK_URL"
 	EnvWebhookSecret     = "WEBHOOK_SECRET"
+	EnvSendConcurrency   = "SEND_CONCURRENCY"
+	EnvChannels          = "CHANNELS"
+	EnvPaidBroadcastRate = "PAID_BROADCAST_RATE"
 )
 
 // Defaults and limits.
@@ -62,6 +65,13 @@ const (
 	// MaxSendRate is Telegram's limit: about 30 messages a second per bot
 	// across all chats; above it Telegram answers 429.
 	MaxSendRate = 30.0
+	// DefaultSendConcurrency keeps SEND_RATE with round trips up to about
+	// half a second (25/s × 0.5 s ≈ 13 in flight).
+	DefaultSendConcurrency = 16
+	// MaxSendConcurrency bounds what a crash can repeat.
+	MaxSendConcurrency = 100
+	// MaxPaidBroadcastRate is Telegram's ceiling for allow_paid_broadcast.
+	MaxPaidBroadcastRate = 1000
 )
 
 // ErrNoToken is returned by RequireToken; the binary prints it and exits 2.
@@ -106,6 +116,42 @@ type Config struct {
 	// X-Telegram-Bot-Api-Secret-Token header of webhook requests; when empty
 	// the bot derives one itself.
 	WebhookSecret string
+	// SendConcurrency is the most messages in flight at once, 1 to
+	// MaxSendConcurrency; a crash can repeat at most these.
+	SendConcurrency int
+	// Channels map topics to Telegram channels, in the order given; each
+	// topic (or "breaking") appears once.
+	Channels []Channel
+	// PaidBroadcastRate is the most messages a second, free and paid
+	// together, for breaking stories sent with allow_paid_broadcast; 0 is
+	// off.
+	PaidBroadcastRate int
+}
+
+// Channel is one CHANNELS entry: a topic slug (or "breaking", every
+// breaking story) and the channel that gets its stories.
+type Channel struct {
+	Topic string
+	// Username is the channel's public @name without the "@", or "".
+	Username string
+	// ChatID is the channel's numeric id (-100…) when given as a number.
+	ChatID int64
+}
+
+// Entry is the entry as written in CHANNELS.
+func (c Channel) Entry() string {
+	if c.Username != "" {
+		return c.Topic + "=@" + c.Username
+	}
+	return c.Topic + "=" + strconv.FormatInt(c.ChatID, 10)
+}
+
+// Chat is how the Bot API names the channel: "@name" or the id.
+func (c Channel) Chat() string {
+	if c.Username != "" {
+		return "@" + c.Username
+	}
+	return strconv.FormatInt(c.ChatID, 10)
 }
 
 // Problem is one invalid variable.
@@ -138,6 +184,7 @@ func Default() Config {
 		PollInterval:     DefaultPollInterval,
 		HTTPAddr:         DefaultHTTPAddr,
 		SendRate:         DefaultSendRate,
+		SendConcurrency:  DefaultSendConcurrency,
 		Timezone:         time.UTC,
 		LogLevel:         slog.LevelInfo,
 	}
@@ -213,6 +260,25 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		} else {
 			c.SendRate = r
 		}
+	}
+	if v, ok := p.get(EnvSendConcurrency); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxSendConcurrency {
+			p.fail(EnvSendConcurrency, "=%q must be a whole number from 1 to %d (messages in flight at once; a crash can repeat at most these)", v, MaxSendConcurrency)
+		} else {
+			c.SendConcurrency = n
+		}
+	}
+	if v, ok := p.get(EnvPaidBroadcastRate); ok && !isOff(v) {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxPaidBroadcastRate {
+			p.fail(EnvPaidBroadcastRate, "=%q must be off or a whole number from 1 to %d (messages a second for breaking stories; Telegram's paid broadcast allows up to 1000)", v, MaxPaidBroadcastRate)
+		} else {
+			c.PaidBroadcastRate = n
+		}
+	}
+	if v, ok := p.get(EnvChannels); ok {
+		c.Channels = p.channels(v)
 	}
 	if v, ok := p.get(EnvTimezone); ok {
 		loc, err := time.LoadLocation(v)
@@ -323,6 +389,14 @@ func (c Config) pairs() [][2]string {
 	if c.Timezone != nil {
 		tz = c.Timezone.String()
 	}
+	channels := make([]string, len(c.Channels))
+	for i, ch := range c.Channels {
+		channels[i] = ch.Entry()
+	}
+	paid := "off"
+	if c.PaidBroadcastRate > 0 {
+		paid = strconv.Itoa(c.PaidBroadcastRate)
+	}
 	return [][2]string{
 		{EnvTelegramToken, setOrUnset(c.TelegramToken)},
 		{EnvTelegramEndpoint, c.TelegramEndpoint},
@@ -340,6 +414,9 @@ func (c Config) pairs() [][2]string {
 		// A webhook URL often carries the token in its path; show only its origin.
 		{EnvWebhookURL, originOnly(c.WebhookURL)},
 		{EnvWebhookSecret, setOrUnset(c.WebhookSecret)},
+		{EnvSendConcurrency, strconv.Itoa(c.SendConcurrency)},
+		{EnvChannels, strings.Join(channels, ",")},
+		{EnvPaidBroadcastRate, paid},
 	}
 }
 
@@ -375,6 +452,86 @@ func (p *parser) feeds(v string) []string {
 		out = append(out, f)
 	}
 	return out
+}
+
+// channels reads CHANNELS: topic=@name or topic=-100id pairs. Whether a
+// topic is in the catalogue, and whether the chat really is a channel the
+// bot may post in, is checked at start, where both are known.
+func (p *parser) channels(v string) []Channel {
+	var out []Channel
+	seen := map[string]string{}
+	for _, e := range splitList(v, false) {
+		e = strings.TrimSpace(e)
+		if e == "" {
+			continue
+		}
+		topic, chat, ok := strings.Cut(e, "=")
+		topic, chat = strings.ToLower(strings.TrimSpace(topic)), strings.TrimSpace(chat)
+		if !ok || topic == "" || chat == "" {
+			p.fail(EnvChannels, " entry %q is not topic=channel: use pairs such as syria=@ajel_syria,breaking=@ajel_breaking", e)
+			continue
+		}
+		if !isSlug(topic) {
+			p.fail(EnvChannels, " entry %q: %q is not a topic slug: use a catalogue slug such as syria (see /topics), or breaking", e, topic)
+			continue
+		}
+		ch := Channel{Topic: topic}
+		if name, ok := strings.CutPrefix(chat, "@"); ok {
+			if !isChannelUsername(name) {
+				p.fail(EnvChannels, " entry %q: %q is not a channel username: 5 to 32 letters, digits and _, starting with a letter, such as @ajel_syria", e, chat)
+				continue
+			}
+			ch.Username = name
+		} else {
+			id, err := strconv.ParseInt(chat, 10, 64)
+			switch {
+			case err != nil:
+				p.fail(EnvChannels, " entry %q: %q is neither @username nor a chat id: use the channel's public @name or its id (-100…)", e, chat)
+				continue
+			case id > -1000000000000:
+				p.fail(EnvChannels, " entry %q: %d is not a channel: channel ids start with -100 (a positive id is a user, a short negative one a group)", e, id)
+				continue
+			}
+			ch.ChatID = id
+		}
+		if prev, dup := seen[topic]; dup {
+			p.fail(EnvChannels, " entry %q repeats topic %s (already %s): a topic has one channel", e, topic, prev)
+			continue
+		}
+		seen[topic] = ch.Entry()
+		out = append(out, ch)
+	}
+	return out
+}
+
+func isSlug(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isChannelUsername follows Telegram's rule for public usernames.
+func isChannelUsername(s string) bool {
+	if len(s) < 5 || len(s) > 32 || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func isOff(v string) bool {
+	switch strings.ToLower(v) {
+	case "off", "0", "false", "no", "none":
+		return true
+	}
+	return false
 }
 
 func (p *parser) adminIDs(v string) []int64 {

@@ -48,6 +48,9 @@ func TestDefaults(t *testing.T) {
 		{"private", c.AllowPrivateFeeds, false},
 		{"webhook", c.WebhookURL, ""},
 		{"secret", c.WebhookSecret, ""},
+		{"concurrency", c.SendConcurrency, 16},
+		{"channels", len(c.Channels), 0},
+		{"paid", c.PaidBroadcastRate, 0},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -192,6 +195,48 @@ func TestVariables(t *testing.T) {
 			`config: WEBHOOK_URL="http://bot.example.com/…" is not an https URL: Telegram sends webhooks only to https addresses such as https://bot.example.com/telegram`},
 		{"webhook no host", map[string]string{"WEBHOOK_URL": "bot.example.com"}, nil,
 			`config: WEBHOOK_URL="…" is not an https URL: Telegram sends webhooks only to https addresses such as https://bot.example.com/telegram`},
+
+		{"concurrency good", map[string]string{"SEND_CONCURRENCY": "32"},
+			func(c config.Config) bool { return c.SendConcurrency == 32 }, ""},
+		{"concurrency empty", map[string]string{"SEND_CONCURRENCY": ""},
+			func(c config.Config) bool { return c.SendConcurrency == 16 }, ""},
+		{"concurrency zero", map[string]string{"SEND_CONCURRENCY": "0"}, nil,
+			`config: SEND_CONCURRENCY="0" must be a whole number from 1 to 100 (messages in flight at once; a crash can repeat at most these)`},
+		{"concurrency negative", map[string]string{"SEND_CONCURRENCY": "-4"}, nil,
+			`config: SEND_CONCURRENCY="-4" must be a whole number from 1 to 100 (messages in flight at once; a crash can repeat at most these)`},
+		{"concurrency over 100", map[string]string{"SEND_CONCURRENCY": "101"}, nil,
+			`config: SEND_CONCURRENCY="101" must be a whole number from 1 to 100 (messages in flight at once; a crash can repeat at most these)`},
+
+		{"paid good", map[string]string{"PAID_BROADCAST_RATE": "1000"},
+			func(c config.Config) bool { return c.PaidBroadcastRate == 1000 }, ""},
+		{"paid off", map[string]string{"PAID_BROADCAST_RATE": "off"},
+			func(c config.Config) bool { return c.PaidBroadcastRate == 0 }, ""},
+		{"paid over 1000", map[string]string{"PAID_BROADCAST_RATE": "1001"}, nil,
+			`config: PAID_BROADCAST_RATE="1001" must be off or a whole number from 1 to 1000 (messages a second for breaking stories; Telegram's paid broadcast allows up to 1000)`},
+		{"paid word", map[string]string{"PAID_BROADCAST_RATE": "lots"}, nil,
+			`config: PAID_BROADCAST_RATE="lots" must be off or a whole number from 1 to 1000 (messages a second for breaking stories; Telegram's paid broadcast allows up to 1000)`},
+
+		{"channels good", map[string]string{"CHANNELS": " Syria=@ajel_syria ,\nbreaking=-1001234567890"},
+			func(c config.Config) bool {
+				return reflect.DeepEqual(c.Channels, []config.Channel{
+					{Topic: "syria", Username: "ajel_syria"}, {Topic: "breaking", ChatID: -1001234567890}})
+			}, ""},
+		{"channels empty", map[string]string{"CHANNELS": ""},
+			func(c config.Config) bool { return c.Channels == nil }, ""},
+		{"channels malformed", map[string]string{"CHANNELS": "syria=@ajel_syria,lebanon"}, nil,
+			`config: CHANNELS entry "lebanon" is not topic=channel: use pairs such as syria=@ajel_syria,breaking=@ajel_breaking`},
+		{"channels no channel", map[string]string{"CHANNELS": "syria="}, nil,
+			`config: CHANNELS entry "syria=" is not topic=channel: use pairs such as syria=@ajel_syria,breaking=@ajel_breaking`},
+		{"channels duplicate", map[string]string{"CHANNELS": "syria=@ajel_syria,syria=@other_syria"}, nil,
+			`config: CHANNELS entry "syria=@other_syria" repeats topic syria (already syria=@ajel_syria): a topic has one channel`},
+		{"channels user id", map[string]string{"CHANNELS": "syria=12345"}, nil,
+			`config: CHANNELS entry "syria=12345": 12345 is not a channel: channel ids start with -100 (a positive id is a user, a short negative one a group)`},
+		{"channels group id", map[string]string{"CHANNELS": "syria=-4567"}, nil,
+			`config: CHANNELS entry "syria=-4567": -4567 is not a channel: channel ids start with -100 (a positive id is a user, a short negative one a group)`},
+		{"channels bad username", map[string]string{"CHANNELS": "syria=@a-b"}, nil,
+			`config: CHANNELS entry "syria=@a-b": "@a-b" is not a channel username: 5 to 32 letters, digits and _, starting with a letter, such as @ajel_syria`},
+		{"channels not a slug", map[string]string{"CHANNELS": "سوريا=@ajel_syria"}, nil,
+			`config: CHANNELS entry "سوريا=@ajel_syria": "سوريا" is not a topic slug: use a catalogue slug such as syria (see /topics), or breaking`},
 
 		{"secret good", map[string]string{"WEBHOOK_SECRET": "abc_DEF-123"},
 			func(c config.Config) bool { return c.WebhookSecret == "abc_DEF-123" }, ""},
@@ -427,6 +472,7 @@ func TestEnvExample(t *testing.T) {
 		config.EnvPollInterval, config.EnvHTTPAddr, config.EnvIngestToken, config.EnvAdminIDs,
 		config.EnvSendRate, config.EnvTimezone, config.EnvLogLevel, config.EnvTopicsFile,
 		config.EnvAllowPrivateFeeds, config.EnvWebhookURL, config.EnvWebhookSecret,
+		config.EnvSendConcurrency, config.EnvChannels, config.EnvPaidBroadcastRate,
 	}
 	data, err := os.ReadFile("../.env.example")
 	if err != nil {
