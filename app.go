@@ -41,6 +41,8 @@ type app struct {
 	web       *web.Server
 	// listener is the bound HTTP_ADDR (nil when it is empty).
 	listener net.Listener
+	// paid is whether breaking stories may go by paid broadcast.
+	paid bool
 }
 
 // appOptions are what differs between `ajel run` and `ajel demo`.
@@ -75,6 +77,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	metrics := web.NewMetrics(reg)
 	faults := web.NewFaults(nil)
 
+	// One budget for everything the bot sends: replies, pushes, edits,
+	// digests (Telegram's limit is per bot).
+	budget := delivery.NewBudget(delivery.BudgetOptions{Rate: cfg.SendRate, PaidRate: float64(cfg.PaidBroadcastRate)})
+	a.paid = budget.PaidEnabled()
+	if cfg.PaidBroadcastRate > 0 && !a.paid {
+		log.Warn("PAID_BROADCAST_RATE is not above SEND_RATE: paid broadcast adds nothing and stays off",
+			"paid_broadcast_rate", cfg.PaidBroadcastRate, "send_rate", cfg.SendRate)
+	}
 	b, err := bot.New(ctx, bot.Options{
 		Token:       cfg.TelegramToken,
 		Endpoint:    cfg.TelegramEndpoint,
@@ -89,15 +99,22 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Location:    cfg.Timezone,
 		Logger:      log.With("component", "bot"),
 		PollTimeout: opt.pollTimeout,
+		Throttle:    budget,
 	})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	a.bot = b
+	if err := a.setChannels(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.worker = delivery.New(db, b, delivery.Options{
-		Rate:     cfg.SendRate,
-		Location: cfg.Timezone,
+		Budget:      budget,
+		Concurrency: cfg.SendConcurrency,
+		Noticer:     b,
+		Location:    cfg.Timezone,
 		Logger:   log.With("component", "delivery"),
 		Observer: deliveryFaults{Observer: metrics.Delivery(), faults: faults},
 		// Pushes already sent are edited when more outlets carry their
@@ -152,6 +169,31 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		}
 	}
 	return a, nil
+}
+
+// setChannels records the topic channels of CHANNELS, each checked with
+// Telegram: its topic must be in the catalogue (or be "breaking") and the
+// chat a channel where the bot is an administrator allowed to post. A
+// problem stops the start with one line naming the entry.
+func (a *app) setChannels(ctx context.Context) error {
+	chs := make([]news.Channel, 0, len(a.cfg.Channels))
+	for _, e := range a.cfg.Channels {
+		slug, display, ok := a.bot.ChannelTopic(e.Topic)
+		if !ok {
+			return fmt.Errorf("config: %s entry %q: no topic %q in the catalogue: use a slug such as syria (see /topics or TOPICS_FILE), or breaking",
+				config.EnvChannels, e.Entry(), e.Topic)
+		}
+		ch, err := a.bot.ResolveChannel(ctx, e.Chat())
+		if err != nil {
+			if errors.Is(err, bot.ErrChannelNotFound) || errors.Is(err, bot.ErrNotAChannel) || errors.Is(err, bot.ErrCannotPost) {
+				return fmt.Errorf("config: %s entry %q: %w", config.EnvChannels, e.Entry(), err)
+			}
+			return fmt.Errorf("config: %s entry %q: could not check the channel with Telegram: %w", config.EnvChannels, e.Entry(), err)
+		}
+		ch.Topic, ch.Display = slug, display
+		chs = append(chs, ch)
+	}
+	return a.db.SetConfigChannels(ctx, chs)
 }
 
 // addFeeds records the FEEDS of the configuration; ones already known stay.
@@ -216,9 +258,9 @@ func (a *app) stats(ctx context.Context) (bot.Stats, error) {
 	}
 	return bot.Stats{
 		Chats: s.Chats, ActiveChats: s.ActiveChats, PausedChats: s.PausedChats, Subscriptions: s.Subscriptions,
-		Feeds: s.Feeds, Articles: s.Articles, Stories: s.Stories,
+		Feeds: s.Feeds, Articles: s.Articles, Stories: s.Stories, Channels: s.Channels,
 		Pending: s.Outbox.Pending, Sent: s.Outbox.Sent, Failed: s.Outbox.Failed, Dropped: s.Outbox.Dropped,
-		OldestPending: s.Outbox.OldestPending,
+		PaidSent: s.PaidSent, PaidEnabled: a.paid, OldestPending: s.Outbox.OldestPending,
 	}, nil
 }
 
@@ -267,8 +309,8 @@ func (w subscriptionWatcher) Subscribe(ctx context.Context, s news.Subscription)
 	return s, err
 }
 
-func (w subscriptionWatcher) Unsubscribe(ctx context.Context, chatID int64, kind news.SubscriptionKind, key string) error {
-	err := w.DB.Unsubscribe(ctx, chatID, kind, key)
+func (w subscriptionWatcher) Unsubscribe(ctx context.Context, of news.Target, kind news.SubscriptionKind, key string) error {
+	err := w.DB.Unsubscribe(ctx, of, kind, key)
 	if err == nil && kind == news.KindKeyword {
 		w.changed()
 	}

@@ -24,9 +24,19 @@ import (
 	"github.com/ajel-news/ajel/news"
 )
 
-// Store is the storage the bot needs: chats, subscriptions, the update
-// offset and the stories readers can browse. *storage.DB implements it.
+// Store is the storage the bot needs; *storage.DB implements it.
 type Store interface {
+	ChatStore
+	Inbox
+	ChannelStore
+	// LatestStories and SearchArticles serve /latest and /search.
+	LatestStories(ctx context.Context, topicSlug string, limit int) ([]news.Article, error)
+	SearchArticles(ctx context.Context, terms []string, limit int) ([]news.Article, error)
+}
+
+// ChatStore keeps chats, their settings and what they (or their forum
+// topic threads) follow.
+type ChatStore interface {
 	SaveChat(ctx context.Context, c news.Chat) error
 	Chat(ctx context.Context, id int64) (news.Chat, error)
 	SetPaused(ctx context.Context, chatID int64, paused bool) error
@@ -34,12 +44,39 @@ type Store interface {
 	SetMaxPerHour(ctx context.Context, chatID int64, n int) error
 	DeleteChat(ctx context.Context, chatID int64) error
 	Subscribe(ctx context.Context, s news.Subscription) (news.Subscription, error)
-	Unsubscribe(ctx context.Context, chatID int64, kind news.SubscriptionKind, key string) error
-	Subscriptions(ctx context.Context, chatID int64) ([]news.Subscription, error)
+	Unsubscribe(ctx context.Context, of news.Target, kind news.SubscriptionKind, key string) error
+	Subscriptions(ctx context.Context, of news.Target) ([]news.Subscription, error)
+}
+
+// Inbox keeps the updates Telegram sent until they are handled, so that a
+// restart neither loses nor repeats them, and the offset of the next one.
+type Inbox interface {
 	UpdateOffset(ctx context.Context) (int, error)
-	SetUpdateOffset(ctx context.Context, offset int) error
-	LatestStories(ctx context.Context, topicSlug string, limit int) ([]news.Article, error)
-	SearchArticles(ctx context.Context, terms []string, limit int) ([]news.Article, error)
+	// QueueUpdates keeps updates and saves offset in one transaction and
+	// returns those really queued (not kept already), with their Seq.
+	QueueUpdates(ctx context.Context, ups []news.InboundUpdate, offset int) ([]news.InboundUpdate, error)
+	// PendingUpdates returns up to limit kept updates after Seq after, in
+	// order.
+	PendingUpdates(ctx context.Context, after int64, limit int) ([]news.InboundUpdate, error)
+	// FinishUpdate forgets a handled update.
+	FinishUpdate(ctx context.Context, seq int64) error
+}
+
+// ChannelStore keeps the topic channels (/channel, CHANNELS).
+type ChannelStore interface {
+	Channels(ctx context.Context) ([]news.Channel, error)
+	SetChannel(ctx context.Context, ch news.Channel) error
+	DeleteChannel(ctx context.Context, chatID int64) (int, error)
+}
+
+// Throttle paces everything the bot sends on its own — replies, callback
+// answers, keyboards, notices — within the one rate budget it shares with
+// the delivery worker, replies first; *delivery.Budget implements it.
+type Throttle interface {
+	// WaitReply waits for the reply's turn.
+	WaitReply(ctx context.Context) error
+	// PauseFor stops every message for d (Telegram's retry_after).
+	PauseFor(d time.Duration)
 }
 
 // Catalogue is the topic catalogue readers pick from.
@@ -64,9 +101,13 @@ type FeedAdmin interface {
 type Stats struct {
 	Chats, ActiveChats, PausedChats int
 	Subscriptions, Feeds, Articles  int
-	Stories                         int
+	Stories, Channels               int
 	Pending, Sent, Failed, Dropped  int
-	OldestPending                   time.Time // zero when nothing is pending
+	// PaidSent counts messages sent with allow_paid_broadcast (0.1 Star
+	// each); PaidEnabled says whether PAID_BROADCAST_RATE is on.
+	PaidSent      int
+	PaidEnabled   bool
+	OldestPending time.Time // zero when nothing is pending
 }
 
 // Options configure a Bot. Token and Store and Topics are required.
@@ -109,6 +150,15 @@ type Options struct {
 	// AdminCacheTTL is how long a group member's admin status is trusted; 0
 	// means 5 minutes.
 	AdminCacheTTL time.Duration
+	// Throttle paces what the bot sends on its own; nil sends at once
+	// (tests).
+	Throttle Throttle
+	// ReplyRetry is how long a reply is retried after 429s and network
+	// errors before the bot gives up on it; 0 means 2 minutes.
+	ReplyRetry time.Duration
+	// Handlers bounds how many chats have an update handled at once; 0
+	// means 64. One chat's updates are always handled in order.
+	Handlers int
 }
 
 // Bot talks to Telegram for Ajel. It is safe for concurrent use: the
@@ -131,9 +181,15 @@ type Bot struct {
 	now       func() time.Time
 	pollEvery time.Duration
 
-	limiter *chatLimiter
-	groups  *adminCache
-	hook    webhookState
+	throttle   Throttle
+	replyRetry time.Duration
+
+	limiter  *chatLimiter
+	groups   *adminCache
+	hook     webhookState
+	inbox    *dispatcher
+	table    []*command          // in /help's order
+	commands map[string]*command // by name and alias
 }
 
 // defaultEndpoint is the public Bot API.
@@ -161,6 +217,7 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 		log:       o.Logger,
 		now:       o.Now,
 		pollEvery: o.PollTimeout,
+		throttle:  o.Throttle,
 	}
 	for _, id := range o.AdminIDs {
 		b.admins[id] = true
@@ -199,6 +256,17 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 		ttl = 5 * time.Minute
 	}
 	b.groups = newAdminCache(ttl)
+	b.replyRetry = o.ReplyRetry
+	if b.replyRetry <= 0 {
+		b.replyRetry = 2 * time.Minute
+	}
+	handlers := o.Handlers
+	if handlers <= 0 {
+		handlers = 64
+	}
+	b.inbox = newDispatcher(b, handlers)
+	b.table = commandTable()
+	b.commands = commandIndex(b.table)
 
 	endpoint := o.Endpoint
 	if endpoint == "" {
@@ -246,15 +314,6 @@ func (b *Bot) request(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi.APIR
 	return resp, nil
 }
 
-// send sends a message-producing request and returns the message.
-func (b *Bot) send(ctx context.Context, c tgbotapi.Chattable) (tgbotapi.Message, error) {
-	m, err := b.apiFor(ctx).Send(c)
-	if err != nil {
-		return m, b.redact(err)
-	}
-	return m, nil
-}
-
 // redactedError carries a message with the token removed. It unwraps to
 // the cause only when the cause's own text is free of the token, so no
 // errors.As can dig the token back out.
@@ -287,10 +346,14 @@ func (b *Bot) redact(err error) error {
 	return &redactedError{msg: msg, cause: cause}
 }
 
-// Run receives updates by long polling until ctx is done, handling each
-// one and saving the next offset after it, so that a restart neither loses
-// nor repeats updates. It returns nil when ctx ends, and an error only when
-// Telegram refuses the token.
+// Run receives updates by long polling until ctx is done. Each batch is
+// kept in the inbox, with the next offset, before Telegram is asked for
+// more (which confirms it), and handled from there: updates of different
+// chats at once, one chat's in order. A restart thus neither loses nor
+// repeats an update (one being handled when the process died is handled
+// again). It returns nil when ctx ends, after the updates being handled
+// finished (or a grace period ran out), and an error only when Telegram
+// refuses the token.
 func (b *Bot) Run(ctx context.Context) error {
 	offset, err := b.store.UpdateOffset(ctx)
 	if err != nil {
@@ -307,6 +370,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.DeleteWebhook(ctx); err != nil && ctx.Err() == nil {
 		b.log.Warn("bot: delete webhook", "err", err)
 	}
+	stop := b.inbox.start(ctx)
+	defer stop()
 	backoff := time.Second
 	for {
 		if ctx.Err() != nil {
@@ -318,9 +383,9 @@ func (b *Bot) Run(ctx context.Context) error {
 			AllowedUpdates: allowedUpdates(),
 		}
 		resp, err := b.request(ctx, cfg)
-		var updates []tgbotapi.Update
+		var raws []json.RawMessage
 		if err == nil {
-			err = json.Unmarshal(resp.Result, &updates)
+			err = json.Unmarshal(resp.Result, &raws)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -350,7 +415,17 @@ func (b *Bot) Run(ctx context.Context) error {
 			continue
 		}
 		backoff = time.Second
-		for _, u := range updates {
+		if len(raws) == 0 {
+			continue
+		}
+		ups := make([]news.InboundUpdate, 0, len(raws))
+		next := offset
+		for _, raw := range raws {
+			u, err := inbound(raw)
+			if err != nil {
+				b.log.Warn("bot: update Telegram sent is not readable; skipped", "err", err)
+				continue
+			}
 			if u.UpdateID < offset {
 				// The offset confirmed every update below it, so this is
 				// not a repeat: after a week without updates Telegram
@@ -358,34 +433,51 @@ func (b *Bot) Run(ctx context.Context) error {
 				// leave the bot deaf, asking for it again and again.
 				b.log.Info("bot: update ids restarted below the offset", "update_id", u.UpdateID, "offset", offset)
 			}
-			// An update that has started is finished even while stopping
-			// (graceful shutdown): cutting its reply off half-way would
-			// leave the reader's command answered but the offset unsaved,
-			// so it would be answered twice after the restart.
-			hctx, hcancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-			err := b.HandleUpdate(hctx, u)
-			hcancel()
-			if err != nil {
-				b.log.Error("bot: handle update", "update_id", u.UpdateID, "err", err)
-			}
-			offset = u.UpdateID + 1
-			// Saved even while stopping, so a handled update is never
-			// handled again after a restart.
-			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			err = b.store.SetUpdateOffset(sctx, offset)
-			cancel()
-			if err != nil {
-				b.log.Error("bot: save update offset", "offset", offset, "err", err)
-			}
+			ups = append(ups, u)
+			next = u.UpdateID + 1
 		}
+		// Kept even while stopping: Telegram has sent them, and the next
+		// run handles what this one does not get to.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		queued, err := b.store.QueueUpdates(sctx, ups, next)
+		cancel()
+		if err != nil {
+			// Not confirmed to Telegram: the same updates come again.
+			b.log.Error("bot: keep updates; asking Telegram for them again", "updates", len(ups), "err", err)
+			if !sleep(ctx, backoff) {
+				return nil
+			}
+			continue
+		}
+		offset = next
+		b.inbox.add(queued...)
 	}
 }
 
-// SetCommands registers the public commands with their Arabic descriptions.
+// inbound reads what the inbox keeps of one raw update.
+func inbound(raw json.RawMessage) (news.InboundUpdate, error) {
+	var u tgbotapi.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return news.InboundUpdate{}, err
+	}
+	if u.UpdateID <= 0 {
+		return news.InboundUpdate{}, errors.New("no update_id")
+	}
+	in := news.InboundUpdate{UpdateID: u.UpdateID, Raw: append([]byte(nil), raw...)}
+	if c := u.FromChat(); c != nil {
+		in.ChatID = c.ID
+	}
+	return in, nil
+}
+
+// SetCommands registers the public commands with their Arabic
+// descriptions, from the command table.
 func (b *Bot) SetCommands(ctx context.Context) error {
-	cmds := make([]tgbotapi.BotCommand, 0, len(publicCommands))
-	for _, c := range publicCommands {
-		cmds = append(cmds, tgbotapi.BotCommand{Command: c.command, Description: c.desc})
+	var cmds []tgbotapi.BotCommand
+	for _, c := range b.table {
+		if c.listed(false) {
+			cmds = append(cmds, tgbotapi.BotCommand{Command: c.name, Description: c.desc})
+		}
 	}
 	if _, err := b.request(ctx, tgbotapi.NewSetMyCommands(cmds...)); err != nil {
 		return fmt.Errorf("bot: setMyCommands: %w", err)

@@ -57,7 +57,7 @@ func TestEndToEndSubscribeRestartStop(t *testing.T) {
 	if len(subs) != 3 {
 		t.Fatalf("stored %d subscriptions, want 3: %+v", len(subs), subs)
 	}
-	if c, err := h.db.Chat(t.Context(), chat.ID); err != nil || c.Title != "سارة" || c.Username != "sara" || c.Language != "ar" {
+	if c, err := h.db.Chat(t.Context(), chat.ID); err != nil || c.Title != "سارة" || c.Username != "sara" {
 		t.Errorf("stored chat %+v, %v", c, err)
 	}
 	offset, err := h.db.UpdateOffset(t.Context())

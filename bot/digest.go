@@ -5,8 +5,6 @@ import (
 	"errors"
 	"strings"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -52,17 +50,14 @@ func RenderDigest(ps []news.Push) string {
 }
 
 // SendDigest sends the stories in one silent digest message (RenderDigest)
-// and returns its message id. Errors are *news.SendError, as for Send.
-func (b *Bot) SendDigest(ctx context.Context, chatID int64, ps []news.Push) (int, error) {
+// to a chat or forum thread and returns its message id. Errors are
+// *news.SendError, as for Send.
+func (b *Bot) SendDigest(ctx context.Context, to news.Target, ps []news.Push) (int, error) {
 	if len(ps) == 0 {
 		return 0, errors.New("bot: empty digest")
 	}
-	m := tgbotapi.NewMessage(chatID, RenderDigest(ps))
-	m.ParseMode = tgbotapi.ModeHTML
-	m.DisableWebPagePreview = true
 	// Only stories that are not breaking are gathered: none rings.
-	m.DisableNotification = true
-	msg, err := b.send(ctx, m)
+	msg, err := b.sendRaw(ctx, message{to: to, text: RenderDigest(ps), silent: true})
 	if err != nil {
 		return 0, sendError(err)
 	}

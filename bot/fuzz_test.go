@@ -19,6 +19,7 @@ import (
 // input of a fuzz target (starting them per input would make fuzzing crawl).
 type fuzzBot struct {
 	srv  *telegramtest.Server
+	db   *storage.DB
 	user telegramtest.User
 	chat telegramtest.Chat
 }
@@ -47,7 +48,7 @@ func newFuzzBot(f *testing.F) *fuzzBot {
 	go func() { done <- b.Run(ctx) }()
 	f.Cleanup(func() { cancel(); <-done })
 	// The admin's own chat: every command, admin ones included, is reached.
-	return &fuzzBot{srv: srv, user: telegramtest.NewUser(adminID, "مشرف"), chat: telegramtest.PrivateChat(adminID)}
+	return &fuzzBot{srv: srv, db: db, user: telegramtest.NewUser(adminID, "مشرف"), chat: telegramtest.PrivateChat(adminID)}
 }
 
 // settle waits until the bot has handled every update and polls again.
@@ -55,7 +56,7 @@ func (fb *fuzzBot) settle(t *testing.T) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := fb.srv.WaitFor(ctx, func() bool { return fb.srv.Pending() == 0 && fb.srv.Polling() }); err != nil {
+	if err := fb.srv.WaitFor(ctx, func() bool { return fb.srv.Pending() == 0 && fb.srv.Polling() && inboxEmpty(ctx, fb.db) }); err != nil {
 		t.Fatalf("the bot did not handle its updates: %v", err)
 	}
 }

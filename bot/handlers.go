@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -19,48 +20,103 @@ const listLimit = 5
 
 // cmdReq is one command being handled.
 type cmdReq struct {
-	msg     *tgbotapi.Message
-	chat    news.Chat
+	msg  *tgbotapi.Message
+	chat news.Chat
+	// to is where the command came from and its replies go: the chat and,
+	// in a forum supergroup, the topic thread; in a thread, what the
+	// command changes or lists is the thread's.
+	to      news.Target
 	command string // lower-case, without '/' and '@bot'
 	args    string
 	direct  bool // addressed as /cmd@ourbot
 }
 
-// HandleUpdate handles one update from Telegram (long polling or webhook).
-// Updates the bot does not act on (edited messages, channel posts, non-text
-// messages, group chatter) are ignored without error. An error means a
-// Telegram or storage call failed.
-func (b *Bot) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
+// handleRaw handles one update as Telegram sent it (long polling or
+// webhook). Updates the bot does not act on (non-text messages, group
+// chatter, kinds it did not ask for) are ignored without error. An error
+// means a Telegram or storage call failed.
+func (b *Bot) handleRaw(ctx context.Context, raw []byte) error {
+	var u tgbotapi.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return fmt.Errorf("bot: read update: %w", err)
+	}
+	thread := threadOf(raw)
 	switch {
 	case u.Message != nil:
-		return b.handleMessage(ctx, u.Message)
+		return b.handleMessage(ctx, u.Message, thread)
 	case u.CallbackQuery != nil:
-		return b.handleCallback(ctx, u.CallbackQuery)
+		return b.handleCallback(ctx, u.CallbackQuery, thread)
 	}
 	return nil
 }
 
+// topicProbe reads what the library's Message lacks (it predates forum
+// supergroups): the topic thread a message belongs to.
+type topicProbe struct {
+	ThreadID int  `json:"message_thread_id"`
+	IsTopic  bool `json:"is_topic_message"`
+}
+
+func (p *topicProbe) thread() int {
+	if p == nil || !p.IsTopic {
+		return 0 // a reply thread of an ordinary supergroup is no topic
+	}
+	return p.ThreadID
+}
+
+// threadOf is the forum topic thread an update's message (or the message
+// under a pressed button) belongs to; 0 when none.
+func threadOf(raw []byte) int {
+	var u struct {
+		Message       *topicProbe `json:"message"`
+		CallbackQuery *struct {
+			Message *topicProbe `json:"message"`
+		} `json:"callback_query"`
+	}
+	if json.Unmarshal(raw, &u) != nil {
+		return 0
+	}
+	if u.CallbackQuery != nil {
+		return u.CallbackQuery.Message.thread()
+	}
+	return u.Message.thread()
+}
+
 // chatOf describes a Telegram chat for storage.
-func chatOf(c *tgbotapi.Chat, from *tgbotapi.User) news.Chat {
+func chatOf(c *tgbotapi.Chat) news.Chat {
 	nc := news.Chat{ID: c.ID, Type: news.ChatType(c.Type), Title: c.Title, Username: c.UserName}
 	if nc.Title == "" {
 		nc.Title = strings.TrimSpace(c.FirstName + " " + c.LastName)
 	}
-	// A group's language is not its last speaker's: keep it for private chats.
-	if from != nil && c.Type == string(news.ChatPrivate) {
-		nc.Language = from.LanguageCode
-	}
 	return nc
 }
 
-func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message) error {
+// admit is what every message and button press goes through first:
+// nothing from a channel is for the bot, a chat that floods it gets one
+// notice (through notice) and then nothing for a while, and the chat is
+// saved, which also makes a chat that had blocked the bot active again.
+func (b *Bot) admit(ctx context.Context, chat news.Chat, notice func(text string) error) (bool, error) {
+	if chat.Type == news.ChatChannel {
+		return false, nil
+	}
+	switch b.limiter.check(chat.ID, b.now()) {
+	case drop:
+		return false, nil
+	case warnOnce:
+		return false, notice(msgSlowDown)
+	}
+	if err := b.store.SaveChat(ctx, chat); err != nil {
+		return false, fmt.Errorf("bot: save chat: %w", err)
+	}
+	return true, nil
+}
+
+func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message, thread int) error {
 	if m.Chat == nil || m.Text == "" {
 		return nil // stickers, photos, service messages
 	}
-	chat := chatOf(m.Chat, m.From)
-	if chat.Type == news.ChatChannel {
-		return nil
-	}
+	chat := chatOf(m.Chat)
+	to := news.Target{ChatID: chat.ID, ThreadID: thread}
 	cmd, at, args, isCmd := parseCommand(m.Text)
 	if at != "" && !strings.EqualFold(at, b.username) {
 		return nil // /cmd@otherbot
@@ -68,24 +124,20 @@ func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message) error {
 	if !isCmd && chat.Type.IsGroup() {
 		return nil // group chatter is not for us
 	}
-	switch b.limiter.check(chat.ID, b.now()) {
-	case drop:
-		return nil
-	case warnOnce:
-		return b.reply(ctx, chat.ID, msgSlowDown)
-	}
-	if err := b.store.SaveChat(ctx, chat); err != nil {
-		return fmt.Errorf("bot: save chat: %w", err)
+	ok, err := b.admit(ctx, chat, func(text string) error { return b.reply(ctx, to, text) })
+	if !ok || err != nil {
+		return err
 	}
 	if !isCmd {
-		return b.reply(ctx, chat.ID, msgPlainText)
+		return b.reply(ctx, to, msgPlainText)
 	}
-	r := &cmdReq{msg: m, chat: chat, command: cmd, args: args, direct: at != ""}
-	err := b.route(ctx, r)
-	if err != nil && ctx.Err() == nil {
+	r := &cmdReq{msg: m, chat: chat, to: to, command: cmd, args: args, direct: at != ""}
+	err = b.route(ctx, r)
+	if err != nil && ctx.Err() == nil && !errors.Is(err, errGaveUp) {
 		// Tell the reader something went wrong rather than stay silent; the
-		// error itself is for the log.
-		if rerr := b.reply(ctx, chat.ID, msgInternalError); rerr != nil {
+		// error itself is for the log. (When the reply itself could not
+		// get through, another one would not either.)
+		if rerr := b.reply(ctx, to, msgInternalError); rerr != nil {
 			b.log.Warn("bot: reply with error notice", "chat", chat.ID, "err", rerr)
 		}
 	}
@@ -119,71 +171,37 @@ func parseCommand(text string) (cmd, at, args string, ok bool) {
 	return strings.ToLower(head), at, args, true
 }
 
+// route runs the command through its guards (see command).
 func (b *Bot) route(ctx context.Context, r *cmdReq) error {
-	switch r.command {
-	case "start":
-		return b.cmdStart(ctx, r)
-	case "help":
-		return b.cmdHelp(ctx, r)
-	case "topics":
-		return b.sendTopics(ctx, r.chat.ID, msgTopicsPrompt)
-	case "subscribe", "sub":
-		return b.cmdSubscribe(ctx, r)
-	case "unsubscribe", "unsub":
-		return b.cmdUnsubscribe(ctx, r)
-	case "list":
-		return b.cmdList(ctx, r)
-	case "latest":
-		return b.cmdLatest(ctx, r)
-	case "search":
-		return b.cmdSearch(ctx, r)
-	case "pause", "resume":
-		return b.cmdPause(ctx, r, r.command == "pause")
-	case "quiet":
-		return b.cmdQuiet(ctx, r)
-	case "limit":
-		return b.cmdLimit(ctx, r)
-	case "stop":
-		return b.cmdStop(ctx, r)
-	case "stats":
-		return b.cmdStats(ctx, r)
-	case "feeds":
-		return b.cmdFeeds(ctx, r)
-	case "addfeed":
-		return b.cmdAddFeed(ctx, r)
-	case "delfeed":
-		return b.cmdDelFeed(ctx, r)
+	c := b.commands[r.command]
+	if c == nil {
+		if r.chat.Type.IsGroup() && !r.direct {
+			// A bare unknown command in a group may be meant for another bot.
+			return nil
+		}
+		return b.reply(ctx, r.to, msgUnknownCommand)
 	}
-	if r.chat.Type.IsGroup() && !r.direct {
-		// A bare unknown command in a group may be meant for another bot.
-		return nil
-	}
-	return b.reply(ctx, r.chat.ID, msgUnknownCommand)
+	return c.guarded(r)(b, ctx, r)
 }
 
-// reply sends an HTML message without a link preview.
-func (b *Bot) reply(ctx context.Context, chatID int64, text string) error {
-	return b.replyMarkup(ctx, chatID, text, nil)
+// reply sends an HTML message without a link preview, paced and retried
+// as a reply.
+func (b *Bot) reply(ctx context.Context, to news.Target, text string) error {
+	return b.replyMarkup(ctx, to, text, nil)
 }
 
-func (b *Bot) replyMarkup(ctx context.Context, chatID int64, text string, kb *tgbotapi.InlineKeyboardMarkup) error {
-	m := tgbotapi.NewMessage(chatID, text)
-	m.ParseMode = tgbotapi.ModeHTML
-	m.DisableWebPagePreview = true
-	if kb != nil {
-		m.ReplyMarkup = *kb
-	}
-	if _, err := b.send(ctx, m); err != nil {
-		return fmt.Errorf("bot: reply to %d: %w", chatID, err)
+func (b *Bot) replyMarkup(ctx context.Context, to news.Target, text string, kb *tgbotapi.InlineKeyboardMarkup) error {
+	if _, err := b.sendReply(ctx, message{to: to, text: text, keyboard: kb}); err != nil {
+		return fmt.Errorf("bot: reply to %d: %w", to.ChatID, err)
 	}
 	return nil
 }
 
 // replyLong sends blocks joined by blank lines, split into as few messages
 // as fit Telegram's limit.
-func (b *Bot) replyLong(ctx context.Context, chatID int64, header string, blocks []string) error {
+func (b *Bot) replyLong(ctx context.Context, to news.Target, header string, blocks []string) error {
 	for _, text := range packMessages(header, blocks, maxMessageLen) {
-		if err := b.reply(ctx, chatID, text); err != nil {
+		if err := b.reply(ctx, to, text); err != nil {
 			return err
 		}
 	}
@@ -231,94 +249,86 @@ func (b *Bot) mayChangeMsg(ctx context.Context, r *cmdReq) (bool, error) {
 	return b.mayChange(ctx, r.chat, r.msg.From.ID)
 }
 
-// guardChange replies with a refusal and returns false when the sender may
-// not change the chat's subscriptions.
-func (b *Bot) guardChange(ctx context.Context, r *cmdReq) (bool, error) {
-	ok, err := b.mayChangeMsg(ctx, r)
-	if err != nil {
-		return false, err
-	}
-	if !ok {
-		return false, b.reply(ctx, r.chat.ID, msgNotGroupAdmin)
-	}
-	return true, nil
-}
-
 func (b *Bot) cmdStart(ctx context.Context, r *cmdReq) error {
-	text := msgWelcome
 	if slug := strings.TrimSpace(r.args); slug != "" {
 		if t, ok := b.topics.BySlug(slug); ok {
-			ok, err := b.guardChange(ctx, r)
-			if err != nil || !ok {
-				return err
-			}
-			note, err := b.subscribeTopic(ctx, r.chat.ID, t)
-			if err != nil {
-				return err
-			}
-			text = note + "\n\n" + text
+			// A deep link to a topic subscribes to it, as /subscribe does.
+			return groupAdminsOnly(func(b *Bot, ctx context.Context, r *cmdReq) error {
+				note, err := b.subscribeTopic(ctx, r.to, t)
+				if err != nil {
+					return err
+				}
+				return b.sendTopics(ctx, r.to, note+"\n\n"+msgWelcome)
+			})(b, ctx, r)
 		}
 	}
-	return b.sendTopics(ctx, r.chat.ID, text)
+	return b.sendTopics(ctx, r.to, msgWelcome)
 }
 
 func (b *Bot) cmdHelp(ctx context.Context, r *cmdReq) error {
+	admin := b.isBotAdmin(r.msg)
 	var sb strings.Builder
 	sb.WriteString(msgHelpHeader)
-	writeHelp(&sb, publicCommands)
-	if b.isBotAdmin(r.msg) {
-		sb.WriteString(msgHelpAdmin)
-		writeHelp(&sb, adminCommands)
+	for _, c := range b.table {
+		if c.access == everyone {
+			writeHelp(&sb, c)
+		}
 	}
-	return b.reply(ctx, r.chat.ID, sb.String())
+	if admin {
+		sb.WriteString(msgHelpAdmin)
+		for _, c := range b.table {
+			if c.access == botAdmins {
+				writeHelp(&sb, c)
+			}
+		}
+	}
+	return b.reply(ctx, r.to, sb.String())
 }
 
-func writeHelp(sb *strings.Builder, lines []helpLine) {
-	for _, l := range lines {
-		sb.WriteString("\n/" + l.command)
-		if l.args != "" {
-			sb.WriteString(" " + esc(l.args))
-		}
-		sb.WriteString(" — " + esc(l.desc))
+func writeHelp(sb *strings.Builder, c *command) {
+	sb.WriteString("\n/" + c.name)
+	if c.args != "" {
+		sb.WriteString(" " + esc(c.args))
 	}
+	sb.WriteString(" — " + esc(c.desc))
+}
+
+func (b *Bot) cmdTopics(ctx context.Context, r *cmdReq) error {
+	return b.sendTopics(ctx, r.to, msgTopicsPrompt)
 }
 
 func (b *Bot) cmdSubscribe(ctx context.Context, r *cmdReq) error {
 	if r.args == "" {
-		return b.sendTopics(ctx, r.chat.ID, msgTopicsPrompt)
-	}
-	ok, err := b.guardChange(ctx, r)
-	if err != nil || !ok {
-		return err
+		return b.sendTopics(ctx, r.to, msgTopicsPrompt)
 	}
 	if t, found := b.topics.Lookup(r.args); found {
-		text, err := b.subscribeTopic(ctx, r.chat.ID, t)
+		text, err := b.subscribeTopic(ctx, r.to, t)
 		if err != nil {
 			return err
 		}
-		return b.reply(ctx, r.chat.ID, text)
+		return b.reply(ctx, r.to, text)
 	}
 	display, reason := cleanKeyword(r.args)
 	if reason != "" {
-		return b.reply(ctx, r.chat.ID, reason)
+		return b.reply(ctx, r.to, reason)
 	}
 	// A keyword of stop words alone would match nearly every story.
 	key := b.keyword(display)
 	if strings.TrimSpace(key) == "" || len(b.terms(display)) == 0 {
-		return b.reply(ctx, r.chat.ID, msgKeywordTooShort)
+		return b.reply(ctx, r.to, msgKeywordTooShort)
 	}
-	_, err = b.store.Subscribe(ctx, news.Subscription{ChatID: r.chat.ID, Kind: news.KindKeyword, Key: key, Display: display})
+	_, err := b.store.Subscribe(ctx, news.Subscription{ChatID: r.chat.ID, ThreadID: r.to.ThreadID, Kind: news.KindKeyword, Key: key, Display: display})
 	text, err := subscribeOutcome(err, display, msgSubscribedKeyword(display))
 	if err != nil {
 		return err
 	}
-	return b.reply(ctx, r.chat.ID, text)
+	return b.reply(ctx, r.to, text)
 }
 
-// subscribeTopic subscribes a chat to a catalogue topic and says what
-// happened.
-func (b *Bot) subscribeTopic(ctx context.Context, chatID int64, t news.Topic) (string, error) {
-	_, err := b.store.Subscribe(ctx, news.Subscription{ChatID: chatID, Kind: news.KindTopic, Key: t.Slug, Display: t.Name})
+// subscribeTopic subscribes a chat (or forum thread) to a catalogue topic
+// and says what happened.
+func (b *Bot) subscribeTopic(ctx context.Context, to news.Target, t news.Topic) (string, error) {
+	_, err := b.store.Subscribe(ctx, news.Subscription{ChatID: to.ChatID, ThreadID: to.ThreadID, Kind: news.KindTopic, Key: t.Slug, Display: t.Name})
 	return subscribeOutcome(err, t.Name, msgSubscribedTopic(t.Name))
 }
 
@@ -336,20 +346,16 @@ func subscribeOutcome(err error, name, success string) (string, error) {
 }
 
 func (b *Bot) cmdUnsubscribe(ctx context.Context, r *cmdReq) error {
-	ok, err := b.guardChange(ctx, r)
-	if err != nil || !ok {
-		return err
-	}
-	subs, err := b.store.Subscriptions(ctx, r.chat.ID)
+	subs, err := b.store.Subscriptions(ctx, r.to)
 	if err != nil {
 		return fmt.Errorf("bot: subscriptions: %w", err)
 	}
 	if r.args == "" {
 		if len(subs) == 0 {
-			return b.reply(ctx, r.chat.ID, msgNothingToRemove)
+			return b.reply(ctx, r.to, msgNothingToRemove)
 		}
 		kb := b.unsubscribeKeyboard(subs)
-		return b.replyMarkup(ctx, r.chat.ID, msgUnsubscribePrompt, &kb)
+		return b.replyMarkup(ctx, r.to, msgUnsubscribePrompt, &kb)
 	}
 	// Find what the reader means: a topic by name, a keyword by its key,
 	// or whatever is displayed exactly as typed.
@@ -368,20 +374,20 @@ func (b *Bot) cmdUnsubscribe(ctx context.Context, r *cmdReq) error {
 		}
 	}
 	if want == nil {
-		return b.reply(ctx, r.chat.ID, msgNotSubscribed(r.args))
+		return b.reply(ctx, r.to, msgNotSubscribed(r.args))
 	}
-	err = b.store.Unsubscribe(ctx, r.chat.ID, want.Kind, want.Key)
+	err = b.store.Unsubscribe(ctx, r.to, want.Kind, want.Key)
 	if errors.Is(err, news.ErrNotFound) {
-		return b.reply(ctx, r.chat.ID, msgNotSubscribed(r.args))
+		return b.reply(ctx, r.to, msgNotSubscribed(r.args))
 	}
 	if err != nil {
 		return fmt.Errorf("bot: unsubscribe: %w", err)
 	}
-	return b.reply(ctx, r.chat.ID, msgUnsubscribed(want.Display))
+	return b.reply(ctx, r.to, msgUnsubscribed(want.Display))
 }
 
 func (b *Bot) cmdList(ctx context.Context, r *cmdReq) error {
-	subs, err := b.store.Subscriptions(ctx, r.chat.ID)
+	subs, err := b.store.Subscriptions(ctx, r.to)
 	if err != nil {
 		return fmt.Errorf("bot: subscriptions: %w", err)
 	}
@@ -390,7 +396,7 @@ func (b *Bot) cmdList(ctx context.Context, r *cmdReq) error {
 		return fmt.Errorf("bot: chat: %w", err)
 	}
 	if len(subs) == 0 {
-		return b.reply(ctx, r.chat.ID, msgListEmpty)
+		return b.reply(ctx, r.to, msgListEmpty)
 	}
 	var topics, words []string
 	for _, s := range subs {
@@ -420,32 +426,28 @@ func (b *Bot) cmdList(ctx context.Context, r *cmdReq) error {
 	if chat.MaxPerHour > 0 {
 		blocks = append(blocks, msgListLimit(chat.MaxPerHour))
 	}
-	return b.replyLong(ctx, r.chat.ID, msgListHeader, blocks)
+	return b.replyLong(ctx, r.to, msgListHeader, blocks)
 }
 
-func (b *Bot) cmdPause(ctx context.Context, r *cmdReq, pause bool) error {
-	ok, err := b.guardChange(ctx, r)
-	if err != nil || !ok {
-		return err
-	}
-	if err := b.store.SetPaused(ctx, r.chat.ID, pause); err != nil {
+func (b *Bot) cmdPause(ctx context.Context, r *cmdReq) error {
+	if err := b.store.SetPaused(ctx, r.chat.ID, true); err != nil {
 		return fmt.Errorf("bot: pause: %w", err)
 	}
-	if pause {
-		return b.reply(ctx, r.chat.ID, msgPaused)
+	return b.reply(ctx, r.to, msgPaused)
+}
+
+func (b *Bot) cmdResume(ctx context.Context, r *cmdReq) error {
+	if err := b.store.SetPaused(ctx, r.chat.ID, false); err != nil {
+		return fmt.Errorf("bot: resume: %w", err)
 	}
-	return b.reply(ctx, r.chat.ID, msgResumed)
+	return b.reply(ctx, r.to, msgResumed)
 }
 
 func (b *Bot) cmdStop(ctx context.Context, r *cmdReq) error {
-	ok, err := b.guardChange(ctx, r)
-	if err != nil || !ok {
-		return err
-	}
 	if err := b.store.DeleteChat(ctx, r.chat.ID); err != nil {
 		return fmt.Errorf("bot: stop: %w", err)
 	}
-	return b.reply(ctx, r.chat.ID, msgStopped)
+	return b.reply(ctx, r.to, msgStopped)
 }
 
 func (b *Bot) cmdQuiet(ctx context.Context, r *cmdReq) error {
@@ -459,23 +461,19 @@ func (b *Bot) cmdQuiet(ctx context.Context, r *cmdReq) error {
 		if chat.Quiet.Enabled() {
 			text = msgQuietCurrent(chat.Quiet.From, chat.Quiet.To, zone)
 		}
-		return b.reply(ctx, r.chat.ID, text+msgQuietUsage)
+		return b.reply(ctx, r.to, text+msgQuietUsage)
 	}
 	q, off, reason := parseQuiet(r.args)
 	if reason != "" {
-		return b.reply(ctx, r.chat.ID, reason)
-	}
-	ok, err := b.guardChange(ctx, r)
-	if err != nil || !ok {
-		return err
+		return b.reply(ctx, r.to, reason)
 	}
 	if err := b.store.SetQuietHours(ctx, r.chat.ID, q); err != nil {
 		return fmt.Errorf("bot: quiet hours: %w", err)
 	}
 	if off {
-		return b.reply(ctx, r.chat.ID, msgQuietOff)
+		return b.reply(ctx, r.to, msgQuietOff)
 	}
-	return b.reply(ctx, r.chat.ID, msgQuietSet(q.From, q.To, zone))
+	return b.reply(ctx, r.to, msgQuietSet(q.From, q.To, zone))
 }
 
 func (b *Bot) cmdLimit(ctx context.Context, r *cmdReq) error {
@@ -488,23 +486,19 @@ func (b *Bot) cmdLimit(ctx context.Context, r *cmdReq) error {
 		if chat.MaxPerHour > 0 {
 			text = msgLimitCurrent(chat.MaxPerHour)
 		}
-		return b.reply(ctx, r.chat.ID, text+msgLimitUsage)
+		return b.reply(ctx, r.to, text+msgLimitUsage)
 	}
 	n, ok := parseLimit(r.args)
 	if !ok {
-		return b.reply(ctx, r.chat.ID, msgLimitBad)
-	}
-	ok, err := b.guardChange(ctx, r)
-	if err != nil || !ok {
-		return err
+		return b.reply(ctx, r.to, msgLimitBad)
 	}
 	if err := b.store.SetMaxPerHour(ctx, r.chat.ID, n); err != nil {
 		return fmt.Errorf("bot: limit: %w", err)
 	}
 	if n == 0 {
-		return b.reply(ctx, r.chat.ID, msgLimitOff)
+		return b.reply(ctx, r.to, msgLimitOff)
 	}
-	return b.reply(ctx, r.chat.ID, msgLimitSet(n))
+	return b.reply(ctx, r.to, msgLimitSet(n))
 }
 
 // parseLimit reads "/limit" arguments: 1..maxLimit (Arabic digits too), or
@@ -578,7 +572,7 @@ func (b *Bot) cmdLatest(ctx context.Context, r *cmdReq) error {
 	if r.args != "" {
 		t, ok := b.topics.Lookup(r.args)
 		if !ok {
-			return b.reply(ctx, r.chat.ID, msgUnknownTopic)
+			return b.reply(ctx, r.to, msgUnknownTopic)
 		}
 		slug, header, none = t.Slug, msgLatestTopicHeader(t.Name), msgLatestTopicNone(t.Name)
 	}
@@ -587,28 +581,28 @@ func (b *Bot) cmdLatest(ctx context.Context, r *cmdReq) error {
 		return fmt.Errorf("bot: latest: %w", err)
 	}
 	if len(arts) == 0 {
-		return b.reply(ctx, r.chat.ID, none)
+		return b.reply(ctx, r.to, none)
 	}
-	return b.replyLong(ctx, r.chat.ID, header, b.storyBlocks(arts))
+	return b.replyLong(ctx, r.to, header, b.storyBlocks(arts))
 }
 
 func (b *Bot) cmdSearch(ctx context.Context, r *cmdReq) error {
 	if r.args == "" {
-		return b.reply(ctx, r.chat.ID, msgSearchUsage)
+		return b.reply(ctx, r.to, msgSearchUsage)
 	}
 	query := truncateRunes(stripInvisible(r.args), 100)
 	terms := b.terms(query)
 	if len(terms) == 0 {
-		return b.reply(ctx, r.chat.ID, msgSearchNoTerms)
+		return b.reply(ctx, r.to, msgSearchNoTerms)
 	}
 	arts, err := b.store.SearchArticles(ctx, terms, listLimit)
 	if err != nil {
 		return fmt.Errorf("bot: search: %w", err)
 	}
 	if len(arts) == 0 {
-		return b.reply(ctx, r.chat.ID, msgSearchNone(query))
+		return b.reply(ctx, r.to, msgSearchNone(query))
 	}
-	return b.replyLong(ctx, r.chat.ID, msgSearchHeader(query), b.storyBlocks(arts))
+	return b.replyLong(ctx, r.to, msgSearchHeader(query), b.storyBlocks(arts))
 }
 
 // storyBlocks renders stories for /latest and /search: title, a short
@@ -639,25 +633,15 @@ func (b *Bot) storyBlocks(arts []news.Article) []string {
 	return blocks
 }
 
-func (b *Bot) guardBotAdmin(ctx context.Context, r *cmdReq) (bool, error) {
-	if b.isBotAdmin(r.msg) {
-		return true, nil
-	}
-	return false, b.reply(ctx, r.chat.ID, msgNotBotAdmin)
-}
-
 func (b *Bot) cmdStats(ctx context.Context, r *cmdReq) error {
-	if ok, err := b.guardBotAdmin(ctx, r); !ok || err != nil {
-		return err
-	}
 	if b.stats == nil {
-		return b.reply(ctx, r.chat.ID, msgUnavailable)
+		return b.reply(ctx, r.to, msgUnavailable)
 	}
 	s, err := b.stats(ctx)
 	if err != nil {
 		return fmt.Errorf("bot: stats: %w", err)
 	}
-	return b.reply(ctx, r.chat.ID, msgStats(s, b.when(s.OldestPending)))
+	return b.reply(ctx, r.to, msgStats(s, b.when(s.OldestPending)))
 }
 
 // when formats a time in the operator's zone, or "never".
@@ -669,18 +653,15 @@ func (b *Bot) when(t time.Time) string {
 }
 
 func (b *Bot) cmdFeeds(ctx context.Context, r *cmdReq) error {
-	if ok, err := b.guardBotAdmin(ctx, r); !ok || err != nil {
-		return err
-	}
 	if b.feeds == nil {
-		return b.reply(ctx, r.chat.ID, msgUnavailable)
+		return b.reply(ctx, r.to, msgUnavailable)
 	}
 	feeds, err := b.feeds.Feeds(ctx)
 	if err != nil {
 		return fmt.Errorf("bot: feeds: %w", err)
 	}
 	if len(feeds) == 0 {
-		return b.reply(ctx, r.chat.ID, msgFeedsEmpty)
+		return b.reply(ctx, r.to, msgFeedsEmpty)
 	}
 	blocks := make([]string, 0, len(feeds))
 	for _, f := range feeds {
@@ -691,52 +672,46 @@ func (b *Bot) cmdFeeds(ctx context.Context, r *cmdReq) error {
 		blocks = append(blocks, msgFeedLine(f.ID, truncateRunes(cleanLine(f.Title), 200), truncateRunes(f.URL, 500),
 			b.when(f.LastSuccessAt), lastErr, f.Failures))
 	}
-	return b.replyLong(ctx, r.chat.ID, msgFeedsHeader(len(feeds)), blocks)
+	return b.replyLong(ctx, r.to, msgFeedsHeader(len(feeds)), blocks)
 }
 
 func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
-	if ok, err := b.guardBotAdmin(ctx, r); !ok || err != nil {
-		return err
-	}
 	if b.feeds == nil {
-		return b.reply(ctx, r.chat.ID, msgUnavailable)
+		return b.reply(ctx, r.to, msgUnavailable)
 	}
 	if r.args == "" {
-		return b.reply(ctx, r.chat.ID, msgAddFeedUsage)
+		return b.reply(ctx, r.to, msgAddFeedUsage)
 	}
 	f, err := b.feeds.AddFeed(ctx, r.args)
 	switch {
 	case errors.Is(err, news.ErrAlreadyExists) && f.ID != 0:
-		return b.reply(ctx, r.chat.ID, msgFeedExists(f.ID))
+		return b.reply(ctx, r.to, msgFeedExists(f.ID))
 	case err != nil:
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		b.log.Info("bot: addfeed refused", "url", r.args, "err", err)
-		return b.reply(ctx, r.chat.ID, msgFeedAddFailed(truncateRunes(b.redactText(err.Error()), 500)))
+		return b.reply(ctx, r.to, msgFeedAddFailed(truncateRunes(b.redactText(err.Error()), 500)))
 	}
-	return b.reply(ctx, r.chat.ID, msgFeedAdded(f.ID, f.URL))
+	return b.reply(ctx, r.to, msgFeedAdded(f.ID, f.URL))
 }
 
 func (b *Bot) cmdDelFeed(ctx context.Context, r *cmdReq) error {
-	if ok, err := b.guardBotAdmin(ctx, r); !ok || err != nil {
-		return err
-	}
 	if b.feeds == nil {
-		return b.reply(ctx, r.chat.ID, msgUnavailable)
+		return b.reply(ctx, r.to, msgUnavailable)
 	}
 	id, err := strconv.ParseInt(strings.TrimPrefix(toASCIIDigits(r.args), "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return b.reply(ctx, r.chat.ID, msgDelFeedUsage)
+		return b.reply(ctx, r.to, msgDelFeedUsage)
 	}
 	err = b.feeds.DeleteFeed(ctx, id)
 	if errors.Is(err, news.ErrNotFound) {
-		return b.reply(ctx, r.chat.ID, msgFeedNotFound(id))
+		return b.reply(ctx, r.to, msgFeedNotFound(id))
 	}
 	if err != nil {
 		return fmt.Errorf("bot: delete feed: %w", err)
 	}
-	return b.reply(ctx, r.chat.ID, msgFeedDeleted(id))
+	return b.reply(ctx, r.to, msgFeedDeleted(id))
 }
 
 // redactText removes the token from a text shown to an admin.

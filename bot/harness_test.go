@@ -197,14 +197,23 @@ func (h *harness) stop() {
 	h.cancel = nil
 }
 
-// settle waits until the bot has handled every queued update and polls again.
+// settle waits until the bot has received and handled every queued update
+// and polls again.
 func (h *harness) settle() {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(h.t.Context(), 10*time.Second)
 	defer cancel()
-	if err := h.srv.WaitFor(ctx, func() bool { return h.srv.Pending() == 0 && h.srv.Polling() }); err != nil {
+	if err := h.srv.WaitFor(ctx, func() bool {
+		return h.srv.Pending() == 0 && h.srv.Polling() && inboxEmpty(ctx, h.db)
+	}); err != nil {
 		h.t.Fatalf("bot did not handle its updates: %v", err)
 	}
+}
+
+// inboxEmpty reports whether every update the bot received was handled.
+func inboxEmpty(ctx context.Context, db *storage.DB) bool {
+	ups, err := db.PendingUpdates(ctx, 0, 1)
+	return err == nil && len(ups) == 0
 }
 
 // say sends text as user in chat and returns the bot's new messages there.
@@ -252,7 +261,7 @@ func (h *harness) press(chat telegramtest.Chat, user telegramtest.User, msgID in
 
 func (h *harness) subs(chatID int64) []news.Subscription {
 	h.t.Helper()
-	s, err := h.db.Subscriptions(h.t.Context(), chatID)
+	s, err := h.db.Subscriptions(h.t.Context(), news.Target{ChatID: chatID})
 	if err != nil {
 		h.t.Fatal(err)
 	}

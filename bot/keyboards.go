@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -63,20 +62,54 @@ func (b *Bot) topicKeyboard(subs []news.Subscription) (tgbotapi.InlineKeyboardMa
 	return tgbotapi.NewInlineKeyboardMarkup(rows...), len(rows) > 0
 }
 
-// sendTopics sends text with the topic keyboard, the chat's topics ticked.
-func (b *Bot) sendTopics(ctx context.Context, chatID int64, text string) error {
-	subs, err := b.store.Subscriptions(ctx, chatID)
+// sendTopics sends text with the topic keyboard, the topics the chat (or
+// thread) follows ticked, and below it a link to each topic channel, so a
+// reader chooses between a channel and direct messages.
+func (b *Bot) sendTopics(ctx context.Context, to news.Target, text string) error {
+	subs, err := b.store.Subscriptions(ctx, to)
 	if err != nil {
 		return fmt.Errorf("bot: subscriptions: %w", err)
 	}
 	kb, ok := b.topicKeyboard(subs)
-	if !ok {
+	links, err := b.channelButtons(ctx)
+	if err != nil {
+		b.log.Warn("bot: channel links left out", "err", err)
+	}
+	if len(links) > 0 {
+		kb.InlineKeyboard = append(kb.InlineKeyboard, links...)
+		text += "\n\n" + msgChannelsHint
+	}
+	if !ok && len(links) == 0 {
 		if text == msgTopicsPrompt {
 			text = msgTopicsEmpty
 		}
-		return b.reply(ctx, chatID, text)
+		return b.reply(ctx, to, text)
 	}
-	return b.replyMarkup(ctx, chatID, text, &kb)
+	return b.replyMarkup(ctx, to, text, &kb)
+}
+
+// channelButtons links to every topic channel that is on and public, two
+// a row.
+func (b *Bot) channelButtons(ctx context.Context) ([][]tgbotapi.InlineKeyboardButton, error) {
+	chs, err := b.store.Channels(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("bot: channels: %w", err)
+	}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	var row []tgbotapi.InlineKeyboardButton
+	for _, ch := range chs {
+		if !ch.Enabled || ch.Link() == "" {
+			continue
+		}
+		row = append(row, tgbotapi.NewInlineKeyboardButtonURL(msgChannelButton(b.channelTopicName(ch.Topic)), ch.Link()))
+		if len(row) == 2 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return rows, nil
 }
 
 // unsubscribeKeyboard has one button per subscription, a row each.
@@ -97,23 +130,16 @@ func (b *Bot) unsubscribeKeyboard(subs []news.Subscription) tgbotapi.InlineKeybo
 	return tgbotapi.NewInlineKeyboardMarkup(rows...)
 }
 
-func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
-	if q.Message == nil || q.Message.Chat == nil || q.From == nil {
-		// A button under an inline-mode message: nothing of ours.
+func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery, thread int) error {
+	if q.Message == nil || q.Message.Chat == nil || q.From == nil || q.Message.Chat.Type == string(news.ChatChannel) {
+		// A button under an inline-mode message or in a channel: nothing of ours.
 		return b.answer(ctx, q.ID, msgStaleButton, false)
 	}
-	chat := chatOf(q.Message.Chat, q.From)
-	if chat.Type == news.ChatChannel {
-		return b.answer(ctx, q.ID, msgStaleButton, false)
-	}
-	switch b.limiter.check(chat.ID, b.now()) {
-	case drop:
-		return nil
-	case warnOnce:
-		return b.answer(ctx, q.ID, stripTags(msgSlowDown), true)
-	}
-	if err := b.store.SaveChat(ctx, chat); err != nil {
-		return fmt.Errorf("bot: save chat: %w", err)
+	chat := chatOf(q.Message.Chat)
+	to := news.Target{ChatID: chat.ID, ThreadID: thread}
+	ok, err := b.admit(ctx, chat, func(text string) error { return b.answer(ctx, q.ID, stripTags(text), true) })
+	if !ok || err != nil {
+		return err
 	}
 	kind, arg, _ := strings.Cut(q.Data, ":")
 	switch kind + ":" {
@@ -122,13 +148,13 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) err
 		if !ok {
 			return b.answer(ctx, q.ID, msgStaleButton, false)
 		}
-		return b.toggleTopic(ctx, q, chat, t)
+		return b.toggleTopic(ctx, q, chat, to, t)
 	case cbUnsubscribe:
 		id, err := strconv.ParseInt(arg, 10, 64)
 		if err != nil || id <= 0 {
 			return b.answer(ctx, q.ID, msgStaleButton, false)
 		}
-		return b.removeByID(ctx, q, chat, id)
+		return b.removeByID(ctx, q, chat, to, id)
 	}
 	return b.answer(ctx, q.ID, msgStaleButton, false)
 }
@@ -149,11 +175,11 @@ func (b *Bot) guardCallback(ctx context.Context, q *tgbotapi.CallbackQuery, chat
 	return true, nil
 }
 
-func (b *Bot) toggleTopic(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, t news.Topic) error {
+func (b *Bot) toggleTopic(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, to news.Target, t news.Topic) error {
 	if ok, err := b.guardCallback(ctx, q, chat); !ok || err != nil {
 		return err
 	}
-	subs, err := b.store.Subscriptions(ctx, chat.ID)
+	subs, err := b.store.Subscriptions(ctx, to)
 	if err != nil {
 		return fmt.Errorf("bot: subscriptions: %w", err)
 	}
@@ -166,13 +192,13 @@ func (b *Bot) toggleTopic(ctx context.Context, q *tgbotapi.CallbackQuery, chat n
 	var note string
 	alert := false
 	if has {
-		err = b.store.Unsubscribe(ctx, chat.ID, news.KindTopic, t.Slug)
+		err = b.store.Unsubscribe(ctx, to, news.KindTopic, t.Slug)
 		if err != nil && !isNotFound(err) {
 			return fmt.Errorf("bot: unsubscribe: %w", err)
 		}
 		note = cbUnsubscribed(t.Name)
 	} else {
-		_, err = b.store.Subscribe(ctx, news.Subscription{ChatID: chat.ID, Kind: news.KindTopic, Key: t.Slug, Display: t.Name})
+		_, err = b.store.Subscribe(ctx, news.Subscription{ChatID: chat.ID, ThreadID: to.ThreadID, Kind: news.KindTopic, Key: t.Slug, Display: t.Name})
 		switch {
 		case err == nil, isAlreadyExists(err):
 			note = cbSubscribed(t.Name)
@@ -182,10 +208,13 @@ func (b *Bot) toggleTopic(ctx context.Context, q *tgbotapi.CallbackQuery, chat n
 			return fmt.Errorf("bot: subscribe: %w", err)
 		}
 	}
-	if subs, err = b.store.Subscriptions(ctx, chat.ID); err != nil {
+	if subs, err = b.store.Subscriptions(ctx, to); err != nil {
 		return fmt.Errorf("bot: subscriptions: %w", err)
 	}
 	if kb, ok := b.topicKeyboard(subs); ok {
+		if links, err := b.channelButtons(ctx); err == nil {
+			kb.InlineKeyboard = append(kb.InlineKeyboard, links...) // as sendTopics drew it
+		}
 		if err := b.editKeyboard(ctx, chat.ID, q.Message.MessageID, kb); err != nil {
 			b.log.Warn("bot: update topic keyboard", "chat", chat.ID, "err", err)
 		}
@@ -193,8 +222,8 @@ func (b *Bot) toggleTopic(ctx context.Context, q *tgbotapi.CallbackQuery, chat n
 	return b.answer(ctx, q.ID, note, alert)
 }
 
-func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, id int64) error {
-	subs, err := b.store.Subscriptions(ctx, chat.ID)
+func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, to news.Target, id int64) error {
+	subs, err := b.store.Subscriptions(ctx, to)
 	if err != nil {
 		return fmt.Errorf("bot: subscriptions: %w", err)
 	}
@@ -212,7 +241,7 @@ func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat ne
 	if ok, err := b.guardCallback(ctx, q, chat); !ok || err != nil {
 		return err
 	}
-	if err := b.store.Unsubscribe(ctx, chat.ID, target.Kind, target.Key); err != nil && !isNotFound(err) {
+	if err := b.store.Unsubscribe(ctx, to, target.Kind, target.Key); err != nil && !isNotFound(err) {
 		return fmt.Errorf("bot: unsubscribe: %w", err)
 	}
 	left := make([]news.Subscription, 0, len(subs))
@@ -225,7 +254,7 @@ func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat ne
 	if len(left) == 0 {
 		edit := tgbotapi.NewEditMessageText(chat.ID, q.Message.MessageID, msgNoneLeft)
 		edit.ParseMode = tgbotapi.ModeHTML
-		_, eerr = b.request(ctx, edit)
+		_, eerr = b.replyRequest(ctx, edit)
 	} else {
 		eerr = b.editKeyboard(ctx, chat.ID, q.Message.MessageID, b.unsubscribeKeyboard(left))
 	}
@@ -236,7 +265,7 @@ func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat ne
 }
 
 func (b *Bot) editKeyboard(ctx context.Context, chatID int64, messageID int, kb tgbotapi.InlineKeyboardMarkup) error {
-	_, err := b.request(ctx, tgbotapi.NewEditMessageReplyMarkup(chatID, messageID, kb))
+	_, err := b.replyRequest(ctx, tgbotapi.NewEditMessageReplyMarkup(chatID, messageID, kb))
 	if err != nil && !isNotModified(err) {
 		return fmt.Errorf("bot: edit keyboard: %w", err)
 	}
@@ -248,16 +277,8 @@ func (b *Bot) editKeyboard(ctx context.Context, chatID int64, messageID int, kb 
 func (b *Bot) answer(ctx context.Context, id, text string, alert bool) error {
 	cfg := tgbotapi.NewCallback(id, truncateRunes(text, 200))
 	cfg.ShowAlert = alert
-	if _, err := b.request(ctx, cfg); err != nil {
+	if _, err := b.replyRequest(ctx, cfg); err != nil {
 		return fmt.Errorf("bot: answer callback: %w", err)
 	}
 	return nil
-}
-
-// decodeResult reads the result of a successful call.
-func decodeResult(resp *tgbotapi.APIResponse, v any) error {
-	if resp == nil {
-		return fmt.Errorf("bot: empty response")
-	}
-	return json.Unmarshal(resp.Result, v)
 }

@@ -117,7 +117,7 @@ func TestSendDigest(t *testing.T) {
 	h := newHarness(t, nil)
 	chat := telegramtest.PrivateChat(100)
 	h.srv.AddChat(chat)
-	id, err := h.bot.SendDigest(t.Context(), chat.ID, []news.Push{{Title: "أ", URL: "https://a.example/"}, {Title: "ب"}})
+	id, err := h.bot.SendDigest(t.Context(), news.Target{ChatID: chat.ID}, []news.Push{{Title: "أ", URL: "https://a.example/"}, {Title: "ب"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestSendDigest(t *testing.T) {
 	}
 	checkHTML(t, m)
 	mustContain(t, m.PlainText, "موجز الأخبار", "خبران", "• أ", "• ب")
-	if _, err := h.bot.SendDigest(t.Context(), chat.ID, nil); err == nil {
+	if _, err := h.bot.SendDigest(t.Context(), news.Target{ChatID: chat.ID}, nil); err == nil {
 		t.Error("an empty digest was sent")
 	}
 }

@@ -80,38 +80,6 @@ const (
 // maxLimit is the highest /limit: above it the cap would hardly ever bite.
 const maxLimit = 60
 
-// helpLine is one command in /help and in setMyCommands.
-type helpLine struct {
-	command string // without the slash
-	args    string // shown after the command in /help
-	desc    string // one line, plain text (setMyCommands takes no HTML)
-}
-
-// publicCommands are listed in /help and registered with setMyCommands.
-var publicCommands = []helpLine{
-	{"start", "", "البدء واختيار الموضوعات"},
-	{"help", "", "عرض الأوامر"},
-	{"topics", "", "الاشتراك في الموضوعات أو إلغاؤه بالأزرار"},
-	{"subscribe", "<موضوع أو كلمة>", "الاشتراك في موضوع أو كلمة"},
-	{"unsubscribe", "<موضوع أو كلمة>", "إلغاء اشتراك"},
-	{"list", "", "عرض الاشتراكات"},
-	{"latest", "[موضوع]", "آخر الأخبار"},
-	{"search", "<كلمات>", "البحث في الأخبار"},
-	{"pause", "", "إيقاف الإشعارات مؤقتًا"},
-	{"resume", "", "استئناف الإشعارات"},
-	{"quiet", "<22-07 أو off>", "ساعات الهدوء: الأخبار فيها بلا صوت إلا العاجلة"},
-	{"limit", "<1-60 أو off>", "حدّ الأخبار في الساعة، وما زاد عليه يصل في موجز واحد"},
-	{"stop", "", "حذف كل الاشتراكات والبيانات"},
-}
-
-// adminCommands are shown in /help to the bot's admins only.
-var adminCommands = []helpLine{
-	{"stats", "", "إحصاءات البوت"},
-	{"feeds", "", "المصادر وحالتها"},
-	{"addfeed", "<رابط>", "إضافة مصدر"},
-	{"delfeed", "<رقم>", "حذف مصدر"},
-}
-
 func msgSubscribedTopic(name string) string {
 	return "✅ تمّ الاشتراك في موضوع " + quote(name) + ". ستصلك أخباره العاجلة فور نشرها."
 }
@@ -205,11 +173,22 @@ func msgFeedNotFound(id int64) string {
 }
 
 func msgStats(s Stats, oldest string) string {
-	return msgStatsHeader + "\n" +
+	text := msgStatsHeader + "\n" +
 		fmt.Sprintf("المحادثات: %d (النشطة %d، الموقوفة مؤقتًا %d)\n", s.Chats, s.ActiveChats, s.PausedChats) +
-		fmt.Sprintf("الاشتراكات: %d\nالمصادر: %d\nالمقالات: %d\nالقصص: %d\n", s.Subscriptions, s.Feeds, s.Articles, s.Stories) +
+		fmt.Sprintf("الاشتراكات: %d\nالمصادر: %d\nالمقالات: %d\nالقصص: %d\nقنوات الموضوعات: %d\n",
+			s.Subscriptions, s.Feeds, s.Articles, s.Stories, s.Channels) +
 		fmt.Sprintf("صندوق الإرسال: بانتظار الإرسال %d، أُرسل %d، فشل %d، أُسقط %d\n", s.Pending, s.Sent, s.Failed, s.Dropped) +
 		"أقدم رسالة منتظرة: " + oldest
+	if s.PaidEnabled || s.PaidSent > 0 {
+		state := "مفعّل"
+		if !s.PaidEnabled {
+			state = "متوقف"
+		}
+		// 0.1 Star a message: only those beyond the free rate go paid.
+		text += fmt.Sprintf("\nالبث المدفوع (%s): %d رسالة، نحو %s نجمة", state, s.PaidSent,
+			strconv.FormatFloat(float64(s.PaidSent)/10, 'f', -1, 64))
+	}
+	return text
 }
 
 // otherSources says how many more outlets carried a story, with the noun in
@@ -294,4 +273,63 @@ func msgDigestMore(n int) string {
 	default:
 		return "و" + strconv.Itoa(n) + " خبر آخر"
 	}
+}
+
+// Topic channels.
+const (
+	msgBreakingTopic  = "الأخبار العاجلة"
+	msgChannelsHint   = "📢 لبعض الموضوعات قناة تنشر أخبارها فور وصولها إلى كل أعضائها: اضغط اسمها أدناه لتنضمّ إليها، أو اشترك هنا لتصلك في رسائل خاصة."
+	msgChannelsHeader = "📢 <b>قنوات الموضوعات</b>"
+	msgChannelsNone   = "📭 لا قنوات للموضوعات بعد."
+	msgChannelUsage   = "الاستعمال:\n<code>/channel</code> لعرض القنوات\n" +
+		"<code>/channel add @قناة موضوع</code> لنشر كل أخبار الموضوع في القناة أولًا، قبل الرسائل الخاصة (البوت مشرف فيها يملك صلاحية النشر)\n" +
+		"<code>/channel del @قناة</code> لإيقاف النشر فيها\n" +
+		"الموضوع <code>breaking</code> (أو «عاجل») يعني كل خبر عاجل، أيًّا كان موضوعه."
+	msgThreadMoved = "🧵 حُذف الموضوع الذي كان يتابع الأخبار في هذه المجموعة، فصارت اشتراكاته تصل إلى الموضوع العام هنا. " +
+		"لمتابعة الأخبار في موضوع آخر اكتب /subscribe داخله."
+)
+
+func msgChannelButton(topic string) string { return "📢 قناة " + topic }
+
+func msgChannelLine(topic, channel string, fromConfig, enabled bool, reason string) string {
+	s := "• " + quote(topic) + " ← " + esc(isolate(channel))
+	if fromConfig {
+		s += " (من الإعداد <code>CHANNELS</code>)"
+	}
+	if !enabled {
+		s += "\n⛔️ متوقفة: " + esc(isolateMixed(reason))
+	}
+	return s
+}
+
+func msgChannelAdded(topic, channel string) string {
+	return "✅ تُنشر أخبار " + quote(topic) + " من الآن في القناة " + esc(isolate(channel)) +
+		" أولًا، قبل الرسائل الخاصة، ويرى القرّاء رابطها في /topics."
+}
+
+func msgChannelNotFound(ref string) string {
+	return "لم يجد تيليغرام القناة " + quote(ref) + ". تحقّق من اسمها أو رقمها، ومن أن البوت أُضيف إليها."
+}
+
+func msgNotAChannel(ref string) string {
+	return quote(ref) + " ليست قناة. لتصل الأخبار إلى مجموعة، اكتب /subscribe داخل المجموعة نفسها."
+}
+
+func msgChannelNoRights(ref string) string {
+	return "البوت ليس مشرفًا في القناة " + quote(ref) + " أو لا يملك صلاحية النشر فيها. أضفه مشرفًا مع صلاحية نشر الرسائل، ثم أعد المحاولة."
+}
+
+func msgChannelNotMapped(ref string) string {
+	return quote(ref) + " ليست من قنوات الموضوعات. اكتب /channel لعرضها."
+}
+
+func msgChannelDeleted(channel string, topics int) string {
+	return "🗑 توقّف النشر في القناة " + esc(isolate(channel)) + " (" +
+		countNoun(topics, "موضوع", "موضوعان", "موضوعات", "موضوعًا") + ")."
+}
+
+func msgChannelLost(channel, topics, reason string) string {
+	return "⚠️ توقّف نشر الأخبار في القناة " + esc(isolate(channel)) + " (" + esc(topics) + "): رفض تيليغرام النشر فيها (" +
+		esc(isolateMixed(reason)) + "). أعد البوت مشرفًا يملك صلاحية النشر، ثم اكتب <code>/channel add " +
+		esc(isolate(channel)) + " الموضوع</code>. الرسائل الخاصة إلى القرّاء مستمرة."
 }

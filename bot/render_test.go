@@ -184,7 +184,7 @@ func TestSendAndEditPush(t *testing.T) {
 	chat := telegramtest.PrivateChat(100)
 	h.srv.AddChat(chat)
 	p := news.Push{Topic: "سوريا", Title: "عنوان", Summary: "ملخص", Source: "س", URL: "https://e.com/1", Silent: true}
-	id, err := h.bot.Send(t.Context(), chat.ID, p)
+	id, err := h.bot.Send(t.Context(), news.Target{ChatID: chat.ID}, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,14 +224,19 @@ func TestSendErrors(t *testing.T) {
 		{"403 blocked", telegramtest.Forbidden(), news.SendError{Kind: news.SendForbidden, Code: 403}},
 		{"403 kicked", telegramtest.Kicked(), news.SendError{Kind: news.SendForbidden, Code: 403}},
 		{"migrated", telegramtest.Migrated(-1001234567890), news.SendError{Kind: news.SendMigrated, Code: 400, MigrateTo: -1001234567890}},
-		{"400", telegramtest.BadRequest("chat not found"), news.SendError{Kind: news.SendBadRequest, Code: 400}},
+		{"400", telegramtest.BadRequest("message is too long"), news.SendError{Kind: news.SendBadRequest, Code: 400}},
+		// A chat that does not exist, or where the bot may no longer post,
+		// is as gone as one that blocked the bot.
+		{"400 chat not found", telegramtest.BadRequest("chat not found"), news.SendError{Kind: news.SendForbidden, Code: 400}},
+		{"400 no rights", telegramtest.BadRequest("need administrator rights in the channel chat"), news.SendError{Kind: news.SendForbidden, Code: 400}},
+		{"400 thread deleted", telegramtest.BadRequest("message thread not found"), news.SendError{Kind: news.SendThreadGone, Code: 400}},
 		{"500", telegramtest.ServerError(), news.SendError{Kind: news.SendFailed, Code: 500}},
 		{"502", telegramtest.BadGateway(), news.SendError{Kind: news.SendFailed, Code: 502}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h.srv.FailNext("sendMessage", chat.ID, 1, tc.inject)
-			_, err := h.bot.Send(t.Context(), chat.ID, news.Push{Title: "t"})
+			_, err := h.bot.Send(t.Context(), news.Target{ChatID: chat.ID}, news.Push{Title: "t"})
 			var se *news.SendError
 			if !errors.As(err, &se) {
 				t.Fatalf("error %v (%T) is not a *news.SendError", err, err)
@@ -245,7 +250,7 @@ func TestSendErrors(t *testing.T) {
 		})
 	}
 	// Delivery still works after the injected failures.
-	if _, err := h.bot.Send(t.Context(), chat.ID, news.Push{Title: "t"}); err != nil {
+	if _, err := h.bot.Send(t.Context(), news.Target{ChatID: chat.ID}, news.Push{Title: "t"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -256,7 +261,7 @@ func TestTokenRedacted(t *testing.T) {
 	h := newHarness(t, nil)
 	h.stop()
 	h.srv.Close()
-	_, err := h.bot.Send(t.Context(), 100, news.Push{Title: "t"})
+	_, err := h.bot.Send(t.Context(), news.Target{ChatID: 100}, news.Push{Title: "t"})
 	var se *news.SendError
 	if !errors.As(err, &se) || se.Kind != news.SendFailed || se.Code != 0 {
 		t.Fatalf("network error mapped to %v", err)

@@ -12,16 +12,14 @@ import (
 	"github.com/ajel-news/ajel/news"
 )
 
-// Send pushes a story to a chat: HTML, no link preview, silent when
-// p.Silent. It returns Telegram's message id. A refusal is a
-// *news.SendError saying what the delivery worker should do; the token
-// never appears in it.
-func (b *Bot) Send(ctx context.Context, chatID int64, p news.Push) (int, error) {
-	m := tgbotapi.NewMessage(chatID, RenderPush(p))
-	m.ParseMode = tgbotapi.ModeHTML
-	m.DisableWebPagePreview = true
-	m.DisableNotification = p.Silent
-	msg, err := b.send(ctx, m)
+// Send pushes a story to a chat, or a forum topic thread of one: HTML, no
+// link preview, silent when p.Silent, with allow_paid_broadcast when
+// p.Paid. It returns Telegram's message id. It makes one attempt: the
+// delivery worker paces pushes and decides about retries. A refusal is a
+// *news.SendError saying what the worker should do; the token never
+// appears in it.
+func (b *Bot) Send(ctx context.Context, to news.Target, p news.Push) (int, error) {
+	msg, err := b.sendRaw(ctx, message{to: to, text: RenderPush(p), silent: p.Silent, paid: p.Paid})
 	if err != nil {
 		return 0, sendError(err)
 	}
@@ -58,10 +56,33 @@ func sendError(err error) error {
 		se.Kind = news.SendForbidden
 	case te.MigrateToChatID != 0:
 		se.Kind, se.MigrateTo = news.SendMigrated, te.MigrateToChatID
+	case te.Code == http.StatusBadRequest && isThreadGone(te.Message):
+		se.Kind = news.SendThreadGone
+	case te.Code == http.StatusBadRequest && isChatGone(te.Message):
+		se.Kind = news.SendForbidden
 	case te.Code == http.StatusBadRequest:
 		se.Kind = news.SendBadRequest
 	}
 	return se
+}
+
+// isThreadGone is Telegram's answer for a forum topic that was deleted.
+func isThreadGone(desc string) bool {
+	return strings.Contains(strings.ToLower(desc), "message thread not found")
+}
+
+// isChatGone recognizes the 400s that mean, like a 403, that the chat will
+// never take a message from the bot again: it does not exist (any more), or
+// the bot lost the right to post there (a channel whose admins took it).
+func isChatGone(desc string) bool {
+	d := strings.ToLower(desc)
+	for _, s := range []string{"chat not found", "need administrator rights", "not enough rights to send",
+		"chat_write_forbidden", "have no rights to send", "bot is not a member"} {
+		if strings.Contains(d, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // isNotModified is Telegram's answer to an edit that changes nothing.

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/ajel-news/ajel/news"
 )
 
 // Webhook mode: Telegram POSTs each update to WEBHOOK_URL; a reverse proxy
@@ -23,9 +26,11 @@ import (
 // WebhookHandler is mounted at WebhookPath(WEBHOOK_URL).
 //
 // Delivery is at least once, as with long polling: an update is answered
-// 200 only after it was handled and its update_id+1 saved as the update
-// offset, so a crash before that makes Telegram deliver it again, and a
-// delivery Telegram repeats after it was handled (a lost 200) is skipped.
+// 200 only once it is kept in the inbox, with update_id+1 saved as the
+// update offset, so a crash before that makes Telegram deliver it again,
+// and a delivery Telegram repeats after that (a lost 200) is skipped. It is
+// handled from the inbox, as in long polling, so Telegram's next update
+// does not wait for this one's replies.
 
 // DefaultWebhookPath is where WebhookPath mounts the handler when
 // WEBHOOK_URL has no path of its own.
@@ -49,11 +54,11 @@ const (
 
 // allowedUpdates are the update kinds the bot acts on, in both modes.
 func allowedUpdates() []string {
-	return []string{"message", "edited_message", "channel_post", "callback_query"}
+	return []string{"message", "callback_query"}
 }
 
 // webhookState serializes webhook updates so the saved offset only grows
-// (and two copies of one update cannot be handled at once).
+// (and two copies of one update cannot both be kept).
 type webhookState struct {
 	mu     sync.Mutex
 	offset int
@@ -93,8 +98,9 @@ func WebhookPath(publicURL string) string {
 // SetWebhook asks Telegram to POST updates to publicURL with the secret
 // (WebhookSecret(token, secret)) in SecretTokenHeader. Pending updates are
 // kept. max_connections is 1: Telegram then sends one update at a time, in
-// order, which the offset-based repeat detection relies on; handling is as
-// sequential as long polling anyway.
+// order, which the offset-based repeat detection and the order of one
+// chat's updates rely on; each is answered as soon as it is kept, so this
+// costs a database write per update, not a reply's round trip.
 func (b *Bot) SetWebhook(ctx context.Context, publicURL, secret string) error {
 	allowed, err := json.Marshal(allowedUpdates())
 	if err != nil {
@@ -136,6 +142,8 @@ func isWebhookConflict(err error) bool {
 // Run deletes it when the bot goes back to long polling. It returns nil when
 // ctx ends, and an error when Telegram refuses the token or the URL.
 func (b *Bot) RunWebhook(ctx context.Context, publicURL, secret string) error {
+	stop := b.inbox.start(ctx)
+	defer stop()
 	if err := b.SetCommands(ctx); err != nil && ctx.Err() == nil {
 		b.log.Warn("bot: set commands", "err", err)
 	}
@@ -184,11 +192,11 @@ func origin(raw string) string {
 // WebhookHandler serves Telegram's webhook requests: POST only (405), the
 // secret (WebhookSecret(token, secret)) in SecretTokenHeader (401 without
 // it, 403 when wrong; compared in constant time), one JSON update of at most
-// 1 MiB (413 when larger, 400 when not an update). The update is handled on
-// a context the request's end does not cancel, its offset saved, and only
-// then answered 200; a repeat of an update already handled is answered 200
-// without handling it again; 500 (Telegram retries) only when the saved
-// offset cannot be read. Mount one handler per Bot.
+// 1 MiB (413 when larger, 400 when not an update). The update is kept in
+// the inbox with its offset and only then answered 200; RunWebhook handles
+// it from there. A repeat of an update already kept is answered 200
+// without keeping it again; 500 (Telegram retries) when the database does
+// not take it. Mount one handler per Bot.
 func (b *Bot) WebhookHandler(secret string) http.Handler {
 	want := sha256.Sum256([]byte(WebhookSecret(b.token, secret)))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -216,7 +224,7 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 			http.Error(w, http.StatusText(status), status)
 			return
 		}
-		w.WriteHeader(b.handleWebhookUpdate(r.Context(), u))
+		w.WriteHeader(b.keepWebhookUpdate(r.Context(), u))
 	})
 }
 
@@ -232,10 +240,18 @@ func remoteAttrs(r *http.Request) []any {
 
 // decodeUpdate reads the one update of a webhook request, or says which
 // status refuses it.
-func decodeUpdate(w http.ResponseWriter, r *http.Request) (tgbotapi.Update, int, error) {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxWebhookBody))
-	var u tgbotapi.Update
-	err := dec.Decode(&u)
+func decodeUpdate(w http.ResponseWriter, r *http.Request) (news.InboundUpdate, int, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return news.InboundUpdate{}, http.StatusRequestEntityTooLarge, fmt.Errorf("body over %d bytes", tooBig.Limit)
+	}
+	if err != nil {
+		return news.InboundUpdate{}, http.StatusBadRequest, fmt.Errorf("read body: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var raw json.RawMessage
+	err = dec.Decode(&raw)
 	if err == nil {
 		// Exactly one JSON value: anything after it is not Telegram's.
 		if _, terr := dec.Token(); terr != io.EOF {
@@ -245,27 +261,25 @@ func decodeUpdate(w http.ResponseWriter, r *http.Request) (tgbotapi.Update, int,
 			}
 		}
 	}
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		return u, http.StatusRequestEntityTooLarge, fmt.Errorf("body over %d bytes", tooBig.Limit)
-	case err != nil:
-		return u, http.StatusBadRequest, fmt.Errorf("not a JSON update: %w", err)
-	case u.UpdateID <= 0:
-		return u, http.StatusBadRequest, errors.New("not an update: no update_id")
+	if err != nil {
+		return news.InboundUpdate{}, http.StatusBadRequest, fmt.Errorf("not a JSON update: %w", err)
+	}
+	u, err := inbound(raw)
+	if err != nil {
+		return u, http.StatusBadRequest, fmt.Errorf("not an update: %w", err)
 	}
 	return u, http.StatusOK, nil
 }
 
-// handleWebhookUpdate handles one update unless it is a repeat, saves the
-// next offset, and returns the status to answer.
-func (b *Bot) handleWebhookUpdate(ctx context.Context, u tgbotapi.Update) int {
+// keepWebhookUpdate keeps one update in the inbox unless it is a repeat,
+// with the next offset, hands it to its chat's handler, and returns the
+// status to answer.
+func (b *Bot) keepWebhookUpdate(ctx context.Context, u news.InboundUpdate) int {
 	h := &b.hook
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	// Once begun, an update is finished and its offset saved even when the
-	// request is cut off, as in Run: a half-answered command would otherwise
-	// be answered twice after Telegram's retry.
+	// Once begun, keeping an update is finished even when the request is
+	// cut off: Telegram then sends it again, and it is a repeat.
 	ctx = context.WithoutCancel(ctx)
 	if !h.loaded {
 		lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -281,21 +295,15 @@ func (b *Bot) handleWebhookUpdate(ctx context.Context, u tgbotapi.Update) int {
 		b.log.Debug("bot: webhook update already handled", "update_id", u.UpdateID, "offset", h.offset)
 		return http.StatusOK
 	}
-	hctx, cancel := context.WithTimeout(ctx, webhookHandleTimeout)
-	err := b.HandleUpdate(hctx, u)
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	queued, err := b.store.QueueUpdates(sctx, []news.InboundUpdate{u}, u.UpdateID+1)
 	cancel()
 	if err != nil {
-		// As in Run: not retried, so one failing update cannot block the rest.
-		b.log.Error("bot: handle update", "update_id", u.UpdateID, "err", err)
+		// Not kept: Telegram sends it again after a 500.
+		b.log.Error("bot: keep webhook update", "update_id", u.UpdateID, "err", err)
+		return http.StatusInternalServerError
 	}
 	h.offset = u.UpdateID + 1
-	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	err = b.store.SetUpdateOffset(sctx, h.offset)
-	cancel()
-	if err != nil {
-		// The update is handled: a retry would answer it twice, so say 200
-		// and keep the offset in memory.
-		b.log.Error("bot: save update offset", "offset", h.offset, "err", err)
-	}
+	b.inbox.add(queued...)
 	return http.StatusOK
 }

@@ -18,7 +18,7 @@ type timingSender struct {
 	ats []time.Time
 }
 
-func (s *timingSender) Send(context.Context, int64, news.Push) (int, error) {
+func (s *timingSender) Send(context.Context, news.Target, news.Push) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.ats = append(s.ats, time.Now())
@@ -28,11 +28,14 @@ func (s *timingSender) Send(context.Context, int64, news.Push) (int, error) {
 // doneObserver closes done after n recorded sends.
 type doneObserver struct {
 	delivery.NopObserver
+	mu      sync.Mutex
 	n, sent int
 	done    chan struct{}
 }
 
 func (o *doneObserver) Sent(news.Delivery, time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	if o.sent++; o.sent == o.n {
 		close(o.done)
 	}

@@ -56,23 +56,23 @@ func (w *Worker) holdIfCapped(ctx context.Context, d news.Delivery, now time.Tim
 	return true, true
 }
 
-// sendDigest sends every story held for d's chat in one message and marks
-// them all sent in one transaction right after, so a crash repeats at most
-// that one digest. It reports whether the chat is gone.
-func (w *Worker) sendDigest(ctx context.Context, d news.Delivery) (chatGone bool) {
+// sendDigest sends every story held for d's chat (or forum thread) in one
+// message and marks them all sent in one transaction right after, so a
+// crash repeats at most that one digest.
+func (w *Worker) sendDigest(ctx context.Context, d news.Delivery) {
 	log := w.log.With("chat", d.ChatID)
 	sctx, cancel := context.WithTimeout(ctx, storeTimeout)
-	rows, err := w.store.HeldDeliveries(sctx, d.ChatID)
+	rows, err := w.store.HeldDeliveries(sctx, d.Target())
 	cancel()
 	if err != nil {
 		if ctx.Err() == nil {
 			w.storeFailed("read held stories", err)
 			w.sleep(ctx, w.opt.ErrorPause, nil)
 		}
-		return false
+		return
 	}
 	if len(rows) == 0 {
-		return false // sent meanwhile
+		return // sent meanwhile
 	}
 	pushes := make([]news.Push, len(rows))
 	ids := make([]int64, len(rows))
@@ -80,12 +80,13 @@ func (w *Worker) sendDigest(ctx context.Context, d news.Delivery) (chatGone bool
 		pushes[i], ids[i] = r.Push, r.ID
 	}
 	sctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
-	msgID, err := w.opt.Digester.SendDigest(sctx, d.ChatID, pushes)
+	msgID, err := w.opt.Digester.SendDigest(sctx, d.Target(), pushes)
 	cancel()
 	at := w.now()
-	w.pace.record(d.ChatID, d.ChatType, at)
+	w.landed(d, at)
 	if err != nil {
-		return w.refused(ctx, log, rows, err, at)
+		w.refused(ctx, log, rows, err, at)
+		return
 	}
 	w.record(ctx, "mark digest sent", d, func(c context.Context) error {
 		return w.store.MarkDigestSent(c, ids, msgID, at)
@@ -97,5 +98,4 @@ func (w *Worker) sendDigest(ctx context.Context, d news.Delivery) (chatGone bool
 		r.Attempts++
 		w.obs.Sent(r, at.Sub(r.CreatedAt))
 	}
-	return false
 }

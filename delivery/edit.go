@@ -8,9 +8,9 @@ import (
 )
 
 // editPass edits, in order, the sent pushes whose story changed and whose
-// chats are ready, each through the same global and per-chat pacing as a
-// send (Telegram counts edits too). Edits are best-effort: any refusal but
-// a 429 clears the edit.
+// chats are ready, each through the same budget, flights and per-chat
+// pacing as a send (Telegram counts edits too). Edits are best-effort: any
+// refusal but a 429 clears the edit.
 func (w *Worker) editPass(ctx context.Context) passResult {
 	var res passResult
 	if w.opt.Editor == nil {
@@ -23,48 +23,49 @@ func (w *Worker) editPass(ctx context.Context) passResult {
 		}
 		return res
 	}
-	gone := map[int64]bool{}
+	started := w.now()
 	for _, d := range rows {
 		if ctx.Err() != nil {
 			return res
 		}
-		if gone[d.ChatID] {
+		if w.interrupted(started) {
+			res.interrupted = true
+			return res
+		}
+		if w.chatState(d.ChatID) != chatFree {
 			continue
 		}
 		now := w.now()
-		if now.Before(w.pausedUntil) {
+		if now.Before(w.budget.PausedUntil()) {
 			return res
 		}
 		if !w.chatReady(d, now, &res) {
 			continue
 		}
-		if !w.waitTurn(ctx) {
-			return res
+		if w.launch(ctx, d, func(bool) { w.edit(ctx, d) }) {
+			res.handled++
 		}
-		res.handled++
-		gone[d.ChatID] = w.edit(ctx, d)
 	}
 	return res
 }
 
-// edit brings one sent push up to date and records it. It reports whether
-// the chat is gone.
-func (w *Worker) edit(ctx context.Context, d news.Delivery) (chatGone bool) {
+// edit brings one sent push up to date and records it.
+func (w *Worker) edit(ctx context.Context, d news.Delivery) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
 	err := w.opt.Editor.EditPush(sctx, d.ChatID, d.MessageID, d.Push)
 	cancel()
 	at := w.now()
-	w.pace.record(d.ChatID, d.ChatType, at)
+	w.landed(d, at)
 	log := w.log.With("delivery", d.ID, "chat", d.ChatID, "story", d.StoryID, "message", d.MessageID)
 	var se *news.SendError
 	if err != nil && errors.As(err, &se) {
 		switch se.Kind {
 		case news.SendRateLimited:
 			w.rateLimited(log, se, at) // the edit stays pending
-			return false
+			return
 		case news.SendForbidden:
 			w.deactivate(ctx, log, d, err.Error()) // clears its edits too
-			return true
+			return
 		}
 	}
 	if err != nil {
@@ -76,5 +77,4 @@ func (w *Worker) edit(ctx context.Context, d news.Delivery) (chatGone bool) {
 	w.record(ctx, "mark edited", d, func(c context.Context) error {
 		return w.store.MarkEdited(c, d.ID, d.EditPending)
 	})
-	return false
 }

@@ -48,6 +48,7 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 // sent is one call to the fake sender.
 type sent struct {
 	chatID int64
+	thread int
 	push   news.Push
 	at     time.Time
 	err    error
@@ -55,22 +56,29 @@ type sent struct {
 
 // fakeSender records every call. script[chat] lists errors to return, one
 // per call into that chat, before sends there succeed; onSend runs inside
-// each call with its 1-based number.
+// each call with its 1-based number; latency, when set, is how long each
+// call takes in real time.
 type fakeSender struct {
-	now    func() time.Time
-	onSend func(n int)
+	now     func() time.Time
+	onSend  func(n int)
+	latency time.Duration
 
-	mu     sync.Mutex
-	script map[int64][]error
-	calls  []sent
-	nextID int
+	mu       sync.Mutex
+	script   map[int64][]error
+	calls    []sent
+	nextID   int
+	inFlight int
+	most     int            // the most calls in flight at once
+	chatBusy map[int64]bool // a call into the chat is in flight
+	overlap  []int64        // chats that had two calls in flight at once
 }
 
 func newSender(now func() time.Time) *fakeSender {
-	return &fakeSender{now: now, script: map[int64][]error{}}
+	return &fakeSender{now: now, script: map[int64][]error{}, chatBusy: map[int64]bool{}}
 }
 
-func (s *fakeSender) Send(ctx context.Context, chatID int64, p news.Push) (int, error) {
+func (s *fakeSender) Send(ctx context.Context, to news.Target, p news.Push) (int, error) {
+	chatID := to.ChatID
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("send on a dead context: %w", err)
 	}
@@ -79,15 +87,28 @@ func (s *fakeSender) Send(ctx context.Context, chatID int64, p news.Push) (int, 
 	if q := s.script[chatID]; len(q) > 0 {
 		err, s.script[chatID] = q[0], q[1:]
 	}
-	s.calls = append(s.calls, sent{chatID: chatID, push: p, at: s.now(), err: err})
+	s.calls = append(s.calls, sent{chatID: chatID, thread: to.ThreadID, push: p, at: s.now(), err: err})
 	n := len(s.calls)
 	s.nextID++
 	id := s.nextID
 	hook := s.onSend
+	s.inFlight++
+	s.most = max(s.most, s.inFlight)
+	if s.chatBusy[chatID] {
+		s.overlap = append(s.overlap, chatID)
+	}
+	s.chatBusy[chatID] = true
 	s.mu.Unlock()
+	if s.latency > 0 {
+		time.Sleep(s.latency)
+	}
 	if hook != nil {
 		hook(n)
 	}
+	s.mu.Lock()
+	s.inFlight--
+	delete(s.chatBusy, chatID)
+	s.mu.Unlock()
 	if err != nil {
 		return 0, err
 	}
@@ -299,11 +320,11 @@ func (s *flakyStore) PendingDeliveries(ctx context.Context, now time.Time, limit
 	return ds, err
 }
 
-func (s *flakyStore) MarkSent(ctx context.Context, id int64, messageID int, at time.Time) error {
+func (s *flakyStore) MarkSent(ctx context.Context, id int64, messageID int, at time.Time, paid bool) error {
 	if err := s.check("MarkSent"); err != nil {
 		return err
 	}
-	return s.Store.MarkSent(ctx, id, messageID, at)
+	return s.Store.MarkSent(ctx, id, messageID, at, paid)
 }
 
 func (s *flakyStore) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {

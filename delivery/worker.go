@@ -1,29 +1,43 @@
 // Package delivery drains the outbox. A Worker sends each pending delivery
-// through a Sender, one message at a time, within Telegram's limits (a global
-// rate, about one message a second into one chat, 20 a minute into one group),
-// and records every outcome in the Store before it sends the next one, so a
-// crash repeats at most the message in flight and never loses one.
+// through a Sender within Telegram's limits — one rate Budget for
+// everything the bot sends (replies first), about one message a second into
+// one chat, 20 a minute into one group or channel — keeping several
+// messages in flight, since a round trip to Telegram, not its limit, would
+// otherwise set the pace. A row is marked sent only after Telegram accepted
+// it and a flight ends only once its outcome is recorded, so a crash
+// repeats at most the messages in flight (Options.Concurrency) and never
+// loses one.
 package delivery
 
 import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/ajel-news/ajel/news"
 )
 
 // Store is the part of the database the worker uses; *storage.DB implements
-// it. Every method must be safe to call again after an error.
+// it. Every method must be safe to call again after an error, and from
+// several goroutines at once.
 type Store interface {
-	// PendingDeliveries returns up to limit pending rows due at now, oldest first.
+	Outbox
+	DigestStore
+	EditStore
+}
+
+// Outbox is what sending pushes needs.
+type Outbox interface {
+	// PendingDeliveries returns up to limit pending rows due at now:
+	// channel posts first, then breaking stories, then the rest, each
+	// oldest first.
 	PendingDeliveries(ctx context.Context, now time.Time, limit int) ([]news.Delivery, error)
-	// MarkSent records that Telegram accepted the message.
-	MarkSent(ctx context.Context, id int64, messageID int, at time.Time) error
+	// MarkSent records that Telegram accepted the message (paid: with
+	// allow_paid_broadcast).
+	MarkSent(ctx context.Context, id int64, messageID int, at time.Time, paid bool) error
 	// MarkRetry counts an attempt and keeps the row pending until next.
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
 	// Postpone keeps the row pending until next without counting an attempt.
@@ -34,7 +48,14 @@ type Store interface {
 	DeactivateChat(ctx context.Context, chatID int64, reason string) (int, error)
 	// MigrateChat moves a chat, its subscriptions and its rows to a new id.
 	MigrateChat(ctx context.Context, fromID, toID int64) error
+	// MoveThread moves what a deleted forum topic thread followed, and its
+	// pending rows, to the chat's main thread (dropping what the main
+	// thread already has) and says how many rows it moved.
+	MoveThread(ctx context.Context, chatID int64, threadID int) (int, error)
+}
 
+// DigestStore is what a chat's hourly cap and its digests need.
+type DigestStore interface {
 	// RecentPushes says how many pushes (not digests) went into the chat
 	// after since and when the oldest of them went, and since when rows
 	// have been held for its digest (zero times when none).
@@ -42,22 +63,27 @@ type Store interface {
 	// Hold marks a pending row held for its chat's digest (at, unless it
 	// already was) and keeps it until next.
 	Hold(ctx context.Context, id int64, at, next time.Time) error
-	// HeldDeliveries returns every pending held row of the chat.
-	HeldDeliveries(ctx context.Context, chatID int64) ([]news.Delivery, error)
+	// HeldDeliveries returns every pending held row of the chat or thread.
+	HeldDeliveries(ctx context.Context, to news.Target) ([]news.Delivery, error)
 	// MarkDigestSent records in one transaction that the rows went out in
 	// one digest message.
 	MarkDigestSent(ctx context.Context, ids []int64, messageID int, at time.Time) error
+}
+
+// EditStore is what bringing sent pushes up to date needs.
+type EditStore interface {
 	// PendingEdits returns up to limit sent pushes whose story changed.
 	PendingEdits(ctx context.Context, limit int) ([]news.Delivery, error)
 	// MarkEdited clears a push's pending edit, as of its EditPending seq.
 	MarkEdited(ctx context.Context, id int64, seq int) error
 }
 
-// Sender sends one push to one chat and returns Telegram's message id. When
+// Sender sends one push to one chat (or forum thread) and returns
+// Telegram's message id; p.Paid asks for allow_paid_broadcast. When
 // Telegram refuses the message the error is (or wraps) a *news.SendError;
-// any other error counts as news.SendFailed.
+// any other error counts as news.SendFailed. Several Sends run at once.
 type Sender interface {
-	Send(ctx context.Context, chatID int64, p news.Push) (messageID int, err error)
+	Send(ctx context.Context, to news.Target, p news.Push) (messageID int, err error)
 }
 
 // Editor brings a push already sent up to date (more outlets carried its
@@ -70,12 +96,25 @@ type Editor interface {
 // Digester sends several stories to a chat in one digest message and
 // returns its message id; errors are classified as for Sender.
 type Digester interface {
-	SendDigest(ctx context.Context, chatID int64, ps []news.Push) (messageID int, err error)
+	SendDigest(ctx context.Context, to news.Target, ps []news.Push) (messageID int, err error)
+}
+
+// Noticer tells people what the worker changed on its own. Each call runs
+// in a goroutine of its own that Run waits for; a Noticer sends through
+// the bot's reply path and must give up when ctx ends.
+type Noticer interface {
+	// ChannelLost says a channel refused a post (the bot was removed or
+	// may no longer post): its topic mappings are off.
+	ChannelLost(ctx context.Context, chatID int64, reason string)
+	// ThreadMoved says a forum topic thread was deleted: what it followed
+	// now goes to the group's main thread.
+	ThreadMoved(ctx context.Context, chatID int64, threadID int)
 }
 
 // Observer hears what the worker does, for metrics. Its methods are called
-// from the worker's goroutine, one at a time, and must return quickly.
-// Embed NopObserver to implement only some of them.
+// from the goroutines of messages in flight, several at once, and must be
+// safe for that and return quickly. Embed NopObserver to implement only
+// some of them.
 type Observer interface {
 	// Sent is called once Telegram accepted a message and the row is marked
 	// sent; latency runs from when the row was queued to now.
@@ -134,11 +173,18 @@ func (NopObserver) StoreError(error) {}
 
 // Options tune a Worker. Zero fields take the defaults noted on each.
 type Options struct {
-	// Rate is SEND_RATE: messages a second into all chats together
-	// (default 25). The worker never goes above it over time; in any one
-	// second at most a tenth of Rate more may go out, to make up for a
-	// late wake-up.
+	// Budget is the rate budget shared with everything else the bot
+	// sends (default: one of its own from Rate and PaidRate).
+	Budget *Budget
+	// Rate is SEND_RATE, used when Budget is nil: messages a second into
+	// all chats together (default 25), never more in any one second.
 	Rate float64
+	// PaidRate is PAID_BROADCAST_RATE, used when Budget is nil (default:
+	// off).
+	PaidRate float64
+	// Concurrency is SEND_CONCURRENCY: the most messages in flight at
+	// once (default 16). A crash repeats at most this many.
+	Concurrency int
 	// PerChatInterval is the least time between two messages into one chat
 	// (default 1s).
 	PerChatInterval time.Duration
@@ -186,6 +232,9 @@ type Options struct {
 	// 15m); a digest also goes as soon as the rolling hour frees a slot.
 	// Digests do not count against the cap.
 	DigestInterval time.Duration
+	// Noticer tells admins and groups what the worker changed on its own
+	// (optional).
+	Noticer Noticer
 }
 
 // DefaultBackoff waits 5s after the first failure and doubles each time,
@@ -209,6 +258,12 @@ const (
 	// outcome after its context ended before it gives up (the row then
 	// stays pending and goes out again after a restart).
 	shutdownRecordTries = 3
+	// passWindow bounds how long one walk through a batch goes on before
+	// the outbox is read again, so a row queued meanwhile with a higher
+	// priority (a channel post, a breaking story) waits at most this long.
+	passWindow = time.Second
+	// noticeTimeout bounds a notice to admins or a group.
+	noticeTimeout = 3 * time.Minute
 )
 
 // Worker drains the outbox. Create it with New and start it with Run.
@@ -218,20 +273,35 @@ type Worker struct {
 	opt     Options
 	log     *slog.Logger
 	obs     Observer
-	limiter *rate.Limiter
-	wake    chan struct{}
+	budget  *Budget
+	wake    chan struct{} // Notify: new rows were queued
+	freed   chan struct{} // a flight ended: its chat may take the next row
+	slots   chan struct{} // one token per message in flight
 	running atomic.Bool
+	flights sync.WaitGroup // messages in flight
+	notices sync.WaitGroup // Noticer calls
 
-	// Owned by Run's goroutine.
-	pace        *pacer
-	pausedUntil time.Time // a 429 stops every send until then
-	lastPrune   time.Time
+	mu   sync.Mutex // guards the fields below
+	pace *pacer
+	busy map[int64]bool // chats with a message in flight: one at a time, in order
+	// channelPosts counts channel posts in flight: a direct message waits
+	// for them to land, so a channel gets a story before any reader.
+	channelPosts int
+	postLanded   chan struct{}
+	// gone marks chats blocked or moved since the batch being walked was
+	// read: its rows of them are stale.
+	gone map[int64]bool
+
+	lastPrune time.Time // Run's goroutine only
 }
 
 // New returns a worker that sends store's pending deliveries through sender.
 func New(store Store, sender Sender, opt Options) *Worker {
 	if opt.Rate <= 0 {
 		opt.Rate = 25
+	}
+	if opt.Concurrency <= 0 {
+		opt.Concurrency = 16
 	}
 	if opt.PerChatInterval <= 0 {
 		opt.PerChatInterval = time.Second
@@ -275,51 +345,65 @@ func New(store Store, sender Sender, opt Options) *Worker {
 	if opt.DigestInterval <= 0 {
 		opt.DigestInterval = DefaultDigestInterval
 	}
+	budget := opt.Budget
+	if budget == nil {
+		budget = NewBudget(BudgetOptions{Rate: opt.Rate, PaidRate: opt.PaidRate, Now: opt.Now, After: opt.After})
+	}
 	return &Worker{
 		store:  store,
 		sender: sender,
 		opt:    opt,
 		log:    opt.Logger,
 		obs:    opt.Observer,
-		// A small burst (a tenth of a second's worth) lets the worker make
-		// up for a send or a wake-up that came late (a busy CPU, a slow
-		// disk) so a long fan-out still runs at Rate; it never runs above
-		// it: in any stretch T at most Rate·T + burst messages go out.
-		limiter: rate.NewLimiter(rate.Limit(opt.Rate), max(1, int(opt.Rate/10))),
-		wake:    make(chan struct{}, 1),
-		pace:    newPacer(opt.PerChatInterval, opt.GroupPerMinute),
+		budget: budget,
+		wake:   make(chan struct{}, 1),
+		freed:  make(chan struct{}, 1),
+		slots:  make(chan struct{}, opt.Concurrency),
+		pace:   newPacer(opt.PerChatInterval, opt.GroupPerMinute),
+		busy:   map[int64]bool{},
+		gone:   map[int64]bool{},
+
+		postLanded: make(chan struct{}, 1),
 	}
 }
 
 // Notify tells the worker new rows were queued, so an idle worker looks at
-// the outbox now rather than at its next poll. It never blocks.
-func (w *Worker) Notify() {
+// the outbox now rather than at its next poll, and a busy one reads it
+// again at once (the new rows may come first: a channel post, a breaking
+// story). It never blocks.
+func (w *Worker) Notify() { signal(w.wake) }
+
+func signal(ch chan struct{}) {
 	select {
-	case w.wake <- struct{}{}:
-	default: // a wake-up is already waiting
+	case ch <- struct{}{}:
+	default: // a signal is already waiting
 	}
 }
 
 // Run sends pending deliveries until ctx ends. It resumes whatever was
 // pending when a previous run stopped, however it stopped. When ctx ends it
-// finishes and records the message in flight, starts no other, and returns
-// nil. Database errors are logged and retried; Run does not give up on them.
-// Only one Run may be active per Worker (and there should be one Worker per
-// database): the guarantee of at most one repeat relies on sending one
-// message at a time.
+// starts no other message, lets those in flight finish and be recorded,
+// and returns nil. Database errors are logged and retried; Run does not
+// give up on them. Only one Run may be active per Worker (and there should
+// be one Worker per database): the bound on repeats after a crash relies
+// on it.
 func (w *Worker) Run(ctx context.Context) error {
 	if !w.running.CompareAndSwap(false, true) {
 		return errors.New("delivery: worker is already running")
 	}
 	defer w.running.Store(false)
-	w.log.Info("delivery: worker started", "rate", w.opt.Rate)
+	w.log.Info("delivery: worker started", "rate", w.budget.Rate(), "concurrency", w.opt.Concurrency,
+		"paid_broadcast", w.budget.PaidEnabled())
 	for ctx.Err() == nil {
-		if d := w.pausedUntil.Sub(w.now()); d > 0 {
+		now := w.now()
+		if d := w.budget.PausedUntil().Sub(now); d > 0 {
 			w.sleep(ctx, d, nil) // Telegram's flood control is bot-wide: no Notify shortcut
 			continue
 		}
-		now := w.now()
 		w.prune(now)
+		w.mu.Lock()
+		clear(w.gone) // a new read shows blocked and moved chats as they are
+		w.mu.Unlock()
 		rows, err := w.store.PendingDeliveries(ctx, now, w.opt.BatchSize)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -330,10 +414,10 @@ func (w *Worker) Run(ctx context.Context) error {
 			continue
 		}
 		p := w.pass(ctx, rows)
-		if p.handled > 0 {
-			continue // rows changed state: look again at once
+		if p.handled > 0 || p.interrupted {
+			continue // rows changed state, or new ones came: look again at once
 		}
-		if len(rows) == w.opt.BatchSize && len(p.skipped) > 0 {
+		if len(rows) == w.opt.BatchSize && len(p.skipped) > 0 && !p.waitingOnFlights {
 			// A whole batch waits on per-chat limits, and rows of other
 			// chats may wait behind it: move the batch out of the way.
 			w.spread(ctx, p.skipped)
@@ -341,7 +425,13 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 		// Nothing left to send now: new stories come first, then edits.
 		e := w.editPass(ctx)
-		if e.handled > 0 {
+		if e.handled > 0 || e.interrupted {
+			continue
+		}
+		if p.waitingOnFlights && len(w.slots) > 0 {
+			// Rows wait for messages in flight: their landing, a round
+			// trip away, is the next thing worth looking at.
+			w.idle(ctx, 0)
 			continue
 		}
 		wait := w.opt.PollInterval
@@ -350,10 +440,27 @@ func (w *Worker) Run(ctx context.Context) error {
 				wait = min(wait, t.Sub(w.now()))
 			}
 		}
-		w.sleep(ctx, wait, w.wake)
+		w.idle(ctx, max(wait, time.Millisecond))
 	}
+	w.flights.Wait()
+	w.notices.Wait()
 	w.log.Info("delivery: worker stopped")
 	return nil
+}
+
+// idle waits d (0: no limit), or until new rows are queued or a flight
+// ends.
+func (w *Worker) idle(ctx context.Context, d time.Duration) {
+	var timeout <-chan time.Time
+	if d > 0 {
+		timeout = w.opt.After(d)
+	}
+	select {
+	case <-ctx.Done():
+	case <-w.wake:
+	case <-w.freed:
+	case <-timeout:
+	}
 }
 
 // passResult is what one walk through a batch of rows did.
@@ -361,23 +468,43 @@ type passResult struct {
 	handled   int             // rows sent or otherwise moved on
 	skipped   []news.Delivery // rows whose chat was not ready yet
 	nextReady time.Time       // when the first skipped chat is ready
+	// interrupted: new rows were queued during the walk, or it ran for
+	// passWindow; the outbox should be read again at once.
+	interrupted bool
+	// waitingOnFlights: some rows wait only for their chat's message in
+	// flight, which wakes the worker when it lands.
+	waitingOnFlights bool
 }
 
-// pass sends, in order, the rows whose chats are ready. It stops early when
-// ctx ends or Telegram asks the bot to slow down.
+// pass starts, in order, the rows whose chats are ready, each in a flight
+// of its own as soon as the budget and a free flight allow. It stops early
+// when ctx ends, when Telegram asks the bot to slow down, when new rows
+// are queued, or after passWindow.
 func (w *Worker) pass(ctx context.Context, rows []news.Delivery) passResult {
 	var res passResult
-	gone := map[int64]bool{}     // chats blocked or migrated during this pass
 	digested := map[int64]bool{} // chats whose held rows went in a digest
+	started := w.now()
 	for _, d := range rows {
 		if ctx.Err() != nil {
 			return res
 		}
-		if gone[d.ChatID] || (digested[d.ChatID] && !d.HeldAt.IsZero()) {
-			continue // its rows were dropped, moved, or sent
+		if w.interrupted(started) {
+			res.interrupted = true
+			return res
+		}
+		if digested[d.ChatID] && !d.HeldAt.IsZero() {
+			continue // sent in the digest
+		}
+		switch w.chatState(d.ChatID) {
+		case chatGone:
+			continue // its rows were dropped or moved
+		case chatBusy:
+			res.waitingOnFlights = true
+			res.skipped = append(res.skipped, d)
+			continue
 		}
 		now := w.now()
-		if now.Before(w.pausedUntil) {
+		if now.Before(w.budget.PausedUntil()) {
 			return res
 		}
 		if d.HeldAt.IsZero() && w.capped(d) {
@@ -394,36 +521,132 @@ func (w *Worker) pass(ctx context.Context, rows []news.Delivery) passResult {
 			res.skipped = append(res.skipped, d)
 			continue
 		}
-		if !w.waitTurn(ctx) {
-			return res
-		}
-		res.handled++
-		if !d.HeldAt.IsZero() && w.opt.Digester != nil {
-			digested[d.ChatID] = true
-			gone[d.ChatID] = w.sendDigest(ctx, d)
+		digest := !d.HeldAt.IsZero() && w.opt.Digester != nil
+		if !w.launch(ctx, d, func(paid bool) {
+			if digest {
+				w.sendDigest(ctx, d)
+				return
+			}
+			w.deliver(ctx, d, paid)
+		}) {
 			continue
 		}
-		gone[d.ChatID] = w.deliver(ctx, d)
+		if digest {
+			digested[d.ChatID] = true
+		}
+		res.handled++
 	}
 	return res
 }
 
-// waitTurn waits until the global rate allows one more message. It reports
-// false, having sent nothing, when ctx ends first.
-func (w *Worker) waitTurn(ctx context.Context) bool {
-	now := w.now()
-	r := w.limiter.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 && !w.sleep(ctx, d, nil) {
-		r.CancelAt(w.now())
+// interrupted reports whether a walk that began at started should make way
+// for a fresh read of the outbox.
+func (w *Worker) interrupted(started time.Time) bool {
+	select {
+	case <-w.wake:
+		return true
+	default:
+	}
+	return w.now().Sub(started) >= passWindow
+}
+
+type chatStatus int
+
+const (
+	chatFree chatStatus = iota
+	chatBusy            // a message into it is in flight
+	chatGone            // blocked or moved since the batch was read
+)
+
+func (w *Worker) chatState(chatID int64) chatStatus {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case w.gone[chatID]:
+		return chatGone
+	case w.busy[chatID]:
+		return chatBusy
+	}
+	return chatFree
+}
+
+// launch waits for a free flight and the budget's turn, then runs send in
+// a flight of its own, with d's chat marked busy until it has landed and
+// been recorded. It reports false, having started nothing, when ctx ends
+// first or d's chat went away meanwhile.
+func (w *Worker) launch(ctx context.Context, d news.Delivery, send func(paid bool)) bool {
+	channel := d.ChatType == news.ChatChannel
+	if !channel && !w.channelPostsLanded(ctx) {
 		return false
 	}
+	select {
+	case w.slots <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	paid, ok := w.budget.waitPush(ctx, d.Push.Breaking)
+	if !ok {
+		<-w.slots
+		return false
+	}
+	w.mu.Lock()
+	if w.gone[d.ChatID] || w.busy[d.ChatID] {
+		// Blocked, moved or taken while this row waited for its turn; the
+		// turn is lost, which costs one interval.
+		w.mu.Unlock()
+		<-w.slots
+		return false
+	}
+	w.busy[d.ChatID] = true
+	if channel {
+		w.channelPosts++
+	}
+	w.mu.Unlock()
+	w.flights.Add(1)
+	go func() {
+		defer func() {
+			w.mu.Lock()
+			delete(w.busy, d.ChatID)
+			if channel {
+				w.channelPosts--
+			}
+			w.mu.Unlock()
+			<-w.slots
+			w.flights.Done()
+			signal(w.freed)
+			if channel {
+				signal(w.postLanded)
+			}
+		}()
+		send(paid)
+	}()
 	return true
+}
+
+// channelPostsLanded waits until no channel post is in flight; false when
+// ctx ended first.
+func (w *Worker) channelPostsLanded(ctx context.Context) bool {
+	for {
+		w.mu.Lock()
+		n := w.channelPosts
+		w.mu.Unlock()
+		if n == 0 {
+			return true
+		}
+		select {
+		case <-w.postLanded:
+		case <-ctx.Done():
+			return false
+		}
+	}
 }
 
 // chatReady reports whether d's chat may get a message at now under the
 // per-chat pacing; when it may not, res.nextReady notes when it may.
 func (w *Worker) chatReady(d news.Delivery, now time.Time, res *passResult) bool {
+	w.mu.Lock()
 	at := w.pace.readyAt(d.ChatID, d.ChatType)
+	w.mu.Unlock()
 	if !at.After(now) {
 		return true
 	}
@@ -433,40 +656,57 @@ func (w *Worker) chatReady(d news.Delivery, now time.Time, res *passResult) bool
 	return false
 }
 
-// deliver sends one row and records the outcome. It reports whether the
-// chat is gone (blocked the bot, or migrated), so the rest of the batch
-// skips the rows it had.
-func (w *Worker) deliver(ctx context.Context, d news.Delivery) (chatGone bool) {
+// landed notes that a message (or an attempt: Telegram counts those too)
+// reached d's chat at at.
+func (w *Worker) landed(d news.Delivery, at time.Time) {
+	w.mu.Lock()
+	w.pace.record(d.ChatID, d.ChatType, at)
+	w.mu.Unlock()
+}
+
+// markGone notes that d's chat was blocked or moved: rows of it read
+// before are stale.
+func (w *Worker) markGone(chatID int64) {
+	w.mu.Lock()
+	w.gone[chatID] = true
+	w.pace.forget(chatID)
+	w.mu.Unlock()
+}
+
+// deliver sends one row and records the outcome.
+func (w *Worker) deliver(ctx context.Context, d news.Delivery, paid bool) {
 	d.Push.Silent = Silent(d.Push, d.Quiet, w.now(), w.opt.Location)
+	d.Push.Paid = paid
 	// The message in flight is finished even if ctx ends meanwhile:
 	// cutting the request short would leave us not knowing whether
 	// Telegram got it.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
-	msgID, err := w.sender.Send(sctx, d.ChatID, d.Push)
+	msgID, err := w.sender.Send(sctx, d.Target(), d.Push)
 	cancel()
 	at := w.now()
-	w.pace.record(d.ChatID, d.ChatType, at)
+	w.landed(d, at)
 	log := w.log.With("delivery", d.ID, "chat", d.ChatID, "story", d.StoryID)
+	if d.ThreadID != 0 {
+		log = log.With("thread", d.ThreadID)
+	}
 
 	if err == nil {
 		w.record(ctx, "mark sent", d, func(c context.Context) error {
-			return w.store.MarkSent(c, d.ID, msgID, at)
+			return w.store.MarkSent(c, d.ID, msgID, at, paid)
 		})
 		d.Status, d.MessageID, d.SentAt, d.LastError = news.DeliverySent, msgID, at, ""
 		d.Attempts++
 		latency := at.Sub(d.CreatedAt)
-		log.Debug("delivery: sent", "message", msgID, "latency", latency, "silent", d.Push.Silent)
+		log.Debug("delivery: sent", "message", msgID, "latency", latency, "silent", d.Push.Silent, "paid", paid)
 		w.obs.Sent(d, latency)
-		return false
+		return
 	}
-
-	return w.refused(ctx, log, []news.Delivery{d}, err, at)
+	w.refused(ctx, log, []news.Delivery{d}, err, at)
 }
 
 // refused records that Telegram (or the network) refused the message
-// carrying rows, all of one chat, at at. It reports whether the chat is
-// gone (blocked the bot, or migrated).
-func (w *Worker) refused(ctx context.Context, log *slog.Logger, rows []news.Delivery, err error, at time.Time) (chatGone bool) {
+// carrying rows, all of one chat, at at.
+func (w *Worker) refused(ctx context.Context, log *slog.Logger, rows []news.Delivery, err error, at time.Time) {
 	d := rows[0]
 	reason := err.Error()
 	kind := news.SendFailed
@@ -483,30 +723,48 @@ func (w *Worker) refused(ctx context.Context, log *slog.Logger, rows []news.Deli
 				return w.store.Postpone(c, d.ID, until, reason)
 			})
 		}
-		return false
+		return
 
 	case news.SendForbidden:
 		w.deactivate(ctx, log, d, reason)
-		return true
+		return
 
 	case news.SendMigrated:
 		if se.MigrateTo == 0 || se.MigrateTo == d.ChatID {
 			w.failAll(ctx, log, rows, reason)
-			return false
+			return
 		}
 		// The migration carries these rows to the new id; the next look at
 		// the outbox sends them there.
 		w.record(ctx, "migrate chat", d, func(c context.Context) error {
 			return w.store.MigrateChat(c, d.ChatID, se.MigrateTo)
 		})
-		w.pace.forget(d.ChatID)
+		w.markGone(d.ChatID)
 		log.Info("delivery: group became a supergroup; moved", "to", se.MigrateTo)
 		w.obs.ChatMigrated(d.ChatID, se.MigrateTo)
-		return true
+		return
+
+	case news.SendThreadGone:
+		if d.ThreadID == 0 {
+			w.failAll(ctx, log, rows, reason)
+			return
+		}
+		var moved int
+		w.record(ctx, "move thread", d, func(c context.Context) error {
+			var err error
+			moved, err = w.store.MoveThread(c, d.ChatID, d.ThreadID)
+			return err
+		})
+		w.mu.Lock()
+		w.gone[d.ChatID] = true // rows read before still name the thread
+		w.mu.Unlock()
+		log.Info("delivery: forum topic deleted; its subscriptions go to the main thread", "rows_moved", moved)
+		w.notice(ctx, func(c context.Context) { w.opt.Noticer.ThreadMoved(c, d.ChatID, d.ThreadID) })
+		return
 
 	case news.SendBadRequest:
 		w.failAll(ctx, log, rows, reason) // the same request would fail the same way
-		return false
+		return
 	}
 
 	attempt := 0
@@ -515,7 +773,7 @@ func (w *Worker) refused(ctx context.Context, log *slog.Logger, rows []news.Deli
 	}
 	if attempt >= w.opt.MaxAttempts {
 		w.failAll(ctx, log, rows, reason)
-		return false
+		return
 	}
 	next := at.Add(w.opt.Backoff(attempt))
 	for _, d := range rows {
@@ -527,7 +785,6 @@ func (w *Worker) refused(ctx context.Context, log *slog.Logger, rows []news.Deli
 	for _, d := range rows {
 		w.obs.Retried(d, reason)
 	}
-	return false
 }
 
 // rateLimited pauses every send for Telegram's retry_after and returns
@@ -538,15 +795,15 @@ func (w *Worker) rateLimited(log *slog.Logger, se *news.SendError, at time.Time)
 		wait = time.Second
 	}
 	until := at.Add(wait)
-	if until.After(w.pausedUntil) {
-		w.pausedUntil = until
-	}
+	w.budget.Pause(until)
 	log.Warn("delivery: telegram asked to slow down; pausing all sends", "retry_after", wait)
 	w.obs.RateLimited(wait)
 	return until
 }
 
-// deactivate records that the chat of d refused the bot (403).
+// deactivate records that the chat of d refused the bot for good (a 403,
+// or a 400 that means the same). A channel's topic mappings go off with
+// it, and the admins are told.
 func (w *Worker) deactivate(ctx context.Context, log *slog.Logger, d news.Delivery, reason string) {
 	var dropped int
 	w.record(ctx, "deactivate chat", d, func(c context.Context) error {
@@ -554,9 +811,24 @@ func (w *Worker) deactivate(ctx context.Context, log *slog.Logger, d news.Delive
 		dropped, err = w.store.DeactivateChat(c, d.ChatID, reason)
 		return err
 	})
-	w.pace.forget(d.ChatID)
-	log.Info("delivery: chat refused the bot; deactivated", "dropped", dropped, "reason", reason)
+	w.markGone(d.ChatID)
+	log.Info("delivery: chat refused the bot; deactivated", "type", d.ChatType, "dropped", dropped, "reason", reason)
 	w.obs.ChatDeactivated(d.ChatID, dropped)
+	if d.ChatType == news.ChatChannel {
+		w.notice(ctx, func(c context.Context) { w.opt.Noticer.ChannelLost(c, d.ChatID, reason) })
+	}
+}
+
+// notice runs a Noticer call in a goroutine Run waits for.
+func (w *Worker) notice(ctx context.Context, fn func(context.Context)) {
+	if w.opt.Noticer == nil {
+		return
+	}
+	w.notices.Go(func() {
+		nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), noticeTimeout)
+		defer cancel()
+		fn(nctx)
+	})
 }
 
 func (w *Worker) failAll(ctx context.Context, log *slog.Logger, rows []news.Delivery, reason string) {
@@ -575,9 +847,10 @@ func (w *Worker) fail(ctx context.Context, log *slog.Logger, d news.Delivery, re
 	w.obs.Failed(d, reason)
 }
 
-// record writes an outcome, trying until the database takes it: the next
-// message must not go out before this one is recorded, or a crash could
-// repeat more than one. After ctx ends it tries only a few more times.
+// record writes an outcome, trying until the database takes it: the flight
+// does not end before, so at most Concurrency messages are ever sent and
+// not recorded, which bounds what a crash can repeat. After ctx ends it
+// tries only a few more times.
 func (w *Worker) record(ctx context.Context, what string, d news.Delivery, write func(context.Context) error) {
 	for late := 0; ; {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
@@ -616,7 +889,9 @@ func (w *Worker) spread(ctx context.Context, rows []news.Delivery) {
 		}
 		k := seen[d.ChatID]
 		seen[d.ChatID]++
+		w.mu.Lock()
 		next := w.pace.readyAt(d.ChatID, d.ChatType).Add(time.Duration(k) * w.pace.spacing(d.ChatType))
+		w.mu.Unlock()
 		w.record(ctx, "postpone", d, func(c context.Context) error {
 			return w.store.Postpone(c, d.ID, next, d.LastError)
 		})
@@ -633,7 +908,9 @@ func (w *Worker) prune(now time.Time) {
 		return
 	}
 	w.lastPrune = now
+	w.mu.Lock()
 	w.pace.prune(now)
+	w.mu.Unlock()
 }
 
 func (w *Worker) now() time.Time { return w.opt.Now() }

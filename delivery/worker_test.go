@@ -128,6 +128,10 @@ func TestOutcomeOfOneRow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeWorld(t)
+			// One message in flight, so b is certainly sent after a's
+			// answer; with more, b may already be on its way when the 429
+			// lands (TestRateLimitPausesLaterLaunches covers that).
+			f.opt.Concurrency = 1
 			f.opt.MaxAttempts = tt.maxAttempts
 			f.opt.Backoff = func(attempt int) time.Duration { return time.Duration(attempt) * 10 * time.Second }
 			addChat(t, f.db, a, news.ChatPrivate, "syria")
@@ -233,7 +237,7 @@ func TestMigratedGroupMovesAndIsSentThere(t *testing.T) {
 	if _, err := f.db.Chat(t.Context(), oldID); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("old chat still there: %v", err)
 	}
-	subs, err := f.db.Subscriptions(t.Context(), newID)
+	subs, err := f.db.Subscriptions(t.Context(), news.Target{ChatID: newID})
 	if err != nil || len(subs) != 2 {
 		t.Errorf("subscriptions of the new id: %+v, %v", subs, err)
 	}
@@ -367,7 +371,7 @@ func TestCancelMidFanoutThenResume(t *testing.T) {
 		addChat(t, db, id, news.ChatPrivate, "syria")
 	}
 	addStory(t, db, "s1", "syria", true)
-	opt := delivery.Options{Rate: 2000}
+	opt := delivery.Options{Rate: 2000, Concurrency: 1} // one in flight: exactly that one is finished
 
 	ctx, cancel := context.WithCancel(t.Context())
 	first := newSender(time.Now)
@@ -411,7 +415,7 @@ func TestCrashBetweenSendAndRecordRepeatsAtMostOne(t *testing.T) {
 		addChat(t, db, id, news.ChatPrivate, "syria")
 	}
 	addStory(t, db, "s1", "syria", false)
-	opt := delivery.Options{Rate: 2000, ErrorPause: 5 * time.Millisecond}
+	opt := delivery.Options{Rate: 2000, Concurrency: 1, ErrorPause: 5 * time.Millisecond} // see TestCrashWithMessagesInFlightRepeatsAtMostThem for more
 
 	// The process dies right after Telegram accepted the 10th message:
 	// that MarkSent never lands and the database answers nothing more.

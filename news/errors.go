@@ -15,13 +15,18 @@ const (
 	SendFailed SendErrorKind = iota
 	// SendRateLimited is a 429: wait RetryAfter and try again.
 	SendRateLimited
-	// SendForbidden is a 403: the user blocked the bot or it left the group.
+	// SendForbidden means the chat can never be written to again: a 403
+	// (the user blocked the bot, it left the group or the channel) or a
+	// 400 that says the same (chat not found, no right to post).
 	SendForbidden
 	// SendMigrated is a 400 with migrate_to_chat_id: the group became a supergroup.
 	SendMigrated
-	// SendBadRequest is a 400 that retrying will not fix (chat not found,
-	// a message Telegram cannot parse).
+	// SendBadRequest is a 400 that retrying will not fix (a message
+	// Telegram cannot parse).
 	SendBadRequest
+	// SendThreadGone is a 400 "message thread not found": the forum topic
+	// the message was meant for was deleted; the chat itself is still there.
+	SendThreadGone
 )
 
 // SendError is the error a Sender returns when Telegram refused a message.

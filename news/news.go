@@ -70,9 +70,8 @@ type Chat struct {
 	Type     ChatType
 	Title    string // group title or the user's name
 	Username string
-	Language string // Telegram language_code of the user who opened it
-	Active   bool   // false once Telegram said 403 (blocked, kicked)
-	Paused   bool   // the reader asked for /pause
+	Active   bool // false once Telegram said 403 (blocked, kicked)
+	Paused   bool // the reader asked for /pause
 	Quiet    QuietHours
 	// MaxPerHour caps pushes an hour before stories are gathered into a
 	// digest; 0 means no cap.
@@ -89,11 +88,21 @@ const (
 	KindKeyword SubscriptionKind = "keyword"
 )
 
-// Subscription is one thing a chat follows.
+// Target is where a message goes: a chat and, in a forum supergroup, the
+// topic thread inside it (0: the chat itself, or a forum's General topic).
+type Target struct {
+	ChatID   int64
+	ThreadID int
+}
+
+// Subscription is one thing a chat, or one topic thread of a forum
+// supergroup, follows.
 type Subscription struct {
 	ID     int64
 	ChatID int64
-	Kind   SubscriptionKind
+	// ThreadID is the forum topic thread that subscribed (0: the chat).
+	ThreadID int
+	Kind     SubscriptionKind
 	// Key is what matching uses: the topic's slug, or the keyword's
 	// normalized form (so "سوريّا" and "سوريا" are one subscription).
 	Key string
@@ -136,6 +145,61 @@ type Feed struct {
 	LastSuccessAt time.Time
 	NextPollAt    time.Time
 	CreatedAt     time.Time
+}
+
+// BreakingChannel is the Channel.Topic of a channel that gets every
+// breaking story, whatever its topics.
+const BreakingChannel = "breaking"
+
+// Channel is a Telegram channel, in which the bot is an administrator,
+// that gets every story of one topic: one post reaches all its members at
+// once, which is how a topic with a hundred thousand readers is reached
+// within seconds.
+type Channel struct {
+	// ChatID is the channel's Telegram id (-100…).
+	ChatID int64
+	// Username is its public @name without the "@" ("" for a private
+	// channel, which readers cannot be linked to).
+	Username string
+	Title    string
+	// Topic is the catalogue slug whose stories it gets, or
+	// BreakingChannel.
+	Topic string
+	// Display is the topic's Arabic name, shown on its posts.
+	Display string
+	// FromConfig marks a mapping from the CHANNELS variable (set again at
+	// every start) rather than from an admin's /channel add.
+	FromConfig bool
+	// Enabled is false once Telegram refused a post (the bot was removed
+	// or lost its right to post); Reason says why.
+	Enabled   bool
+	Reason    string
+	CreatedAt time.Time
+}
+
+// Link is the channel's public t.me address, or "" for a private one.
+func (c Channel) Link() string {
+	if c.Username == "" {
+		return ""
+	}
+	return "https://t.me/" + c.Username
+}
+
+// InboundUpdate is a Telegram update the bot received and has not finished
+// handling. It is kept in the database from the moment it arrives until its
+// handling ends, so a crash or a restart loses no reader's command.
+type InboundUpdate struct {
+	// Seq orders the updates as they arrived (Telegram's update ids can
+	// start again from a lower number).
+	Seq int64
+	// UpdateID is Telegram's update_id.
+	UpdateID int
+	// ChatID is the chat the update came from (0 when none): updates of
+	// one chat are handled in order, those of different chats at once.
+	ChatID int64
+	// Raw is the update's JSON as Telegram sent it.
+	Raw        []byte
+	ReceivedAt time.Time
 }
 
 // Article is one item from a feed or the ingest API.
@@ -205,6 +269,9 @@ type Push struct {
 	Others []SourceLink
 	// Silent sends without sound (not breaking, or quiet hours).
 	Silent bool
+	// Paid sends with the Bot API's allow_paid_broadcast: a breaking story
+	// beyond the free rate, paid in Telegram Stars (PAID_BROADCAST_RATE).
+	Paid bool
 }
 
 // SourceLink is one more outlet's report of a story.
@@ -215,8 +282,10 @@ type SourceLink struct {
 
 // Delivery is one outbox row: one story for one chat.
 type Delivery struct {
-	ID       int64
-	ChatID   int64
+	ID     int64
+	ChatID int64
+	// ThreadID is the forum topic thread it goes to (0: the chat itself).
+	ThreadID int
 	ChatType ChatType
 	Quiet    QuietHours // the chat's quiet hours, to decide Push.Silent
 	// MaxPerHour is the chat's cap on pushes an hour (0: none); past it
@@ -239,3 +308,6 @@ type Delivery struct {
 	SentAt      time.Time
 	Push        Push
 }
+
+// Target is where the delivery goes.
+func (d Delivery) Target() Target { return Target{ChatID: d.ChatID, ThreadID: d.ThreadID} }

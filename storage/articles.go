@@ -99,24 +99,11 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 		if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE id = ?`, a.StoryID, a.ID); err != nil {
 			return err
 		}
-		if !push || (len(a.Topics) == 0 && len(a.Keywords) == 0) {
+		if !push {
 			return nil
 		}
-		// One row per chat: GROUP BY collapses several matching
-		// subscriptions, and the label prefers a topic over a keyword.
-		res, err = tx.ExecContext(ctx, `INSERT INTO deliveries (chat_id, story_id, article_id, topic, status, next_attempt_at, created_at)
-			SELECT s.chat_id, ?, ?, substr(MIN((s.kind = 'keyword') || s.display), 2), 'pending', ?, ?
-			FROM subscriptions s JOIN chats c ON c.id = s.chat_id
-			WHERE c.active = 1 AND c.paused = 0 AND (
-				(s.kind = 'topic' AND s.key IN (SELECT value FROM json_each(?))) OR
-				(s.kind = 'keyword' AND s.key IN (SELECT value FROM json_each(?))))
-			GROUP BY s.chat_id
-			ON CONFLICT (chat_id, story_id) DO NOTHING`,
-			a.StoryID, a.ID, millis(a.SeenAt), millis(a.SeenAt), topics, keywords)
-		if err != nil {
-			return err
-		}
-		queued, err = res.RowsAffected()
+		n, err := queueDeliveries(ctx, tx, a, topics, keywords)
+		queued = n
 		return err
 	})
 	if errors.Is(err, news.ErrAlreadyExists) {
@@ -126,6 +113,54 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 		return news.Article{}, 0, fmt.Errorf("storage: save article %q: %w", a.Title, err)
 	}
 	return a, int(queued), nil
+}
+
+// queueDeliveries queues the article's story, in one row per chat (or
+// forum thread), for every topic channel that carries one of its topics
+// (or every breaking story) and every active, unpaused chat with a
+// subscription matching its topics or keywords. A chat that has the story
+// already gets nothing new.
+func queueDeliveries(ctx context.Context, tx *sql.Tx, a news.Article, topics, keywords string) (int64, error) {
+	at := millis(a.SeenAt)
+	var queued int64
+	// Channels first, and first in the outbox (priority 0): one post
+	// reaches a whole audience. A channel mapped to several of the story's
+	// topics gets one post, labelled with the first of them.
+	res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (chat_id, thread_id, story_id, article_id, topic, status, next_attempt_at, created_at, priority)
+		SELECT ch.chat_id, 0, ?1, ?2, substr(MIN((ch.topic = 'breaking') || ch.display), 2), 'pending', ?3, ?3, 0
+		FROM channels ch JOIN chats c ON c.id = ch.chat_id
+		WHERE ch.enabled = 1 AND c.active = 1 AND (
+			ch.topic IN (SELECT value FROM json_each(?4)) OR (ch.topic = 'breaking' AND ?5 = 1))
+		GROUP BY ch.chat_id
+		ON CONFLICT (chat_id, thread_id, story_id) DO NOTHING`,
+		a.StoryID, a.ID, at, topics, boolInt(a.Breaking))
+	if err != nil {
+		return 0, err
+	}
+	if n, err := res.RowsAffected(); err == nil {
+		queued += n
+	}
+	if len(a.Topics) == 0 && len(a.Keywords) == 0 {
+		return queued, nil
+	}
+	// One row per chat or thread: GROUP BY collapses several matching
+	// subscriptions, and the label prefers a topic over a keyword.
+	// Breaking stories go before the rest (priority 1).
+	res, err = tx.ExecContext(ctx, `INSERT INTO deliveries (chat_id, thread_id, story_id, article_id, topic, status, next_attempt_at, created_at, priority)
+		SELECT s.chat_id, s.thread_id, ?1, ?2, substr(MIN((s.kind = 'keyword') || s.display), 2), 'pending', ?3, ?3,
+			CASE WHEN ?6 = 1 THEN 1 ELSE 2 END
+		FROM subscriptions s JOIN chats c ON c.id = s.chat_id
+		WHERE c.active = 1 AND c.paused = 0 AND c.type <> 'channel' AND (
+			(s.kind = 'topic' AND s.key IN (SELECT value FROM json_each(?4))) OR
+			(s.kind = 'keyword' AND s.key IN (SELECT value FROM json_each(?5))))
+		GROUP BY s.chat_id, s.thread_id
+		ON CONFLICT (chat_id, thread_id, story_id) DO NOTHING`,
+		a.StoryID, a.ID, at, topics, keywords, boolInt(a.Breaking))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return queued + n, err
 }
 
 // flagEdits marks the story's sent pushes for an edit when a new outlet

@@ -9,7 +9,7 @@ import (
 	"github.com/ajel-news/ajel/news"
 )
 
-const chatColumns = `id, type, title, username, language, active, paused, quiet_from, quiet_to, max_per_hour, created_at`
+const chatColumns = `id, type, title, username, active, paused, quiet_from, quiet_to, max_per_hour, created_at`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -18,7 +18,7 @@ func scanChat(r rowScanner) (news.Chat, error) {
 	var typ string
 	var active, paused int
 	var created int64
-	err := r.Scan(&c.ID, &typ, &c.Title, &c.Username, &c.Language, &active, &paused,
+	err := r.Scan(&c.ID, &typ, &c.Title, &c.Username, &active, &paused,
 		&c.Quiet.From, &c.Quiet.To, &c.MaxPerHour, &created)
 	c.Type = news.ChatType(typ)
 	c.Active, c.Paused = active == 1, paused == 1
@@ -26,19 +26,18 @@ func scanChat(r rowScanner) (news.Chat, error) {
 	return c, err
 }
 
-// SaveChat records a chat the bot heard from, or refreshes its type, title,
-// username and language. A chat that talks to the bot again is active again,
-// even if it had blocked the bot before.
+// SaveChat records a chat the bot heard from, or refreshes its type, title
+// and username. A chat that talks to the bot again is active again, even
+// if it had blocked the bot before.
 func (d *DB) SaveChat(ctx context.Context, c news.Chat) error {
 	now := d.Now().UnixMilli()
 	_, err := d.db.ExecContext(ctx, `
-		INSERT INTO chats (id, type, title, username, language, active, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+		INSERT INTO chats (id, type, title, username, active, created_at, updated_at)
+		VALUES (?, ?, ?, ?, 1, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			type = excluded.type, title = excluded.title, username = excluded.username,
-			language = CASE WHEN excluded.language = '' THEN chats.language ELSE excluded.language END,
 			active = 1, updated_at = excluded.updated_at`,
-		c.ID, string(c.Type), c.Title, c.Username, c.Language, now, now)
+		c.ID, string(c.Type), c.Title, c.Username, now, now)
 	if err != nil {
 		return fmt.Errorf("storage: save chat %d: %w", c.ID, err)
 	}
@@ -101,9 +100,10 @@ func (d *DB) updateChat(ctx context.Context, chatID int64, set string, args ...a
 	return nil
 }
 
-// DeactivateChat marks a chat that Telegram refused with 403 (the user
-// blocked the bot, or it was removed from the group) as inactive and drops
-// its pending deliveries with the reason. It returns how many were dropped.
+// DeactivateChat marks a chat that Telegram refused for good (the user
+// blocked the bot, it was removed from the group or the channel) as
+// inactive, drops its pending deliveries with the reason and turns off the
+// topic mappings of a channel. It returns how many rows were dropped.
 func (d *DB) DeactivateChat(ctx context.Context, chatID int64, reason string) (int, error) {
 	var dropped int64
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
@@ -119,6 +119,11 @@ func (d *DB) DeactivateChat(ctx context.Context, chatID int64, reason string) (i
 		// Edits of what it was sent cannot reach it either.
 		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET edit_pending = 0
 			WHERE chat_id = ? AND edit_pending > 0`, chatID); err != nil {
+			return err
+		}
+		// A channel that refuses posts gets no more stories: its topic
+		// mappings go off until an admin adds it again.
+		if _, err := tx.ExecContext(ctx, `UPDATE channels SET enabled = 0, reason = ? WHERE chat_id = ?`, reason, chatID); err != nil {
 			return err
 		}
 		dropped, err = res.RowsAffected()
@@ -155,10 +160,12 @@ func (d *DB) MigrateChat(ctx context.Context, fromID, toID int64) error {
 			return err
 		}
 		stmts := []string{
-			`INSERT OR IGNORE INTO subscriptions (chat_id, kind, key, display, created_at)
-				SELECT ?2, kind, key, display, created_at FROM subscriptions WHERE chat_id = ?1`,
-			`INSERT OR IGNORE INTO deliveries (chat_id, story_id, article_id, topic, status, attempts, last_error, next_attempt_at, message_id, created_at, sent_at, held_at)
-				SELECT ?2, story_id, article_id, topic, status, attempts, last_error, next_attempt_at, message_id, created_at, sent_at, held_at
+			`INSERT OR IGNORE INTO subscriptions (chat_id, thread_id, kind, key, display, created_at)
+				SELECT ?2, thread_id, kind, key, display, created_at FROM subscriptions WHERE chat_id = ?1`,
+			`INSERT OR IGNORE INTO deliveries (chat_id, thread_id, story_id, article_id, topic, status, attempts, last_error,
+					next_attempt_at, message_id, created_at, sent_at, held_at, priority, paid)
+				SELECT ?2, thread_id, story_id, article_id, topic, status, attempts, last_error,
+					next_attempt_at, message_id, created_at, sent_at, held_at, priority, paid
 				FROM deliveries WHERE chat_id = ?1`,
 			`UPDATE chats SET active = 1, type = 'supergroup',
 				paused = (SELECT paused FROM chats WHERE id = ?1),
@@ -181,9 +188,11 @@ func (d *DB) MigrateChat(ctx context.Context, fromID, toID int64) error {
 	return nil
 }
 
-// Subscribe adds a subscription. It returns news.ErrAlreadyExists when the
-// chat already follows it and news.ErrTooManySubscriptions past
-// news.MaxSubscriptionsPerChat; in both cases nothing changes.
+// Subscribe adds a subscription of a chat, or of one forum topic thread of
+// it (s.ThreadID). It returns news.ErrAlreadyExists when the chat or thread
+// already follows it and news.ErrTooManySubscriptions past
+// news.MaxSubscriptionsPerChat for that chat or thread; in both cases
+// nothing changes.
 func (d *DB) Subscribe(ctx context.Context, s news.Subscription) (news.Subscription, error) {
 	if s.Key == "" || (s.Kind != news.KindTopic && s.Kind != news.KindKeyword) {
 		return news.Subscription{}, fmt.Errorf("storage: subscribe %q: %w", s.Key, news.ErrInvalid)
@@ -191,8 +200,9 @@ func (d *DB) Subscribe(ctx context.Context, s news.Subscription) (news.Subscript
 	now := d.Now()
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var count, dup int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(kind = ? AND key = ?), 0) FROM subscriptions WHERE chat_id = ?`,
-			string(s.Kind), s.Key, s.ChatID).Scan(&count, &dup); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(kind = ? AND key = ?), 0) FROM subscriptions
+			WHERE chat_id = ? AND thread_id = ?`,
+			string(s.Kind), s.Key, s.ChatID, s.ThreadID).Scan(&count, &dup); err != nil {
 			return err
 		}
 		if dup > 0 {
@@ -201,8 +211,8 @@ func (d *DB) Subscribe(ctx context.Context, s news.Subscription) (news.Subscript
 		if count >= news.MaxSubscriptionsPerChat {
 			return news.ErrTooManySubscriptions
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (chat_id, kind, key, display, created_at) VALUES (?, ?, ?, ?, ?)`,
-			s.ChatID, string(s.Kind), s.Key, s.Display, now.UnixMilli())
+		res, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (chat_id, thread_id, kind, key, display, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			s.ChatID, s.ThreadID, string(s.Kind), s.Key, s.Display, now.UnixMilli())
 		if err != nil {
 			return err
 		}
@@ -216,21 +226,24 @@ func (d *DB) Subscribe(ctx context.Context, s news.Subscription) (news.Subscript
 	return s, nil
 }
 
-// Unsubscribe removes one subscription, or returns news.ErrNotFound.
-func (d *DB) Unsubscribe(ctx context.Context, chatID int64, kind news.SubscriptionKind, key string) error {
-	res, err := d.db.ExecContext(ctx, `DELETE FROM subscriptions WHERE chat_id = ? AND kind = ? AND key = ?`, chatID, string(kind), key)
+// Unsubscribe removes one subscription of a chat or thread, or returns
+// news.ErrNotFound.
+func (d *DB) Unsubscribe(ctx context.Context, of news.Target, kind news.SubscriptionKind, key string) error {
+	res, err := d.db.ExecContext(ctx, `DELETE FROM subscriptions WHERE chat_id = ? AND thread_id = ? AND kind = ? AND key = ?`,
+		of.ChatID, of.ThreadID, string(kind), key)
 	if err != nil {
-		return fmt.Errorf("storage: unsubscribe chat %d from %q: %w", chatID, key, err)
+		return fmt.Errorf("storage: unsubscribe chat %d from %q: %w", of.ChatID, key, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: unsubscribe chat %d from %q: %w", chatID, key, news.ErrNotFound)
+		return fmt.Errorf("storage: unsubscribe chat %d from %q: %w", of.ChatID, key, news.ErrNotFound)
 	}
 	return nil
 }
 
-// Subscriptions lists a chat's subscriptions, oldest first.
-func (d *DB) Subscriptions(ctx context.Context, chatID int64) ([]news.Subscription, error) {
-	return d.querySubscriptions(ctx, `WHERE chat_id = ? ORDER BY id`, chatID)
+// Subscriptions lists the subscriptions of a chat, or of one forum topic
+// thread of it, oldest first.
+func (d *DB) Subscriptions(ctx context.Context, of news.Target) ([]news.Subscription, error) {
+	return d.querySubscriptions(ctx, `WHERE chat_id = ? AND thread_id = ? ORDER BY id`, of.ChatID, of.ThreadID)
 }
 
 // KeywordSubscriptions lists the distinct normalized keywords that active,
@@ -257,7 +270,7 @@ func (d *DB) KeywordSubscriptions(ctx context.Context) ([]string, error) {
 }
 
 func (d *DB) querySubscriptions(ctx context.Context, where string, args ...any) ([]news.Subscription, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, chat_id, kind, key, display, created_at FROM subscriptions `+where, args...)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, chat_id, thread_id, kind, key, display, created_at FROM subscriptions `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: subscriptions: %w", err)
 	}
@@ -267,7 +280,7 @@ func (d *DB) querySubscriptions(ctx context.Context, where string, args ...any) 
 		var s news.Subscription
 		var kind string
 		var created int64
-		if err := rows.Scan(&s.ID, &s.ChatID, &kind, &s.Key, &s.Display, &created); err != nil {
+		if err := rows.Scan(&s.ID, &s.ChatID, &s.ThreadID, &kind, &s.Key, &s.Display, &created); err != nil {
 			return nil, fmt.Errorf("storage: subscriptions: %w", err)
 		}
 		s.Kind, s.CreatedAt = news.SubscriptionKind(kind), fromMillis(created)

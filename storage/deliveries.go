@@ -12,7 +12,7 @@ import (
 // deliveryQuery selects outbox rows with their chat's settings and the
 // message they carry; callers add WHERE, ORDER BY and LIMIT.
 const deliveryQuery = `
-		SELECT d.id, d.chat_id, c.type, c.quiet_from, c.quiet_to, c.max_per_hour, d.story_id, d.article_id,
+		SELECT d.id, d.chat_id, d.thread_id, c.type, c.quiet_from, c.quiet_to, c.max_per_hour, d.story_id, d.article_id,
 			d.status, d.attempts, d.last_error, d.next_attempt_at, d.created_at, d.held_at, d.message_id,
 			d.sent_at, d.edit_pending, d.topic,
 			s.title, s.summary, s.breaking, s.source_count, a.source, a.url
@@ -22,11 +22,13 @@ const deliveryQuery = `
 		JOIN articles a ON a.id = d.article_id`
 
 // PendingDeliveries returns up to limit pending outbox rows that are due at
-// now, oldest first, each with the message it carries.
+// now, each with the message it carries: channel posts first (one reaches
+// a whole audience), then breaking stories, then the rest, oldest first
+// within each.
 func (d *DB) PendingDeliveries(ctx context.Context, now time.Time, limit int) ([]news.Delivery, error) {
 	out, err := d.queryDeliveries(ctx, deliveryQuery+`
 		WHERE d.status = 'pending' AND d.next_attempt_at <= ?
-		ORDER BY d.next_attempt_at, d.id
+		ORDER BY d.priority, d.next_attempt_at, d.id
 		LIMIT ?`, now.UnixMilli(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: pending deliveries: %w", err)
@@ -34,14 +36,14 @@ func (d *DB) PendingDeliveries(ctx context.Context, now time.Time, limit int) ([
 	return out, nil
 }
 
-// HeldDeliveries returns every pending row of the chat that was held for
-// its digest (see Hold), due or not, oldest first.
-func (d *DB) HeldDeliveries(ctx context.Context, chatID int64) ([]news.Delivery, error) {
+// HeldDeliveries returns every pending row of the chat (or forum thread)
+// that was held for its digest (see Hold), due or not, oldest first.
+func (d *DB) HeldDeliveries(ctx context.Context, to news.Target) ([]news.Delivery, error) {
 	out, err := d.queryDeliveries(ctx, deliveryQuery+`
-		WHERE d.chat_id = ? AND d.status = 'pending' AND d.held_at > 0
-		ORDER BY d.id`, chatID)
+		WHERE d.chat_id = ? AND d.thread_id = ? AND d.status = 'pending' AND d.held_at > 0
+		ORDER BY d.id`, to.ChatID, to.ThreadID)
 	if err != nil {
-		return nil, fmt.Errorf("storage: held deliveries of %d: %w", chatID, err)
+		return nil, fmt.Errorf("storage: held deliveries of %d: %w", to.ChatID, err)
 	}
 	return out, nil
 }
@@ -87,7 +89,7 @@ func (d *DB) queryDeliveries(ctx context.Context, query string, args ...any) ([]
 		var typ, status string
 		var next, created, held, sent int64
 		var breaking, sources int
-		if err := rows.Scan(&dl.ID, &dl.ChatID, &typ, &dl.Quiet.From, &dl.Quiet.To, &dl.MaxPerHour, &dl.StoryID, &dl.ArticleID,
+		if err := rows.Scan(&dl.ID, &dl.ChatID, &dl.ThreadID, &typ, &dl.Quiet.From, &dl.Quiet.To, &dl.MaxPerHour, &dl.StoryID, &dl.ArticleID,
 			&status, &dl.Attempts, &dl.LastError, &next, &created, &held, &dl.MessageID,
 			&sent, &dl.EditPending, &dl.Push.Topic,
 			&dl.Push.Title, &dl.Push.Summary, &breaking, &sources, &dl.Push.Source, &dl.Push.URL); err != nil {
@@ -206,10 +208,50 @@ func (d *DB) MarkDigestSent(ctx context.Context, ids []int64, messageID int, at 
 	return nil
 }
 
-// MarkSent records that Telegram accepted the message. Call it right after
-// each send: a crash before it repeats only that one message.
-func (d *DB) MarkSent(ctx context.Context, id int64, messageID int, at time.Time) error {
-	return d.markDelivery(ctx, id, `status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1, last_error = ''`, messageID, at.UnixMilli())
+// MarkSent records that Telegram accepted the message, paid when it went
+// with allow_paid_broadcast. Call it right after each send: a crash before
+// it repeats only the messages in flight.
+func (d *DB) MarkSent(ctx context.Context, id int64, messageID int, at time.Time, paid bool) error {
+	return d.markDelivery(ctx, id, `status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1, last_error = '', paid = ?`,
+		messageID, at.UnixMilli(), boolInt(paid))
+}
+
+// MoveThread sends what a deleted forum topic thread of the chat followed
+// to the chat's main thread instead: its subscriptions move there (those
+// the main thread already has are dropped), and so do its pending rows (a
+// story the main thread gets anyway is dropped). It returns how many rows
+// it moved.
+func (d *DB) MoveThread(ctx context.Context, chatID int64, threadID int) (int, error) {
+	if threadID == 0 {
+		return 0, fmt.Errorf("storage: move thread 0 of %d: %w", chatID, news.ErrInvalid)
+	}
+	var moved int64
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		stmts := []string{
+			`UPDATE OR IGNORE subscriptions SET thread_id = 0 WHERE chat_id = ?1 AND thread_id = ?2`,
+			`DELETE FROM subscriptions WHERE chat_id = ?1 AND thread_id = ?2`,
+			`UPDATE deliveries SET status = 'dropped', last_error = 'forum topic deleted; the main thread has the story'
+				WHERE chat_id = ?1 AND thread_id = ?2 AND status = 'pending' AND story_id IN
+				(SELECT story_id FROM deliveries WHERE chat_id = ?1 AND thread_id = 0)`,
+		}
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q, chatID, threadID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET thread_id = 0, next_attempt_at = 0,
+			last_error = 'forum topic deleted; sent to the main thread'
+			WHERE chat_id = ?1 AND thread_id = ?2 AND status = 'pending'`, chatID, threadID)
+		if err != nil {
+			return err
+		}
+		moved, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: move thread %d of %d to the main thread: %w", threadID, chatID, err)
+	}
+	return int(moved), nil
 }
 
 // MarkRetry keeps a delivery pending until next, counting the attempt and
@@ -285,7 +327,11 @@ type Stats struct {
 	Feeds         int
 	Articles      int
 	Stories       int
-	Outbox        OutboxStats
+	// Channels counts topic channel mappings that are on.
+	Channels int
+	// PaidSent counts messages Telegram took with allow_paid_broadcast.
+	PaidSent int
+	Outbox   OutboxStats
 }
 
 // Stats counts chats, subscriptions, feeds, articles, stories and the outbox.
@@ -298,8 +344,10 @@ func (d *DB) Stats(ctx context.Context) (Stats, error) {
 		(SELECT COUNT(*) FROM subscriptions),
 		(SELECT COUNT(*) FROM feeds),
 		(SELECT COUNT(*) FROM articles),
-		(SELECT COUNT(*) FROM stories)`).Scan(&s.Chats, &s.ActiveChats, &s.PausedChats, &s.Subscriptions,
-		&s.Feeds, &s.Articles, &s.Stories)
+		(SELECT COUNT(*) FROM stories),
+		(SELECT COUNT(*) FROM channels WHERE enabled = 1),
+		(SELECT COUNT(*) FROM deliveries WHERE paid = 1)`).Scan(&s.Chats, &s.ActiveChats, &s.PausedChats, &s.Subscriptions,
+		&s.Feeds, &s.Articles, &s.Stories, &s.Channels, &s.PaidSent)
 	if err != nil {
 		return Stats{}, fmt.Errorf("storage: stats: %w", err)
 	}

@@ -28,7 +28,7 @@ func sendAll(t *testing.T, db *storage.DB, now time.Time) {
 		t.Fatal(err)
 	}
 	for i, d := range ds {
-		if err := db.MarkSent(t.Context(), d.ID, 100+int(d.ID)+i, now); err != nil {
+		if err := db.MarkSent(t.Context(), d.ID, 100+int(d.ID)+i, now, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -154,7 +154,7 @@ func TestHoldAndDigest(t *testing.T) {
 	if !heldSince.Equal(t0.Add(time.Minute)) {
 		t.Errorf("held since %v", heldSince)
 	}
-	held, err := db.HeldDeliveries(t.Context(), 1)
+	held, err := db.HeldDeliveries(t.Context(), news.Target{ChatID: 1})
 	if err != nil || len(held) != 2 || held[0].HeldAt.IsZero() || held[0].Push.Title != "عنوان s2" {
 		t.Fatalf("held %+v, %v", held, err)
 	}

@@ -60,7 +60,7 @@ func TestOpenReopenKeepsData(t *testing.T) {
 	db.Close()
 
 	db = mustOpenPath(t, path)
-	subs, err := db.Subscriptions(t.Context(), 7)
+	subs, err := db.Subscriptions(t.Context(), news.Target{ChatID: 7})
 	if err != nil || len(subs) != 1 || subs[0].Display != "إدلب" || subs[0].Key != "ادلب" {
 		t.Fatalf("after reopen: %+v, %v", subs, err)
 	}
@@ -105,14 +105,14 @@ func TestSubscribeRules(t *testing.T) {
 	if !errors.Is(err, news.ErrTooManySubscriptions) {
 		t.Fatalf("over the limit: %v", err)
 	}
-	subs, _ := db.Subscriptions(ctx, 1)
+	subs, _ := db.Subscriptions(ctx, news.Target{ChatID: 1})
 	if len(subs) != news.MaxSubscriptionsPerChat {
 		t.Fatalf("have %d subscriptions, want %d", len(subs), news.MaxSubscriptionsPerChat)
 	}
-	if err := db.Unsubscribe(ctx, 1, news.KindTopic, "syria"); err != nil {
+	if err := db.Unsubscribe(ctx, news.Target{ChatID: 1}, news.KindTopic, "syria"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Unsubscribe(ctx, 1, news.KindTopic, "syria"); !errors.Is(err, news.ErrNotFound) {
+	if err := db.Unsubscribe(ctx, news.Target{ChatID: 1}, news.KindTopic, "syria"); !errors.Is(err, news.ErrNotFound) {
 		t.Fatalf("second unsubscribe: %v", err)
 	}
 	if _, err := db.Subscribe(ctx, news.Subscription{ChatID: 404, Kind: news.KindTopic, Key: "x", Display: "x"}); err == nil {
@@ -121,7 +121,7 @@ func TestSubscribeRules(t *testing.T) {
 	if err := db.DeleteChat(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
-	if subs, _ := db.Subscriptions(ctx, 1); len(subs) != 0 {
+	if subs, _ := db.Subscriptions(ctx, news.Target{ChatID: 1}); len(subs) != 0 {
 		t.Fatalf("after delete: %d subscriptions left", len(subs))
 	}
 }
@@ -237,10 +237,10 @@ func TestDeliveryLifecycle(t *testing.T) {
 	for _, d := range pending {
 		byChat[d.ChatID] = append(byChat[d.ChatID], d)
 	}
-	if err := db.MarkSent(ctx, byChat[1][0].ID, 99, now); err != nil {
+	if err := db.MarkSent(ctx, byChat[1][0].ID, 99, now, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.MarkSent(ctx, byChat[1][0].ID, 99, now); !errors.Is(err, news.ErrNotFound) {
+	if err := db.MarkSent(ctx, byChat[1][0].ID, 99, now, false); !errors.Is(err, news.ErrNotFound) {
 		t.Fatalf("marking a sent row again: %v", err)
 	}
 	if err := db.MarkRetry(ctx, byChat[1][1].ID, now.Add(time.Hour), "500 Internal"); err != nil {
@@ -288,7 +288,7 @@ func TestMigrateChat(t *testing.T) {
 			if err := db.MigrateChat(ctx, -1, -1001); err != nil {
 				t.Fatal(err)
 			}
-			subs, _ := db.Subscriptions(ctx, -1001)
+			subs, _ := db.Subscriptions(ctx, news.Target{ChatID: -1001})
 			if len(subs) != 2 {
 				t.Fatalf("subscriptions after migration: %+v", subs)
 			}

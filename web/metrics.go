@@ -55,6 +55,8 @@ type Metrics struct {
 	edits          *prometheus.CounterVec
 	digests        prometheus.Counter
 	digestStories  prometheus.Counter
+	paid           prometheus.Counter
+	channelPosts   prometheus.Counter
 	deliveryReport *DeliveryMetrics
 }
 
@@ -73,6 +75,8 @@ type Metrics struct {
 //	ajel_push_edits_total{result}           pushes brought up to date when more outlets joined their story (ok, refused)
 //	ajel_digests_sent_total                 digest messages of stories held by a chat's /limit
 //	ajel_digest_stories_total               stories sent inside digests
+//	ajel_paid_broadcast_messages_total      pushes sent with allow_paid_broadcast (0.1 Star each)
+//	ajel_channel_posts_total                stories posted to topic channels
 //	ajel_push_latency_seconds               from article seen (row queued) to Telegram accepting the push;
 //	                                        buckets 0.05 0.1 0.25 0.5 1 2 5 10 30 60 s
 //	ajel_ingest_requests_total{result}      POST /api/v1/articles by outcome
@@ -117,6 +121,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"result"}),
 		digests:       counter("ajel_digests_sent_total", "Digest messages of stories held by a chat's hourly limit."),
 		digestStories: counter("ajel_digest_stories_total", "Stories sent inside digests."),
+		paid:          counter("ajel_paid_broadcast_messages_total", "Pushes sent with allow_paid_broadcast (0.1 Telegram Star each)."),
+		channelPosts:  counter("ajel_channel_posts_total", "Stories posted to topic channels."),
 	}
 	// Pre-create the labelled series so dashboards see zeros, not gaps.
 	for _, r := range []string{ReasonRateLimited, ReasonForbidden, ReasonMigrated, ReasonBadRequest, ReasonFailed} {
@@ -130,7 +136,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	}
 	reg.MustRegister(m.feedPolls, m.feedErrors, m.fetched, m.seen, m.fresh, m.queued, m.sent, m.failed,
 		m.rateLimited, m.storeErrors, m.latency, m.ingest, m.outboxPending, m.outboxOldest,
-		m.edits, m.digests, m.digestStories)
+		m.edits, m.digests, m.digestStories, m.paid, m.channelPosts)
 	m.deliveryReport = &DeliveryMetrics{m: m}
 	return m
 }
@@ -197,7 +203,15 @@ func (m *Metrics) Delivery() *DeliveryMetrics { return m.deliveryReport }
 type DeliveryMetrics struct{ m *Metrics }
 
 // Sent records a push Telegram accepted.
-func (d *DeliveryMetrics) Sent(_ news.Delivery, latency time.Duration) { d.m.PushSent(latency) }
+func (d *DeliveryMetrics) Sent(dl news.Delivery, latency time.Duration) {
+	d.m.PushSent(latency)
+	if dl.Push.Paid {
+		d.m.paid.Inc()
+	}
+	if dl.ChatType == news.ChatChannel {
+		d.m.channelPosts.Inc()
+	}
+}
 
 // Retried records a failed attempt that will be tried again.
 func (d *DeliveryMetrics) Retried(_ news.Delivery, reason string) { d.m.PushFailed(reasonOf(reason)) }
