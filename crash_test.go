@@ -106,11 +106,17 @@ func (c *childProc) primed() {
 	})
 }
 
+// crashConcurrency is SEND_CONCURRENCY in the crash test: with a 200 ms
+// round trip at SEND_RATE=30, about six messages are in flight at any
+// moment, which a kill can repeat.
+const crashConcurrency = 8
+
 // TestCrashDuringFanout is the crash test of the delivery promise: the real
-// binary fans one story out to crashChats chats, is killed with SIGKILL at
-// random points of the fan-out at least five times, restarted on the same
-// database each time, and in the end every chat has the story, with at most
-// one repeat per kill (the message in flight when the process died).
+// binary fans one story out to crashChats chats through a fake Telegram that
+// takes 200 ms a call, is killed with SIGKILL at random points of the
+// fan-out at least five times, restarted on the same database each time,
+// and in the end every chat has the story, with at most SEND_CONCURRENCY
+// repeats per kill (the messages in flight when the process died).
 func TestCrashDuringFanout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary for about 70 s; skipped with -short")
@@ -121,12 +127,17 @@ func TestCrashDuringFanout(t *testing.T) {
 	chats := crashChats(t)
 	const wantKills = 5
 	const firstChat = 100_000
-	tg := telegramtest.NewTest(t, testToken) // no rate limits: SEND_RATE=30 is the only pace
+	// No rate limits: SEND_RATE=30 is the only pace. A real round trip, so
+	// several messages are in flight when a kill lands.
+	tg := telegramtest.NewTest(t, testToken, telegramtest.WithLatency(200*time.Millisecond))
 	feedSrv := newFeedServer(t)
 	feedSrv.set(rss(itemOld), "")
 	dbPath := filepath.Join(t.TempDir(), "ajel.db")
 	seedChats(t, dbPath, firstChat, chats)
-	child := newChild(t, childEnv(tg.Endpoint(), dbPath, map[string]string{config.EnvFeeds: feedSrv.srv.URL + "/rss"}))
+	child := newChild(t, childEnv(tg.Endpoint(), dbPath, map[string]string{
+		config.EnvFeeds:           feedSrv.srv.URL + "/rss",
+		config.EnvSendConcurrency: fmt.Sprint(crashConcurrency),
+	}))
 
 	pushes := watchPushes(tg, itemSyria.title)
 	// The kill switch: after a random number of pushes in this run, SIGKILL.
@@ -208,12 +219,14 @@ func TestCrashDuringFanout(t *testing.T) {
 	child.stop()
 
 	reached, repeats := pushes.result(firstChat, chats)
-	fmt.Printf("crash test: chats reached %d/%d, repeats %d, kills %d (%s)\n", reached, chats, repeats, kills, elapsed.Round(100*time.Millisecond))
+	fmt.Printf("crash test: chats reached %d/%d, repeats %d, kills %d, SEND_CONCURRENCY %d, 200 ms a call (%s)\n",
+		reached, chats, repeats, kills, crashConcurrency, elapsed.Round(100*time.Millisecond))
 	if reached != chats {
 		t.Errorf("%d of %d chats never got the story", chats-reached, chats)
 	}
-	if repeats > kills {
-		t.Errorf("%d repeats after %d kills: more than the message in flight was repeated", repeats, kills)
+	if repeats > kills*crashConcurrency {
+		t.Errorf("%d repeats after %d kills: more than the %d messages in flight at each kill were repeated",
+			repeats, kills, crashConcurrency)
 	}
 	if n := strings.Count(child.logs.String(), "ajel is running"); n != kills+1 {
 		t.Errorf("%d runs logged, want %d", n, kills+1)

@@ -129,7 +129,14 @@ var fixedNow = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
 func newHarness(t *testing.T, mod func(*bot.Options)) *harness {
 	t.Helper()
-	h := &harness{t: t, srv: telegramtest.NewTest(t, testToken), path: filepath.Join(t.TempDir(), "ajel.db"), feeds: &feedAdmin{}}
+	return newHarnessWith(t, nil, mod)
+}
+
+// newHarnessWith is newHarness with a fake Telegram built with srvOpts
+// (latency, flood limits…).
+func newHarnessWith(t *testing.T, srvOpts []telegramtest.Option, mod func(*bot.Options)) *harness {
+	t.Helper()
+	h := &harness{t: t, srv: telegramtest.NewTest(t, testToken, srvOpts...), path: filepath.Join(t.TempDir(), "ajel.db"), feeds: &feedAdmin{}}
 	h.openDB()
 	loc, err := time.LoadLocation("Asia/Damascus")
 	if err != nil {

@@ -169,6 +169,11 @@ func (b *Budget) sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// sendSlack is how much later than the turn a request may reach Telegram
+// (the goroutine that sends it has to run): a second's worth of turns is
+// spread over a second and this much, so Telegram too counts no more.
+const sendSlack = 5 * time.Millisecond
+
 // pacing spaces turns 1/rate apart (a generic cell rate algorithm with
 // half an interval of tolerance, so a wake-up that late keeps the
 // schedule) and keeps the times of the last ⌊rate⌋ turns, so no second
@@ -193,8 +198,10 @@ func newPacing(rate float64) *pacing {
 func (p *pacing) earliest(t time.Time) time.Time {
 	at := maxTime(t, p.tat.Add(-p.tolerance))
 	if p.full {
-		// The ⌊rate⌋-th latest turn must be a whole second back.
-		at = maxTime(at, p.last[p.pos].Add(time.Second))
+		// The ⌊rate⌋-th latest turn must be a whole second back, and a
+		// little more: a request leaves a moment after its turn, and
+		// Telegram counts when it arrives.
+		at = maxTime(at, p.last[p.pos].Add(time.Second+sendSlack))
 	}
 	return at
 }

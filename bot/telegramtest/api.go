@@ -98,6 +98,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	p, perr := readParams(r)
 	call := Call{Method: name, Params: p, ChatID: p.int64("chat_id"), Time: received}
+	if key != "getupdates" {
+		s.mu.Lock()
+		s.inFlight++
+		s.stats.MostInFlight = max(s.stats.MostInFlight, s.inFlight)
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			s.inFlight--
+			s.mu.Unlock()
+		}()
+	}
 
 	result, aerr := s.serve(r, token, call, h, known, perr)
 	if half := s.roundTrip() / 2; half > 0 {

@@ -112,6 +112,7 @@ type Server struct {
 	lastCallback int
 	sentTimes    []time.Time
 	stats        Stats
+	inFlight     int // calls being answered, long polls aside
 	webhook      WebhookInfo
 	commands     map[string][]BotCommand
 	global       *bucket

@@ -241,4 +241,7 @@ type Stats struct {
 	Injected int
 	// Paid counts messages sent with allow_paid_broadcast.
 	Paid int
+	// MostInFlight is the most calls (long polls aside) being answered at
+	// once: how many the bot kept in flight.
+	MostInFlight int
 }
