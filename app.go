@@ -115,8 +115,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Concurrency: cfg.SendConcurrency,
 		Noticer:     b,
 		Location:    cfg.Timezone,
-		Logger:   log.With("component", "delivery"),
-		Observer: deliveryFaults{Observer: metrics.Delivery(), faults: faults},
+		Logger:      log.With("component", "delivery"),
+		Observer:    deliveryFaults{Observer: metrics.Delivery(), faults: faults},
 		// Pushes already sent are edited when more outlets carry their
 		// story; a chat's /limit gathers the overflow into digests.
 		Editor:         b,
