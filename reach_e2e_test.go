@@ -28,7 +28,7 @@ func TestChannelsCheckedAtStart(t *testing.T) {
 		want           []string
 	}{
 		{"unknown topic", "syria=@ajel_syria,sirya=@ajel_syria", []string{`CHANNELS entry "sirya=@ajel_syria"`, `no topic "sirya"`}},
-		{"unknown channel", "syria=@nowhere_chan", []string{`CHANNELS entry "syria=@nowhere_chan"`, "knows no such chat"}},
+		{"unknown channel", "syria=@nowhere_chan", []string{`CHANNELS entry "syria=@nowhere_chan"`, "no such chat is known to Telegram"}},
 		{"a group, not a channel", "syria=-1005000000003", []string{`CHANNELS entry "syria=-1005000000003"`, "not a channel", "supergroup"}},
 		{"bot not an administrator", "syria=@not_ours", []string{`CHANNELS entry "syria=@not_ours"`, "not an administrator"}},
 		{"malformed", "syria@ajel_syria", []string{`CHANNELS entry "syria@ajel_syria" is not topic=channel`}},

@@ -17,7 +17,7 @@ import (
 // Why a chat cannot be a topic channel (ResolveChannel); the messages are
 // for an operator's log or CHANNELS error, the admins see Arabic ones.
 var (
-	ErrChannelNotFound = errors.New("Telegram knows no such chat: check the @username or the id, and that the bot was added to the channel")
+	ErrChannelNotFound = errors.New("no such chat is known to Telegram: check the @username or the id, and that the bot was added to the channel")
 	ErrNotAChannel     = errors.New("the chat is not a channel")
 	ErrCannotPost      = errors.New("the bot is not an administrator of the channel allowed to post messages")
 )

@@ -43,8 +43,6 @@ const SecretTokenHeader = "X-Telegram-Bot-Api-Secret-Token"
 const (
 	// maxWebhookBody bounds one update; real ones are a few KiB.
 	maxWebhookBody = 1 << 20
-	// webhookHandleTimeout bounds the handling of one update (as in Run).
-	webhookHandleTimeout = 15 * time.Second
 	// replayWindow is how far below the saved offset an update_id may be
 	// and still count as a repeat. Telegram numbers updates in sequence but
 	// starts from a random id after a week without updates; an id far below
