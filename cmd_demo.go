@@ -13,6 +13,7 @@ import (
 
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/demo"
+	"github.com/ajel-news/ajel/internal/wait"
 )
 
 // The demo reader: one private chat with the bot.
@@ -121,7 +122,7 @@ func script(ctx context.Context, tg *telegramtest.Server, page *demo.ChatPage, f
 	cancel()
 	for _, text := range []string{"/start", "/subscribe سوريا", "/subscribe إدلب"} {
 		page.Say(text)
-		if !sleepCtx(ctx, 1200*time.Millisecond) {
+		if !wait.Sleep(ctx, 1200*time.Millisecond) {
 			return
 		}
 	}
@@ -139,17 +140,6 @@ func script(ctx context.Context, tg *telegramtest.Server, page *demo.ChatPage, f
 		}
 	}
 	out.line("\n✅ نُشرت كل الأخبار التجريبية. الصفحة ما زالت تعمل؛ اضغط Ctrl-C للخروج. (all sample news is out; Ctrl-C to quit)")
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // transcript prints the demo conversation to the terminal.

@@ -3,13 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/ajel-news/ajel/delivery"
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/web"
 )
@@ -68,10 +68,4 @@ func (f feedFaults) FeedFetched(feedID int64, items int, err error) {
 	f.Observer.FeedFetched(feedID, items, err)
 }
 
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
-}
+func oneLine(s string) string { return textcut.Line(s, 300) }

@@ -76,6 +76,12 @@ func scan(s string) (stable, valid bool) {
 	return stable, true
 }
 
+// FoldRune is the one letter folding: it maps a rune to its matching form
+// (the one Normalize writes), or -1 when the matching form drops it
+// (diacritics, tatweel, invisible controls). Code that compares Arabic
+// text by its letters folds with it.
+func FoldRune(r rune) rune { return fold(r) }
+
 // fold maps one rune to its matching form, or -1 to drop it.
 func fold(r rune) rune {
 	if r < 0x80 {

@@ -11,6 +11,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/ajel-news/ajel/internal/wait"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -41,19 +42,19 @@ func (b *Bot) replyCall(ctx context.Context, do func(*tgbotapi.BotAPI) (*tgbotap
 			return resp, nil
 		}
 		err = b.redact(err)
-		wait, again := retryAfter(err, backoff)
+		pause, again := retryAfter(err, backoff)
 		if !again {
 			return resp, err
 		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait || ctx.Err() != nil {
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < pause || ctx.Err() != nil {
 			return resp, fmt.Errorf("%w after %d tries in %s: %w", errGaveUp, tries, time.Since(began).Round(time.Second), err)
 		}
 		var te *tgbotapi.Error
 		if errors.As(err, &te) && te.Code == http.StatusTooManyRequests && b.throttle != nil {
-			b.throttle.PauseFor(wait) // Telegram's limit is per bot
+			b.throttle.PauseFor(pause) // Telegram's limit is per bot
 		}
-		b.log.Debug("bot: reply refused for now; trying again", "in", wait, "err", err)
-		if !sleep(ctx, wait) {
+		b.log.Debug("bot: reply refused for now; trying again", "in", pause, "err", err)
+		if !wait.Sleep(ctx, pause) {
 			return resp, fmt.Errorf("%w after %d tries in %s: %w", errGaveUp, tries, time.Since(began).Round(time.Second), err)
 		}
 		backoff = min(backoff*2, 16*time.Second)

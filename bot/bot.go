@@ -21,6 +21,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"golang.org/x/time/rate"
 
+	"github.com/ajel-news/ajel/internal/wait"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -391,14 +392,14 @@ func (b *Bot) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			wait := backoff
+			pause := backoff
 			var te *tgbotapi.Error
 			if errors.As(err, &te) {
 				if te.Code == http.StatusUnauthorized || te.Code == http.StatusNotFound {
 					return fmt.Errorf("bot: getUpdates: telegram refused the token: %w", err)
 				}
 				if te.RetryAfter > 0 {
-					wait = time.Duration(te.RetryAfter) * time.Second
+					pause = time.Duration(te.RetryAfter) * time.Second
 				}
 			}
 			if isWebhookConflict(err) {
@@ -407,8 +408,8 @@ func (b *Bot) Run(ctx context.Context) error {
 					b.log.Warn("bot: delete webhook", "err", derr)
 				}
 			}
-			b.log.Warn("bot: getUpdates failed", "err", err, "retry_in", wait)
-			if !sleep(ctx, wait) {
+			b.log.Warn("bot: getUpdates failed", "err", err, "retry_in", pause)
+			if !wait.Sleep(ctx, pause) {
 				return nil
 			}
 			backoff = min(backoff*2, time.Minute)
@@ -444,7 +445,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		if err != nil {
 			// Not confirmed to Telegram: the same updates come again.
 			b.log.Error("bot: keep updates; asking Telegram for them again", "updates", len(ups), "err", err)
-			if !sleep(ctx, backoff) {
+			if !wait.Sleep(ctx, backoff) {
 				return nil
 			}
 			continue
@@ -483,18 +484,6 @@ func (b *Bot) SetCommands(ctx context.Context) error {
 		return fmt.Errorf("bot: setMyCommands: %w", err)
 	}
 	return nil
-}
-
-// sleep waits d or until ctx ends; it reports whether the wait completed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // chatLimiter is a token bucket per chat, so one chat flooding commands

@@ -11,6 +11,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -123,7 +124,7 @@ func (b *Bot) listChannels(ctx context.Context, r *cmdReq) error {
 	blocks := make([]string, 0, len(chs))
 	for _, ch := range chs {
 		blocks = append(blocks, msgChannelLine(b.channelTopicName(ch.Topic), channelName(ch), ch.FromConfig, ch.Enabled,
-			truncateRunes(cleanLine(b.redactText(ch.Reason)), 200)))
+			textcut.Words(cleanLine(b.redactText(ch.Reason)), 200)))
 	}
 	return b.replyLong(ctx, r.to, msgChannelsHeader, blocks)
 }
@@ -204,7 +205,7 @@ func (b *Bot) ChannelLost(ctx context.Context, chatID int64, reason string) {
 			topics = append(topics, b.channelTopicName(ch.Topic))
 		}
 	}
-	text := msgChannelLost(name, strings.Join(topics, "، "), truncateRunes(cleanLine(b.redactText(reason)), 200))
+	text := msgChannelLost(name, strings.Join(topics, "، "), textcut.Words(cleanLine(b.redactText(reason)), 200))
 	b.tellAdmins(ctx, text)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -29,9 +30,9 @@ func RenderDigest(ps []news.Push) string {
 	var sb strings.Builder
 	sb.WriteString(msgDigestHeader(len(ps)))
 	// Measured on the HTML, which is never shorter than the visible text.
-	size := len16(sb.String())
+	size := textcut.Len16(sb.String())
 	for i, p := range ps {
-		title := esc(isolateMixed(truncateWords(cleanLine(p.Title), maxDigestTitle)))
+		title := esc(isolateMixed(textcut.Words(cleanLine(p.Title), maxDigestTitle)))
 		if title == "" {
 			title = "…"
 		}
@@ -39,12 +40,12 @@ func RenderDigest(ps []news.Push) string {
 		if u, ok := safeURL(p.URL); ok {
 			line = "\n• <b><a href=\"" + esc(u) + "\">" + title + "</a></b>"
 		}
-		if size+len16(line) > maxMessageLen-digestReserve {
+		if size+textcut.Len16(line) > maxMessageLen-digestReserve {
 			sb.WriteString("\n" + msgDigestMore(len(ps)-i))
 			break
 		}
 		sb.WriteString(line)
-		size += len16(line)
+		size += textcut.Len16(line)
 	}
 	return sb.String()
 }

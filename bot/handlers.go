@@ -12,6 +12,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -590,7 +591,7 @@ func (b *Bot) cmdSearch(ctx context.Context, r *cmdReq) error {
 	if r.args == "" {
 		return b.reply(ctx, r.to, msgSearchUsage)
 	}
-	query := truncateRunes(stripInvisible(r.args), 100)
+	query := textcut.Words(stripInvisible(r.args), 100)
 	terms := b.terms(query)
 	if len(terms) == 0 {
 		return b.reply(ctx, r.to, msgSearchNoTerms)
@@ -611,13 +612,13 @@ func (b *Bot) storyBlocks(arts []news.Article) []string {
 	blocks := make([]string, 0, len(arts))
 	for _, a := range arts {
 		var sb strings.Builder
-		sb.WriteString("• <b>" + esc(isolateMixed(truncateWords(cleanLine(a.Title), 300))) + "</b>")
-		if s := truncateWords(cleanText(a.Summary), 400); s != "" {
+		sb.WriteString("• <b>" + esc(isolateMixed(textcut.Words(cleanLine(a.Title), 300))) + "</b>")
+		if s := textcut.Words(cleanText(a.Summary), 400); s != "" {
 			sb.WriteString("\n" + esc(isolateMixed(s)))
 		}
 		var meta []string
 		if src := cleanLine(a.Source); src != "" {
-			meta = append(meta, esc(isolate(truncateRunes(src, 100))))
+			meta = append(meta, esc(isolate(textcut.Words(src, 100))))
 		}
 		if link := linkHTML(a.URL); link != "" {
 			meta = append(meta, link)
@@ -667,9 +668,9 @@ func (b *Bot) cmdFeeds(ctx context.Context, r *cmdReq) error {
 	for _, f := range feeds {
 		lastErr := ""
 		if f.LastError != "" {
-			lastErr = esc(truncateRunes(cleanLine(b.redactText(f.LastError)), 300)) + " (" + b.when(f.LastErrorAt) + ")"
+			lastErr = esc(textcut.Words(cleanLine(b.redactText(f.LastError)), 300)) + " (" + b.when(f.LastErrorAt) + ")"
 		}
-		blocks = append(blocks, msgFeedLine(f.ID, truncateRunes(cleanLine(f.Title), 200), truncateRunes(f.URL, 500),
+		blocks = append(blocks, msgFeedLine(f.ID, textcut.Words(cleanLine(f.Title), 200), textcut.Words(f.URL, 500),
 			b.when(f.LastSuccessAt), lastErr, f.Failures))
 	}
 	return b.replyLong(ctx, r.to, msgFeedsHeader(len(feeds)), blocks)
@@ -691,7 +692,7 @@ func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
 			return ctx.Err()
 		}
 		b.log.Info("bot: addfeed refused", "url", r.args, "err", err)
-		return b.reply(ctx, r.to, msgFeedAddFailed(truncateRunes(b.redactText(err.Error()), 500)))
+		return b.reply(ctx, r.to, msgFeedAddFailed(textcut.Words(b.redactText(err.Error()), 500)))
 	}
 	return b.reply(ctx, r.to, msgFeedAdded(f.ID, f.URL))
 }

@@ -9,6 +9,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -275,7 +276,7 @@ func (b *Bot) editKeyboard(ctx context.Context, chatID int64, messageID int, kb 
 // answer answers a callback query (so the button stops spinning) with a
 // short plain-text note, or an alert the reader must dismiss.
 func (b *Bot) answer(ctx context.Context, id, text string, alert bool) error {
-	cfg := tgbotapi.NewCallback(id, truncateRunes(text, 200))
+	cfg := tgbotapi.NewCallback(id, textcut.Words(text, 200))
 	cfg.ShowAlert = alert
 	if _, err := b.replyRequest(ctx, cfg); err != nil {
 		return fmt.Errorf("bot: answer callback: %w", err)

@@ -3,6 +3,8 @@ package bot
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/ajel-news/ajel/internal/textcut"
 )
 
 // Every text the bot sends lives here, so the wording can be reviewed in one
@@ -111,10 +113,10 @@ func msgNotSubscribed(name string) string {
 
 // callback answers are plain text (no HTML) of at most 200 characters.
 func cbSubscribed(name string) string {
-	return "✅ تمّ الاشتراك في " + truncateRunes(name, 150)
+	return "✅ تمّ الاشتراك في " + textcut.Words(name, 150)
 }
 func cbUnsubscribed(name string) string {
-	return "تمّ إلغاء الاشتراك في " + truncateRunes(name, 150)
+	return "تمّ إلغاء الاشتراك في " + textcut.Words(name, 150)
 }
 
 func msgQuietSet(from, to int, zone string) string {

@@ -4,11 +4,11 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/bidi"
 
+	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -57,13 +57,13 @@ func RenderPush(p news.Push) string {
 		icon = "🔴 "
 	}
 	header, headerHTML := icon+msgBreaking, icon+msgBreaking
-	if topic := truncateRunes(cleanLine(p.Topic), maxTopicLen); topic != "" {
+	if topic := textcut.Words(cleanLine(p.Topic), maxTopicLen); topic != "" {
 		header += " · " + isolate(topic)
 		headerHTML += " · " + esc(isolate(topic))
 	}
 
 	var footer, footerHTML []string
-	if src := truncateRunes(cleanLine(p.Source), maxSourceLen); src != "" {
+	if src := textcut.Words(cleanLine(p.Source), maxSourceLen); src != "" {
 		footer = append(footer, msgSourceLabel+isolate(src))
 		footerHTML = append(footerHTML, msgSourceLabel+esc(isolate(src)))
 	}
@@ -76,38 +76,38 @@ func RenderPush(p news.Push) string {
 		footerHTML = append(footerHTML, otherSources(p.OtherSources))
 	}
 	others, othersHTML := otherLinks(p.Others)
-	fixed := len16(header) + len16(strings.Join(footer, " · "))
+	fixed := textcut.Len16(header) + textcut.Len16(strings.Join(footer, " · "))
 	if len(footer) > 0 {
 		fixed++ // newline before the footer
 	}
 	if others != "" {
-		fixed += 1 + len16(others)
+		fixed += 1 + textcut.Len16(others)
 	}
 
-	title := truncateWords(cleanLine(p.Title), maxTitleLen)
+	title := textcut.Words(cleanLine(p.Title), maxTitleLen)
 	summary := cleanText(p.Summary)
 	// Cut the summary first, then the title, until the visible text fits;
 	// isolates added after cutting are measured too, hence the loop.
 	for range 8 {
 		t, s := isolateMixed(title), isolateMixed(summary)
-		n := fixed + 1 + len16(t)
+		n := fixed + 1 + textcut.Len16(t)
 		if s != "" {
-			n += 1 + len16(s)
+			n += 1 + textcut.Len16(s)
 		}
 		over := n - maxMessageLen
 		if over <= 0 {
 			break
 		}
 		if summary != "" {
-			budget := len16(summary) - over - 2 // room for "…" and an isolate
+			budget := textcut.Len16(summary) - over - 2 // room for "…" and an isolate
 			if budget < minSummary {
 				summary = ""
 				continue
 			}
-			summary = truncateWords(summary, budget)
+			summary = textcut.Words(summary, budget)
 			continue
 		}
-		title = truncateWords(title, max(len16(title)-over-2, 1))
+		title = textcut.Words(title, max(textcut.Len16(title)-over-2, 1))
 	}
 
 	var sb strings.Builder
@@ -130,7 +130,7 @@ func RenderPush(p news.Push) string {
 func otherLinks(ls []news.SourceLink) (text, html string) {
 	var names, links []string
 	for _, l := range ls {
-		name := truncateRunes(cleanLine(l.Name), maxOtherName)
+		name := textcut.Words(cleanLine(l.Name), maxOtherName)
 		if name == "" {
 			continue
 		}
@@ -350,62 +350,6 @@ func isolateMixed(s string) string {
 	return sb.String()
 }
 
-// len16 counts s in UTF-16 code units, as Telegram does.
-func len16(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
-
-// truncateRunes cuts s to at most n characters, marking the cut with "…".
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	rs := []rune(s)
-	return strings.TrimSpace(string(rs[:max(n-1, 0)])) + "…"
-}
-
-// truncateWords cuts s to at most n UTF-16 units including the "…" that
-// marks the cut, at a word boundary when there is one in the last third.
-func truncateWords(s string, n int) string {
-	if len16(s) <= n {
-		return s
-	}
-	if n <= 1 {
-		return "…"
-	}
-	limit := n - 1
-	cut, used := 0, 0
-	for i, r := range s {
-		w := utf16.RuneLen(r)
-		if used+w > limit {
-			break
-		}
-		used += w
-		cut = i + utf8.RuneLen(r)
-	}
-	kept := s[:cut]
-	if sp := strings.LastIndexFunc(kept, unicode.IsSpace); sp > 0 && len16(kept[:sp]) >= limit*2/3 {
-		kept = kept[:sp]
-	} else if cut < len(s) {
-		// Cutting mid-word: do not split a combining sequence from its base.
-		for kept != "" {
-			r, size := utf8.DecodeLastRuneInString(kept)
-			if !unicode.Is(unicode.Mn, r) && r != 0x200D {
-				break
-			}
-			kept = kept[:len(kept)-size]
-		}
-	}
-	kept = strings.TrimRightFunc(kept, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' && r != '»' && r != '"'
-	})
-	return kept + "…"
-}
-
 // packMessages joins a header and blocks with blank lines into as few
 // messages as fit in limit (measured on the HTML, which is never shorter
 // than what Telegram counts).
@@ -417,7 +361,7 @@ func packMessages(header string, blocks []string, limit int) []string {
 			cur = blk
 			continue
 		}
-		if len16(cur)+2+len16(blk) > limit {
+		if textcut.Len16(cur)+2+textcut.Len16(blk) > limit {
 			out = append(out, cur)
 			cur = blk
 			continue

@@ -18,6 +18,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/ajel-news/ajel/internal/wait"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -154,7 +155,7 @@ func (b *Bot) RunWebhook(ctx context.Context, publicURL, secret string) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		wait := backoff
+		pause := backoff
 		var te *tgbotapi.Error
 		if errors.As(err, &te) {
 			switch {
@@ -164,11 +165,11 @@ func (b *Bot) RunWebhook(ctx context.Context, publicURL, secret string) error {
 				// "bad webhook: …": the URL or secret is wrong; retrying cannot help.
 				return fmt.Errorf("bot: telegram refused WEBHOOK_URL %s: %w", origin(publicURL), err)
 			case te.RetryAfter > 0:
-				wait = time.Duration(te.RetryAfter) * time.Second
+				pause = time.Duration(te.RetryAfter) * time.Second
 			}
 		}
-		b.log.Warn("bot: setWebhook failed", "err", err, "retry_in", wait)
-		if !sleep(ctx, wait) {
+		b.log.Warn("bot: setWebhook failed", "err", err, "retry_in", pause)
+		if !wait.Sleep(ctx, pause) {
 			return nil
 		}
 		backoff = min(backoff*2, time.Minute)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ajel-news/ajel/internal/textcut"
 )
 
 // Sentinel errors. Every error this package returns says what went wrong in
@@ -118,17 +120,4 @@ func sizeString(n int64) string {
 }
 
 // oneLine turns an error into the single short line kept in Feed.LastError.
-func oneLine(err error) string {
-	s := strings.Join(strings.Fields(err.Error()), " ")
-	const maxLen = 300
-	if len(s) > maxLen {
-		cut := maxLen
-		for cut > 0 && !isRuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+func oneLine(err error) string { return textcut.Line(err.Error(), 300) }

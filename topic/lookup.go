@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ajel-news/ajel/arabic"
 )
 
 // lookupKey is the form names are compared in. It is deliberately small
@@ -36,19 +38,15 @@ func lookupKey(s string) string {
 	return strings.Join(words, " ")
 }
 
-// foldRune maps letters that readers write interchangeably to one form.
+// foldRune maps letters that readers write interchangeably to one form:
+// arabic.FoldRune, and for names also the hamza seats, which readers often
+// leave out ("الجزاير", "مسؤول/مسوول").
 func foldRune(r rune) rune {
 	switch r {
-	case 'أ', 'إ', 'آ', 'ٱ':
-		return 'ا'
-	case 'ى', 'ی', 'ئ': // alef maqsura, Persian yeh, yeh with hamza
+	case 'ئ':
 		return 'ي'
 	case 'ؤ':
 		return 'و'
-	case 'ة':
-		return 'ه'
-	case 'ک':
-		return 'ك'
 	}
-	return unicode.ToLower(r)
+	return arabic.FoldRune(r)
 }
