@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/ajel-news/ajel/analyze"
 	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/bot"
 	"github.com/ajel-news/ajel/config"
@@ -23,6 +23,7 @@ import (
 	"github.com/ajel-news/ajel/pipeline"
 	"github.com/ajel-news/ajel/storage"
 	"github.com/ajel-news/ajel/story"
+	"github.com/ajel-news/ajel/summary"
 	"github.com/ajel-news/ajel/topic"
 	"github.com/ajel-news/ajel/web"
 )
@@ -33,6 +34,7 @@ type app struct {
 	log       *slog.Logger
 	db        *storage.DB
 	catalogue *topic.Catalogue
+	analyzer  *analyze.Analyzer
 	pipeline  *pipeline.Pipeline
 	fetcher   *feed.Fetcher
 	poller    *feed.Poller
@@ -43,6 +45,13 @@ type app struct {
 	listener net.Listener
 	// paid is whether breaking stories may go by paid broadcast.
 	paid bool
+
+	// Background work a component asks for (the first poll of a feed
+	// /addfeed added) runs under run's context and is waited for like
+	// every other goroutine, so nothing touches the database after Close.
+	tasksMu  sync.Mutex
+	tasksCtx context.Context // nil until run starts; done once it stops
+	tasks    sync.WaitGroup
 }
 
 // appOptions are what differs between `ajel run` and `ajel demo`.
@@ -95,7 +104,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Feeds:       feedAdmin{app: a},
 		Stats:       a.stats,
 		KeywordKey:  arabic.KeywordForm,
-		SearchTerms: searchTerms,
+		SearchTerms: analyze.SearchTerms,
 		Location:    cfg.Timezone,
 		Logger:      log.With("component", "bot"),
 		PollTimeout: opt.pollTimeout,
@@ -124,17 +133,19 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		DigestInterval: opt.digestInterval,
 	})
 	det := story.NewDetector(story.Options{})
-	if err := warmStories(ctx, det, db, story.DefaultMaxAge); err != nil {
+	if err := det.Warm(ctx, db, time.Now()); err != nil {
 		db.Close()
 		return nil, err
 	}
-	a.pipeline = pipeline.New(db, withArticleSteps(pipeline.Options{
-		Stories:         stories{det},
-		StorySummarizer: storySummaries{db},
+	a.analyzer = analyze.New(catalogue, analyze.Options{})
+	a.pipeline = pipeline.New(db, pipeline.Options{
+		Analyzer:        a.analyzer,
+		Stories:         story.NewAssigner(det),
+		StorySummarizer: summary.NewStoryWriter(db, summary.Options{}),
 		Notifier:        a.worker,
 		Observer:        metrics,
 		Logger:          log.With("component", "pipeline"),
-	}, catalogue))
+	})
 	a.fetcher = feed.NewFetcher(feed.Options{
 		UserAgent:    feed.UserAgent(version),
 		AllowPrivate: cfg.AllowPrivateFeeds,
@@ -153,14 +164,6 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Logger:      log.With("component", "web"),
 		Faults:      faults,
 	})
-	if cfg.WebhookURL != "" && cfg.HTTPAddr == "" {
-		db.Close()
-		return nil, errors.New("config: WEBHOOK_URL needs HTTP_ADDR: Telegram's webhook calls are served there (put a reverse proxy with TLS in front)")
-	}
-	if p := bot.WebhookPath(cfg.WebhookURL); cfg.WebhookURL != "" && (p == "/" || p == "/healthz" || p == "/metrics" || strings.HasPrefix(p, "/api/")) {
-		db.Close()
-		return nil, fmt.Errorf("config: WEBHOOK_URL path %q is taken by Ajel's own endpoints: use a path such as /telegram/webhook", p)
-	}
 	if cfg.HTTPAddr != "" {
 		// Bind now: a taken port is reported before anything starts.
 		if a.listener, err = a.web.Listen(ctx); err != nil {
@@ -211,6 +214,9 @@ func (a *app) addFeeds(ctx context.Context, urls []string) error {
 func (a *app) run(parent context.Context) error {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
+	a.tasksMu.Lock()
+	a.tasksCtx = ctx
+	a.tasksMu.Unlock()
 	if err := a.bot.SetCommands(ctx); err != nil {
 		a.log.Warn("setMyCommands failed; commands still work", "err", err)
 	}
@@ -223,7 +229,7 @@ func (a *app) run(parent context.Context) error {
 		})
 	}
 	if a.cfg.WebhookURL != "" {
-		a.web.Handle(bot.WebhookPath(a.cfg.WebhookURL), a.bot.WebhookHandler(a.cfg.WebhookSecret))
+		a.web.Handle(a.cfg.WebhookPath(), a.bot.WebhookHandler(a.cfg.WebhookSecret))
 		start("bot", func(ctx context.Context) error {
 			return a.bot.RunWebhook(ctx, a.cfg.WebhookURL, a.cfg.WebhookSecret)
 		})
@@ -237,10 +243,23 @@ func (a *app) run(parent context.Context) error {
 	}
 	<-ctx.Done()
 	wg.Wait()
+	a.tasks.Wait()
 	if parent.Err() != nil {
 		return nil // asked to stop (signal, --duration): a clean stop
 	}
 	return context.Cause(ctx)
+}
+
+// background runs fn in a goroutine that run waits for, under run's
+// context; when run is not running, fn is not run.
+func (a *app) background(fn func(ctx context.Context)) {
+	a.tasksMu.Lock()
+	defer a.tasksMu.Unlock()
+	if a.tasksCtx == nil || a.tasksCtx.Err() != nil {
+		return
+	}
+	ctx := a.tasksCtx
+	a.tasks.Go(func() { fn(ctx) })
 }
 
 // Close closes the database (and the listener, if run never served it).
@@ -277,13 +296,13 @@ func (f feedAdmin) AddFeed(ctx context.Context, rawURL string) (news.Feed, error
 	}
 	// Poll at once so the admin sees its state in /feeds within seconds;
 	// the first poll only primes, so nobody is flooded.
-	go func() {
-		pollCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	f.app.background(func(ctx context.Context) {
+		pollCtx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		if err := f.app.poller.PollNow(pollCtx, fd.ID); err != nil {
+		if err := f.app.poller.PollNow(pollCtx, fd.ID); err != nil && ctx.Err() == nil {
 			f.app.log.Info("first poll of a new feed failed", "feed", fd.ID, "err", err)
 		}
-	}()
+	})
 	return fd, nil
 }
 
@@ -330,16 +349,4 @@ type healthAdapter struct{ *storage.DB }
 func (h healthAdapter) OutboxDepth(ctx context.Context) (int, time.Time, error) {
 	s, err := h.Outbox(ctx)
 	return s.Pending, s.OldestPending, err
-}
-
-// searchTerms turns a reader's query into the stems searchText indexed,
-// without stop words; FTS syntax in the query never reaches SQLite.
-func searchTerms(q string) []string {
-	var terms []string
-	for _, t := range arabic.Tokens(q) {
-		if !arabic.IsStopWord(t) {
-			terms = append(terms, arabic.Stem(t))
-		}
-	}
-	return terms
 }

@@ -10,10 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/analyze"
 	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/news"
-	"github.com/ajel-news/ajel/pipeline"
 	"github.com/ajel-news/ajel/summary"
 	"github.com/ajel-news/ajel/topic"
 )
@@ -63,7 +62,8 @@ func (c cli) cmdPreview(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("preview %s: %w", src, err)
 	}
-	p := pipeline.New(nil, withArticleSteps(pipeline.Options{}, catalogue))
+	// Exactly the path the bot's pipeline takes each article through.
+	an := analyze.New(catalogue, analyze.Options{})
 	out := bufio.NewWriter(c.stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
@@ -72,7 +72,10 @@ func (c cli) cmdPreview(ctx context.Context, args []string) error {
 		fmt.Fprintf(out, "%s: %d items\n\n", orDefault(res.Title, src), len(res.Items))
 	}
 	for _, it := range res.Items {
-		a, err := p.Prepare(it)
+		if strings.TrimSpace(it.Source) == "" {
+			it.Source = res.Title // as the pipeline names a feed's items
+		}
+		a, err := an.Analyze(it)
 		if err != nil {
 			if !*asJSON {
 				fmt.Fprintf(out, "(skipped: %v)\n\n", err)
@@ -151,8 +154,9 @@ func (c cli) cmdSummarize(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	classifier := newClassifier(catalogue)
-	var index *arabic.Index
+	// Exactly the path the bot's pipeline takes each article through.
+	an := analyze.New(catalogue, analyze.Options{Summary: summary.Options{MaxSentences: *sentences, MaxChars: *maxChars}})
+	var matching bool
 	if *keywords != "" {
 		var ks []string
 		for _, k := range strings.Split(*keywords, ",") {
@@ -160,9 +164,9 @@ func (c cli) cmdSummarize(ctx context.Context, args []string) error {
 				ks = append(ks, k)
 			}
 		}
-		index = arabic.NewIndex(ks)
+		an.SetKeywords(ks)
+		matching = true
 	}
-	opt := summary.Options{MaxSentences: *sentences, MaxChars: *maxChars}
 	in := bufio.NewScanner(c.stdin)
 	in.Buffer(make([]byte, 64<<10), 16<<20)
 	out := bufio.NewWriter(c.stdout)
@@ -189,16 +193,21 @@ func (c cli) cmdSummarize(ctx context.Context, args []string) error {
 				fmt.Fprintf(c.stderr, "ajel summarize: line %d: published %q is not RFC 3339; ignored\n", line, a.Published)
 			}
 		}
-		title, breaking := pipeline.SplitBreakingMarker(a.Title)
-		text := summary.Clean(a.Text)
+		art := news.Article{Key: fmt.Sprintf("line %d", line), Title: a.Title, Text: a.Text, Source: a.Source, URL: a.URL}
+		prepared, err := an.Analyze(art)
+		if err != nil {
+			bad++
+			fmt.Fprintf(c.stderr, "ajel summarize: line %d: not an article the bot would push (it needs a title)\n", line)
+			continue
+		}
 		o := summarizeOut{
 			ID:       orNull(a.ID),
-			Summary:  summary.Summarize(title, text, opt),
-			Topics:   nonNil(classifier.Topics(title, text)),
-			Breaking: breaking,
+			Summary:  prepared.Summary,
+			Topics:   nonNil(prepared.Topics),
+			Breaking: prepared.Breaking,
 		}
-		if index != nil {
-			ks := nonNil(index.Match(title + "\n" + text))
+		if matching {
+			ks := nonNil(prepared.Keywords)
 			o.Keywords = &ks
 		}
 		if err := enc.Encode(o); err != nil {
@@ -209,7 +218,7 @@ func (c cli) cmdSummarize(ctx context.Context, args []string) error {
 		return fmt.Errorf("summarize: reading stdin: %w", err)
 	}
 	if bad > 0 {
-		return errors.New("summarize: " + fmt.Sprint(bad) + " input lines were not JSON objects (see above)")
+		return errors.New("summarize: " + fmt.Sprint(bad) + " input lines were not articles (see above)")
 	}
 	return nil
 }

@@ -1,16 +1,14 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 
 	"github.com/ajel-news/ajel/delivery"
 	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage"
 	"github.com/ajel-news/ajel/web"
 )
 
@@ -58,9 +56,8 @@ type feedFaults struct {
 }
 
 func (f feedFaults) FeedFetched(feedID int64, items int, err error) {
-	var se sqlite3.Error
 	switch {
-	case err != nil && errors.As(err, &se):
+	case err != nil && storage.IsUnavailable(err):
 		f.faults.Report(faultDatabase, oneLine(err.Error()))
 	case err == nil && items > 0:
 		f.faults.Clear(faultDatabase) // the items were stored

@@ -24,7 +24,7 @@ import (
 
 // Webhook mode: Telegram POSTs each update to WEBHOOK_URL; a reverse proxy
 // terminates TLS and forwards it to the local HTTP server, where
-// WebhookHandler is mounted at WebhookPath(WEBHOOK_URL).
+// WebhookHandler is mounted (at config's WebhookPath).
 //
 // Delivery is at least once, as with long polling: an update is answered
 // 200 only once it is kept in the inbox, with update_id+1 saved as the
@@ -32,10 +32,6 @@ import (
 // and a delivery Telegram repeats after that (a lost 200) is skipped. It is
 // handled from the inbox, as in long polling, so Telegram's next update
 // does not wait for this one's replies.
-
-// DefaultWebhookPath is where WebhookPath mounts the handler when
-// WEBHOOK_URL has no path of its own.
-const DefaultWebhookPath = "/telegram/webhook"
 
 // SecretTokenHeader is the header in which Telegram echoes setWebhook's
 // secret_token on every webhook request.
@@ -74,24 +70,6 @@ func WebhookSecret(token, configured string) string {
 	}
 	sum := sha256.Sum256([]byte("ajel-webhook:" + token))
 	return hex.EncodeToString(sum[:])
-}
-
-// WebhookPath is the local path at which to mount WebhookHandler: the path
-// of the public WEBHOOK_URL, so a reverse proxy can pass requests through
-// unchanged, or DefaultWebhookPath when the URL has none (the proxy must
-// then map "/" to it). The path is escaped, safe as an http.ServeMux
-// pattern. Telegram authenticates with the secret header, not the path, so
-// the path needs no secret in it.
-func WebhookPath(publicURL string) string {
-	u, err := url.Parse(publicURL)
-	if err != nil {
-		return DefaultWebhookPath
-	}
-	p := u.EscapedPath()
-	if p == "" || p == "/" {
-		return DefaultWebhookPath
-	}
-	return p
 }
 
 // SetWebhook asks Telegram to POST updates to publicURL with the secret
@@ -174,7 +152,7 @@ func (b *Bot) RunWebhook(ctx context.Context, publicURL, secret string) error {
 		}
 		backoff = min(backoff*2, time.Minute)
 	}
-	b.log.Info("bot: receiving updates by webhook", "origin", origin(publicURL), "path", WebhookPath(publicURL))
+	b.log.Info("bot: receiving updates by webhook", "origin", origin(publicURL))
 	<-ctx.Done()
 	return nil
 }

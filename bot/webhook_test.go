@@ -177,23 +177,6 @@ func TestWebhookSecret(t *testing.T) {
 	}
 }
 
-func TestWebhookPath(t *testing.T) {
-	for _, tc := range []struct{ url, want string }{
-		{"https://bot.example.com/telegram", "/telegram"},
-		{"https://bot.example.com/hooks/ajel/", "/hooks/ajel/"},
-		{"https://bot.example.com", bot.DefaultWebhookPath},
-		{"https://bot.example.com/", bot.DefaultWebhookPath},
-		{"https://bot.example.com/a b{c}", "/a%20b%7Bc%7D"},
-		{"://bad", bot.DefaultWebhookPath},
-	} {
-		if got := bot.WebhookPath(tc.url); got != tc.want {
-			t.Errorf("WebhookPath(%q) = %q, want %q", tc.url, got, tc.want)
-		}
-		// It must be usable as a ServeMux pattern.
-		http.NewServeMux().Handle(bot.WebhookPath(tc.url), http.NotFoundHandler())
-	}
-}
-
 func TestSetWebhook(t *testing.T) {
 	for _, tc := range []struct{ name, secret, want string }{
 		{"derived", "", bot.WebhookSecret(testToken, "")},

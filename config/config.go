@@ -320,10 +320,42 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		}
 	}
 
+	if c.WebhookURL != "" {
+		// Telegram's webhook calls are served on HTTP_ADDR, beside Ajel's
+		// own endpoints.
+		if c.HTTPAddr == "" {
+			p.fail(EnvWebhookURL, " needs %s: Telegram's webhook calls are served there (put a reverse proxy with TLS in front)", EnvHTTPAddr)
+		} else if path := c.WebhookPath(); path == "/" || path == "/healthz" || path == "/metrics" || strings.HasPrefix(path, "/api/") {
+			p.fail(EnvWebhookURL, " path %q is taken by Ajel's own endpoints: use a path such as %s", path, DefaultWebhookPath)
+		}
+	}
+
 	if len(p.problems) > 0 {
 		return Config{}, &Error{Problems: p.problems}
 	}
 	return c, nil
+}
+
+// DefaultWebhookPath is where the webhook is served when WEBHOOK_URL has
+// no path of its own.
+const DefaultWebhookPath = "/telegram/webhook"
+
+// WebhookPath is the local path Telegram's webhook calls are served at:
+// the path of the public WEBHOOK_URL, so a reverse proxy can pass requests
+// through unchanged, or DefaultWebhookPath when the URL has none (the proxy
+// must then map "/" to it). It is escaped, safe as an http.ServeMux
+// pattern. Telegram authenticates with the secret header, not the path, so
+// the path needs no secret in it.
+func (c Config) WebhookPath() string {
+	u, err := url.Parse(c.WebhookURL)
+	if err != nil {
+		return DefaultWebhookPath
+	}
+	p := u.EscapedPath()
+	if p == "" || p == "/" {
+		return DefaultWebhookPath
+	}
+	return p
 }
 
 // RequireToken returns ErrNoToken when TELEGRAM_BOT_TOKEN is empty; `ajel run`

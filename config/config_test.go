@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -490,5 +491,41 @@ func TestEnvExample(t *testing.T) {
 	}
 	if !reflect.DeepEqual(c, config.Default()) {
 		t.Errorf(".env.example gives %v, want the defaults %v", c, config.Default())
+	}
+}
+
+func TestWebhookPath(t *testing.T) {
+	for _, tc := range []struct{ url, want string }{
+		{"https://bot.example.com/telegram", "/telegram"},
+		{"https://bot.example.com/hooks/ajel/", "/hooks/ajel/"},
+		{"https://bot.example.com", config.DefaultWebhookPath},
+		{"https://bot.example.com/", config.DefaultWebhookPath},
+		{"https://bot.example.com/a b{c}", "/a%20b%7Bc%7D"},
+		{"://bad", config.DefaultWebhookPath},
+	} {
+		c := config.Config{WebhookURL: tc.url}
+		if got := c.WebhookPath(); got != tc.want {
+			t.Errorf("WebhookPath(%q) = %q, want %q", tc.url, got, tc.want)
+		}
+		// It must be usable as a ServeMux pattern.
+		http.NewServeMux().Handle(c.WebhookPath(), http.NotFoundHandler())
+	}
+}
+
+func TestWebhookNeedsTheHTTPServer(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"WEBHOOK_URL": "https://bot.example.com/hook", "HTTP_ADDR": ""},
+			"config: WEBHOOK_URL needs HTTP_ADDR: Telegram's webhook calls are served there (put a reverse proxy with TLS in front)"},
+		{map[string]string{"WEBHOOK_URL": "https://bot.example.com/metrics"},
+			`config: WEBHOOK_URL path "/metrics" is taken by Ajel's own endpoints: use a path such as /telegram/webhook`},
+		{map[string]string{"WEBHOOK_URL": "https://bot.example.com/api/v1/articles"},
+			`config: WEBHOOK_URL path "/api/v1/articles" is taken by Ajel's own endpoints: use a path such as /telegram/webhook`},
+	} {
+		if _, err := config.Load(env(tc.env)); err == nil || err.Error() != tc.want {
+			t.Errorf("%v: error %v, want %q", tc.env, err, tc.want)
+		}
 	}
 }

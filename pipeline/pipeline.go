@@ -1,9 +1,9 @@
 // Package pipeline turns a raw article — from a feed or the ingest API —
 // into a stored article, its story and its outbox rows. It is the one place
-// that orders the steps: clean, spot a breaking marker, summarize, classify,
-// match keyword subscriptions, then save everything in one transaction and
-// wake the delivery worker. Its collaborators are interfaces declared here;
-// simple built-in defaults make it work alone.
+// that orders the steps: prepare the article (its Analyzer), find its story,
+// write the story's summary again when it joins one, then save everything in
+// one transaction and wake the delivery worker. Its collaborators are
+// interfaces declared here.
 package pipeline
 
 import (
@@ -21,24 +21,9 @@ import (
 	"github.com/ajel-news/ajel/news"
 )
 
-// Limits on what is stored. Longer input is truncated, not refused: a feed
-// that stuffs its body into the title still deserves a push.
-const (
-	// MaxTitleChars is the longest title kept, in characters; a longer one
-	// is cut at a word boundary and ends with "…".
-	MaxTitleChars = 300
-	// MaxTextBytes is the most cleaned text kept per article (200 KB).
-	MaxTextBytes = 200 << 10
-	// MaxRawTextBytes is the most raw text (often HTML) looked at before
-	// cleaning (1 MiB), so one huge item cannot stall the pipeline.
-	MaxRawTextBytes = 1 << 20
-	// MaxSummaryChars caps the summary so a push stays far below
-	// Telegram's 4096-character message limit.
-	MaxSummaryChars = 1000
-	// DefaultKeywordRefresh is how often the keyword subscriptions are
-	// reloaded from the store when nobody calls KeywordsChanged.
-	DefaultKeywordRefresh = 5 * time.Second
-)
+// DefaultKeywordRefresh is how often the keyword subscriptions are
+// reloaded from the store when nobody calls KeywordsChanged.
+const DefaultKeywordRefresh = 5 * time.Second
 
 // Store saves articles and lists the keywords chats follow; *storage.DB
 // implements it.
@@ -53,37 +38,17 @@ type Store interface {
 	KeywordSubscriptions(ctx context.Context) ([]string, error)
 }
 
-// Summarizer writes the short summary of an article that a push carries.
-type Summarizer interface {
-	Summarize(title, text string) string
+// Analyzer prepares an article: everything derived from its title and
+// text (package analyze). It must be safe for concurrent use.
+type Analyzer interface {
+	// Analyze cleans and checks a raw article and fills in its clean
+	// title and text, summary, topics, matching keyword subscriptions,
+	// breaking flag and search text; an article that cannot be stored
+	// wraps news.ErrInvalid.
+	Analyze(a news.Article) (news.Article, error)
+	// SetKeywords sets the keyword subscriptions Analyze matches.
+	SetKeywords(keys []string)
 }
-
-// SummarizerFunc adapts a function to Summarizer.
-type SummarizerFunc func(title, text string) string
-
-// Summarize calls f.
-func (f SummarizerFunc) Summarize(title, text string) string { return f(title, text) }
-
-// Classifier finds the catalogue topics (slugs) an article is about.
-type Classifier interface {
-	Topics(title, text string) []string
-}
-
-// ClassifierFunc adapts a function to Classifier.
-type ClassifierFunc func(title, text string) []string
-
-// Topics calls f.
-func (f ClassifierFunc) Topics(title, text string) []string { return f(title, text) }
-
-// KeywordMatcher finds which keywords a text mentions; *arabic.Index and
-// *WordIndex implement it. It must be safe for concurrent use.
-type KeywordMatcher interface {
-	Match(text string) []string
-}
-
-// KeywordIndexer builds a KeywordMatcher from the keyword subscriptions.
-// In main: func(k []string) pipeline.KeywordMatcher { return arabic.NewIndex(k) }.
-type KeywordIndexer func(keywords []string) KeywordMatcher
 
 // Notifier is poked after deliveries were queued, so the delivery worker
 // sends them at once instead of at its next look at the outbox. Notify must
@@ -121,23 +86,14 @@ type Observer interface {
 	ArticleSeen(feedID int64, isNew bool, queued int)
 }
 
-// Options are a Pipeline's collaborators. Every field is optional.
+// Options are a Pipeline's collaborators. Analyzer is required; every
+// other field is optional.
 type Options struct {
-	// Clean turns a body into plain text (default Clean).
-	Clean func(text string) string
-	// Summarizer writes summaries (default LeadSummarizer{}).
-	Summarizer Summarizer
-	// Classifier finds topics (default: none, so only keyword
-	// subscriptions match).
-	Classifier Classifier
-	// Keywords builds the keyword index (default NewWordIndex).
-	Keywords KeywordIndexer
+	// Analyzer prepares each article.
+	Analyzer Analyzer
 	// KeywordRefresh is how often keyword subscriptions are reloaded
 	// (default DefaultKeywordRefresh).
 	KeywordRefresh time.Duration
-	// Normalize gives SearchText its matching form (default Tokens). It
-	// must be the normalization /search applies to queries.
-	Normalize func(string) string
 	// Stories clusters articles into stories (default: each article starts
 	// its own story).
 	Stories Clusterer
@@ -162,29 +118,21 @@ type Pipeline struct {
 
 	storyMu sync.Mutex // serializes story matching with saving
 
-	mu       sync.Mutex // guards the keyword cache below
+	mu       sync.Mutex // guards the keyword reload below
 	keys     []string
-	matcher  KeywordMatcher
 	loadedAt time.Time
+	loaded   bool
 	stale    bool
 }
 
-// New returns a Pipeline that saves into store.
+// New returns a Pipeline that saves into store. It panics without an
+// Analyzer: there is no article without one.
 func New(store Store, opt Options) *Pipeline {
-	if opt.Clean == nil {
-		opt.Clean = Clean
-	}
-	if opt.Summarizer == nil {
-		opt.Summarizer = LeadSummarizer{}
-	}
-	if opt.Keywords == nil {
-		opt.Keywords = func(k []string) KeywordMatcher { return NewWordIndex(k) }
+	if opt.Analyzer == nil {
+		panic("pipeline: New needs an Analyzer")
 	}
 	if opt.KeywordRefresh <= 0 {
 		opt.KeywordRefresh = DefaultKeywordRefresh
-	}
-	if opt.Normalize == nil {
-		opt.Normalize = Tokens
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -205,119 +153,59 @@ func (p *Pipeline) KeywordsChanged() {
 	p.mu.Unlock()
 }
 
-// keywordMatcher returns the cached keyword index, reloading the keyword
-// set when it is stale and rebuilding the index only when the set changed.
-// A failed reload keeps the previous index (logged), so a database hiccup
-// costs keyword freshness, not articles.
-func (p *Pipeline) keywordMatcher(ctx context.Context) (KeywordMatcher, error) {
+// refreshKeywords gives the Analyzer the keyword subscriptions, reloaded
+// from the store when they are stale. A failed reload keeps the previous
+// set (logged), so a database hiccup costs keyword freshness, not
+// articles; only the very first load must succeed.
+func (p *Pipeline) refreshKeywords(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.opt.Now()
-	if !p.stale && p.matcher != nil && now.Sub(p.loadedAt) < p.opt.KeywordRefresh && !now.Before(p.loadedAt) {
-		return p.matcher, nil
+	if !p.stale && p.loaded && now.Sub(p.loadedAt) < p.opt.KeywordRefresh && !now.Before(p.loadedAt) {
+		return nil
 	}
 	keys, err := p.store.KeywordSubscriptions(ctx)
 	if err != nil {
-		if p.matcher != nil {
+		if p.loaded {
 			p.log.Warn("pipeline: reloading keyword subscriptions failed; using the previous set", "err", err)
 			p.loadedAt = now
-			return p.matcher, nil
+			return nil
 		}
-		return nil, fmt.Errorf("pipeline: keyword subscriptions: %w", err)
+		return fmt.Errorf("pipeline: keyword subscriptions: %w", err)
 	}
-	keys = slices.Clone(keys)
-	slices.Sort(keys)
-	keys = slices.Compact(keys)
-	if p.matcher == nil || !slices.Equal(keys, p.keys) {
-		p.matcher = p.opt.Keywords(keys)
-		p.keys = keys
-		p.log.Debug("pipeline: keyword index rebuilt", "keywords", len(keys))
+	if !p.loaded || !slices.Equal(keys, p.keys) {
+		p.opt.Analyzer.SetKeywords(keys)
+		p.keys = slices.Clone(keys)
+		p.log.Debug("pipeline: keyword subscriptions set", "keywords", len(keys))
 	}
-	p.loadedAt, p.stale = now, false
-	return p.matcher, nil
+	p.loadedAt, p.stale, p.loaded = now, false, true
+	return nil
 }
 
-// Prepare cleans and validates an article and fills in everything the
-// pipeline derives, short of the keyword match and the store: what
-// `ajel preview` shows. An article that cannot be stored yields an error
-// wrapping news.ErrInvalid.
-func (p *Pipeline) Prepare(a news.Article) (news.Article, error) {
-	title, breaking := SplitBreakingMarker(cleanLine(a.Title))
-	a.Breaking = a.Breaking || breaking
-	text := a.Text
-	if len(text) > MaxRawTextBytes {
-		text = truncateBytes(text, MaxRawTextBytes)
-	}
-	text = truncateBytes(p.opt.Clean(text), MaxTextBytes)
-	if title == "" && breaking && text != "" {
-		// "عاجل" alone as a title: the news is in the body's first line.
-		first, rest, _ := strings.Cut(text, "\n")
-		if s := sentences(first); len(s) > 0 {
-			title = s[0]
-			rest = strings.TrimSpace(strings.TrimPrefix(first, s[0]) + "\n" + rest)
-		}
-		text = rest
-	}
-	if title == "" {
-		return a, fmt.Errorf("pipeline: article %q has no title: %w", a.Key, news.ErrInvalid)
-	}
-	if a.Key == "" {
-		return a, fmt.Errorf("pipeline: article %q has no key: %w", title, news.ErrInvalid)
-	}
-	a.Title = truncateWords(title, MaxTitleChars)
-	// Folding only drops marks and punctuation: a body far longer than
-	// the title cannot be a copy of it, and is not folded.
-	if len(text) <= 3*len(a.Title)+64 && fold(text) == fold(a.Title) {
-		text = "" // many feeds repeat the headline as the description
-	}
-	a.Text = text
-	a.Source = strings.TrimSpace(a.Source)
-	if a.SeenAt.IsZero() {
-		a.SeenAt = p.opt.Now()
-	}
-	if a.Summary == "" && a.Text != "" {
-		a.Summary = p.opt.Summarizer.Summarize(a.Title, a.Text)
-	}
-	a.Summary = truncateWords(strings.TrimSpace(a.Summary), MaxSummaryChars)
-	if p.opt.Classifier != nil {
-		a.Topics = append(a.Topics, p.opt.Classifier.Topics(a.Title, a.Text)...)
-	}
-	a.Topics = dedupe(a.Topics)
-	a.SearchText = p.opt.Normalize(a.Title + "\n" + a.Text)
-	return a, nil
-}
-
-// Process cleans an article, finds its breaking marker, summary, topics and
-// keyword subscriptions, and stores it with its story and, when push is
-// true, one outbox row per chat that follows any of them. It returns the
-// stored article and how many deliveries were queued; if any were, the
-// Notifier is poked.
+// Process prepares an article (the Analyzer: clean title and text,
+// summary, topics, keyword subscriptions, breaking, search text) and stores
+// it with its story and, when push is true, one outbox row per chat that
+// follows any of its topics or keywords. It returns the stored article and
+// how many deliveries were queued; if any were, the Notifier is poked.
+// SeenAt is set to now when zero.
 //
 // Errors: an article already stored wraps news.ErrAlreadyExists (callers
-// treat it as "not new"); one with no title after cleaning, or no Key, wraps
-// news.ErrInvalid; anything else is a store failure worth retrying.
-//
-// What Process decides: a breaking marker at the start of the title
-// ("عاجل:", "[عاجل]", "BREAKING:"…) is removed and sets Breaking; a title
-// that was only the marker takes the body's first sentence. Titles over
-// MaxTitleChars are cut at a word boundary, raw text over MaxRawTextBytes
-// and clean text over MaxTextBytes are truncated. A body that only repeats
-// the title is dropped, and an article with a title alone is stored with an
-// empty summary. A Summary already set is kept; Topics already set are kept
-// alongside the classifier's. SeenAt is set to now when zero.
+// treat it as "not new"); one the Analyzer refuses wraps news.ErrInvalid;
+// anything else is a store failure worth retrying.
 func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news.Article, int, error) {
-	a, err := p.Prepare(a)
+	if err := p.refreshKeywords(ctx); err != nil {
+		return news.Article{}, 0, err
+	}
+	a, err := p.opt.Analyzer.Analyze(a)
 	if err != nil {
 		if p.opt.Observer != nil {
 			p.opt.Observer.ArticleSeen(a.FeedID, false, 0)
 		}
-		return news.Article{}, 0, err
+		return news.Article{}, 0, fmt.Errorf("pipeline: %w", err)
 	}
-	m, err := p.keywordMatcher(ctx)
-	if err != nil {
-		return news.Article{}, 0, err
+	if a.SeenAt.IsZero() {
+		a.SeenAt = p.opt.Now()
 	}
-	a.Keywords = dedupe(append(a.Keywords, m.Match(a.Title+"\n"+a.Text)...))
 	if p.opt.Stories != nil {
 		// Matching, saving and remembering an article are one step, or two
 		// outlets' copies arriving together could open two stories.
@@ -426,21 +314,4 @@ func hostOf(raw string) string {
 		return ""
 	}
 	return strings.TrimPrefix(u.Hostname(), "www.")
-}
-
-// dedupe drops empty and repeated strings, keeping the first order.
-func dedupe(xs []string) []string {
-	if len(xs) == 0 {
-		return nil
-	}
-	out := xs[:0:0]
-	seen := make(map[string]bool, len(xs))
-	for _, x := range xs {
-		if x == "" || seen[x] {
-			continue
-		}
-		seen[x] = true
-		out = append(out, x)
-	}
-	return out
 }

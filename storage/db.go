@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver
 )
 
 //go:embed migrations/*.sql
@@ -208,4 +208,14 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// IsUnavailable reports whether err comes from the database failing rather
+// than from the data: locked by another process past the busy timeout, a
+// full disk, an I/O error. Such a failure is worth reporting as the
+// database's (in /healthz) and trying again; callers need not know the
+// driver's error types.
+func IsUnavailable(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se)
 }

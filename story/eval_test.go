@@ -5,55 +5,29 @@ package story
 // articles with the detector's own decision, which has no exported form.
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/internal/corpus"
 	"github.com/ajel-news/ajel/news"
 )
-
-var antPath = filepath.Join("..", "..", "shared", "data", "ant", "ant-dev.jsonl.gz")
 
 // loadANT reads every step-th article of the ANT corpus, at most n, or
 // skips the test when the corpus is absent.
 func loadANT(tb testing.TB, n, step int) []news.Article {
 	tb.Helper()
-	f, err := os.Open(antPath)
-	if err != nil {
-		tb.Skipf("ANT corpus not available: %v", err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	sc := bufio.NewScanner(gz)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	type rec struct{ ID, Source, URL, Title, Text string }
 	var out []news.Article
-	for i := 0; sc.Scan() && len(out) < n; i++ {
-		if i%step != 0 {
-			continue
+	corpus.Load(tb, "ant/ant-dev.jsonl.gz", func(i int, r rec) (bool, bool) {
+		if i%step == 0 && strings.TrimSpace(r.Text) != "" {
+			out = append(out, news.Article{Key: r.ID, Source: r.Source, URL: r.URL, Title: r.Title, Text: r.Text})
 		}
-		var r struct{ ID, Source, URL, Title, Text string }
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			tb.Fatal(err)
-		}
-		if strings.TrimSpace(r.Text) == "" {
-			continue
-		}
-		out = append(out, news.Article{Key: r.ID, Source: r.Source, URL: r.URL, Title: r.Title, Text: r.Text})
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
+		return false, len(out) < n
+	})
 	return out
 }
 

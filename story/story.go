@@ -14,12 +14,9 @@ package story
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
-	"unicode"
 
-	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -441,45 +438,3 @@ const (
 	BurstSources = 3
 	BurstWindow  = 30 * time.Minute
 )
-
-// IsBreaking reports whether an article makes its story breaking news:
-// its headline carried a marker such as عاجل or it came from a feed the
-// operator marked breaking (both set a.Breaking upstream), or
-// sourcesInWindow distinct sources (see SourcesWithin with BurstWindow,
-// counted after Add) carried the story — a burst.
-func IsBreaking(a news.Article, sourcesInWindow int) bool {
-	return a.Breaking || sourcesInWindow >= BurstSources
-}
-
-// HeadlineMarked reports whether a headline announces itself as breaking:
-// it starts with عاجل (or "خبر عاجل", "Breaking", "Urgent"), or ends with
-// one after a separator ("… - عاجل", "… (عاجل)"). The word elsewhere
-// ("يعقد اجتماعا عاجلا", "اجتماع عاجل") is an adjective, not a marker.
-func HeadlineMarked(title string) bool {
-	toks := arabic.Tokens(title)
-	switch {
-	case len(toks) == 0:
-		return false
-	case breakingMarker(toks[0]), len(toks) > 1 && toks[0] == "خبر" && breakingMarker(toks[1]):
-		return true
-	}
-	n := arabic.Normalize(title)
-	n = strings.TrimRightFunc(n, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
-	for _, m := range []string{"عاجل", "عاجله", "breaking", "urgent"} {
-		if rest, ok := strings.CutSuffix(n, m); ok {
-			rest = strings.TrimRightFunc(rest, unicode.IsSpace)
-			return strings.HasSuffix(rest, "-") || strings.HasSuffix(rest, "|") ||
-				strings.HasSuffix(rest, "(") || strings.HasSuffix(rest, "[") ||
-				strings.HasSuffix(rest, "–") || strings.HasSuffix(rest, "—") || strings.HasSuffix(rest, ":")
-		}
-	}
-	return false
-}
-
-func breakingMarker(tok string) bool {
-	switch tok {
-	case "عاجل", "عاجله", "breaking", "urgent":
-		return true
-	}
-	return false
-}

@@ -1,17 +1,14 @@
 package summary
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/internal/clean"
+	"github.com/ajel-news/ajel/internal/corpus"
 )
 
 // The evaluation follows ../shared/data/README.md: ROUGE-N and ROUGE-L F1
@@ -30,42 +27,18 @@ type antDoc struct {
 	Text     string `json:"text"`
 }
 
-// readJSONL decodes up to limit lines (0: all) of a gzipped JSON Lines file
-// for which keep returns true, skipping the test when the file is absent.
-func readJSONL[T any](t testing.TB, path string, limit int, keep func(T) bool) []T {
+// readJSONL decodes up to limit lines (0: all) of a corpus file for which
+// keep returns true, skipping the test when the file is absent.
+func readJSONL[T any](t testing.TB, name string, limit int, keep func(T) bool) []T {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("evaluation data not available: %v", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	var out []T
-	for sc.Scan() {
-		var v T
-		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			t.Fatal(err)
+	n := 0
+	return corpus.Load(t, name, func(_ int, v T) (bool, bool) {
+		if !keep(v) {
+			return false, true
 		}
-		if keep(v) {
-			out = append(out, v)
-			if limit > 0 && len(out) == limit {
-				break
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func dataPath(parts ...string) string {
-	return filepath.Join(append([]string{"..", "..", "shared", "data"}, parts...)...)
+		n++
+		return true, limit == 0 || n < limit
+	})
 }
 
 func rougeTokens(s string) []string {
@@ -182,11 +155,11 @@ func evalBBC(docs []antDoc, summarize func(d antDoc) string) rougeScore {
 }
 
 func loadEASC(t testing.TB) []eascDoc {
-	return readJSONL(t, dataPath("easc", "easc.jsonl.gz"), 0, func(eascDoc) bool { return true })
+	return readJSONL(t, "easc/easc.jsonl.gz", 0, func(eascDoc) bool { return true })
 }
 
 func loadBBC(t testing.TB) []antDoc {
-	return readJSONL(t, dataPath("ant", "ant-dev.jsonl.gz"), 400, func(d antDoc) bool { return d.Source == "BBC" })
+	return readJSONL(t, "ant/ant-dev.jsonl.gz", 400, func(d antDoc) bool { return d.Source == "BBC" })
 }
 
 // TestEvaluateROUGE prints ROUGE F1 (x100) of the summarizer beside the
@@ -203,9 +176,9 @@ func TestEvaluateROUGE(t *testing.T) {
 	unlimited := func(n int) Options { return Options{MaxSentences: n, MaxChars: -1} }
 
 	lead3 := evalEASC(easc, func(d eascDoc) string { return lead(d.Text, 3) })
-	ours3 := evalEASC(easc, func(d eascDoc) string { return Summarize("", d.Text, unlimited(3)) })
+	ours3 := evalEASC(easc, func(d eascDoc) string { return Summarize("", clean.Body(d.Text), unlimited(3)) })
 	lead1 := evalBBC(bbc, func(d antDoc) string { return lead(d.Text, 1) })
-	ours1 := evalBBC(bbc, func(d antDoc) string { return Summarize(d.Title, d.Text, unlimited(1)) })
+	ours1 := evalBBC(bbc, func(d antDoc) string { return Summarize(d.Title, clean.Body(d.Text), unlimited(1)) })
 
 	t.Logf("%-34s %6s %6s %6s", "ROUGE F1 x100", "R1", "R2", "RL")
 	for _, row := range []struct {

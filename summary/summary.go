@@ -5,12 +5,16 @@
 package summary
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/internal/clean"
+	"github.com/ajel-news/ajel/news"
 )
 
 // Options bound a summary. The zero value means 3 sentences and 400
@@ -82,17 +86,18 @@ type sentence struct {
 	score  float64
 }
 
-// Summarize returns the sentences of text that best say what happened,
-// joined by spaces: never the headline again, never boilerplate, at most
-// opt.MaxSentences whole sentences in their original order and within
-// opt.MaxChars. If even the best sentence is over the budget, it is cut at
-// a word boundary and ends with "…". Empty or wordless text gives "".
+// Summarize returns the sentences of text, the clean text of an article
+// (package analyze cleans it), that best say what happened, joined by
+// spaces: never the headline again, at most opt.MaxSentences whole
+// sentences in their original order and within opt.MaxChars. If even the
+// best sentence is over the budget, it is cut at a word boundary and ends
+// with "…". Empty or wordless text gives "".
 func Summarize(title, text string, opt Options) string {
-	return summarize(title, []*arabic.Text{arabic.Analyze(Clean(text))}, opt, defaultWeights())
+	return summarize(title, []*arabic.Text{arabic.Analyze(text)}, opt, defaultWeights())
 }
 
-// SummarizeText is Summarize for a text already cleaned (see Clean) and
-// analysed, as the pipeline has it.
+// SummarizeText is Summarize for a text already analysed, as analyze has
+// it.
 func SummarizeText(title string, text *arabic.Text, opt Options) string {
 	return summarize(title, []*arabic.Text{text}, opt, defaultWeights())
 }
@@ -104,7 +109,7 @@ func SummarizeText(title string, text *arabic.Text, opt Options) string {
 func SummarizeStory(title string, texts []string, opt Options) string {
 	analysed := make([]*arabic.Text, len(texts))
 	for i, t := range texts {
-		analysed[i] = arabic.Analyze(Clean(t))
+		analysed[i] = arabic.Analyze(t)
 	}
 	return summarize(title, analysed, opt, defaultWeights())
 }
@@ -144,7 +149,7 @@ func candidates(texts []*arabic.Text, v *vocabulary) []*sentence {
 	for d, text := range texts {
 		pos := 0
 		for _, s := range text.Sentences {
-			if isBoilerplate(s.Text, s.Tokens, len(s.Tokens)) {
+			if clean.IsBoilerplateSentence(s.Text, s.Tokens) {
 				continue
 			}
 			out = append(out, &sentence{text: s.Text, doc: d, pos: pos, words: len(s.Tokens), toks: s.Tokens, stems: s.Stems, tokSet: v.tokenSet(s.Tokens)})
@@ -258,4 +263,48 @@ func truncate(s string, max int) string {
 		trimmed = strings.TrimRightFunc(s[:cut], unicode.IsSpace)
 	}
 	return trimmed + "…"
+}
+
+// maxTellings is how many outlets' tellings a story summary reads: enough
+// to find what they agree on, bounded for a story that keeps growing.
+const maxTellings = 5
+
+// Tellings is the store of what each outlet published of a story.
+type Tellings interface {
+	// StoryTellings returns a story and the first article each outlet
+	// published of it, oldest first, at most limit of them.
+	StoryTellings(ctx context.Context, storyID int64, limit int) (news.Story, []news.Article, error)
+}
+
+// StoryWriter writes a story's summary again when another outlet's
+// article joins it: the sentences the outlets agree on, from each one's
+// first telling and the new article (which stands for its outlet). It is
+// the pipeline's StorySummarizer.
+type StoryWriter struct {
+	tellings Tellings
+	opt      Options
+}
+
+// NewStoryWriter writes story summaries from t's tellings, within opt.
+func NewStoryWriter(t Tellings, opt Options) *StoryWriter {
+	return &StoryWriter{tellings: t, opt: opt}
+}
+
+// StorySummary is the summary of a's story with a in it; "" when a is the
+// story's only outlet so far or brings no text (the story keeps its own).
+func (w *StoryWriter) StorySummary(ctx context.Context, a news.Article) (string, error) {
+	story, tellings, err := w.tellings.StoryTellings(ctx, a.StoryID, maxTellings)
+	if err != nil {
+		return "", fmt.Errorf("summary: story %d: %w", a.StoryID, err)
+	}
+	texts := make([]string, 0, len(tellings)+1)
+	for _, t := range tellings {
+		if t.Source != a.Source && t.Text != "" {
+			texts = append(texts, t.Text)
+		}
+	}
+	if len(texts) == 0 || a.Text == "" {
+		return "", nil
+	}
+	return SummarizeStory(story.Title, append(texts, a.Text), w.opt), nil
 }

@@ -1,19 +1,16 @@
 package topic_test
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/ajel-news/ajel/internal/corpus"
 	"github.com/ajel-news/ajel/topic"
 )
 
@@ -144,34 +141,10 @@ func TestCrossOutletEvaluation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("evaluation on ANT skipped in -short mode")
 	}
-	f, err := os.Open(filepath.Join("..", "..", "shared", "data", "ant", "ant-dev.jsonl.gz"))
-	if err != nil {
-		t.Skipf("ANT corpus not available: %v", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	type rec struct{ Source, Category, Title, Text string }
-	var recs []rec
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for i := 0; sc.Scan(); i++ {
-		if i%3 != 0 {
-			continue
-		}
-		var r rec
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
-		if topic.ANTSection(r.Category) != "" {
-			recs = append(recs, r)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	recs := corpus.Load(t, "ant/ant-dev.jsonl.gz", func(i int, r rec) (bool, bool) {
+		return i%3 == 0 && topic.ANTSection(r.Category) != "", true
+	})
 	docs := make([]topic.Doc, len(recs))
 	groups := make([]string, len(recs))
 	var wg sync.WaitGroup

@@ -9,11 +9,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +21,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/ajel-news/ajel/internal/corpus"
 	"github.com/ajel-news/ajel/topic"
 )
 
@@ -96,36 +94,21 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 // readANT reads the corpus and turns each article into the model's terms,
 // in parallel (tokenizing is most of the work), keeping file order.
 func readANT(ctx context.Context, path string) (docs []topic.Doc, outlets []string, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("trainmodel: %w", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, nil, fmt.Errorf("trainmodel: %s: %w", path, err)
-	}
 	type record struct {
 		Source, Category, Title, Text string
 	}
 	var recs []record
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for line := 1; sc.Scan(); line++ {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+	err = corpus.Each(path, func(_ int, r record) bool {
+		if topic.ANTSection(r.Category) != "" {
+			recs = append(recs, r)
 		}
-		var r record
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, nil, fmt.Errorf("trainmodel: %s line %d: %w", path, line, err)
-		}
-		if topic.ANTSection(r.Category) == "" {
-			continue
-		}
-		recs = append(recs, r)
+		return ctx.Err() == nil
+	})
+	if err == nil {
+		err = ctx.Err()
 	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, fmt.Errorf("trainmodel: %s: %w", path, err)
+	if err != nil {
+		return nil, nil, fmt.Errorf("trainmodel: %w", err)
 	}
 	docs = make([]topic.Doc, len(recs))
 	outlets = make([]string, len(recs))

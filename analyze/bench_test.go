@@ -1,19 +1,14 @@
-package main
+package analyze
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/internal/clean"
+	"github.com/ajel-news/ajel/internal/corpus"
 	"github.com/ajel-news/ajel/news"
-	"github.com/ajel-news/ajel/pipeline"
 	"github.com/ajel-news/ajel/summary"
 	"github.com/ajel-news/ajel/topic"
 )
@@ -22,31 +17,14 @@ import (
 // ../shared/data, skipping the benchmark when it is absent.
 func antSample(b *testing.B, step int) []news.Article {
 	b.Helper()
-	f, err := os.Open(filepath.Join("..", "shared", "data", "ant", "ant-dev.jsonl.gz"))
-	if err != nil {
-		b.Skipf("ANT corpus not available: %v", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	type doc struct{ Source, Title, Text string }
 	var out []news.Article
-	for i := 0; sc.Scan(); i++ {
-		if i%step != 0 {
-			continue
+	corpus.Load(b, "ant/ant-dev.jsonl.gz", func(i int, d doc) (bool, bool) {
+		if i%step == 0 {
+			out = append(out, news.Article{Key: d.Source + d.Title, Title: d.Title, Text: d.Text, Source: d.Source})
 		}
-		var d struct{ Source, Title, Text string }
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			b.Fatal(err)
-		}
-		out = append(out, news.Article{Key: d.Source + d.Title, Title: d.Title, Text: d.Text, Source: d.Source})
-	}
-	if err := sc.Err(); err != nil {
-		b.Fatal(err)
-	}
+		return false, true
+	})
 	return out
 }
 
@@ -89,38 +67,35 @@ func benchKeywords(c *topic.Catalogue, sample []news.Article, n int) []string {
 
 // BenchmarkAnalyzeANT measures what Ajel does to each new article before
 // storing it, on one core, over a sample of 2,755 ANT articles (every
-// tenth). "summarize+topics+keywords" is the figure: one analysis
-// of the clean text, its summary, its section and place topics and the
-// match against 10,000 keyword subscriptions. "all" is everything the
-// pipeline does before the store: that, plus cleaning the raw body and
-// the search text. The other sub-benchmarks are single steps on a text
-// already cleaned (and, after "analyse", analysed). One op is one article; it reports
-// articles a second.
+// tenth). "summarize+topics+keywords" is one analysis of the clean text,
+// its summary, its section and place topics and the match against 10,000
+// keyword subscriptions. "all" is Analyze, everything done to an article
+// before the store: that, plus cleaning the raw title and body, the
+// breaking rule and the search text. The other sub-benchmarks are single
+// steps on a text already cleaned (and, after "analyse", analysed). One op
+// is one article; it reports articles a second.
 //
-//	go test -run '^$' -bench AnalyzeANT -benchmem -cpu 1 .
+//	go test -run '^$' -bench AnalyzeANT -benchmem -cpu 1 ./analyze
 func BenchmarkAnalyzeANT(b *testing.B) {
 	sample := antSample(b, 10)
 	catalogue := topic.Embedded()
-	classifier := newClassifier(catalogue)
+	an := New(catalogue, Options{})
 	keywords := benchKeywords(catalogue, sample, 10_000)
+	an.SetKeywords(keywords)
 	index := arabic.NewIndex(keywords)
-	opt := withArticleSteps(pipeline.Options{Now: time.Now}, catalogue)
-	p := pipeline.New(nil, opt)
-	matcher := opt.Keywords(keywords)
-	// The steps see what the pipeline gives them: clean text. The single
-	// steps after the analysis cycle through analyses of the first
-	// analysedArticles articles only: keeping every article's tokens alive
-	// would make the garbage collector, not the steps, the measure.
+	// The single steps after the analysis cycle through analyses of the
+	// first analysedArticles articles only: keeping every article's tokens
+	// alive would make the garbage collector, not the steps, the measure.
 	const analysedArticles = 256
 	type prepared struct {
 		title, text string
-		analysis    *arabic.Text // for the first analysedArticles
+		analysis    *words // for the first analysedArticles
 	}
-	clean := make([]prepared, len(sample))
+	cleaned := make([]prepared, len(sample))
 	for i, a := range sample {
-		clean[i] = prepared{title: a.Title, text: cleanBody(a.Text)}
+		cleaned[i] = prepared{title: a.Title, text: clean.Body(a.Text)}
 		if i < analysedArticles {
-			clean[i].analysis = arabic.Analyze(clean[i].text)
+			cleaned[i].analysis = read(a.Title, cleaned[i].text)
 		}
 	}
 	stages := []struct {
@@ -131,24 +106,22 @@ func BenchmarkAnalyzeANT(b *testing.B) {
 		{"summarize+topics+keywords", false, func(_ news.Article, c prepared) {
 			t := arabic.Analyze(c.text)
 			summary.SummarizeText(c.title, t, summary.Options{})
-			classifier.TopicsText(c.title, t)
+			an.classifier.TopicsText(c.title, t)
 			index.MatchTokens(append(arabic.Tokens(c.title), t.Tokens()...))
 		}},
 		{"all", false, func(raw news.Article, _ prepared) {
-			a, err := p.Prepare(raw)
-			if err != nil {
+			if _, err := an.Analyze(raw); err != nil {
 				b.Fatal(err)
 			}
-			matcher.Match(a.Title + "\n" + a.Text)
 		}},
-		{"clean", false, func(raw news.Article, _ prepared) { cleanBody(raw.Text) }},
+		{"clean", false, func(raw news.Article, _ prepared) { clean.Body(raw.Text) }},
 		{"analyse", false, func(_ news.Article, c prepared) { arabic.Analyze(c.text) }},
-		{"summarize", true, func(_ news.Article, c prepared) { summary.SummarizeText(c.title, c.analysis, summary.Options{}) }},
-		{"topics", true, func(_ news.Article, c prepared) { classifier.TopicsText(c.title, c.analysis) }},
-		{"keywords", true, func(_ news.Article, c prepared) { index.MatchTokens(c.analysis.Tokens()) }},
-		{"searchtext", true, func(_ news.Article, c prepared) {
-			searchText(&analysed{text: c.analysis, all: c.analysis.Tokens(), allStems: c.analysis.Stems()})
+		{"summarize", true, func(_ news.Article, c prepared) {
+			summary.SummarizeText(c.title, c.analysis.text, summary.Options{})
 		}},
+		{"topics", true, func(_ news.Article, c prepared) { an.classifier.TopicsText(c.title, c.analysis.text) }},
+		{"keywords", true, func(_ news.Article, c prepared) { index.MatchTokens(c.analysis.all) }},
+		{"searchtext", true, func(_ news.Article, c prepared) { searchText(c.analysis) }},
 	}
 	for _, st := range stages {
 		b.Run(st.name, func(b *testing.B) {
@@ -159,7 +132,7 @@ func BenchmarkAnalyzeANT(b *testing.B) {
 			}
 			i := 0
 			for b.Loop() {
-				st.run(sample[i], clean[i])
+				st.run(sample[i], cleaned[i])
 				if i++; i == n {
 					i = 0
 				}

@@ -1,0 +1,243 @@
+// Package analyze is the one path that prepares an article: clean its
+// title and body, read its words once (arabic.Analyze), summarize it, find
+// its topics and the keyword subscriptions it matches, tell from its
+// headline whether it is breaking, and write the text /search indexes it
+// by. The pipeline stores what Analyze returns, and `ajel preview` and
+// `ajel summarize` print it, so what they show is what the bot pushes.
+//
+// A new step for every article (full text, images…) goes in Analyze, in
+// its place in the order.
+package analyze
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/internal/clean"
+	"github.com/ajel-news/ajel/internal/textcut"
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/story"
+	"github.com/ajel-news/ajel/summary"
+	"github.com/ajel-news/ajel/topic"
+)
+
+// Limits on what is stored. Longer input is truncated, not refused: a feed
+// that stuffs its body into the title still deserves a push.
+const (
+	// MaxTitleChars is the longest title kept, in UTF-16 units (what
+	// Telegram counts); a longer one is cut at a word and ends with "…".
+	MaxTitleChars = 300
+	// MaxTextBytes is the most clean text kept per article (200 KB).
+	MaxTextBytes = 200 << 10
+	// MaxRawTextBytes is the most raw text (often HTML) looked at before
+	// cleaning (1 MiB), so one huge item cannot stall the pipeline.
+	MaxRawTextBytes = 1 << 20
+	// MaxSummaryChars caps a summary given with the article (the ingest
+	// API) so a push stays far below Telegram's 4096-character limit.
+	MaxSummaryChars = 1000
+)
+
+// Options tune an Analyzer.
+type Options struct {
+	// Summary bounds the summaries it writes (zero: summary's defaults).
+	Summary summary.Options
+}
+
+// Analyzer prepares articles. It is safe for concurrent use.
+type Analyzer struct {
+	classifier *topic.Classifier
+	opt        Options
+	keywords   atomic.Pointer[keywordIndex]
+}
+
+// keywordIndex is the keyword subscriptions and their index.
+type keywordIndex struct {
+	keys  []string
+	index *arabic.Index
+}
+
+// New returns an analyzer that finds the topics of catalogue c (its
+// places, and sections from the embedded model).
+func New(c *topic.Catalogue, opt Options) *Analyzer {
+	return &Analyzer{classifier: topic.NewClassifier(c, topic.EmbeddedModel()), opt: opt}
+}
+
+// SetKeywords sets the keyword subscriptions (in matching form, see
+// arabic.KeywordForm) that Analyze matches from now on; the index is built
+// again only when the set changed.
+func (an *Analyzer) SetKeywords(keys []string) {
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	if cur := an.keywords.Load(); cur != nil && slices.Equal(cur.keys, keys) {
+		return
+	}
+	an.keywords.Store(&keywordIndex{keys: keys, index: arabic.NewIndex(keys)})
+}
+
+// Analyze cleans and checks a raw article and fills in everything derived
+// from it, in this order:
+//
+//   - the title: markup removed, a breaking marker at its start ("عاجل:",
+//     "[عاجل]", "BREAKING:"…) removed and noted; a title that was only the
+//     marker takes the body's first sentence; cut to MaxTitleChars;
+//   - the body: at most MaxRawTextBytes read, cleaned (clean.Body), kept up
+//     to MaxTextBytes; a body that only repeats the title is dropped;
+//   - Breaking: the feed's or the ingest call's flag, or a marker at the
+//     headline's start or end (story.HeadlineMarked);
+//   - Summary (when none was given): summary.SummarizeText of the body's
+//     analysis; Topics: those given and the classifier's; Keywords: those
+//     given and the keyword subscriptions the title and body mention;
+//     SearchText: what /search indexes (see searchText).
+//
+// An article with no title or no Key wraps news.ErrInvalid. Story, story
+// summary and times are the pipeline's.
+func (an *Analyzer) Analyze(a news.Article) (news.Article, error) {
+	title, marked := story.SplitMarker(clean.Line(a.Title))
+	text := a.Text
+	if len(text) > MaxRawTextBytes {
+		text = truncateBytes(text, MaxRawTextBytes)
+	}
+	text = truncateBytes(clean.Body(text), MaxTextBytes)
+	if title == "" && marked && text != "" {
+		// "عاجل" alone as a title: the news is in the body's first line.
+		first, rest, _ := strings.Cut(text, "\n")
+		if s := arabic.Sentences(first); len(s) > 0 {
+			title = s[0]
+			rest = strings.TrimSpace(strings.TrimPrefix(first, s[0]) + "\n" + rest)
+		}
+		text = rest
+	}
+	if title == "" {
+		return a, fmt.Errorf("analyze: article %q has no title: %w", a.Key, news.ErrInvalid)
+	}
+	if a.Key == "" {
+		return a, fmt.Errorf("analyze: article %q has no key: %w", title, news.ErrInvalid)
+	}
+	a.Title = textcut.Words(title, MaxTitleChars)
+	// Folding only drops marks and punctuation: a body far longer than
+	// the title cannot be a copy of it, and is not folded.
+	if len(text) <= 3*len(a.Title)+64 && letters(text) == letters(a.Title) {
+		text = "" // many feeds repeat the headline as the description
+	}
+	a.Text = text
+	a.Source = strings.TrimSpace(a.Source)
+	a.Breaking = a.Breaking || marked || story.HeadlineMarked(a.Title)
+
+	w := read(a.Title, a.Text)
+	if a.Summary == "" && a.Text != "" {
+		a.Summary = summary.SummarizeText(a.Title, w.text, an.opt.Summary)
+	}
+	a.Summary = textcut.Words(strings.TrimSpace(a.Summary), MaxSummaryChars)
+	a.Topics = dedupe(append(a.Topics, an.classifier.TopicsText(a.Title, w.text)...))
+	if kw := an.keywords.Load(); kw != nil {
+		a.Keywords = append(a.Keywords, kw.index.MatchTokens(w.all)...)
+	}
+	a.Keywords = dedupe(a.Keywords)
+	a.SearchText = searchText(w)
+	return a, nil
+}
+
+// words is one article's words, read once: the body's analysis (sentences,
+// tokens, stems) for the summary and the topics, and the tokens and stems
+// of title and body together for the keywords and the search text.
+type words struct {
+	text      *arabic.Text
+	all, stem []string
+}
+
+func read(title, text string) *words {
+	w := &words{text: arabic.Analyze(text)}
+	titleToks := arabic.Tokens(title)
+	w.all = append(titleToks, w.text.Tokens()...)
+	w.stem = make([]string, 0, len(w.all))
+	for _, t := range titleToks {
+		w.stem = append(w.stem, arabic.Stem(t))
+	}
+	w.stem = append(w.stem, w.text.Stems()...)
+	return w
+}
+
+// The search index and the search query side by side: an article is
+// indexed by each of its words (in matching form) and each word's stem, and
+// a query looks for the stems of its words, stop words left out, so
+// "إدلب" finds "وإدلب" and "السوريين" finds "سوريين". FTS syntax in a query
+// never reaches SQLite: a term is a stem, never an operator.
+
+// searchText is what /search looks through for an article.
+func searchText(w *words) string {
+	out := make([]string, 0, 2*len(w.all))
+	for i, t := range w.all {
+		out = append(out, t)
+		if st := w.stem[i]; st != t {
+			out = append(out, st)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// SearchTerms turns a reader's /search query into the terms to look for.
+func SearchTerms(query string) []string {
+	var terms []string
+	for _, t := range arabic.Tokens(query) {
+		if !arabic.IsStopWord(t) {
+			terms = append(terms, arabic.Stem(t))
+		}
+	}
+	return terms
+}
+
+// letters is s by its letters and digits alone, folded (arabic.FoldRune):
+// how a body that repeats the title is recognized whatever its marks,
+// punctuation and spacing.
+func letters(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if f := arabic.FoldRune(r); f >= 0 && (unicode.IsLetter(f) || unicode.IsDigit(f)) {
+			b.WriteRune(f)
+		}
+	}
+	return b.String()
+}
+
+// truncateBytes cuts s to at most n bytes, at the last line break (or
+// else space) in the last quarter, never inside a UTF-8 sequence.
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	s = s[:n]
+	if i := strings.LastIndexByte(s, '\n'); i >= n*3/4 {
+		return s[:i]
+	}
+	if i := strings.LastIndexByte(s, ' '); i >= n*3/4 {
+		return s[:i]
+	}
+	return s
+}
+
+// dedupe drops empty and repeated strings, keeping the first order.
+func dedupe(xs []string) []string {
+	if len(xs) == 0 {
+		return nil
+	}
+	out := xs[:0:0]
+	seen := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		if x == "" || seen[x] {
+			continue
+		}
+		seen[x] = true
+		out = append(out, x)
+	}
+	return out
+}

@@ -1,0 +1,163 @@
+package analyze_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ajel-news/ajel/analyze"
+	"github.com/ajel-news/ajel/internal/textcut"
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/topic"
+)
+
+func newAnalyzer(t testing.TB) *analyze.Analyzer {
+	t.Helper()
+	c, err := topic.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return analyze.New(c, analyze.Options{})
+}
+
+func TestAnalyzeAnArticle(t *testing.T) {
+	an := newAnalyzer(t)
+	an.SetKeywords([]string{"ادلب", "حلب"})
+	a, err := an.Analyze(news.Article{
+		Source: " newsroom ", Key: "a1", URL: "https://example.com/a1",
+		Title: "عاجل: قصف على إدلب",
+		Text: "<p>إدلب - (رويترز) - قتل خمسة أشخاص في قصف على مدينة إدلب السورية.</p><p>شارك هذا المقال</p>" +
+			"<p>وقال الدفاع المدني إن الحصيلة مرشحة للارتفاع.</p>",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "قصف على إدلب" || !a.Breaking || a.Source != "newsroom" {
+		t.Errorf("title %q breaking %v source %q", a.Title, a.Breaking, a.Source)
+	}
+	if strings.Contains(a.Text, "شارك") || strings.Contains(a.Text, "<p>") || strings.Contains(a.Text, "رويترز") {
+		t.Errorf("text not cleaned: %q", a.Text)
+	}
+	if !strings.HasPrefix(a.Summary, "قتل خمسة أشخاص في قصف على مدينة إدلب السورية.") {
+		t.Errorf("summary %q, want the lead first", a.Summary)
+	}
+	if !slices.Contains(a.Topics, "syria") || !slices.Equal(a.Keywords, []string{"ادلب"}) {
+		t.Errorf("topics %q keywords %q", a.Topics, a.Keywords)
+	}
+	// Each word in matching form, then its stem when it differs.
+	if !strings.HasPrefix(a.SearchText, "قصف علي عل ادلب ") || !strings.Contains(a.SearchText, " السوريه سور ") {
+		t.Errorf("search text %q", a.SearchText)
+	}
+	// The search side finds the article by its stems.
+	for _, term := range analyze.SearchTerms("السوريين في إدلب") {
+		if !strings.Contains(" "+a.SearchText+" ", " "+term+" ") {
+			t.Errorf("query term %q is not in the search text", term)
+		}
+	}
+}
+
+func TestAnalyzeChecksAndLimits(t *testing.T) {
+	longTitle := strings.Repeat("كلمة ", 400)
+	var huge strings.Builder
+	for i := range 8000 {
+		fmt.Fprintf(&huge, "سطر رقم %d من النص الطويل جدا.\n", i) // ~ 400 KB in all
+	}
+	hugeText := huge.String()
+	tests := []struct {
+		name    string
+		in      news.Article
+		wantErr error
+		check   func(t *testing.T, a news.Article)
+	}{
+		{name: "no title", in: news.Article{Key: "x", Text: "نص"}, wantErr: news.ErrInvalid},
+		{name: "title only markup", in: news.Article{Key: "x", Title: "<b> </b>", Text: "نص"}, wantErr: news.ErrInvalid},
+		{name: "no key", in: news.Article{Title: "عنوان"}, wantErr: news.ErrInvalid},
+		{name: "title only", in: news.Article{Key: "x", Title: "عنوان فقط"}, check: func(t *testing.T, a news.Article) {
+			if a.Summary != "" || a.Text != "" {
+				t.Errorf("summary %q text %q", a.Summary, a.Text)
+			}
+		}},
+		{name: "long title cut at a word", in: news.Article{Key: "x", Title: longTitle}, check: func(t *testing.T, a news.Article) {
+			if n := textcut.Len16(a.Title); n > analyze.MaxTitleChars || !strings.HasSuffix(a.Title, "كلمة…") {
+				t.Errorf("title of %d units ends %q", n, a.Title[len(a.Title)-20:])
+			}
+		}},
+		{name: "huge text truncated", in: news.Article{Key: "x", Title: "t", Text: hugeText}, check: func(t *testing.T, a news.Article) {
+			if len(a.Text) > analyze.MaxTextBytes || len(a.Text) < analyze.MaxTextBytes*3/4 {
+				t.Errorf("text of %d bytes", len(a.Text))
+			}
+			if textcut.Len16(a.Summary) > 400 {
+				t.Errorf("summary of %d units", textcut.Len16(a.Summary))
+			}
+		}},
+		{name: "marker-only title takes the first sentence", in: news.Article{Key: "x", Title: "عاجل", Text: "انفجار في المرفأ. وسقط جرحى."}, check: func(t *testing.T, a news.Article) {
+			if a.Title != "انفجار في المرفأ." || a.Text != "وسقط جرحى." || !a.Breaking {
+				t.Errorf("title %q text %q breaking %v", a.Title, a.Text, a.Breaking)
+			}
+		}},
+		{name: "marker at the end", in: news.Article{Key: "x", Title: "انفجار في المرفأ - عاجل", Text: "نص."}, check: func(t *testing.T, a news.Article) {
+			if !a.Breaking {
+				t.Errorf("%q is not breaking", a.Title)
+			}
+		}},
+		{name: "body repeating the title is dropped", in: news.Article{Key: "x", Title: "وزير يستقيل", Text: "<p>وزير  يستقيل</p>"}, check: func(t *testing.T, a news.Article) {
+			if a.Text != "" || a.Summary != "" {
+				t.Errorf("text %q summary %q", a.Text, a.Summary)
+			}
+		}},
+		{name: "given summary and topics kept", in: news.Article{Key: "x", Title: "خبر عن سوريا", Text: "نص.", Summary: "ملخص المحرر", Topics: []string{"economy"}}, check: func(t *testing.T, a news.Article) {
+			if a.Summary != "ملخص المحرر" || len(a.Topics) < 2 || a.Topics[0] != "economy" || !slices.Contains(a.Topics, "syria") {
+				t.Errorf("summary %q topics %q", a.Summary, a.Topics)
+			}
+		}},
+	}
+	an := newAnalyzer(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := an.Analyze(tc.in)
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("err %v, want %v", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, a)
+		})
+	}
+}
+
+func TestSetKeywords(t *testing.T) {
+	an := newAnalyzer(t)
+	art := news.Article{Key: "k", Title: "زلزال في حلب"}
+	if a, _ := an.Analyze(art); len(a.Keywords) != 0 {
+		t.Fatalf("keywords %q before any were set", a.Keywords)
+	}
+	an.SetKeywords([]string{"حلب", "حلب", "بيروت"})
+	if a, _ := an.Analyze(art); !slices.Equal(a.Keywords, []string{"حلب"}) {
+		t.Errorf("keywords %q, want حلب", a.Keywords)
+	}
+	an.SetKeywords(nil)
+	if a, _ := an.Analyze(art); len(a.Keywords) != 0 {
+		t.Errorf("keywords %q after the set was emptied", a.Keywords)
+	}
+}
+
+func BenchmarkAnalyzeKeywordFanOut(b *testing.B) {
+	keywords := make([]string, 5000)
+	for i := range keywords {
+		keywords[i] = fmt.Sprintf("كلمة%d", i)
+	}
+	an := newAnalyzer(b)
+	an.SetKeywords(keywords)
+	text := strings.Repeat("نص الخبر مع كلمة42 وكلمات أخرى كثيرة. ", 50)
+	for b.Loop() {
+		if _, err := an.Analyze(news.Article{Key: "k", Title: "عنوان", Text: text}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
