@@ -15,6 +15,7 @@ import (
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/config"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // benchInt reads a whole number from the environment, or def.
@@ -36,17 +37,8 @@ func benchInt(b *testing.B, name string, def int) int {
 func benchApp(b *testing.B, tg *telegramtest.Server, chats int, env map[string]string) *app {
 	b.Helper()
 	dbPath := filepath.Join(b.TempDir(), "ajel.db")
-	seed := mustOpenForBench(b, dbPath)
+	storagetest.Seed(b, dbPath, 1, chats, "syria")
 	ctx := context.Background()
-	for id := int64(1); id <= int64(chats); id++ {
-		if err := seed.SaveChat(ctx, news.Chat{ID: id, Type: news.ChatPrivate}); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := seed.Subscribe(ctx, news.Subscription{ChatID: id, Kind: news.KindTopic, Key: "syria", Display: "سوريا"}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	seed.Close()
 	vars := map[string]string{
 		config.EnvTelegramToken: testToken, config.EnvTelegramEndpoint: tg.Endpoint(),
 		config.EnvDatabasePath: dbPath, config.EnvHTTPAddr: "",

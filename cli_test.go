@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ajel-news/ajel/config"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -160,7 +161,7 @@ func TestBackupCommand(t *testing.T) {
 		t.Errorf("backup without a database: %d %s", code, stderr)
 	}
 	// Create the database the way the bot would.
-	db := mustOpenForTest(t, env[config.EnvDatabasePath])
+	db := storagetest.OpenAt(t, env[config.EnvDatabasePath])
 	db.Close()
 	dst := filepath.Join(dir, "backup.db")
 	if code, out, stderr := runCLI(t, env, "", "backup", dst); code != 0 || !strings.Contains(out, dst) {

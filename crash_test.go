@@ -18,7 +18,7 @@ import (
 
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/config"
-	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // crashChats is how many chats the crash test fans one story out to: 2,000
@@ -35,23 +35,6 @@ func crashChats(t *testing.T) int {
 		}
 	}
 	return n
-}
-
-// seedChats subscribes chats first…first+n-1 (private chats) to the topic
-// syria, writing the database before any ajel process opens it.
-func seedChats(t *testing.T, dbPath string, first int64, n int) {
-	t.Helper()
-	db := mustOpenForTest(t, dbPath)
-	defer db.Close()
-	ctx := t.Context()
-	for id := first; id < first+int64(n); id++ {
-		if err := db.SaveChat(ctx, news.Chat{ID: id, Type: news.ChatPrivate}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Subscribe(ctx, news.Subscription{ChatID: id, Kind: news.KindTopic, Key: "syria", Display: "سوريا"}); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // pushCounter counts, per chat, the pushes of one story the fake Telegram
@@ -133,7 +116,7 @@ func TestCrashDuringFanout(t *testing.T) {
 	feedSrv := newFeedServer(t)
 	feedSrv.set(rss(itemOld), "")
 	dbPath := filepath.Join(t.TempDir(), "ajel.db")
-	seedChats(t, dbPath, firstChat, chats)
+	storagetest.Seed(t, dbPath, firstChat, chats, "syria")
 	child := newChild(t, childEnv(tg.Endpoint(), dbPath, map[string]string{
 		config.EnvFeeds:           feedSrv.srv.URL + "/rss",
 		config.EnvSendConcurrency: fmt.Sprint(crashConcurrency),
@@ -277,7 +260,7 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 	}))
 	t.Cleanup(feed.Close)
 	dbPath := filepath.Join(t.TempDir(), "ajel.db")
-	seedChats(t, dbPath, firstChat, chats)
+	storagetest.Seed(t, dbPath, firstChat, chats, "syria")
 	child = newChild(t, childEnv(tg.Endpoint(), dbPath, map[string]string{config.EnvFeeds: feed.URL + "/rss"}))
 	pushes := watchPushes(tg, itemSyria.title)
 
@@ -322,7 +305,7 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 	if reached != chats || repeats != 0 {
 		t.Errorf("reached %d/%d chats with %d repeats; want every chat exactly once", reached, chats, repeats)
 	}
-	db := mustOpenForTest(t, dbPath)
+	db := storagetest.OpenAt(t, dbPath)
 	defer db.Close()
 	st, err := db.Stats(context.Background())
 	if err != nil {

@@ -17,7 +17,6 @@ import (
 
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/config"
-	"github.com/ajel-news/ajel/storage"
 )
 
 const testToken = "123456:TEST-token-never-logged"
@@ -398,17 +397,6 @@ func TestTelegramRefusals(t *testing.T) {
 	if attempts != 1 {
 		t.Errorf("the blocked chat was tried %d times, want 1 (then deactivated)", attempts)
 	}
-}
-
-func mustOpenForTest(t *testing.T, path string) *storage.DB { return mustOpenForBench(t, path) }
-
-func mustOpenForBench(t testing.TB, path string) *storage.DB {
-	t.Helper()
-	db, err := storage.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db
 }
 
 func TestWebhookMode(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/config"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // faultCase is one fault the running binary must live through: begin starts
@@ -135,7 +136,7 @@ func runFault(t *testing.T, tc faultCase) {
 	t.Cleanup(api.Close)
 	feedSrv := newFeedServer(t)
 	feedSrv.set(rss(itemOld), "")
-	seedChats(t, f.dbPath, faultFirstChat, faultChats)
+	storagetest.Seed(t, f.dbPath, faultFirstChat, faultChats, "syria")
 	child := newChild(t, childEnv(api.URL+"/bot%s/%s", f.dbPath, map[string]string{
 		config.EnvFeeds:    feedSrv.srv.URL + "/rss",
 		config.EnvHTTPAddr: "127.0.0.1:0",

@@ -11,6 +11,7 @@ import (
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/config"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // botUserID is the bot's user id in the fake Telegram (testToken's number).
@@ -88,21 +89,6 @@ func envLookup(env map[string]string) func(string) (string, bool) {
 	return func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 }
 
-// seedReaders subscribes private chats first…first+n-1 to topic.
-func seedReaders(t *testing.T, dbPath string, first int64, n int, topic string) {
-	t.Helper()
-	db := mustOpenForTest(t, dbPath)
-	defer db.Close()
-	for id := first; id < first+int64(n); id++ {
-		if err := db.SaveChat(t.Context(), news.Chat{ID: id, Type: news.ChatPrivate}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Subscribe(t.Context(), news.Subscription{ChatID: id, Kind: news.KindTopic, Key: topic, Display: topic}); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // A topic's channel gets each story once, before any reader's direct
 // message; readers see its link in /topics.
 func TestChannelPostComesFirst(t *testing.T) {
@@ -113,7 +99,7 @@ func TestChannelPostComesFirst(t *testing.T) {
 	tg.AddChat(telegramtest.Chat{ID: channelID, Type: telegramtest.ChatTypeChannel, Title: "عاجل سوريا", Username: "ajel_syria"})
 	tg.SetAdmin(channelID, botUserID)
 	dbPath := filepath.Join(t.TempDir(), "ajel.db")
-	seedReaders(t, dbPath, 7000, 40, "syria")
+	storagetest.Seed(t, dbPath, 7000, 40, "syria")
 	a := startApp(t, tg, dbPath, map[string]string{config.EnvChannels: "syria=@ajel_syria"})
 
 	if _, n, err := a.pipeline.Process(t.Context(), news.Article{Key: "ch1", Source: "وكالة", Title: "اجتماع في دمشق لبحث الأوضاع في سوريا",
@@ -162,7 +148,7 @@ func TestPaidBroadcastForBreakingOnly(t *testing.T) {
 	tg := telegramtest.NewTest(t, testToken, telegramtest.WithLatency(20*time.Millisecond),
 		telegramtest.WithRateLimits(telegramtest.RateLimits{Global: 5, GlobalBurst: 5, Private: 1, PrivateBurst: 3}))
 	dbPath := filepath.Join(t.TempDir(), "ajel.db")
-	seedReaders(t, dbPath, 9000, readers, "syria")
+	storagetest.Seed(t, dbPath, 9000, readers, "syria")
 	a := startApp(t, tg, dbPath, map[string]string{
 		config.EnvSendRate: "5", config.EnvPaidBroadcastRate: "100", config.EnvSendConcurrency: "20",
 		config.EnvAdminIDs: strconv.Itoa(adminChatID),
@@ -224,7 +210,7 @@ func TestLostChannelAndDeletedThread(t *testing.T) {
 	tg.AddForumTopic(group, thread)
 	tg.SetAdmin(group, 31)
 	dbPath := filepath.Join(t.TempDir(), "ajel.db")
-	seedReaders(t, dbPath, 9500, 5, "syria")
+	storagetest.Seed(t, dbPath, 9500, 5, "syria")
 	a := startApp(t, tg, dbPath, map[string]string{
 		config.EnvChannels: "breaking=@ajel_breaking", config.EnvAdminIDs: strconv.Itoa(adminChatID)})
 	forum, _ := tg.Chat(group)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/config"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // TestTokenNeverLeaks runs the binary through everything that goes wrong —
@@ -50,7 +51,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 	feedSrv := newFeedServer(t)
 	feedSrv.set(rss(itemOld), "")
 	dbPath := filepath.Join(t.TempDir(), "ajel.db")
-	seedChats(t, dbPath, 400_000, 3)
+	storagetest.Seed(t, dbPath, 400_000, 3, "syria")
 	child := newChild(t, childEnv(api.URL+"/bot%s/%s", dbPath, map[string]string{
 		config.EnvFeeds:        feedSrv.srv.URL + "/rss," + broken.URL + "/rss," + broken.URL + "/html",
 		config.EnvAdminIDs:     "42",

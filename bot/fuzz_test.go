@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // fuzzBot is one bot, its database and the fake Telegram, shared by every
@@ -27,11 +27,7 @@ type fuzzBot struct {
 func newFuzzBot(f *testing.F) *fuzzBot {
 	f.Helper()
 	srv := telegramtest.NewTest(f, testToken)
-	db, err := storage.Open(f.Context(), filepath.Join(f.TempDir(), "ajel.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { db.Close() })
+	db := storagetest.Open(f)
 	ctx, cancel := context.WithCancel(context.Background())
 	b, err := bot.New(ctx, bot.Options{
 		Token: testToken, Endpoint: srv.Endpoint(), AdminIDs: []int64{adminID},

@@ -14,6 +14,7 @@ import (
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 const testToken = "123456:TEST-very_secret-token"
@@ -169,14 +170,7 @@ func newHarnessWith(t *testing.T, srvOpts []telegramtest.Option, mod func(*bot.O
 	return h
 }
 
-func (h *harness) openDB() {
-	db, err := storage.Open(h.t.Context(), h.path)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	h.db = db
-	h.t.Cleanup(func() { db.Close() })
-}
+func (h *harness) openDB() { h.db = storagetest.OpenAt(h.t, h.path) }
 
 // start creates the bot and runs it until stop or the end of the test.
 func (h *harness) start() {

@@ -19,6 +19,7 @@ import (
 	"github.com/ajel-news/ajel/bot"
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // lockedBuffer collects log output written from several goroutines.
@@ -56,11 +57,7 @@ func newHookEnv(t *testing.T) *hookEnv {
 // newBot opens the database and connects a new Bot, as a process start does.
 func (e *hookEnv) newBot() (*bot.Bot, *storage.DB) {
 	e.t.Helper()
-	db, err := storage.Open(e.t.Context(), e.path)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(func() { db.Close() })
+	db := storagetest.OpenAt(e.t, e.path)
 	b, err := bot.New(e.t.Context(), bot.Options{
 		Token:       testToken,
 		Endpoint:    e.srv.Endpoint(),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ajel-news/ajel/delivery"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // timingSender answers at once and notes when each message went out.
@@ -59,9 +60,9 @@ func BenchmarkFanout(b *testing.B) {
 	}
 	for range b.N {
 		b.StopTimer()
-		db := openDB(b, "")
+		db := storagetest.Open(b)
 		for id := int64(1); id <= int64(chats); id++ {
-			addChat(b, db, id, news.ChatPrivate, "syria")
+			storagetest.Chat(b, db, id, news.ChatPrivate, "syria")
 		}
 		if n := addStory(b, db, "s1", "syria", true); n != chats {
 			b.Fatalf("queued %d", n)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // edited is one call to the fake editor.
@@ -109,8 +110,8 @@ func TestEditAfterNewSourceComesAfterNewStories(t *testing.T) {
 	f := newFakeWorld(t)
 	ed := &fakeEditor{now: f.clock.Now, script: map[int64][]error{}}
 	f.opt.Editor = ed
-	addChat(t, f.db, 1, news.ChatPrivate, "syria")
-	addChat(t, f.db, 2, news.ChatPrivate, "syria")
+	storagetest.Chat(t, f.db, 1, news.ChatPrivate, "syria")
+	storagetest.Chat(t, f.db, 2, news.ChatPrivate, "syria")
 	addStory(t, f.db, "s1", "syria", false)
 	stop := start(t, f.worker(nil))
 	drained(t, f.db)
@@ -171,7 +172,7 @@ func TestEditRefusals(t *testing.T) {
 				ed.script[1] = []error{tt.err}
 			}
 			f.opt.Editor = ed
-			addChat(t, f.db, 1, news.ChatPrivate, "syria")
+			storagetest.Chat(t, f.db, 1, news.ChatPrivate, "syria")
 			addStory(t, f.db, "s1", "syria", false)
 			w := f.worker(nil)
 			stop := start(t, w)
@@ -209,8 +210,8 @@ func TestHourlyCapGathersADigest(t *testing.T) {
 	f.opt.PollInterval = 30 * time.Second // idle virtual time moves faster
 	dg := &fakeDigester{now: f.clock.Now}
 	f.opt.Digester = dg
-	addChat(t, f.db, capped, news.ChatPrivate, "syria")
-	addChat(t, f.db, free, news.ChatPrivate, "syria")
+	storagetest.Chat(t, f.db, capped, news.ChatPrivate, "syria")
+	storagetest.Chat(t, f.db, free, news.ChatPrivate, "syria")
 	if err := f.db.SetMaxPerHour(t.Context(), capped, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +283,7 @@ func TestDigestRecordRetriedNotResent(t *testing.T) {
 	f.opt.PollInterval = 30 * time.Second
 	dg := &fakeDigester{now: f.clock.Now}
 	f.opt.Digester = dg
-	addChat(t, f.db, 1, news.ChatPrivate, "syria")
+	storagetest.Chat(t, f.db, 1, news.ChatPrivate, "syria")
 	if err := f.db.SetMaxPerHour(t.Context(), 1, 1); err != nil {
 		t.Fatal(err)
 	}

@@ -11,15 +11,16 @@ import (
 	"github.com/ajel-news/ajel/delivery"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // A round trip, not the rate, would set the pace with one message at a
 // time: the worker keeps up to Concurrency in flight, never more, and
 // never two into one chat.
 func TestSeveralMessagesInFlight(t *testing.T) {
-	db := openDB(t, "")
+	db := storagetest.Open(t)
 	for id := int64(1); id <= 40; id++ {
-		addChat(t, db, id, news.ChatPrivate, "syria")
+		storagetest.Chat(t, db, id, news.ChatPrivate, "syria")
 	}
 	addStory(t, db, "s1", "syria", true)
 	addStory(t, db, "s2", "syria", false)
@@ -62,9 +63,9 @@ func TestSeveralMessagesInFlight(t *testing.T) {
 // at most those (Concurrency of them) and loses none.
 func TestCrashWithMessagesInFlightRepeatsAtMostThem(t *testing.T) {
 	const concurrency = 6
-	db := openDB(t, "")
+	db := storagetest.Open(t)
 	for id := int64(1); id <= 60; id++ {
-		addChat(t, db, id, news.ChatPrivate, "syria")
+		storagetest.Chat(t, db, id, news.ChatPrivate, "syria")
 	}
 	addStory(t, db, "s1", "syria", false)
 	opt := delivery.Options{Rate: 2000, Concurrency: concurrency, ErrorPause: 5 * time.Millisecond}
@@ -121,7 +122,7 @@ func TestRateLimitPausesLaterLaunches(t *testing.T) {
 	f := newFakeWorld(t)
 	f.opt.Concurrency = concurrency
 	for id := int64(1); id <= 30; id++ {
-		addChat(t, f.db, id, news.ChatPrivate, "syria")
+		storagetest.Chat(t, f.db, id, news.ChatPrivate, "syria")
 	}
 	addStory(t, f.db, "s1", "syria", false)
 	limited := telegramErr(news.SendRateLimited, 429, "Too Many Requests: retry after 7")
@@ -192,7 +193,7 @@ func TestChannelFirstAndChannelLost(t *testing.T) {
 	noticer := &fakeNoticer{}
 	f.opt.Noticer = noticer
 	for id := int64(1); id <= 5; id++ {
-		addChat(t, f.db, id, news.ChatPrivate, "syria")
+		storagetest.Chat(t, f.db, id, news.ChatPrivate, "syria")
 	}
 	addChannel(t, f.db, channel, "syria")
 	addChannel(t, f.db, gone, news.BreakingChannel)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
@@ -191,33 +190,6 @@ func (o *countingObserver) get(n *int) int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return *n
-}
-
-func openDB(tb testing.TB, path string) *storage.DB {
-	tb.Helper()
-	if path == "" {
-		path = filepath.Join(tb.TempDir(), "ajel.db")
-	}
-	db, err := storage.Open(context.Background(), path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
-// addChat saves a chat subscribed to the given topics.
-func addChat(tb testing.TB, db *storage.DB, id int64, typ news.ChatType, topics ...string) {
-	tb.Helper()
-	ctx := context.Background()
-	if err := db.SaveChat(ctx, news.Chat{ID: id, Type: typ, Title: fmt.Sprint("chat ", id)}); err != nil {
-		tb.Fatal(err)
-	}
-	for _, tp := range topics {
-		if _, err := db.Subscribe(ctx, news.Subscription{ChatID: id, Kind: news.KindTopic, Key: tp, Display: tp}); err != nil {
-			tb.Fatal(err)
-		}
-	}
 }
 
 // addStory stores a new article on topic and queues it for every subscriber.

@@ -12,6 +12,7 @@ import (
 	"github.com/ajel-news/ajel/delivery"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // fakeWorld is a database, a sender and options on one virtual clock.
@@ -26,7 +27,7 @@ type fakeWorld struct {
 func newFakeWorld(t *testing.T) *fakeWorld {
 	t.Helper()
 	clock := newFakeClock()
-	db := openDB(t, "")
+	db := storagetest.Open(t)
 	db.Now = clock.Now // rows are queued on the same timeline the worker reads
 	obs := &countingObserver{}
 	return &fakeWorld{
@@ -47,10 +48,10 @@ func (f *fakeWorld) worker(store delivery.Store) *delivery.Worker {
 
 func TestEveryPendingRowIsSentOnce(t *testing.T) {
 	f := newFakeWorld(t)
-	addChat(t, f.db, 1, news.ChatPrivate, "syria")
-	addChat(t, f.db, 2, news.ChatPrivate, "syria")
-	addChat(t, f.db, 3, news.ChatPrivate, "syria", "economy")
-	addChat(t, f.db, -4, news.ChatGroup, "syria")
+	storagetest.Chat(t, f.db, 1, news.ChatPrivate, "syria")
+	storagetest.Chat(t, f.db, 2, news.ChatPrivate, "syria")
+	storagetest.Chat(t, f.db, 3, news.ChatPrivate, "syria", "economy")
+	storagetest.Chat(t, f.db, -4, news.ChatGroup, "syria")
 	addStory(t, f.db, "s1", "syria", true)
 	addStory(t, f.db, "s2", "syria", false)
 	addStory(t, f.db, "s3", "economy", false)
@@ -134,8 +135,8 @@ func TestOutcomeOfOneRow(t *testing.T) {
 			f.opt.Concurrency = 1
 			f.opt.MaxAttempts = tt.maxAttempts
 			f.opt.Backoff = func(attempt int) time.Duration { return time.Duration(attempt) * 10 * time.Second }
-			addChat(t, f.db, a, news.ChatPrivate, "syria")
-			addChat(t, f.db, b, news.ChatPrivate, "syria")
+			storagetest.Chat(t, f.db, a, news.ChatPrivate, "syria")
+			storagetest.Chat(t, f.db, b, news.ChatPrivate, "syria")
 			addStory(t, f.db, "s1", "syria", false)
 			f.sender.script[a] = tt.script
 
@@ -179,8 +180,8 @@ func TestOutcomeOfOneRow(t *testing.T) {
 
 func TestForbiddenDeactivatesChatAndDropsItsRows(t *testing.T) {
 	f := newFakeWorld(t)
-	addChat(t, f.db, 1, news.ChatPrivate, "syria")
-	addChat(t, f.db, 2, news.ChatPrivate, "syria")
+	storagetest.Chat(t, f.db, 1, news.ChatPrivate, "syria")
+	storagetest.Chat(t, f.db, 2, news.ChatPrivate, "syria")
 	for i := range 3 {
 		addStory(t, f.db, fmt.Sprint("s", i), "syria", false)
 	}
@@ -217,7 +218,7 @@ func TestForbiddenDeactivatesChatAndDropsItsRows(t *testing.T) {
 func TestMigratedGroupMovesAndIsSentThere(t *testing.T) {
 	const oldID, newID = -5, -1005
 	f := newFakeWorld(t)
-	addChat(t, f.db, oldID, news.ChatGroup, "syria", "lebanon")
+	storagetest.Chat(t, f.db, oldID, news.ChatGroup, "syria", "lebanon")
 	addStory(t, f.db, "s1", "syria", false)
 	addStory(t, f.db, "s2", "lebanon", false)
 	migrated := telegramErr(news.SendMigrated, 400, "Bad Request: group chat was upgraded to a supergroup chat")
@@ -254,9 +255,9 @@ func TestMigratedGroupMovesAndIsSentThere(t *testing.T) {
 func TestPerChatPacing(t *testing.T) {
 	const private, group, other = 1, -100, 2
 	f := newFakeWorld(t)
-	addChat(t, f.db, private, news.ChatPrivate, "syria")
-	addChat(t, f.db, group, news.ChatSupergroup, "syria")
-	addChat(t, f.db, other, news.ChatPrivate, "economy")
+	storagetest.Chat(t, f.db, private, news.ChatPrivate, "syria")
+	storagetest.Chat(t, f.db, group, news.ChatSupergroup, "syria")
+	storagetest.Chat(t, f.db, other, news.ChatPrivate, "economy")
 	for i := range 25 {
 		addStory(t, f.db, fmt.Sprint("s", i), "syria", false)
 	}
@@ -308,8 +309,8 @@ func TestFullBatchWaitingOnOneChatDoesNotBlockOthers(t *testing.T) {
 	const busy, other = 1, 2
 	f := newFakeWorld(t)
 	f.opt.BatchSize = 4
-	addChat(t, f.db, busy, news.ChatPrivate, "syria")
-	addChat(t, f.db, other, news.ChatPrivate, "economy")
+	storagetest.Chat(t, f.db, busy, news.ChatPrivate, "syria")
+	storagetest.Chat(t, f.db, other, news.ChatPrivate, "economy")
 	for i := range 10 {
 		addStory(t, f.db, fmt.Sprint("s", i), "syria", false)
 	}
@@ -336,7 +337,7 @@ func TestFullBatchWaitingOnOneChatDoesNotBlockOthers(t *testing.T) {
 func TestStoreErrorsLoseNothing(t *testing.T) {
 	f := newFakeWorld(t)
 	for id := int64(1); id <= 10; id++ {
-		addChat(t, f.db, id, news.ChatPrivate, "syria")
+		storagetest.Chat(t, f.db, id, news.ChatPrivate, "syria")
 	}
 	addStory(t, f.db, "s1", "syria", false)
 	addStory(t, f.db, "s2", "syria", false)
@@ -366,9 +367,9 @@ func TestStoreErrorsLoseNothing(t *testing.T) {
 }
 
 func TestCancelMidFanoutThenResume(t *testing.T) {
-	db := openDB(t, "")
+	db := storagetest.Open(t)
 	for id := int64(1); id <= 40; id++ {
-		addChat(t, db, id, news.ChatPrivate, "syria")
+		storagetest.Chat(t, db, id, news.ChatPrivate, "syria")
 	}
 	addStory(t, db, "s1", "syria", true)
 	opt := delivery.Options{Rate: 2000, Concurrency: 1} // one in flight: exactly that one is finished
@@ -410,9 +411,9 @@ func TestCancelMidFanoutThenResume(t *testing.T) {
 }
 
 func TestCrashBetweenSendAndRecordRepeatsAtMostOne(t *testing.T) {
-	db := openDB(t, "")
+	db := storagetest.Open(t)
 	for id := int64(1); id <= 30; id++ {
-		addChat(t, db, id, news.ChatPrivate, "syria")
+		storagetest.Chat(t, db, id, news.ChatPrivate, "syria")
 	}
 	addStory(t, db, "s1", "syria", false)
 	opt := delivery.Options{Rate: 2000, Concurrency: 1, ErrorPause: 5 * time.Millisecond} // see TestCrashWithMessagesInFlightRepeatsAtMostThem for more
@@ -458,8 +459,8 @@ func TestCrashBetweenSendAndRecordRepeatsAtMostOne(t *testing.T) {
 }
 
 func TestNotifySendsWithoutWaitingForThePoll(t *testing.T) {
-	db := openDB(t, "")
-	addChat(t, db, 1, news.ChatPrivate, "syria")
+	db := storagetest.Open(t)
+	storagetest.Chat(t, db, 1, news.ChatPrivate, "syria")
 	var once sync.Once
 	fetched := make(chan struct{})
 	store := &flakyStore{Store: db, onFetch: func() { once.Do(func() { close(fetched) }) }}

@@ -11,8 +11,8 @@ import (
 	"github.com/ajel-news/ajel/news"
 )
 
-// FeedStore is where the poller reads the feeds and saves their state.
-type FeedStore interface {
+// Store is where the poller reads the feeds and saves their state.
+type Store interface {
 	// Feeds lists every feed to poll.
 	Feeds(ctx context.Context) ([]news.Feed, error)
 	// UpdateFeed saves ETag, LastModified, Title, Primed, Failures,
@@ -70,7 +70,7 @@ func WithObserver(o Observer) PollerOption { return func(p *Poller) { p.obs = o 
 // Poller polls every feed on its own schedule: NextPollAt after a success
 // is interval ± 10%, after failures it backs off exponentially (NextPoll).
 type Poller struct {
-	store    FeedStore
+	store    Store
 	fetcher  *Fetcher
 	h        Handler
 	interval time.Duration
@@ -89,7 +89,7 @@ type Poller struct {
 
 // NewPoller returns a poller; interval is each feed's poll interval
 // (at least one second).
-func NewPoller(store FeedStore, fetcher *Fetcher, h Handler, interval time.Duration, logger *slog.Logger, opts ...PollerOption) *Poller {
+func NewPoller(store Store, fetcher *Fetcher, h Handler, interval time.Duration, logger *slog.Logger, opts ...PollerOption) *Poller {
 	interval = max(interval, time.Second)
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)

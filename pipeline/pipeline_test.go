@@ -15,6 +15,7 @@ import (
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/pipeline"
 	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // fakeStore remembers saved articles by key, like storage does.
@@ -131,26 +132,11 @@ func (f *fakeAnalyzer) setCount() int {
 	return f.sets
 }
 
-func openDB(t *testing.T, path string) *storage.DB {
-	t.Helper()
-	db, err := storage.Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 func chatWith(t *testing.T, db *storage.DB, id int64, subs ...news.Subscription) {
 	t.Helper()
-	if err := db.SaveChat(t.Context(), news.Chat{ID: id, Type: news.ChatPrivate}); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.Chat(t, db, id, news.ChatPrivate)
 	for _, s := range subs {
-		s.ChatID, s.Display = id, s.Key
-		if _, err := db.Subscribe(t.Context(), s); err != nil {
-			t.Fatal(err)
-		}
+		storagetest.Follow(t, db, id, s.Kind, s.Key)
 	}
 }
 
@@ -162,7 +148,7 @@ var (
 
 func TestProcessWithStorage(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ajel.db")
-	db := openDB(t, path)
+	db := storagetest.OpenAt(t, path)
 	ctx := t.Context()
 	chatWith(t, db, 1, topicSyria, keywordIdlib) // both match: one row
 	chatWith(t, db, 2, keywordIdlib)             // keyword only
@@ -222,7 +208,7 @@ func TestProcessWithStorage(t *testing.T) {
 
 	// After a restart (a new process on the same file) it is still not new.
 	db.Close()
-	db = openDB(t, path)
+	db = storagetest.OpenAt(t, path)
 	p = pipeline.New(db, pipeline.Options{Analyzer: &fakeAnalyzer{}, Notifier: notes, Observer: obs})
 	if _, _, err := p.Process(ctx, raw, true); !errors.Is(err, news.ErrAlreadyExists) {
 		t.Fatalf("after restart: %v", err)
@@ -238,7 +224,7 @@ func TestProcessWithStorage(t *testing.T) {
 }
 
 func TestPrimingStoresWithoutQueuing(t *testing.T) {
-	db := openDB(t, filepath.Join(t.TempDir(), "ajel.db"))
+	db := storagetest.OpenAt(t, filepath.Join(t.TempDir(), "ajel.db"))
 	ctx := t.Context()
 	chatWith(t, db, 1, topicSyria)
 	notes := &countNotifier{}
@@ -276,7 +262,7 @@ func TestPrimingStoresWithoutQueuing(t *testing.T) {
 }
 
 func TestKeywordSubscriptionReachesNextArticle(t *testing.T) {
-	db := openDB(t, filepath.Join(t.TempDir(), "ajel.db"))
+	db := storagetest.OpenAt(t, filepath.Join(t.TempDir(), "ajel.db"))
 	ctx := t.Context()
 	chatWith(t, db, 1)
 	p := pipeline.New(db, pipeline.Options{Analyzer: &fakeAnalyzer{}, KeywordRefresh: time.Hour})

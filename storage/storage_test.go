@@ -12,37 +12,21 @@ import (
 
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // MustOpenDB opens a fresh database in a temporary directory and closes it
 // when the test ends.
-func MustOpenDB(tb testing.TB) *storage.DB {
-	tb.Helper()
-	return mustOpenPath(tb, filepath.Join(tb.TempDir(), "ajel.db"))
-}
+func MustOpenDB(tb testing.TB) *storage.DB { return storagetest.Open(tb) }
 
-func mustOpenPath(tb testing.TB, path string) *storage.DB {
-	tb.Helper()
-	db, err := storage.Open(context.Background(), path)
-	if err != nil {
-		tb.Fatalf("open %s: %v", path, err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
+func mustOpenPath(tb testing.TB, path string) *storage.DB { return storagetest.OpenAt(tb, path) }
 
 func mustChat(t *testing.T, db *storage.DB, id int64, typ news.ChatType) {
-	t.Helper()
-	if err := db.SaveChat(t.Context(), news.Chat{ID: id, Type: typ, Title: fmt.Sprint("chat ", id)}); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.Chat(t, db, id, typ)
 }
 
 func mustSub(t *testing.T, db *storage.DB, chatID int64, kind news.SubscriptionKind, key string) {
-	t.Helper()
-	if _, err := db.Subscribe(t.Context(), news.Subscription{ChatID: chatID, Kind: kind, Key: key, Display: key}); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.Follow(t, db, chatID, kind, key)
 }
 
 func TestOpenReopenKeepsData(t *testing.T) {
