@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -58,12 +59,18 @@ func TestChannelsCheckedAtStart(t *testing.T) {
 // ends and returns it once it polls.
 func startApp(t *testing.T, tg *telegramtest.Server, dbPath string, env map[string]string) *app {
 	t.Helper()
-	cfg, err := config.Load(envLookup(testEnv(tg.Endpoint(), dbPath, env)))
+	return startAppWith(t, tg, testEnv(tg.Endpoint(), dbPath, env), appOptions{pollTimeout: time.Second}, ioDiscard{})
+}
+
+// startAppWith is startApp from exactly env, with opt, logging to logs.
+func startAppWith(t *testing.T, tg *telegramtest.Server, env map[string]string, opt appOptions, logs io.Writer) *app {
+	t.Helper()
+	cfg, err := config.Load(envLookup(env))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := newApp(ctx, cfg, newLogger(ioDiscard{}, 8), appOptions{pollTimeout: time.Second})
+	a, err := newApp(ctx, cfg, newLogger(logs, cfg.LogLevel, testToken), opt)
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -145,25 +144,8 @@ func TestHourlyLimitDigest(t *testing.T) {
 		config.EnvTelegramToken: testToken, config.EnvTelegramEndpoint: tg.Endpoint(),
 		config.EnvDatabasePath: filepath.Join(t.TempDir(), "ajel.db"), config.EnvHTTPAddr: "",
 	}
-	cfg, err := envConfig(env)()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
 	logs := &syncBuffer{}
-	a, err := newApp(ctx, cfg, newLogger(logs, cfg.LogLevel, testToken), appOptions{digestInterval: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-		a.Close()
-	})
+	a := startAppWith(t, tg, env, appOptions{digestInterval: time.Second}, logs)
 	h := &harness{t: t, tg: tg, logs: logs}
 	h.wait("the bot to poll", tg.Polling)
 	chat, user := telegramtest.PrivateChat(8201), telegramtest.NewUser(8201, "سلمى")
@@ -173,7 +155,7 @@ func TestHourlyLimitDigest(t *testing.T) {
 	}
 	titles := []string{"افتتاح مستشفى جديد في حلب السورية", "انطلاق معرض دمشق الدولي للكتاب", "أمطار غزيرة في اللاذقية السورية"}
 	for i, title := range titles {
-		if _, n, err := a.pipeline.Process(ctx, news.Article{Key: title, Source: "وكالة", Title: title,
+		if _, n, err := a.pipeline.Process(t.Context(), news.Article{Key: title, Source: "وكالة", Title: title,
 			Text: "نص الخبر عن سوريا رقم " + title + ".", URL: "https://news.example/" + string(rune('a'+i))}, true); err != nil || n != 1 {
 			t.Fatalf("story %d: queued %d, %v", i, n, err)
 		}

@@ -193,46 +193,70 @@ func msgStats(s Stats, oldest string) string {
 	return text
 }
 
-// otherSources says how many more outlets carried a story, with the noun in
-// the form Arabic grammar wants after that number (and the verb agreeing:
-// masculine before مصدر, feminine before the broken plural مصادر).
-func otherSources(n int) string {
+// countForm is the form of a counted noun Arabic grammar wants after a
+// number: the singular after one, the dual for two, the plural for 3–10,
+// the accusative singular for 11–99, and the singular (genitive) after
+// whole hundreds (100, 101, 102, 200…) and zero.
+type countForm int
+
+const (
+	formOne countForm = iota
+	formTwo
+	formFew
+	formMany
+	formHundreds
+)
+
+func formOf(n int) countForm {
 	switch n {
 	case 1:
-		return "وأفاد به مصدر آخر"
+		return formOne
 	case 2:
-		return "وأفاد به مصدران آخران"
+		return formTwo
 	}
 	m := n % 100
 	switch {
 	case m >= 3 && m <= 10:
-		return "وأفادت به " + strconv.Itoa(n) + " مصادر أخرى"
+		return formFew
 	case m >= 11:
-		return "وأفاد به " + strconv.Itoa(n) + " مصدرًا آخر"
-	default: // 100, 101, 102, 200…: the noun is singular, genitive
-		return "وأفاد به " + strconv.Itoa(n) + " مصدر آخر"
+		return formMany
 	}
+	return formHundreds
 }
 
-// countNoun writes n followed by the noun in the form that agrees with it:
-// one (singular), two (dual), 3–10 (plural), 11–99 (accusative singular),
-// and the singular after hundreds.
+// otherSources says how many more outlets carried a story, with the noun in
+// the form that agrees with the number (and the verb too: masculine before
+// مصدر, feminine before the broken plural مصادر).
+func otherSources(n int) string {
+	num := strconv.Itoa(n)
+	switch formOf(n) {
+	case formOne:
+		return "وأفاد به مصدر آخر"
+	case formTwo:
+		return "وأفاد به مصدران آخران"
+	case formFew:
+		return "وأفادت به " + num + " مصادر أخرى"
+	case formMany:
+		return "وأفاد به " + num + " مصدرًا آخر"
+	}
+	return "وأفاد به " + num + " مصدر آخر"
+}
+
+// countNoun writes n followed by the noun in the form that agrees with it
+// (see countForm).
 func countNoun(n int, one, two, few, many string) string {
-	switch n {
-	case 1:
+	num := strconv.Itoa(n)
+	switch formOf(n) {
+	case formOne:
 		return one + " واحد"
-	case 2:
+	case formTwo:
 		return two
+	case formFew:
+		return num + " " + few
+	case formMany:
+		return num + " " + many
 	}
-	m := n % 100
-	switch {
-	case m >= 3 && m <= 10:
-		return strconv.Itoa(n) + " " + few
-	case m >= 11:
-		return strconv.Itoa(n) + " " + many
-	default:
-		return strconv.Itoa(n) + " " + one
-	}
+	return num + " " + one
 }
 
 func msgLimitSet(n int) string {
@@ -260,21 +284,18 @@ func msgDigestHeader(n int) string {
 
 // msgDigestMore says how many more stories a digest had no room for.
 func msgDigestMore(n int) string {
-	switch n {
-	case 1:
+	num := strconv.Itoa(n)
+	switch formOf(n) {
+	case formOne:
 		return "وخبر آخر"
-	case 2:
+	case formTwo:
 		return "وخبران آخران"
+	case formFew:
+		return "و" + num + " أخبار أخرى"
+	case formMany:
+		return "و" + num + " خبرًا آخر"
 	}
-	m := n % 100
-	switch {
-	case m >= 3 && m <= 10:
-		return "و" + strconv.Itoa(n) + " أخبار أخرى"
-	case m >= 11:
-		return "و" + strconv.Itoa(n) + " خبرًا آخر"
-	default:
-		return "و" + strconv.Itoa(n) + " خبر آخر"
-	}
+	return "و" + num + " خبر آخر"
 }
 
 // Topic channels.
