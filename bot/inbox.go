@@ -180,7 +180,7 @@ func (d *dispatcher) handle(base context.Context, u news.InboundUpdate) {
 	hctx, cancel := context.WithTimeout(base, d.b.replyRetry+handleMargin)
 	err := d.b.handleRaw(hctx, u.Raw)
 	cancel()
-	if base.Err() != nil {
+	if err != nil && base.Err() != nil {
 		d.b.log.Warn("bot: stopped while handling an update; it is handled again after the restart",
 			"update_id", u.UpdateID, "chat", u.ChatID)
 		return
@@ -188,7 +188,9 @@ func (d *dispatcher) handle(base context.Context, u news.InboundUpdate) {
 	if err != nil {
 		d.b.log.Error("bot: handle update", "update_id", u.UpdateID, "chat", u.ChatID, "err", err)
 	}
-	fctx, fcancel := context.WithTimeout(base, 10*time.Second)
+	// Forgotten even when the grace period has just run out: it was
+	// handled, and handling it again would answer twice.
+	fctx, fcancel := context.WithTimeout(context.WithoutCancel(base), 10*time.Second)
 	defer fcancel()
 	if err := d.b.store.FinishUpdate(fctx, u.Seq); err != nil {
 		d.b.log.Error("bot: forget a handled update; it may be handled again after a restart",

@@ -10,10 +10,10 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/internal/clean"
+	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -22,8 +22,9 @@ import (
 type Options struct {
 	// MaxSentences is the most whole sentences to keep; 0 means 3.
 	MaxSentences int
-	// MaxChars is the budget in characters (runes), separators included;
-	// 0 means 400 and a negative value means no limit.
+	// MaxChars is the budget in characters as Telegram counts them
+	// (UTF-16 units), separators included; 0 means 400 and a negative
+	// value means no limit.
 	MaxChars int
 }
 
@@ -206,7 +207,7 @@ func pick(sents []*sentence, opt Options, w weights) string {
 		if len(chosen) > 0 && s.words < w.minWords {
 			continue
 		}
-		n := utf8.RuneCountInString(s.text)
+		n := textcut.Len16(s.text)
 		if len(chosen) > 0 {
 			n++ // the joining space
 		}
@@ -220,7 +221,8 @@ func pick(sents []*sentence, opt Options, w weights) string {
 		used += n
 	}
 	if len(chosen) == 0 {
-		return truncate(order[0].text, opt.MaxChars)
+		// Even the best sentence is over the budget (MaxChars > 0 here).
+		return textcut.Words(order[0].text, opt.MaxChars)
 	}
 	// Original order: article by article, then position.
 	slices.SortFunc(chosen, func(a, b *sentence) int {
@@ -234,35 +236,6 @@ func pick(sents []*sentence, opt Options, w weights) string {
 		parts[i] = c.text
 	}
 	return strings.Join(parts, " ")
-}
-
-// truncate cuts s at a word boundary so that it and a final "…" fit in max
-// runes.
-func truncate(s string, max int) string {
-	if max <= 0 || utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	cut, count := len(s), 0
-	for i := range s {
-		if count == max-1 {
-			cut = i
-			break
-		}
-		count++
-	}
-	head := s[:cut]
-	if next, _ := utf8.DecodeRuneInString(s[cut:]); !unicode.IsSpace(next) {
-		if i := strings.LastIndexFunc(head, unicode.IsSpace); i > 0 {
-			head = head[:i]
-		}
-	}
-	trimmed := strings.TrimRightFunc(head, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsPunct(r)
-	})
-	if trimmed == "" { // one giant word: cut inside it
-		trimmed = strings.TrimRightFunc(s[:cut], unicode.IsSpace)
-	}
-	return trimmed + "…"
 }
 
 // maxTellings is how many outlets' tellings a story summary reads: enough
