@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/ajel-news/ajel/internal/textcut"
 )
@@ -224,39 +225,24 @@ func formOf(n int) countForm {
 	return formHundreds
 }
 
+// inForm is the phrase written for n's countForm, in the order one, two,
+// few, many, hundreds; "%d" in it stands for n.
+func inForm(n int, forms [5]string) string {
+	return strings.ReplaceAll(forms[formOf(n)], "%d", strconv.Itoa(n))
+}
+
 // otherSources says how many more outlets carried a story, with the noun in
 // the form that agrees with the number (and the verb too: masculine before
 // مصدر, feminine before the broken plural مصادر).
 func otherSources(n int) string {
-	num := strconv.Itoa(n)
-	switch formOf(n) {
-	case formOne:
-		return "وأفاد به مصدر آخر"
-	case formTwo:
-		return "وأفاد به مصدران آخران"
-	case formFew:
-		return "وأفادت به " + num + " مصادر أخرى"
-	case formMany:
-		return "وأفاد به " + num + " مصدرًا آخر"
-	}
-	return "وأفاد به " + num + " مصدر آخر"
+	return inForm(n, [5]string{"وأفاد به مصدر آخر", "وأفاد به مصدران آخران", "وأفادت به %d مصادر أخرى",
+		"وأفاد به %d مصدرًا آخر", "وأفاد به %d مصدر آخر"})
 }
 
 // countNoun writes n followed by the noun in the form that agrees with it
 // (see countForm).
 func countNoun(n int, one, two, few, many string) string {
-	num := strconv.Itoa(n)
-	switch formOf(n) {
-	case formOne:
-		return one + " واحد"
-	case formTwo:
-		return two
-	case formFew:
-		return num + " " + few
-	case formMany:
-		return num + " " + many
-	}
-	return num + " " + one
+	return inForm(n, [5]string{one + " واحد", two, "%d " + few, "%d " + many, "%d " + one})
 }
 
 func msgLimitSet(n int) string {
@@ -284,18 +270,7 @@ func msgDigestHeader(n int) string {
 
 // msgDigestMore says how many more stories a digest had no room for.
 func msgDigestMore(n int) string {
-	num := strconv.Itoa(n)
-	switch formOf(n) {
-	case formOne:
-		return "وخبر آخر"
-	case formTwo:
-		return "وخبران آخران"
-	case formFew:
-		return "و" + num + " أخبار أخرى"
-	case formMany:
-		return "و" + num + " خبرًا آخر"
-	}
-	return "و" + num + " خبر آخر"
+	return inForm(n, [5]string{"وخبر آخر", "وخبران آخران", "و%d أخبار أخرى", "و%d خبرًا آخر", "و%d خبر آخر"})
 }
 
 // Topic channels.
