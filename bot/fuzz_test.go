@@ -93,6 +93,7 @@ func FuzzCommand(f *testing.F) {
 		"/stats", "/feeds", "/addfeed https://example.com/rss?a=1&b=<2>", "/addfeed javascript:alert(1)",
 		"/delfeed 1", "/delfeed -5", "/delfeed 99999999999999999999", "/STOP@other_bot", "/", "//", "/\u202eevil",
 		"/subscribe \u2067\u200fسوريا\u2069", "hello", "/unknown_command args", "/quiet 7-7",
+		"/channel", "/channel add @ajel_syria سوريا", "/channel add -100123 breaking", "/channel del <b>", "/channel add",
 	} {
 		f.Add(s)
 	}
