@@ -84,6 +84,11 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := web.NewMetrics(reg)
+	metrics.WatchUpkeep(func() web.Upkeep {
+		u := db.Upkeep()
+		return web.Upkeep{Bytes: u.Bytes, PrunedDeliveries: u.PrunedDeliveries, PrunedArticles: u.PrunedArticles,
+			PrunedStories: u.PrunedStories, LastPrune: u.LastPrune}
+	})
 	faults := web.NewFaults(nil)
 
 	// One budget for everything the bot sends: replies, pushes, edits,
@@ -209,8 +214,11 @@ func (a *app) addFeeds(ctx context.Context, urls []string) error {
 	return nil
 }
 
-// run runs the bot, the poller, the delivery worker and (when HTTP_ADDR is
-// set) the web server until ctx ends or one of them fails.
+// pruneEvery is how often retention runs.
+const pruneEvery = 10 * time.Minute
+
+// run runs the bot, the poller, the delivery worker, retention and (when
+// HTTP_ADDR is set) the web server until ctx ends or one of them fails.
 func (a *app) run(parent context.Context) error {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
@@ -238,6 +246,11 @@ func (a *app) run(parent context.Context) error {
 	}
 	start("feeds", a.poller.Run)
 	start("delivery", a.worker.Run)
+	start("retention", func(ctx context.Context) error {
+		a.db.KeepPruned(ctx, storage.Retention{Deliveries: a.cfg.DeliveryRetention, Articles: a.cfg.ArticleRetention},
+			pruneEvery, a.log.With("component", "storage"))
+		return nil
+	})
 	if a.listener != nil {
 		start("web", func(ctx context.Context) error { return a.web.Serve(ctx, a.listener) })
 	}
@@ -275,11 +288,13 @@ func (a *app) stats(ctx context.Context) (bot.Stats, error) {
 	if err != nil {
 		return bot.Stats{}, err
 	}
+	u := a.db.Upkeep()
 	return bot.Stats{
 		Chats: s.Chats, ActiveChats: s.ActiveChats, PausedChats: s.PausedChats, Subscriptions: s.Subscriptions,
 		Feeds: s.Feeds, Articles: s.Articles, Stories: s.Stories, Channels: s.Channels,
 		Pending: s.Outbox.Pending, Sent: s.Outbox.Sent, Failed: s.Outbox.Failed, Dropped: s.Outbox.Dropped,
 		PaidSent: s.PaidSent, PaidEnabled: a.paid, OldestPending: s.Outbox.OldestPending,
+		DatabaseBytes: u.Bytes, PrunedDeliveries: u.PrunedDeliveries, PrunedArticles: u.PrunedArticles,
 	}, nil
 }
 

@@ -109,6 +109,10 @@ type Stats struct {
 	PaidSent      int
 	PaidEnabled   bool
 	OldestPending time.Time // zero when nothing is pending
+	// DatabaseBytes is the database's size on disk; PrunedDeliveries and
+	// PrunedArticles count what retention deleted since the start.
+	DatabaseBytes                    int64
+	PrunedDeliveries, PrunedArticles int64
 }
 
 // Options configure a Bot. Token and Store and Topics are required.

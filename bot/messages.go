@@ -182,6 +182,16 @@ func msgStats(s Stats, oldest string) string {
 			s.Subscriptions, s.Feeds, s.Articles, s.Stories, s.Channels) +
 		fmt.Sprintf("صندوق الإرسال: بانتظار الإرسال %d، أُرسل %d، فشل %d، أُسقط %d\n", s.Pending, s.Sent, s.Failed, s.Dropped) +
 		"أقدم رسالة منتظرة: " + oldest
+	if s.DatabaseBytes > 0 {
+		text += "\nقاعدة البيانات: " + strconv.FormatFloat(float64(s.DatabaseBytes)/(1<<20), 'f', 1, 64) + " ميغابايت"
+		if s.PrunedDeliveries+s.PrunedArticles == 0 {
+			text += "، ولم يُحذف منها شيء قديم منذ التشغيل"
+		} else {
+			text += "، وحُذف منذ التشغيل " +
+				countNoun(int(s.PrunedDeliveries), "رسالة قديمة", "رسالتان قديمتان", "رسائل قديمة", "رسالة قديمة") + " و" +
+				countNoun(int(s.PrunedArticles), "خبر قديم", "خبران قديمان", "أخبار قديمة", "خبرًا قديمًا")
+		}
+	}
 	if s.PaidEnabled || s.PaidSent > 0 {
 		state := "مفعّل"
 		if !s.PaidEnabled {

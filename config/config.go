@@ -50,6 +50,9 @@ const (
 	EnvSendConcurrency   = "SEND_CONCURRENCY"
 	EnvChannels          = "CHANNELS"
 	EnvPaidBroadcastRate = "PAID_BROADCAST_RATE"
+	EnvDeliveryRetention = "DELIVERY_RETENTION"
+	EnvArticleRetention  = "ARTICLE_RETENTION"
+	EnvMaxItemAge        = "MAX_ITEM_AGE"
 )
 
 // Defaults and limits.
@@ -60,6 +63,21 @@ const (
 	DefaultPollInterval     = 60 * time.Second
 	// MinPollInterval keeps a typo ("1ms") from hammering every source.
 	MinPollInterval = time.Second
+	// MaxPollInterval keeps a typo ("60h" for "60s") from silencing every
+	// source for days.
+	MaxPollInterval = 24 * time.Hour
+	// DefaultDeliveryRetention is how long sent, failed and dropped outbox
+	// rows are kept: a week (edits and follow-ups need two days).
+	DefaultDeliveryRetention = 7 * 24 * time.Hour
+	// DefaultArticleRetention is how long articles are kept: /search and
+	// /latest look that far back.
+	DefaultArticleRetention = 30 * 24 * time.Hour
+	// DefaultMaxItemAge: an item older than this by its own date is stored
+	// but never pushed.
+	DefaultMaxItemAge = 24 * time.Hour
+	// MinRetention is the shortest DELIVERY_RETENTION, ARTICLE_RETENTION or
+	// MAX_ITEM_AGE (tests use it).
+	MinRetention = time.Hour
 	DefaultHTTPAddr = "127.0.0.1:8080"
 	DefaultSendRate = 25.0
 	// MaxSendRate is Telegram's limit: about 30 messages a second per bot
@@ -126,6 +144,14 @@ type Config struct {
 	// together, for breaking stories sent with allow_paid_broadcast; 0 is
 	// off.
 	PaidBroadcastRate int
+	// DeliveryRetention is how long sent, failed and dropped outbox rows
+	// are kept; ArticleRetention how long articles are (their stories go
+	// with their last article). Both at least MinRetention.
+	DeliveryRetention time.Duration
+	ArticleRetention  time.Duration
+	// MaxItemAge: an item dated further back than this is stored but never
+	// pushed (so is one dated in the future beyond a few minutes).
+	MaxItemAge time.Duration
 }
 
 // Channel is one CHANNELS entry: a topic slug (or "breaking", every
@@ -186,6 +212,10 @@ func Default() Config {
 		SendRate:         DefaultSendRate,
 		SendConcurrency:  DefaultSendConcurrency,
 		Timezone:         time.UTC,
+
+		DeliveryRetention: DefaultDeliveryRetention,
+		ArticleRetention:  DefaultArticleRetention,
+		MaxItemAge:        DefaultMaxItemAge,
 		LogLevel:         slog.LevelInfo,
 	}
 }
@@ -215,7 +245,14 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	p := &parser{lookup: lookup}
 	c := Default()
 
-	c.TelegramToken, _ = p.get(EnvTelegramToken)
+	if v, ok := p.get(EnvTelegramToken); ok {
+		if checkToken(v) {
+			c.TelegramToken = v
+		} else {
+			// The value is a secret: say what is wrong without printing it.
+			p.fail(EnvTelegramToken, " is not a bot token: it looks like 123456789:AAH… (digits, a colon, then letters, digits, _ and -) with no spaces or other characters inside; copy it again from @BotFather")
+		}
+	}
 	if v, ok := p.get(EnvTelegramEndpoint); ok {
 		if checkEndpoint(v) {
 			c.TelegramEndpoint = v
@@ -236,6 +273,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			p.fail(EnvPollInterval, "=%q is not a duration: use a Go duration such as 60s or 5m", v)
 		case d < MinPollInterval:
 			p.fail(EnvPollInterval, "=%q is too short: use at least 1s, such as 60s or 5m", v)
+		case d > MaxPollInterval:
+			p.fail(EnvPollInterval, "=%q is too long: use at most 24h, such as 60s or 5m", v)
 		default:
 			c.PollInterval = d
 		}
@@ -279,6 +318,14 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if v, ok := p.get(EnvChannels); ok {
 		c.Channels = p.channels(v)
+	}
+	for _, d := range []struct {
+		name string
+		to   *time.Duration
+	}{{EnvDeliveryRetention, &c.DeliveryRetention}, {EnvArticleRetention, &c.ArticleRetention}, {EnvMaxItemAge, &c.MaxItemAge}} {
+		if v, ok := p.get(d.name); ok {
+			p.retention(d.name, v, d.to)
+		}
 	}
 	if v, ok := p.get(EnvTimezone); ok {
 		loc, err := time.LoadLocation(v)
@@ -449,6 +496,9 @@ func (c Config) pairs() [][2]string {
 		{EnvSendConcurrency, strconv.Itoa(c.SendConcurrency)},
 		{EnvChannels, strings.Join(channels, ",")},
 		{EnvPaidBroadcastRate, paid},
+		{EnvDeliveryRetention, c.DeliveryRetention.String()},
+		{EnvArticleRetention, c.ArticleRetention.String()},
+		{EnvMaxItemAge, c.MaxItemAge.String()},
 	}
 }
 
@@ -534,6 +584,48 @@ func (p *parser) channels(v string) []Channel {
 		out = append(out, ch)
 	}
 	return out
+}
+
+// retention reads a duration of at least MinRetention: a Go duration, or
+// a number of days ("7d", "30d").
+func (p *parser) retention(name, v string, to *time.Duration) {
+	d, err := time.ParseDuration(v)
+	if days, ok := strings.CutSuffix(v, "d"); ok && err != nil {
+		var n float64
+		if n, err = strconv.ParseFloat(days, 64); err == nil && n >= 0 && n <= 3650 {
+			d = time.Duration(n * 24 * float64(time.Hour))
+		} else if err == nil {
+			err = errors.New("out of range")
+		}
+	}
+	switch {
+	case err != nil:
+		p.fail(name, "=%q is not a duration: use days such as 7d or 30d, or a Go duration such as 12h", v)
+	case d < MinRetention:
+		p.fail(name, "=%q is too short: use at least 1h, such as 7d or 30d", v)
+	default:
+		*to = d
+	}
+}
+
+// checkToken accepts what @BotFather hands out: the bot's id, a colon and
+// the secret, which is letters, digits, _ and -.
+func checkToken(v string) bool {
+	id, secret, ok := strings.Cut(v, ":")
+	if !ok || id == "" || secret == "" || len(v) > 256 {
+		return false
+	}
+	for _, r := range id {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	for _, r := range secret {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func isSlug(s string) bool {

@@ -52,6 +52,9 @@ func TestDefaults(t *testing.T) {
 		{"concurrency", c.SendConcurrency, 16},
 		{"channels", len(c.Channels), 0},
 		{"paid", c.PaidBroadcastRate, 0},
+		{"delivery retention", c.DeliveryRetention, 7 * 24 * time.Hour},
+		{"article retention", c.ArticleRetention, 30 * 24 * time.Hour},
+		{"max item age", c.MaxItemAge, 24 * time.Hour},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -238,6 +241,30 @@ func TestVariables(t *testing.T) {
 			`config: CHANNELS entry "syria=@a-b": "@a-b" is not a channel username: 5 to 32 letters, digits and _, starting with a letter, such as @ajel_syria`},
 		{"channels not a slug", map[string]string{"CHANNELS": "سوريا=@ajel_syria"}, nil,
 			`config: CHANNELS entry "سوريا=@ajel_syria": "سوريا" is not a topic slug: use a catalogue slug such as syria (see /topics), or breaking`},
+
+		{"token with a tab", map[string]string{"TELEGRAM_BOT_TOKEN": "123:ab\tcd"}, nil,
+			"config: TELEGRAM_BOT_TOKEN is not a bot token: it looks like 123456789:AAH… (digits, a colon, then letters, digits, _ and -) with no spaces or other characters inside; copy it again from @BotFather"},
+		{"token without a colon", map[string]string{"TELEGRAM_BOT_TOKEN": "AAHsecret"}, nil,
+			"config: TELEGRAM_BOT_TOKEN is not a bot token: it looks like 123456789:AAH… (digits, a colon, then letters, digits, _ and -) with no spaces or other characters inside; copy it again from @BotFather"},
+		{"token with a space inside", map[string]string{"TELEGRAM_BOT_TOKEN": "123:ab cd"}, nil,
+			"config: TELEGRAM_BOT_TOKEN is not a bot token: it looks like 123456789:AAH… (digits, a colon, then letters, digits, _ and -) with no spaces or other characters inside; copy it again from @BotFather"},
+		{"poll too long", map[string]string{"POLL_INTERVAL": "60h"}, nil,
+			`config: POLL_INTERVAL="60h" is too long: use at most 24h, such as 60s or 5m`},
+
+		{"retention in days", map[string]string{"DELIVERY_RETENTION": "2d", "ARTICLE_RETENTION": "90d", "MAX_ITEM_AGE": "6h"},
+			func(c config.Config) bool {
+				return c.DeliveryRetention == 48*time.Hour && c.ArticleRetention == 90*24*time.Hour && c.MaxItemAge == 6*time.Hour
+			}, ""},
+		{"retention one hour", map[string]string{"DELIVERY_RETENTION": "1h"},
+			func(c config.Config) bool { return c.DeliveryRetention == time.Hour }, ""},
+		{"retention not a duration", map[string]string{"ARTICLE_RETENTION": "a month"}, nil,
+			`config: ARTICLE_RETENTION="a month" is not a duration: use days such as 7d or 30d, or a Go duration such as 12h`},
+		{"retention too short", map[string]string{"DELIVERY_RETENTION": "30m"}, nil,
+			`config: DELIVERY_RETENTION="30m" is too short: use at least 1h, such as 7d or 30d`},
+		{"max item age too short", map[string]string{"MAX_ITEM_AGE": "10m"}, nil,
+			`config: MAX_ITEM_AGE="10m" is too short: use at least 1h, such as 7d or 30d`},
+		{"max item age negative days", map[string]string{"MAX_ITEM_AGE": "-1d"}, nil,
+			`config: MAX_ITEM_AGE="-1d" is not a duration: use days such as 7d or 30d, or a Go duration such as 12h`},
 
 		{"secret good", map[string]string{"WEBHOOK_SECRET": "abc_DEF-123"},
 			func(c config.Config) bool { return c.WebhookSecret == "abc_DEF-123" }, ""},
@@ -474,6 +501,7 @@ func TestEnvExample(t *testing.T) {
 		config.EnvSendRate, config.EnvTimezone, config.EnvLogLevel, config.EnvTopicsFile,
 		config.EnvAllowPrivateFeeds, config.EnvWebhookURL, config.EnvWebhookSecret,
 		config.EnvSendConcurrency, config.EnvChannels, config.EnvPaidBroadcastRate,
+		config.EnvDeliveryRetention, config.EnvArticleRetention, config.EnvMaxItemAge,
 	}
 	data, err := os.ReadFile("../.env.example")
 	if err != nil {

@@ -30,6 +30,8 @@ type DB struct {
 	path string
 	// Now is the clock used for created/updated times; tests replace it.
 	Now func() time.Time
+
+	pruned pruneTotals
 }
 
 // Open opens (creating if needed) the SQLite file at path and brings its
@@ -47,6 +49,10 @@ func Open(ctx context.Context, dbPath string) (*DB, error) {
 	// Writers take the lock at BEGIN, so two writers queue on the busy
 	// timeout instead of failing with "database is locked" on upgrade.
 	q.Set("_txlock", "immediate")
+	// A new file is created with incremental auto-vacuum (an existing one
+	// is converted once, after the migrations), so pages Prune frees can be
+	// given back to the file system.
+	q.Set("_auto_vacuum", "incremental")
 	dsn := "file:" + dbPath + "?" + q.Encode()
 	sqlDB, err := sql.Open("sqlite3", dsn)
 	if err != nil {
@@ -63,7 +69,36 @@ func Open(ctx context.Context, dbPath string) (*DB, error) {
 		sqlDB.Close()
 		return nil, err
 	}
+	if err := d.incrementalVacuumOn(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
 	return d, nil
+}
+
+// incrementalVacuumOn turns on auto_vacuum=INCREMENTAL in a database made
+// before it was the default: it needs one VACUUM, which rewrites the file
+// (and needs as much free disk space again) and so is done once, here.
+func (d *DB) incrementalVacuumOn(ctx context.Context) error {
+	var mode int
+	if err := d.db.QueryRowContext(ctx, `PRAGMA auto_vacuum`).Scan(&mode); err != nil {
+		return fmt.Errorf("storage: read auto_vacuum: %w", err)
+	}
+	const incremental = 2
+	if mode == incremental {
+		return nil
+	}
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("storage: turn on incremental vacuum: %w", err)
+	}
+	defer conn.Close()
+	for _, q := range []string{`PRAGMA auto_vacuum = INCREMENTAL`, `VACUUM`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("storage: turn on incremental vacuum (%s): %w", q, err)
+		}
+	}
+	return nil
 }
 
 // Close closes the database.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ajel-news/ajel/news"
@@ -58,6 +59,28 @@ type Metrics struct {
 	paid           prometheus.Counter
 	channelPosts   prometheus.Counter
 	deliveryReport *DeliveryMetrics
+	upkeep         atomic.Pointer[func() Upkeep]
+}
+
+// Upkeep is the state of the database's upkeep, for /healthz and /metrics.
+type Upkeep struct {
+	// Bytes is the database's size on disk.
+	Bytes int64
+	// PrunedDeliveries, PrunedArticles and PrunedStories count the rows
+	// retention deleted since the process started.
+	PrunedDeliveries, PrunedArticles, PrunedStories int64
+	// LastPrune is when retention last ran (zero: not yet).
+	LastPrune time.Time
+}
+
+// WatchUpkeep makes the database gauges read from u at each scrape.
+func (m *Metrics) WatchUpkeep(u func() Upkeep) { m.upkeep.Store(&u) }
+
+func (m *Metrics) readUpkeep() Upkeep {
+	if u := m.upkeep.Load(); u != nil {
+		return (*u)()
+	}
+	return Upkeep{}
 }
 
 // NewMetrics creates the metrics and registers them with reg:
@@ -77,6 +100,8 @@ type Metrics struct {
 //	ajel_digest_stories_total               stories sent inside digests
 //	ajel_paid_broadcast_messages_total      pushes sent with allow_paid_broadcast (0.1 Star each)
 //	ajel_channel_posts_total                stories posted to topic channels
+//	ajel_database_bytes                     the database's size on disk (file and WAL)
+//	ajel_pruned_rows_total{table}           rows retention deleted (deliveries, articles, stories)
 //	ajel_push_latency_seconds               from article seen (row queued) to Telegram accepting the push;
 //	                                        buckets 0.05 0.1 0.25 0.5 1 2 5 10 30 60 s
 //	ajel_ingest_requests_total{result}      POST /api/v1/articles by outcome
@@ -134,6 +159,19 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, r := range []string{editOK, editRefused} {
 		m.edits.WithLabelValues(r)
 	}
+	pruned := func(table string, get func(Upkeep) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "ajel_pruned_rows_total", Help: "Rows retention deleted since the process started.",
+			ConstLabels: prometheus.Labels{"table": table},
+		}, func() float64 { return float64(get(m.readUpkeep())) })
+	}
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ajel_database_bytes", Help: "The database's size on disk (file and WAL)."},
+			func() float64 { return float64(m.readUpkeep().Bytes) }),
+		pruned("deliveries", func(u Upkeep) int64 { return u.PrunedDeliveries }),
+		pruned("articles", func(u Upkeep) int64 { return u.PrunedArticles }),
+		pruned("stories", func(u Upkeep) int64 { return u.PrunedStories }),
+	)
 	reg.MustRegister(m.feedPolls, m.feedErrors, m.fetched, m.seen, m.fresh, m.queued, m.sent, m.failed,
 		m.rateLimited, m.storeErrors, m.latency, m.ingest, m.outboxPending, m.outboxOldest,
 		m.edits, m.digests, m.digestStories, m.paid, m.channelPosts)

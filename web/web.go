@@ -442,9 +442,19 @@ type outboxHealth struct {
 	OldestPendingAgeSecond float64 `json:"oldest_pending_age_seconds"`
 }
 
+// upkeepHealth is the database's upkeep in /healthz.
+type upkeepHealth struct {
+	Bytes            int64      `json:"database_bytes"`
+	PrunedDeliveries int64      `json:"pruned_deliveries"`
+	PrunedArticles   int64      `json:"pruned_articles"`
+	PrunedStories    int64      `json:"pruned_stories"`
+	LastPrune        *time.Time `json:"last_prune"`
+}
+
 type healthBody struct {
 	Status   string        `json:"status"`
 	Database string        `json:"database"`
+	Upkeep   *upkeepHealth `json:"upkeep,omitempty"`
 	Reason   string        `json:"reason,omitempty"`
 	Feeds    []feedHealth  `json:"feeds"`
 	Outbox   *outboxHealth `json:"outbox,omitempty"`
@@ -501,6 +511,17 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 			if age > s.opt.MaxOutboxAge {
 				unhealthy(fmt.Sprintf("the oldest pending push has waited %s (limit %s)", age.Round(time.Second), s.opt.MaxOutboxAge))
 			}
+		}
+	}
+	if s.opt.Metrics != nil {
+		if u := s.opt.Metrics.readUpkeep(); u.Bytes > 0 {
+			uh := &upkeepHealth{Bytes: u.Bytes, PrunedDeliveries: u.PrunedDeliveries, PrunedArticles: u.PrunedArticles,
+				PrunedStories: u.PrunedStories}
+			if !u.LastPrune.IsZero() {
+				t := u.LastPrune.UTC()
+				uh.LastPrune = &t
+			}
+			body.Upkeep = uh
 		}
 	}
 	if s.opt.Faults != nil {

@@ -1,0 +1,211 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"time"
+)
+
+// Retention says what Prune keeps.
+type Retention struct {
+	// Deliveries is how long sent, failed and dropped outbox rows are kept
+	// after they were queued; pending rows are never pruned.
+	Deliveries time.Duration
+	// Articles is how long articles are kept after they were seen; one a
+	// pending row still carries is kept, and a story goes with its last
+	// article.
+	Articles time.Duration
+	// Batch is how many rows one short write transaction deletes (default
+	// 500), so the write lock is never held for long.
+	Batch int
+}
+
+// Pruned says what one Prune deleted.
+type Pruned struct {
+	Deliveries, Articles, Stories int
+	// LongestLock is the longest one batch held the write lock.
+	LongestLock time.Duration
+	// FreedPages is how many pages the incremental vacuum gave back.
+	FreedPages int
+}
+
+// Prune deletes what r no longer keeps as of now, in batches of r.Batch
+// rows, each its own short transaction, and gives the freed pages back to
+// the file system (PRAGMA incremental_vacuum), also in steps. It stops
+// early, with what it did so far, when ctx ends.
+func (d *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, error) {
+	if r.Batch <= 0 {
+		r.Batch = 500
+	}
+	var p Pruned
+	steps := []struct {
+		what   string
+		count  *int
+		pick   string // the ids to delete, at most LIMIT ?
+		cutoff int64
+	}{
+		{"deliveries", &p.Deliveries, `SELECT id FROM deliveries
+			WHERE status <> 'pending' AND created_at < ? LIMIT ?`, millis(now.Add(-r.Deliveries))},
+		{"articles", &p.Articles, `SELECT a.id FROM articles a
+			WHERE a.seen_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.status = 'pending')
+			LIMIT ?`, millis(now.Add(-r.Articles))},
+		// A story with no article left (and no pending push) goes too.
+		{"stories", &p.Stories, `SELECT s.id FROM stories s
+			WHERE s.updated_at < ? AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id)
+			AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.story_id = s.id AND d.status = 'pending')
+			LIMIT ?`, millis(now.Add(-r.Articles))},
+	}
+	for _, st := range steps {
+		for ctx.Err() == nil {
+			began := time.Now()
+			n, err := d.pruneBatch(ctx, st.what, st.pick, st.cutoff, r.Batch)
+			p.LongestLock = max(p.LongestLock, time.Since(began))
+			if err != nil {
+				return p, err
+			}
+			*st.count += n
+			if n < r.Batch {
+				break
+			}
+		}
+	}
+	freed, err := d.vacuumFree(ctx)
+	p.FreedPages = freed
+	d.pruned.add(p, now)
+	return p, err
+}
+
+// pruneBatch deletes, in its own transaction, the rows of table what that
+// pick chooses (at most limit) and says how many went. Articles leave the
+// search index with them.
+func (d *DB) pruneBatch(ctx context.Context, what, pick string, cutoff int64, limit int) (int, error) {
+	var n int64
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, pick, cutoff, limit)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(ids) == 0 {
+			return err
+		}
+		list, _ := json.Marshal(ids) // a []int64 always marshals
+		if what == "articles" {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM articles_fts WHERE docid IN (SELECT value FROM json_each(?))`, string(list)); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM `+what+` WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: prune %s: %w", what, err)
+	}
+	return int(n), nil
+}
+
+// vacuumPages is how many free pages one incremental_vacuum step gives
+// back (4 MiB at 4 KiB pages): short, like a prune batch.
+const vacuumPages = 1000
+
+// vacuumFree gives the free pages back to the file system, a step at a
+// time, and says how many it gave.
+func (d *DB) vacuumFree(ctx context.Context) (int, error) {
+	freed := 0
+	for ctx.Err() == nil {
+		var free int
+		if err := d.db.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free); err != nil {
+			return freed, fmt.Errorf("storage: freelist_count: %w", err)
+		}
+		if free == 0 {
+			break
+		}
+		step := min(free, vacuumPages)
+		if _, err := d.db.ExecContext(ctx, fmt.Sprintf(`PRAGMA incremental_vacuum(%d)`, step)); err != nil {
+			return freed, fmt.Errorf("storage: incremental_vacuum: %w", err)
+		}
+		freed += step
+	}
+	return freed, nil
+}
+
+// pruneTotals counts what this process pruned, for /stats, /healthz and
+// /metrics.
+type pruneTotals struct {
+	deliveries, articles, stories atomic.Int64
+	last                          atomic.Int64 // Unix ms of the last Prune
+}
+
+func (t *pruneTotals) add(p Pruned, at time.Time) {
+	t.deliveries.Add(int64(p.Deliveries))
+	t.articles.Add(int64(p.Articles))
+	t.stories.Add(int64(p.Stories))
+	t.last.Store(at.UnixMilli())
+}
+
+// Upkeep is the state of the database's upkeep.
+type Upkeep struct {
+	// Bytes is the size of the database on disk (its file and its WAL).
+	Bytes int64
+	// PrunedDeliveries, PrunedArticles and PrunedStories count what Prune
+	// deleted since the process started; LastPrune is when it last ran.
+	PrunedDeliveries, PrunedArticles, PrunedStories int64
+	LastPrune                                       time.Time
+}
+
+// Upkeep reports the database's size and what was pruned.
+func (d *DB) Upkeep() Upkeep {
+	u := Upkeep{
+		PrunedDeliveries: d.pruned.deliveries.Load(),
+		PrunedArticles:   d.pruned.articles.Load(),
+		PrunedStories:    d.pruned.stories.Load(),
+		LastPrune:        fromMillis(d.pruned.last.Load()),
+	}
+	for _, f := range []string{d.path, d.path + "-wal"} {
+		if st, err := os.Stat(f); err == nil {
+			u.Bytes += st.Size()
+		}
+	}
+	return u
+}
+
+// KeepPruned runs Prune every interval (and once at once) until ctx ends,
+// logging what each run deleted; a failed run is logged and tried again at
+// the next one.
+func (d *DB) KeepPruned(ctx context.Context, r Retention, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		p, err := d.Prune(ctx, d.Now(), r)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("storage: pruning failed; tried again later", "err", err)
+		case p.Deliveries+p.Articles+p.Stories > 0:
+			log.Info("storage: pruned", "deliveries", p.Deliveries, "articles", p.Articles, "stories", p.Stories,
+				"freed_pages", p.FreedPages, "longest_lock", p.LongestLock)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
