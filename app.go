@@ -33,6 +33,7 @@ type app struct {
 	cfg       config.Config
 	log       *slog.Logger
 	db        *storage.DB
+	lock      *storage.InstanceLock
 	catalogue *topic.Catalogue
 	analyzer  *analyze.Analyzer
 	pipeline  *pipeline.Pipeline
@@ -45,6 +46,8 @@ type app struct {
 	listener net.Listener
 	// paid is whether breaking stories may go by paid broadcast.
 	paid bool
+	// faults are what /healthz lists as going wrong.
+	faults *web.Faults
 
 	// Background work a component asks for (the first poll of a feed
 	// /addfeed added) runs under run's context and is waited for like
@@ -75,11 +78,24 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	if err != nil {
 		return nil, err
 	}
-	db, err := storage.Open(ctx, cfg.DatabasePath)
+	// One process per database, before anything touches it: a second
+	// would send every push again.
+	lock, err := storage.Lock(cfg.DatabasePath)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, db: db, catalogue: catalogue}
+	db, err := storage.Open(ctx, cfg.DatabasePath)
+	if err != nil {
+		lock.Release()
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, db: db, lock: lock, catalogue: catalogue}
+	ok := false
+	defer func() {
+		if !ok {
+			a.Close()
+		}
+	}()
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -95,6 +111,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	// digests (Telegram's limit is per bot).
 	budget := delivery.NewBudget(delivery.BudgetOptions{Rate: cfg.SendRate, PaidRate: float64(cfg.PaidBroadcastRate)})
 	a.paid = budget.PaidEnabled()
+	a.faults = faults
 	if cfg.PaidBroadcastRate > 0 && !a.paid {
 		log.Warn("PAID_BROADCAST_RATE is not above SEND_RATE: paid broadcast adds nothing and stays off",
 			"paid_broadcast_rate", cfg.PaidBroadcastRate, "send_rate", cfg.SendRate)
@@ -114,16 +131,12 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Logger:      log.With("component", "bot"),
 		PollTimeout: opt.pollTimeout,
 		Throttle:    budget,
+		Faults:      faults,
 	})
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
 	a.bot = b
-	if err := a.setChannels(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
 	a.worker = delivery.New(db, b, delivery.Options{
 		Budget:      budget,
 		Concurrency: cfg.SendConcurrency,
@@ -139,7 +152,6 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	})
 	det := story.NewDetector(story.Options{})
 	if err := det.Warm(ctx, db, time.Now()); err != nil {
-		db.Close()
 		return nil, err
 	}
 	a.analyzer = analyze.New(catalogue, analyze.Options{})
@@ -172,10 +184,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	if cfg.HTTPAddr != "" {
 		// Bind now: a taken port is reported before anything starts.
 		if a.listener, err = a.web.Listen(ctx); err != nil {
-			db.Close()
 			return nil, err
 		}
 	}
+	ok = true
 	return a, nil
 }
 
@@ -225,9 +237,6 @@ func (a *app) run(parent context.Context) error {
 	a.tasksMu.Lock()
 	a.tasksCtx = ctx
 	a.tasksMu.Unlock()
-	if err := a.bot.SetCommands(ctx); err != nil {
-		a.log.Warn("setMyCommands failed; commands still work", "err", err)
-	}
 	var wg sync.WaitGroup
 	start := func(name string, fn func(context.Context) error) {
 		wg.Go(func() {
@@ -236,8 +245,46 @@ func (a *app) run(parent context.Context) error {
 			}
 		})
 	}
+	stop := func(err error) error {
+		cancel(err)
+		wg.Wait()
+		a.tasks.Wait()
+		if parent.Err() != nil {
+			return nil // asked to stop (signal, --duration): a clean stop
+		}
+		return context.Cause(ctx)
+	}
+	// The HTTP server first, so /healthz can say why the bot is not up
+	// while Telegram cannot be reached.
 	if a.cfg.WebhookURL != "" {
 		a.web.Handle(a.cfg.WebhookPath(), a.bot.WebhookHandler(a.cfg.WebhookSecret))
+	}
+	if a.listener != nil {
+		start("web", func(ctx context.Context) error { return a.web.Serve(ctx, a.listener) })
+	}
+	err := a.bot.Connect(ctx, func(err error, wait time.Duration) {
+		a.faults.Report(faultTelegram, fmt.Sprintf("cannot reach Telegram at start; trying again in %s: %s", wait, oneLine(err.Error())))
+	})
+	if err != nil {
+		return stop(err) // nil when asked to stop meanwhile
+	}
+	a.faults.Clear(faultTelegram)
+	if err := a.setChannels(ctx); err != nil {
+		return stop(err)
+	}
+	if err := a.bot.SetCommands(ctx); err != nil {
+		a.log.Warn("setMyCommands failed; commands still work", "err", err)
+	}
+	httpAddr, updates := "off", "long polling"
+	if a.listener != nil {
+		httpAddr = a.listener.Addr().String()
+	}
+	if a.cfg.WebhookURL != "" {
+		updates = "webhook"
+	}
+	a.log.Info("ajel is running", "version", version, "bot", a.bot.Username(), "database", a.cfg.DatabasePath,
+		"feeds", len(a.cfg.Feeds), "http", httpAddr, "updates", updates)
+	if a.cfg.WebhookURL != "" {
 		start("bot", func(ctx context.Context) error {
 			return a.bot.RunWebhook(ctx, a.cfg.WebhookURL, a.cfg.WebhookSecret)
 		})
@@ -251,16 +298,8 @@ func (a *app) run(parent context.Context) error {
 			pruneEvery, a.log.With("component", "storage"))
 		return nil
 	})
-	if a.listener != nil {
-		start("web", func(ctx context.Context) error { return a.web.Serve(ctx, a.listener) })
-	}
 	<-ctx.Done()
-	wg.Wait()
-	a.tasks.Wait()
-	if parent.Err() != nil {
-		return nil // asked to stop (signal, --duration): a clean stop
-	}
-	return context.Cause(ctx)
+	return stop(nil)
 }
 
 // background runs fn in a goroutine that run waits for, under run's
@@ -275,12 +314,15 @@ func (a *app) background(fn func(ctx context.Context)) {
 	a.tasks.Go(func() { fn(ctx) })
 }
 
-// Close closes the database (and the listener, if run never served it).
+// Close closes the database (and the listener, if run never served it)
+// and releases the database's instance lock.
 func (a *app) Close() error {
 	if a.listener != nil {
 		a.listener.Close()
 	}
-	return a.db.Close()
+	err := a.db.Close()
+	a.lock.Release()
+	return err
 }
 
 func (a *app) stats(ctx context.Context) (bot.Stats, error) {

@@ -87,15 +87,6 @@ func (c cli) cmdRun(ctx context.Context, args []string) error {
 	if err := a.addFeeds(ctx, cfg.Feeds); err != nil {
 		return err
 	}
-	httpAddr, updates := "off", "long polling"
-	if a.listener != nil {
-		httpAddr = a.listener.Addr().String()
-	}
-	if cfg.WebhookURL != "" {
-		updates = "webhook"
-	}
-	log.Info("ajel is running", "version", version, "bot", a.bot.Username(), "database", cfg.DatabasePath,
-		"feeds", len(cfg.Feeds), "http", httpAddr, "updates", updates)
 	err = a.run(ctx)
 	log.Info("ajel stopped")
 	return err

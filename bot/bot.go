@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -164,15 +165,28 @@ type Options struct {
 	// Handlers bounds how many chats have an update handled at once; 0
 	// means 64. One chat's updates are always handled in order.
 	Handlers int
+	// Faults hears of trouble the bot keeps working through (another
+	// process polling with the same token), for /healthz; nil: none.
+	Faults Faults
 }
+
+// Faults is where the bot reports trouble it keeps working through;
+// *web.Faults implements it.
+type Faults interface {
+	Report(component, message string)
+	Clear(component string)
+}
+
+// faultUpdates is the component the bot reports update trouble under.
+const faultUpdates = "telegram_updates"
 
 // Bot talks to Telegram for Ajel. It is safe for concurrent use: the
 // delivery worker may Send while Run handles updates.
 type Bot struct {
-	api      *tgbotapi.BotAPI
-	client   *http.Client
-	token    string
-	username string
+	api    *tgbotapi.BotAPI
+	client *http.Client
+	token  string
+	self   atomic.Pointer[tgbotapi.User] // who the bot is, once Connect learnt it
 
 	store     Store
 	topics    Catalogue
@@ -188,6 +202,7 @@ type Bot struct {
 
 	throttle   Throttle
 	replyRetry time.Duration
+	faults     Faults
 
 	limiter  *chatLimiter
 	groups   *adminCache
@@ -200,7 +215,8 @@ type Bot struct {
 // defaultEndpoint is the public Bot API.
 const defaultEndpoint = "https://api.telegram.org/bot%s/%s"
 
-// New connects to the Bot API (getMe checks the token) and returns the bot.
+// New returns the bot, not yet connected: Connect (which Run and
+// RunWebhook call) checks the token with Telegram.
 func New(ctx context.Context, o Options) (*Bot, error) {
 	if o.Token == "" {
 		return nil, errors.New("bot: empty token")
@@ -223,6 +239,7 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 		now:       o.Now,
 		pollEvery: o.PollTimeout,
 		throttle:  o.Throttle,
+		faults:    o.Faults,
 	}
 	for _, id := range o.AdminIDs {
 		b.admins[id] = true
@@ -280,17 +297,67 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 	if strings.Count(endpoint, "%s") != 2 {
 		return nil, fmt.Errorf("bot: endpoint %q must contain %%s twice (token, method)", endpoint)
 	}
-	api, err := tgbotapi.NewBotAPIWithClient(o.Token, endpoint, ctxClient{ctx: ctx, c: b.client})
-	if err != nil {
-		return nil, fmt.Errorf("bot: connect (getMe): %w", b.redact(err))
-	}
+	// Built by hand: the library's constructor calls getMe at once, and a
+	// start must survive Telegram being unreachable (see Connect).
+	api := &tgbotapi.BotAPI{Token: o.Token, Client: ctxClient{ctx: ctx, c: b.client}, Buffer: 100}
+	api.SetAPIEndpoint(endpoint)
 	b.api = api
-	b.username = api.Self.UserName
 	return b, nil
 }
 
-// Username is the bot's @username without the "@".
-func (b *Bot) Username() string { return b.username }
+// Connect checks the token with Telegram (getMe) and learns who the bot is.
+// While Telegram cannot be reached, or answers with a server error, it
+// tries again, waiting longer each time up to a minute, and tells retrying
+// (when set) the error and the wait, so /healthz can say why the bot is
+// not up yet. A token Telegram refuses (401, 404) is returned at once. It
+// returns nil once connected (at once when it already was), or ctx's
+// error. Run and RunWebhook connect first.
+func (b *Bot) Connect(ctx context.Context, retrying func(err error, wait time.Duration)) error {
+	if b.self.Load() != nil {
+		return nil
+	}
+	backoff := time.Second
+	for {
+		me, err := b.apiFor(ctx).GetMe()
+		if err == nil {
+			b.self.Store(&me)
+			b.log.Info("bot: connected to Telegram", "bot", me.UserName)
+			return nil
+		}
+		err = b.redact(err)
+		var te *tgbotapi.Error
+		if errors.As(err, &te) && (te.Code == http.StatusUnauthorized || te.Code == http.StatusNotFound) {
+			return fmt.Errorf("bot: telegram refused the token (getMe): %w", err)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if retrying != nil {
+			retrying(err, backoff)
+		}
+		b.log.Warn("bot: Telegram cannot be reached; trying again", "err", err, "retry_in", backoff)
+		if !wait.Sleep(ctx, backoff) {
+			return ctx.Err()
+		}
+		backoff = min(backoff*2, time.Minute)
+	}
+}
+
+// Username is the bot's @username without the "@" ("" before Connect).
+func (b *Bot) Username() string {
+	if me := b.self.Load(); me != nil {
+		return me.UserName
+	}
+	return ""
+}
+
+// selfID is the bot's own user id (0 before Connect).
+func (b *Bot) selfID() int64 {
+	if me := b.self.Load(); me != nil {
+		return me.ID
+	}
+	return 0
+}
 
 // ctxClient makes a request under a context, which tgbotapi cannot pass.
 type ctxClient struct {
@@ -360,6 +427,12 @@ func (b *Bot) redact(err error) error {
 // finished (or a grace period ran out), and an error only when Telegram
 // refuses the token.
 func (b *Bot) Run(ctx context.Context) error {
+	if err := b.Connect(ctx, nil); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
 	offset, err := b.store.UpdateOffset(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -406,11 +479,18 @@ func (b *Bot) Run(ctx context.Context) error {
 					pause = time.Duration(te.RetryAfter) * time.Second
 				}
 			}
-			if isWebhookConflict(err) {
+			switch {
+			case isWebhookConflict(err):
 				// The deletion at start failed (or another process set one).
 				if derr := b.DeleteWebhook(ctx); derr != nil && ctx.Err() == nil {
 					b.log.Warn("bot: delete webhook", "err", derr)
 				}
+				b.fault("409 Conflict: a webhook is set for this token (another process in webhook mode?); deleting it and polling again")
+			case isConflict(err):
+				// Telegram gives updates to one poller: with two, each
+				// misses what the other takes.
+				b.fault("409 Conflict: another process is polling Telegram with this bot's token; stop it, or this bot misses the updates it takes")
+				b.log.Error("bot: another process is polling Telegram with this bot's token (409 Conflict); retrying", "retry_in", pause)
 			}
 			b.log.Warn("bot: getUpdates failed", "err", err, "retry_in", pause)
 			if !wait.Sleep(ctx, pause) {
@@ -420,6 +500,9 @@ func (b *Bot) Run(ctx context.Context) error {
 			continue
 		}
 		backoff = time.Second
+		if b.faults != nil {
+			b.faults.Clear(faultUpdates)
+		}
 		if len(raws) == 0 {
 			continue
 		}
@@ -457,6 +540,19 @@ func (b *Bot) Run(ctx context.Context) error {
 		offset = next
 		b.inbox.add(queued...)
 	}
+}
+
+// fault tells Faults what keeps updates from coming.
+func (b *Bot) fault(msg string) {
+	if b.faults != nil {
+		b.faults.Report(faultUpdates, msg)
+	}
+}
+
+// isConflict is Telegram's 409: another getUpdates or a webhook.
+func isConflict(err error) bool {
+	var te *tgbotapi.Error
+	return errors.As(err, &te) && te.Code == http.StatusConflict
 }
 
 // inbound reads what the inbox keeps of one raw update.

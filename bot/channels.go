@@ -49,7 +49,7 @@ func (b *Bot) ResolveChannel(ctx context.Context, ref string) (news.Channel, err
 		return news.Channel{}, fmt.Errorf("bot: channel %s: %w (it is a %s chat)", ref, ErrNotAChannel, chat.Type)
 	}
 	member, err := b.apiFor(ctx).GetChatMember(tgbotapi.GetChatMemberConfig{
-		ChatConfigWithUser: tgbotapi.ChatConfigWithUser{ChatID: chat.ID, UserID: b.api.Self.ID}})
+		ChatConfigWithUser: tgbotapi.ChatConfigWithUser{ChatID: chat.ID, UserID: b.selfID()}})
 	if err != nil {
 		err = b.redact(err)
 		var te *tgbotapi.Error

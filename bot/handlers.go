@@ -119,7 +119,7 @@ func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message, thread int
 	chat := chatOf(m.Chat)
 	to := news.Target{ChatID: chat.ID, ThreadID: thread}
 	cmd, at, args, isCmd := parseCommand(m.Text)
-	if at != "" && !strings.EqualFold(at, b.username) {
+	if at != "" && !strings.EqualFold(at, b.Username()) {
 		return nil // /cmd@otherbot
 	}
 	if !isCmd && chat.Type.IsGroup() {

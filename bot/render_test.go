@@ -274,18 +274,36 @@ func TestTokenRedacted(t *testing.T) {
 	checkRedacted(t, h.bot.EditPush(t.Context(), 100, 1, news.Push{Title: "t"}))
 	checkRedacted(t, h.bot.SetCommands(t.Context()))
 
-	// New fails on getMe without the token either.
+	// Connecting to an unreachable Telegram keeps trying, and what it
+	// reports carries no token either.
 	opts := h.opts
 	opts.Endpoint = h.srv.Endpoint()
-	_, err = bot.New(t.Context(), opts)
-	checkRedacted(t, err)
+	b, err := bot.New(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+	defer cancel()
+	var seen error
+	err = b.Connect(ctx, func(err error, _ time.Duration) {
+		seen = err
+		cancel()
+	})
+	if err == nil {
+		t.Fatal("Connect succeeded against a closed server")
+	}
+	checkRedacted(t, seen)
 
-	// A token Telegram refuses.
+	// A token Telegram refuses: no retry, an error at once.
 	srv := telegramtest.NewTest(t, "999:other")
 	opts.Endpoint = srv.Endpoint()
-	_, err = bot.New(t.Context(), opts)
+	b, err = bot.New(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Connect(t.Context(), func(err error, _ time.Duration) { t.Errorf("retried a refused token: %v", err) })
 	if err == nil {
-		t.Fatal("New accepted a refused token")
+		t.Fatal("Connect accepted a refused token")
 	}
 	checkRedacted(t, err)
 }

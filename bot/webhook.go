@@ -119,6 +119,12 @@ func isWebhookConflict(err error) bool {
 // Run deletes it when the bot goes back to long polling. It returns nil when
 // ctx ends, and an error when Telegram refuses the token or the URL.
 func (b *Bot) RunWebhook(ctx context.Context, publicURL, secret string) error {
+	if err := b.Connect(ctx, nil); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
 	stop := b.inbox.start(ctx)
 	defer stop()
 	if err := b.SetCommands(ctx); err != nil && ctx.Err() == nil {

@@ -77,7 +77,7 @@ const (
 	DefaultMaxItemAge = 24 * time.Hour
 	// MinRetention is the shortest DELIVERY_RETENTION, ARTICLE_RETENTION or
 	// MAX_ITEM_AGE (tests use it).
-	MinRetention = time.Hour
+	MinRetention    = time.Hour
 	DefaultHTTPAddr = "127.0.0.1:8080"
 	DefaultSendRate = 25.0
 	// MaxSendRate is Telegram's limit: about 30 messages a second per bot
@@ -216,7 +216,7 @@ func Default() Config {
 		DeliveryRetention: DefaultDeliveryRetention,
 		ArticleRetention:  DefaultArticleRetention,
 		MaxItemAge:        DefaultMaxItemAge,
-		LogLevel:         slog.LevelInfo,
+		LogLevel:          slog.LevelInfo,
 	}
 }
 
