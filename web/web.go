@@ -5,6 +5,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -23,9 +24,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/ajel-news/ajel/news"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ajel-news/ajel/news"
 )
 
 // Defaults for the zero fields of Options.
@@ -243,6 +245,40 @@ type ingestRequest struct {
 	Breaking  bool   `json:"breaking"`
 }
 
+// brokenText finds the field of a decoded ingest body whose raw JSON
+// string was not valid text (invalid UTF-8 bytes, a lone surrogate
+// escape), which encoding/json quietly turned into U+FFFD. Only bodies
+// with a U+FFFD in some field are looked at again.
+func brokenText(body []byte, req ingestRequest) (field string, bad bool) {
+	if !strings.ContainsRune(req.Title+req.Text+req.URL+req.Source+req.Published, utf8.RuneError) {
+		return "", false
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return "", false // decoded once already: cannot happen
+	}
+	for _, name := range []string{"title", "text", "url", "source", "published"} {
+		raw, ok := fields[name]
+		if !ok || len(raw) == 0 || raw[0] != '"' {
+			continue
+		}
+		var v string
+		if json.Unmarshal(raw, &v) != nil || !strings.ContainsRune(v, utf8.RuneError) {
+			continue
+		}
+		// A U+FFFD the sender wrote, as the character or as \ufffd, is
+		// text; any other one is the decoder's replacement.
+		literal := strings.Count(strings.ToLower(string(raw)), `\ufffd`)
+		if utf8.Valid(raw) {
+			literal += strings.Count(string(raw), string(utf8.RuneError))
+		}
+		if strings.Count(v, string(utf8.RuneError)) > literal {
+			return name, true
+		}
+	}
+	return "", false
+}
+
 // errorBody is every error answer: what went wrong and, for validation,
 // which field.
 type errorBody struct {
@@ -283,9 +319,15 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var req ingestRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes))
+	// The body is read whole first: encoding/json replaces invalid UTF-8
+	// with U+FFFD, and the raw bytes are what tells a broken encoding
+	// (refused, naming the field) from a real U+FFFD.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(&req)
+	if err == nil {
+		err = dec.Decode(&req)
+	}
 	if err == nil {
 		if _, terr := dec.Token(); terr != io.EOF {
 			var tooBig *http.MaxBytesError
@@ -312,6 +354,10 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 		default:
 			reject(http.StatusBadRequest, "", "invalid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
 		}
+		return
+	}
+	if field, bad := brokenText(body, req); bad {
+		reject(http.StatusBadRequest, field, "%s is not valid UTF-8 text: send the article in UTF-8", field)
 		return
 	}
 	a, field, msg := s.article(req)
@@ -435,6 +481,15 @@ type feedHealth struct {
 	LastSuccess *time.Time `json:"last_success"`
 	LastError   string     `json:"last_error"`
 	Failures    int        `json:"failures"`
+	// Held is the last poll's new items stored without being pushed, by
+	// reason (omitted when none).
+	Held *heldHealth `json:"held,omitempty"`
+}
+
+type heldHealth struct {
+	Old       int `json:"too_old"`
+	Future    int `json:"dated_in_future"`
+	OverLimit int `json:"over_poll_limit"`
 }
 
 type outboxHealth struct {
@@ -495,6 +550,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		} else {
 			for _, f := range feeds {
 				fh := feedHealth{ID: f.ID, URL: f.URL, LastError: f.LastError, Failures: f.Failures}
+				if f.Held.Total() > 0 {
+					fh.Held = &heldHealth{Old: f.Held.Old, Future: f.Held.Future, OverLimit: f.Held.OverLimit}
+				}
 				if !f.LastSuccessAt.IsZero() {
 					t := f.LastSuccessAt.UTC()
 					fh.LastSuccess = &t

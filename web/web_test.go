@@ -142,6 +142,9 @@ func TestIngest(t *testing.T) {
 		{"bad url scheme", "POST", bearer, `{"title":"t","url":"javascript:alert(1)"}`, 400, "url must be", "url"},
 		{"relative url", "POST", bearer, `{"title":"t","url":"/news/1"}`, 400, "url must be", "url"},
 		{"bad published", "POST", bearer, `{"title":"t","published":"yesterday"}`, 400, "RFC 3339", "published"},
+		{"invalid UTF-8 in title", "POST", bearer, "{\"title\":\"\xd8\xb9\xd8\xa7\xff\xfe\"}", 400, "title is not valid UTF-8", "title"},
+		{"windows-1256 text", "POST", bearer, "{\"title\":\"t\",\"text\":\"\xe3\xd1\xcd\xc8\xc7\"}", 400, "text is not valid UTF-8", "text"},
+		{"lone surrogate in source", "POST", bearer, `{"title":"t","source":"\ud800x"}`, 400, "source is not valid UTF-8", "source"},
 		{"oversized body", "POST", bearer, big, 413, "larger than", ""},
 		{"GET", "GET", bearer, ``, 405, "method not allowed", ""},
 	}
@@ -185,12 +188,16 @@ func TestIngest(t *testing.T) {
 	if code != 200 || body["duplicate"] != true {
 		t.Fatalf("duplicate: %d %v", code, body)
 	}
+	// A U+FFFD the sender means, as the character or escaped, is text.
+	if code, body, _ := do(t, "POST", url, bearer, `{"title":"رمز � غريب \uFFFD","text":"\ud83d\ude00"}`); code != 201 {
+		t.Fatalf("a real U+FFFD and an escaped pair: %d %v", code, body)
+	}
 	// Without a URL the title and text are the identity; source defaults.
 	if code, _, _ := do(t, "POST", url, bearer, `{"title":"خبر بلا رابط"}`); code != 201 {
 		t.Fatalf("no url: %d", code)
 	}
-	if ing.got[1].Source != web.DefaultSource || ing.got[1].Key == a.Key {
-		t.Errorf("second article %+v", ing.got[1])
+	if ing.got[2].Source != web.DefaultSource || ing.got[2].Key == a.Key {
+		t.Errorf("third article %+v", ing.got[2])
 	}
 	if code, _, _ := do(t, "POST", url, bearer, `{"title":"خبر بلا رابط"}`); code != 200 {
 		t.Fatalf("same title and text again: %d", code)
