@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -132,6 +133,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		PollTimeout: opt.pollTimeout,
 		Throttle:    budget,
 		Faults:      faults,
+		// The worker's automatic cap (delivery.Options.BurstPerHour's
+		// default), which /limit mentions.
+		BurstPerHour: delivery.DefaultBurstPerHour,
 	})
 	if err != nil {
 		return nil, err
@@ -162,6 +166,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Notifier:        a.worker,
 		Observer:        metrics,
 		Logger:          log.With("component", "pipeline"),
+		MaxItemAge:      cfg.MaxItemAge,
 	})
 	a.fetcher = feed.NewFetcher(feed.Options{
 		UserAgent:    feed.UserAgent(version),
@@ -241,7 +246,12 @@ func (a *app) run(parent context.Context) error {
 	start := func(name string, fn func(context.Context) error) {
 		wg.Go(func() {
 			if err := fn(ctx); err != nil && ctx.Err() == nil {
-				cancel(fmt.Errorf("%s: %w", name, err))
+				// Errors carry their package's prefix; the component's name
+				// is added only when it says something more ("retention").
+				if !strings.HasPrefix(err.Error(), name+": ") {
+					err = fmt.Errorf("%s: %w", name, err)
+				}
+				cancel(err)
 			}
 		})
 	}

@@ -5,12 +5,16 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ajel-news/ajel/analyze"
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/config"
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // A second ajel on the same database stops at once, with one line naming
@@ -110,4 +114,135 @@ func TestConflictingPollerReported(t *testing.T) {
 	waitHealth(t, a, "another process is polling Telegram")
 	cancel()
 	waitHealth(t, a, `"status":"ok"`)
+}
+
+// datedItem is an RSS item with a publication date.
+type datedItem struct {
+	guid, title, text, link string
+	published               time.Time
+}
+
+func datedRSS(items []datedItem) []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>وكالة الاختبار</title>`)
+	for _, it := range items {
+		fmt.Fprintf(&b, "<item><guid>%s</guid><title>%s</title><link>%s</link><description><![CDATA[%s]]></description><pubDate>%s</pubDate></item>",
+			it.guid, it.title, it.link, it.text, it.published.UTC().Format(time.RFC1123Z))
+	}
+	b.WriteString("</channel></rss>")
+	return []byte(b.String())
+}
+
+// syriaHeadlines are fourteen unrelated stories, each about Syria.
+var syriaHeadlines = [...]string{
+	"افتتاح معرض دمشق الدولي للكتاب بمشاركة عربية واسعة",
+	"ارتفاع أسعار الخبز في حلب بعد أزمة الطحين في سوريا",
+	"وزارة الصحة السورية تطلق حملة تلقيح ضد شلل الأطفال",
+	"عودة آلاف اللاجئين السوريين من لبنان عبر معبر جديدة يابوس",
+	"أمطار غزيرة تغمر شوارع اللاذقية وتعطل حركة المرور",
+	"المنتخب السوري لكرة القدم يفوز على نظيره الأردني",
+	"افتتاح مطار حلب الدولي أمام الرحلات التجارية من جديد",
+	"حريق يلتهم مساحات من غابات ريف طرطوس في سوريا",
+	"جامعة دمشق تعلن نتائج امتحانات القبول للعام الجديد",
+	"انقطاع الكهرباء عن أحياء واسعة من حمص لساعات طويلة",
+	"مزارعو درعا يشكون تراجع محصول القمح هذا الموسم في سوريا",
+	"ترميم قلعة حلب الأثرية بعد سنوات من الإهمال",
+	"مهرجان للمسرح في السويداء يجمع فرقًا من المحافظات السورية",
+	"الحكومة السورية ترفع أجور العاملين في القطاع العام",
+}
+
+// A feed that renames its items — new GUIDs; then https, www. and a
+// trailing slash on every link — pushes nothing again, however recent the
+// items; one dated 2001 or next year is stored but rings nobody; one
+// really new item is pushed once.
+func TestRenamedFeedItemsAreNotNews(t *testing.T) {
+	t.Parallel()
+	tg := telegramtest.NewTest(t, testToken)
+	feedSrv := newFeedServer(t)
+	now := time.Now()
+	var items []datedItem
+	for i, title := range syriaHeadlines {
+		items = append(items, datedItem{guid: fmt.Sprint("g-", i), title: title,
+			text: "<p>" + title + ". وقال مسؤولون إن الأمر يتابع عن كثب، وإن تفاصيل أخرى ستعلن لاحقًا.</p>",
+			link: fmt.Sprintf("http://news.example/a/%d", i), published: now.Add(-time.Duration(i+1) * 5 * time.Minute)})
+	}
+	feedSrv.set(datedRSS(items), "")
+	a := startApp(t, tg, filepath.Join(t.TempDir(), "ajel.db"), map[string]string{
+		config.EnvFeeds: feedSrv.srv.URL + "/rss", config.EnvPollInterval: "1h"})
+	ctx := t.Context()
+	reader := telegramtest.PrivateChat(3200)
+	storagetest.Chat(t, a.db, reader.ID, news.ChatPrivate, "syria")
+	if err := a.addFeeds(ctx, a.cfg.Feeds); err != nil {
+		t.Fatal(err)
+	}
+	feeds, err := a.db.Feeds(ctx)
+	if err != nil || len(feeds) != 1 {
+		t.Fatalf("feeds %+v, %v", feeds, err)
+	}
+	feedID := feeds[0].ID
+	poll := func(what string, list []datedItem) {
+		t.Helper()
+		feedSrv.set(datedRSS(list), "")
+		if err := a.poller.PollNow(ctx, feedID); err != nil {
+			t.Fatalf("%s: poll: %v", what, err)
+		}
+	}
+	poll("priming", items) // the poller may prime it too: the second poll finds nothing new
+
+	renamed := slices.Clone(items)
+	for i := range renamed {
+		renamed[i].guid = fmt.Sprint("urn:uuid:new-", i)
+	}
+	poll("new GUIDs", renamed)
+	moved := slices.Clone(items)
+	for i := range moved {
+		moved[i].guid = fmt.Sprint("moved-", i)
+		moved[i].link = fmt.Sprintf("https://www.news.example/a/%d/", i)
+		moved[i].text += "<p>تحديث: أضيفت إلى الخبر تفاصيل جديدة.</p>"
+	}
+	poll("https, www. and a slash", moved)
+	if ds, _ := a.db.Deliveries(ctx, reader.ID); len(ds) != 0 {
+		t.Fatalf("relisted items queued %d pushes, want none", len(ds))
+	}
+
+	odd := append(slices.Clone(moved),
+		datedItem{guid: "y2001", title: "مجلس الشعب السوري يقر موازنة عام 2001", text: "<p>خبر من الأرشيف عن الموازنة السورية.</p>",
+			link: "https://www.news.example/archive/2001", published: time.Date(2001, 3, 4, 9, 0, 0, 0, time.UTC)},
+		datedItem{guid: "next-year", title: "موعد الانتخابات التشريعية في سوريا العام المقبل", text: "<p>خبر بتاريخ خاطئ في العام المقبل.</p>",
+			link: "https://www.news.example/future", published: now.AddDate(1, 0, 0)},
+		datedItem{guid: "fresh", title: "زلزال بقوة خمس درجات يضرب شمال غرب سوريا", text: "<p>ضرب زلزال بقوة خمس درجات مناطق في شمال غرب سوريا صباح اليوم دون أنباء عن ضحايا.</p>",
+			link: "https://www.news.example/quake", published: now.Add(-time.Minute)})
+	poll("odd dates and one new item", odd)
+	ds, err := a.db.Deliveries(ctx, reader.ID)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("queued %d pushes (%v), want exactly the new one", len(ds), err)
+	}
+	if art, _ := a.db.Article(ctx, ds[0].ArticleID); !strings.Contains(art.Title, "زلزال") {
+		t.Errorf("pushed %q, want the earthquake", art.Title)
+	}
+	if f, _ := a.db.Feed(ctx, feedID); f.Held != (news.HeldItems{Old: 1, Future: 1}) {
+		t.Errorf("the feed's status says %+v held, want one old and one future", f.Held)
+	}
+	if found, err := a.db.SearchArticles(ctx, analyze.SearchTerms("موازنة 2001"), 5); err != nil || len(found) != 1 {
+		t.Errorf("the item dated 2001 is not searchable: %d found, %v", len(found), err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := tg.WaitFor(wctx, func() bool { return len(pushes(tg.Sent(reader.ID))) == 1 }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A token revoked while the bot runs stops it with one line that says so,
+// each prefix once, and no token.
+func TestRevokedTokenStopsWithOneLine(t *testing.T) {
+	t.Parallel()
+	tg := telegramtest.NewTest(t, testToken)
+	tg.FailAlways("getUpdates", 0, telegramtest.APIError{Code: http.StatusUnauthorized, Description: "Unauthorized"})
+	code, _, stderr := runCLI(t, testEnv(tg.Endpoint(), filepath.Join(t.TempDir(), "ajel.db"), map[string]string{config.EnvLogLevel: "warn"}), "", "run")
+	last := stderr[strings.LastIndex(strings.TrimSpace(stderr), "\n")+1:]
+	if code != 1 || !strings.HasPrefix(last, "ajel: bot: getUpdates: telegram refused the token") ||
+		strings.Contains(stderr, "bot: bot:") || strings.Contains(stderr, testToken) {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
 }

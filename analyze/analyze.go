@@ -10,6 +10,8 @@
 package analyze
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -140,7 +142,15 @@ func (an *Analyzer) Analyze(a news.Article) (news.Article, error) {
 	}
 	a.Keywords = dedupe(a.Keywords)
 	a.SearchText = searchText(w)
+	a.ContentKey = contentKey(a.Title, a.Text)
 	return a, nil
+}
+
+// contentKey is what identifies an article by its content: a hash of its
+// title's and text's letters (see letters), "c:" and 32 hex digits.
+func contentKey(title, text string) string {
+	sum := sha256.Sum256([]byte(letters(title) + "\x00" + letters(text)))
+	return "c:" + hex.EncodeToString(sum[:16])
 }
 
 // words is one article's words, read once: the body's analysis (sentences,

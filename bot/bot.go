@@ -168,6 +168,9 @@ type Options struct {
 	// Faults hears of trouble the bot keeps working through (another
 	// process polling with the same token), for /healthz; nil: none.
 	Faults Faults
+	// BurstPerHour is the delivery worker's automatic hourly cap for a
+	// chat without /limit, which /limit mentions; 0: there is none.
+	BurstPerHour int
 }
 
 // Faults is where the bot reports trouble it keeps working through;
@@ -203,6 +206,7 @@ type Bot struct {
 	throttle   Throttle
 	replyRetry time.Duration
 	faults     Faults
+	burst      int // the automatic hourly cap, for /limit's text
 
 	limiter  *chatLimiter
 	groups   *adminCache
@@ -240,6 +244,7 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 		pollEvery: o.PollTimeout,
 		throttle:  o.Throttle,
 		faults:    o.Faults,
+		burst:     o.BurstPerHour,
 	}
 	for _, id := range o.AdminIDs {
 		b.admins[id] = true

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/ajel-news/ajel/bot"
 	"github.com/ajel-news/ajel/bot/telegramtest"
@@ -438,15 +439,29 @@ func TestBotAdminCommands(t *testing.T) {
 	m := h.sayOne(chat, admin, "/addfeed https://example.com/rss?a=1&b=2")
 	mustContain(t, m.PlainText, "#1", "https://example.com/rss?a=1&b=2")
 	mustContain(t, h.sayOne(chat, admin, "/addfeed https://example.com/rss?a=1&b=2").PlainText, "موجود بالفعل")
-	m = h.sayOne(chat, admin, "/addfeed ftp://<evil>")
-	mustContain(t, m.PlainText, "تعذّرت إضافة المصدر", "ftp://<evil>: not an <https> URL & refused")
+	// Refusals say why in Arabic; the Go error stays in the log.
+	for _, tc := range []struct{ url, says string }{
+		{"ftp://<evil>", "ليس رابطًا صالحًا"},
+		{"https://", "ليس رابطًا صالحًا"},
+		{"http://127.0.0.1:8080/rss", "شبكة داخلية أو خاصة"},
+		{"http://[::1]/rss", "شبكة داخلية أو خاصة"},
+		{"https://no-such-site.invalid/rss", "لم أجد الموقع «no-such-site.invalid»"},
+	} {
+		m = h.sayOne(chat, admin, "/addfeed "+tc.url)
+		mustContain(t, stripIsolates(m.PlainText), "تعذّرت إضافة المصدر "+tc.url, tc.says)
+		if strings.Contains(m.PlainText, "feed:") || strings.Contains(m.PlainText, "refus") {
+			t.Errorf("/addfeed %s: English error text in the reply: %s", tc.url, m.PlainText)
+		}
+	}
 	h.feeds.mu.Lock()
 	h.feeds.feeds[0].LastError = "HTTP 500 <html>"
 	h.feeds.feeds[0].Failures = 3
 	h.feeds.feeds[0].Title = "وكالة <الأنباء>"
+	h.feeds.feeds[0].Held = news.HeldItems{Old: 2, OverLimit: 9_980}
 	h.feeds.mu.Unlock()
 	m = h.sayOne(chat, admin, "/feeds")
-	mustContain(t, stripIsolates(m.PlainText), "#1", "وكالة <الأنباء>", "HTTP 500 <html>", "3")
+	mustContain(t, stripIsolates(m.PlainText), "#1", "وكالة <الأنباء>", "HTTP 500 <html>", "3",
+		"حُفظ 9982 خبرًا دون إرسال", "9980 تجاوزت حدّ الإرسال", "2 تاريخها قديم")
 	mustContain(t, h.sayOne(chat, admin, "/delfeed 9").PlainText, "لا يوجد مصدر")
 	mustContain(t, h.sayOne(chat, admin, "/delfeed abc").PlainText, "/delfeed 3")
 	mustContain(t, h.sayOne(chat, admin, "/delfeed 1").PlainText, "حُذف المصدر")
@@ -569,5 +584,21 @@ func TestPollingFollowsRenumberedUpdates(t *testing.T) {
 	}
 	if n := h.srv.SentCount(chat.ID); n != 3 {
 		t.Errorf("%d replies, want 3", n)
+	}
+}
+
+// Every command given a 4,000-character argument answers with one message
+// Telegram takes: an echo is cut or the argument refused.
+func TestLongArgumentsGetOneShortReply(t *testing.T) {
+	h := newHarness(t, nil)
+	admin, chat := telegramtest.NewUser(adminID, "Admin"), telegramtest.PrivateChat(adminID)
+	h.sayOne(chat, admin, "/subscribe سوريا")
+	long := strings.Repeat("كلمة ", 800) // 4,000 characters
+	for _, cmd := range []string{"/subscribe", "/unsubscribe", "/search", "/latest", "/quiet", "/limit", "/start",
+		"/topics", "/list", "/addfeed", "/delfeed", "/channel", "/help"} {
+		m := h.sayOne(chat, admin, cmd+" "+long)
+		if n := len(utf16.Encode([]rune(m.PlainText))); n > telegramtest.MaxMessageLength || n > 1200 {
+			t.Errorf("%s <4,000 characters>: a reply of %d UTF-16 units", cmd, n)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
@@ -374,12 +376,15 @@ func (b *Bot) cmdUnsubscribe(ctx context.Context, r *cmdReq) error {
 			break
 		}
 	}
+	// No subscription is longer than a keyword may be: the echo of a
+	// longer argument is cut, so the reply stays one short message.
+	echo := textcut.Words(r.args, maxKeywordLen)
 	if want == nil {
-		return b.reply(ctx, r.to, msgNotSubscribed(r.args))
+		return b.reply(ctx, r.to, msgNotSubscribed(echo))
 	}
 	err = b.store.Unsubscribe(ctx, r.to, want.Kind, want.Key)
 	if errors.Is(err, news.ErrNotFound) {
-		return b.reply(ctx, r.to, msgNotSubscribed(r.args))
+		return b.reply(ctx, r.to, msgNotSubscribed(echo))
 	}
 	if err != nil {
 		return fmt.Errorf("bot: unsubscribe: %w", err)
@@ -483,7 +488,7 @@ func (b *Bot) cmdLimit(ctx context.Context, r *cmdReq) error {
 		if err != nil && !errors.Is(err, news.ErrNotFound) {
 			return fmt.Errorf("bot: chat: %w", err)
 		}
-		text := msgLimitUnset
+		text := msgLimitUnset + msgLimitBurst(b.burst)
 		if chat.MaxPerHour > 0 {
 			text = msgLimitCurrent(chat.MaxPerHour)
 		}
@@ -497,7 +502,7 @@ func (b *Bot) cmdLimit(ctx context.Context, r *cmdReq) error {
 		return fmt.Errorf("bot: limit: %w", err)
 	}
 	if n == 0 {
-		return b.reply(ctx, r.to, msgLimitOff)
+		return b.reply(ctx, r.to, msgLimitOff+msgLimitBurst(b.burst))
 	}
 	return b.reply(ctx, r.to, msgLimitSet(n))
 }
@@ -671,7 +676,7 @@ func (b *Bot) cmdFeeds(ctx context.Context, r *cmdReq) error {
 			lastErr = esc(textcut.Words(cleanLine(b.redactText(f.LastError)), 300)) + " (" + b.when(f.LastErrorAt) + ")"
 		}
 		blocks = append(blocks, msgFeedLine(f.ID, textcut.Words(cleanLine(f.Title), 200), textcut.Words(f.URL, 500),
-			b.when(f.LastSuccessAt), lastErr, f.Failures))
+			b.when(f.LastSuccessAt), lastErr, f.Failures)+msgFeedHeld(f.Held))
 	}
 	return b.replyLong(ctx, r.to, msgFeedsHeader(len(feeds)), blocks)
 }
@@ -692,7 +697,7 @@ func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
 			return ctx.Err()
 		}
 		b.log.Info("bot: addfeed refused", "url", r.args, "err", err)
-		return b.reply(ctx, r.to, msgFeedAddFailed(textcut.Words(b.redactText(err.Error()), 500)))
+		return b.reply(ctx, r.to, msgFeedAddFailed(textcut.Words(r.args, 500), feedRefusal(err)))
 	}
 	return b.reply(ctx, r.to, msgFeedAdded(f.ID, f.URL))
 }
@@ -713,6 +718,24 @@ func (b *Bot) cmdDelFeed(ctx context.Context, r *cmdReq) error {
 		return fmt.Errorf("bot: delete feed: %w", err)
 	}
 	return b.reply(ctx, r.to, msgFeedDeleted(id))
+}
+
+// feedRefusal is why /addfeed refused an address, in the admin's words:
+// the feed package's reasons, told apart with errors.Is (the English
+// error is in the log).
+func feedRefusal(err error) string {
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &dns):
+		return msgFeedNoSuchHost(dns.Name)
+	case errors.Is(err, feed.ErrPrivateAddress):
+		return msgFeedPrivate
+	case errors.Is(err, feed.ErrBadURL):
+		return msgFeedBadURL
+	case errors.Is(err, news.ErrInvalid):
+		return msgFeedBadURL
+	}
+	return msgFeedAddError
 }
 
 // redactText removes the token from a text shown to an admin.

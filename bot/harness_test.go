@@ -2,6 +2,10 @@ package bot_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +16,7 @@ import (
 	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/bot"
 	"github.com/ajel-news/ajel/bot/telegramtest"
+	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
 	"github.com/ajel-news/ajel/storage/storagetest"
@@ -70,11 +75,20 @@ type feedAdmin struct {
 	next  int64
 }
 
-func (f *feedAdmin) AddFeed(_ context.Context, rawURL string) (news.Feed, error) {
+// AddFeed checks the address as the app does (feed.ValidateURL, which
+// refuses internal addresses; names are not resolved: a host ending in
+// ".invalid" stands for one that does not exist).
+func (f *feedAdmin) AddFeed(ctx context.Context, rawURL string) (news.Feed, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !strings.HasPrefix(rawURL, "https://") {
-		return news.Feed{}, errInvalidFeed(rawURL)
+	if err := feed.ValidateURL(ctx, rawURL, true); err != nil {
+		return news.Feed{}, err
+	}
+	if u, _ := url.Parse(rawURL); strings.HasSuffix(u.Hostname(), ".invalid") {
+		return news.Feed{}, fmt.Errorf("feed: cannot resolve host: %w", &net.DNSError{Err: "no such host", Name: u.Hostname(), IsNotFound: true})
+	}
+	if err := feed.ValidateURL(ctx, rawURL, false); errors.Is(err, feed.ErrPrivateAddress) {
+		return news.Feed{}, err
 	}
 	for _, x := range f.feeds {
 		if x.URL == rawURL {
@@ -85,12 +99,6 @@ func (f *feedAdmin) AddFeed(_ context.Context, rawURL string) (news.Feed, error)
 	feed := news.Feed{ID: f.next, URL: rawURL}
 	f.feeds = append(f.feeds, feed)
 	return feed, nil
-}
-
-type errInvalidFeed string
-
-func (e errInvalidFeed) Error() string {
-	return "feed: " + string(e) + ": not an <https> URL & refused"
 }
 
 func (f *feedAdmin) DeleteFeed(_ context.Context, id int64) error {

@@ -192,3 +192,16 @@ func TestLimitCommand(t *testing.T) {
 	}
 	t.Error("setMyCommands lacks /limit")
 }
+
+// Without a limit of its own a chat still has the automatic one, and
+// /limit says so, so "every story at once" is not a promise the bot breaks
+// in a flood.
+func TestLimitMentionsTheAutomaticCap(t *testing.T) {
+	h := newHarness(t, func(o *bot.Options) { o.BurstPerHour = 30 })
+	user, chat := telegramtest.NewUser(9, "Lina"), telegramtest.PrivateChat(9)
+	mustContain(t, h.sayOne(chat, user, "/limit").PlainText, "لا حدّ", "ما زاد على 30 خبرًا في الساعة في موجز")
+	mustContain(t, h.sayOne(chat, user, "/limit off").PlainText, "أُلغي", "ما زاد على 30 خبرًا")
+	if m := h.sayOne(chat, user, "/limit 5").PlainText; strings.Contains(m, "30") {
+		t.Errorf("a chat's own limit mentions the automatic one: %s", m)
+	}
+}

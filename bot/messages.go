@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ajel-news/ajel/internal/textcut"
+	"github.com/ajel-news/ajel/news"
 )
 
 // Every text the bot sends lives here, so the wording can be reviewed in one
@@ -158,6 +159,25 @@ func msgFeedLine(id int64, title, rawURL, lastOK, lastErr string, failures int) 
 	return s
 }
 
+// msgFeedHeld says how many new items the feed's last poll stored without
+// pushing them, and why ("" when none).
+func msgFeedHeld(h news.HeldItems) string {
+	if h.Total() == 0 {
+		return ""
+	}
+	var why []string
+	if h.OverLimit > 0 {
+		why = append(why, strconv.Itoa(h.OverLimit)+" تجاوزت حدّ الإرسال في التحديث الواحد")
+	}
+	if h.Old > 0 {
+		why = append(why, strconv.Itoa(h.Old)+" تاريخها قديم")
+	}
+	if h.Future > 0 {
+		why = append(why, strconv.Itoa(h.Future)+" تاريخها في المستقبل")
+	}
+	return "\n🔕 في آخر تحديث للمصدر حُفظ " + countStories(h.Total()) + " دون إرسال (" + strings.Join(why, "، ") + ")"
+}
+
 func msgFeedAdded(id int64, rawURL string) string {
 	return fmt.Sprintf("✅ أُضيف المصدر <b>#%d</b>: %s\nستُسجَّل أخباره الحالية دون إرسالها، وتصل الجديدة منها فور نشرها.", id, esc(rawURL))
 }
@@ -165,8 +185,21 @@ func msgFeedAdded(id int64, rawURL string) string {
 func msgFeedExists(id int64) string {
 	return fmt.Sprintf("هذا المصدر موجود بالفعل (<b>#%d</b>).", id)
 }
-func msgFeedAddFailed(reason string) string {
-	return "تعذّرت إضافة المصدر: " + esc(reason)
+
+// msgFeedAddFailed is /addfeed's refusal of rawURL; reason is one of the
+// msgFeed… reasons below (Telegram HTML already).
+func msgFeedAddFailed(rawURL, reason string) string {
+	return "تعذّرت إضافة المصدر " + esc(rawURL) + ":\n" + reason
+}
+
+const (
+	msgFeedBadURL   = "العنوان ليس رابطًا صالحًا يبدأ بـ <code>http://</code> أو <code>https://</code> ويحمل اسم موقع."
+	msgFeedPrivate  = "العنوان يشير إلى شبكة داخلية أو خاصة، ولا يجلب البوت المصادر منها."
+	msgFeedAddError = "حدث خطأ غير متوقع أثناء حفظ المصدر، وسُجّلت تفاصيله في سجلّ البوت. حاول مرة أخرى بعد قليل."
+)
+
+func msgFeedNoSuchHost(host string) string {
+	return "لم أجد الموقع " + quote(host) + ": تأكد من كتابة اسمه صحيحًا."
 }
 func msgFeedDeleted(id int64) string {
 	return fmt.Sprintf("🗑 حُذف المصدر <b>#%d</b>.", id)
@@ -258,6 +291,15 @@ func countNoun(n int, one, two, few, many string) string {
 func msgLimitSet(n int) string {
 	return "⏱ يصلك من الآن " + countStories(n) +
 		" في الساعة على الأكثر، وما زاد عليها يصلك مجمّعًا في موجز واحد. الأخبار العاجلة تصل دائمًا فورًا."
+}
+
+// msgLimitBurst says, after "no limit", that a flood still becomes a
+// digest past the automatic cap (n; nothing when there is none).
+func msgLimitBurst(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return "\nوإن تدفّقت الأخبار بكثرة جُمع ما زاد على " + countStories(n) + " في الساعة في موجز واحد."
 }
 
 func msgLimitCurrent(n int) string {

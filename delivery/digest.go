@@ -10,17 +10,33 @@ import (
 // DefaultDigestInterval is the longest a story waits in a chat's digest.
 const DefaultDigestInterval = 15 * time.Minute
 
-// capWindow is the rolling window of a chat's MaxPerHour.
+// DefaultBurstPerHour is the hourly cap of a chat that chose none: more
+// than one story every two minutes, hour after hour, is a flood, not news.
+const DefaultBurstPerHour = 30
+
+// capWindow is the rolling window of a chat's hourly cap.
 const capWindow = time.Hour
+
+// perHour is d's chat's hourly cap: its own /limit, else the automatic
+// BurstPerHour (not for channels); 0 when there is none.
+func (w *Worker) perHour(d news.Delivery) int {
+	switch {
+	case d.MaxPerHour > 0:
+		return d.MaxPerHour
+	case d.ChatType == news.ChatChannel || w.opt.BurstPerHour < 0:
+		return 0
+	}
+	return w.opt.BurstPerHour
+}
 
 // capped reports whether d is subject to its chat's hourly cap: breaking
 // news always goes at once, and without a Digester there is no cap.
 func (w *Worker) capped(d news.Delivery) bool {
-	return d.MaxPerHour > 0 && !d.Push.Breaking && w.opt.Digester != nil
+	return w.perHour(d) > 0 && !d.Push.Breaking && w.opt.Digester != nil
 }
 
 // holdIfCapped holds d for its chat's digest when the chat already had
-// MaxPerHour pushes in the last hour, or has stories held already (so a
+// its cap of pushes in the last hour, or has stories held already (so a
 // later story never overtakes them). The digest is due when the window
 // frees a slot, or DigestInterval after the first story was held,
 // whichever comes first. ok is false when the database failed (the pass
@@ -36,14 +52,15 @@ func (w *Worker) holdIfCapped(ctx context.Context, d news.Delivery, now time.Tim
 		}
 		return false, false
 	}
-	if sent < d.MaxPerHour && heldSince.IsZero() {
+	limit := w.perHour(d)
+	if sent < limit && heldSince.IsZero() {
 		return false, true
 	}
 	if heldSince.IsZero() {
 		heldSince = now
 	}
 	due := heldSince.Add(w.opt.DigestInterval)
-	if sent < d.MaxPerHour {
+	if sent < limit {
 		due = now // a slot is free: the stories held so far go now
 	} else if free := oldest.Add(capWindow); free.Before(due) {
 		due = free

@@ -3,6 +3,7 @@ package delivery_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -309,4 +310,41 @@ func (s *flakyStore) MarkDigestSent(ctx context.Context, ids []int64, messageID 
 		return err
 	}
 	return s.Store.MarkDigestSent(ctx, ids, messageID, at)
+}
+
+// A chat that set no /limit still gets a burst as a digest: past
+// BurstPerHour pushes in an hour the rest are gathered, breaking news
+// still goes at once, and a channel is never capped.
+func TestBurstBecomesADigestWithoutALimit(t *testing.T) {
+	const reader, channel = 1, -100
+	f := newFakeWorld(t)
+	f.opt.PollInterval = 30 * time.Second
+	f.opt.BurstPerHour = 5
+	dg := &fakeDigester{now: f.clock.Now}
+	f.opt.Digester = dg
+	storagetest.Chat(t, f.db, reader, news.ChatPrivate, "syria")
+	addChannel(t, f.db, channel, "syria")
+	for i := range 8 {
+		addStory(t, f.db, fmt.Sprint("s", i), "syria", false)
+	}
+	addStory(t, f.db, "urgent", "syria", true)
+	stop := start(t, f.worker(nil))
+	drained(t, f.db)
+	stop()
+
+	var titles []string
+	for _, s := range f.sender.to(reader) {
+		titles = append(titles, s.push.Title)
+	}
+	// The breaking story overtakes the queue and counts against the hour.
+	if want := []string{"urgent", "s0", "s1", "s2", "s3"}; !slices.Equal(titles, want) {
+		t.Errorf("reader's pushes %q, want %q", titles, want)
+	}
+	ds := dg.all()
+	if len(ds) != 1 || ds[0].chatID != reader || len(ds[0].pushes) != 4 || ds[0].pushes[0].Title != "s4" {
+		t.Fatalf("digests %+v, want one of s4 to s7", ds)
+	}
+	if n := len(f.sender.to(channel)); n != 9 {
+		t.Errorf("the channel got %d posts, want all 9", n)
+	}
 }

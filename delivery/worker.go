@@ -232,6 +232,11 @@ type Options struct {
 	// 15m); a digest also goes as soon as the rolling hour frees a slot.
 	// Digests do not count against the cap.
 	DigestInterval time.Duration
+	// BurstPerHour is the hourly cap of a chat that set none with /limit
+	// (default DefaultBurstPerHour; negative: none), so a burst of stories
+	// becomes a digest rather than an hour of alerts. Channels have no
+	// automatic cap: they are read, not rung.
+	BurstPerHour int
 	// Noticer tells admins and groups what the worker changed on its own
 	// (optional).
 	Noticer Noticer
@@ -344,6 +349,9 @@ func New(store Store, sender Sender, opt Options) *Worker {
 	}
 	if opt.DigestInterval <= 0 {
 		opt.DigestInterval = DefaultDigestInterval
+	}
+	if opt.BurstPerHour == 0 {
+		opt.BurstPerHour = DefaultBurstPerHour
 	}
 	budget := opt.Budget
 	if budget == nil {

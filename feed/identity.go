@@ -91,3 +91,27 @@ func CanonicalLink(raw string) string {
 	u.ForceQuery = false
 	return u.String()
 }
+
+// LinkKey is a link's identity for telling an item a feed lists again
+// under a new GUID: CanonicalLink, then the scheme, a "www." host prefix
+// and a trailing slash dropped, so http://x/a and https://www.x/a/ are
+// one page. It is "" for a link that is not an absolute http(s) URL or
+// that is a site's home page (feeds that link every item there exist),
+// and otherwise a hash ("k:" and 32 hex digits).
+func LinkKey(raw string) string {
+	c := CanonicalLink(raw)
+	u, err := url.Parse(c)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	host := strings.TrimPrefix(u.Host, "www.")
+	path := strings.TrimRight(u.EscapedPath(), "/")
+	if path == "" && u.RawQuery == "" {
+		return ""
+	}
+	key := host + path
+	if u.RawQuery != "" {
+		key += "?" + u.RawQuery
+	}
+	return hashKey("k:", key)
+}

@@ -70,3 +70,33 @@ func TestItemKey(t *testing.T) {
 		t.Errorf("ItemKey changed: got %q, want %q", got, want)
 	}
 }
+
+// One page is one LinkKey however a site spells its address over the
+// years: http or https, with or without www., with or without a trailing
+// slash or tracking parameters. A different path or query is another page.
+func TestLinkKey(t *testing.T) {
+	base := feed.LinkKey("http://news.example/a/1")
+	for _, same := range []string{
+		"https://news.example/a/1", "https://www.news.example/a/1/", "http://WWW.News.Example:80/a/1",
+		"https://news.example/a/1?utm_source=rss#top",
+	} {
+		if got := feed.LinkKey(same); got != base {
+			t.Errorf("LinkKey(%q) = %q, want %q (the same page)", same, got, base)
+		}
+	}
+	for _, other := range []string{
+		"https://news.example/a/2", "https://news.example/a/1?id=2", "https://sub.news.example/a/1", "https://news.example/a",
+	} {
+		if feed.LinkKey(other) == base {
+			t.Errorf("LinkKey(%q) is the key of another page", other)
+		}
+	}
+	for _, none := range []string{"", "/relative/1", "mailto:a@news.example", "not a url", "https://news.example/", "https://www.news.example"} {
+		if got := feed.LinkKey(none); got != "" {
+			t.Errorf("LinkKey(%q) = %q, want none", none, got)
+		}
+	}
+	if !strings.HasPrefix(base, "k:") || len(base) != 34 {
+		t.Errorf("LinkKey = %q: want k: and 32 hex digits", base)
+	}
+}

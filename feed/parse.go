@@ -143,10 +143,11 @@ func article(it *gofeed.Item, base *url.URL) (news.Article, bool) {
 		}
 	}
 	a := news.Article{
-		Key:   ItemKey(it.GUID, link, title, text),
-		URL:   CanonicalLink(link),
-		Title: title,
-		Text:  text,
+		Key:     ItemKey(it.GUID, link, title, text),
+		LinkKey: LinkKey(link),
+		URL:     CanonicalLink(link),
+		Title:   title,
+		Text:    text,
 	}
 	switch {
 	case it.PublishedParsed != nil:

@@ -16,16 +16,17 @@ type Store interface {
 	// Feeds lists every feed to poll.
 	Feeds(ctx context.Context) ([]news.Feed, error)
 	// UpdateFeed saves ETag, LastModified, Title, Primed, Failures,
-	// LastError, LastErrorAt, LastSuccessAt and NextPollAt.
+	// LastError, LastErrorAt, LastSuccessAt, Held and NextPollAt.
 	UpdateFeed(ctx context.Context, f news.Feed) error
 }
 
 // Handler receives the items of each successful poll. push is false on a
 // feed's first successful poll (priming): the items are recorded, nothing is
 // pushed. It must ignore items it already has: after a crash between
-// HandleItems and UpdateFeed the same items come again.
+// HandleItems and UpdateFeed the same items come again. It returns how many
+// new items it stored without pushing them, and why (kept in Feed.Held).
 type Handler interface {
-	HandleItems(ctx context.Context, f news.Feed, items []news.Article, push bool) error
+	HandleItems(ctx context.Context, f news.Feed, items []news.Article, push bool) (news.HeldItems, error)
 }
 
 // Observer hears about every poll, for metrics. err is nil on success.
@@ -217,8 +218,11 @@ func (p *Poller) poll(ctx context.Context, fd news.Feed) (pollErr, saveErr error
 	}
 	if err == nil && !res.NotModified && len(res.Items) > 0 {
 		items = len(res.Items)
-		if herr := p.h.HandleItems(ctx, fd, res.Items, fd.Primed); herr != nil {
+		held, herr := p.h.HandleItems(ctx, fd, res.Items, fd.Primed)
+		if herr != nil {
 			err = fmt.Errorf("feed: handling items: %w", herr)
+		} else {
+			fd.Held = held
 		}
 	}
 	if ctx.Err() != nil {

@@ -68,16 +68,17 @@ type recorder struct {
 	mu    sync.Mutex
 	calls []call
 	fail  error
+	held  news.HeldItems // what every call reports held back
 }
 
-func (r *recorder) HandleItems(_ context.Context, f news.Feed, items []news.Article, push bool) error {
+func (r *recorder) HandleItems(_ context.Context, f news.Feed, items []news.Article, push bool) (news.HeldItems, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {
-		return r.fail
+		return news.HeldItems{}, r.fail
 	}
 	r.calls = append(r.calls, call{f.ID, len(items), push})
-	return nil
+	return r.held, nil
 }
 
 func (r *recorder) snapshot() []call {
@@ -152,6 +153,40 @@ func TestPollerPrimesThenPushes(t *testing.T) {
 	}
 	if err := p.PollNow(t.Context(), 99); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("PollNow(99) = %v", err)
+	}
+}
+
+// The handler's count of items held back is the feed's status until the
+// next poll that lists items: a 304 keeps it, a quiet poll clears it.
+func TestPollerKeepsWhatWasHeldBack(t *testing.T) {
+	var n atomic.Int32
+	n.Store(2)
+	srv := feedServer(t, &n)
+	store := &memStore{feeds: []news.Feed{{ID: 1, URL: srv.URL, Primed: true}}}
+	rec := &recorder{held: news.HeldItems{Old: 1, OverLimit: 3}}
+	p := feed.NewPoller(store, fetcher(feed.Options{}), rec, time.Minute, nil, feed.WithJitter(nil))
+
+	if err := p.PollNow(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := store.get(t, 1).Held; got != rec.held {
+		t.Fatalf("held after the poll: %+v, want %+v", got, rec.held)
+	}
+	if err := p.PollNow(t.Context(), 1); err != nil { // 304
+		t.Fatal(err)
+	}
+	if got := store.get(t, 1).Held; got != rec.held {
+		t.Errorf("a 304 changed what was held: %+v", got)
+	}
+	rec.mu.Lock()
+	rec.held = news.HeldItems{}
+	rec.mu.Unlock()
+	n.Store(3)
+	if err := p.PollNow(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := store.get(t, 1).Held; got.Total() != 0 {
+		t.Errorf("a poll that held nothing kept %+v", got)
 	}
 }
 

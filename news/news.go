@@ -143,9 +143,46 @@ type Feed struct {
 	LastError     string
 	LastErrorAt   time.Time
 	LastSuccessAt time.Time
-	NextPollAt    time.Time
-	CreatedAt     time.Time
+	// Held counts, for the last poll that listed items, the new ones
+	// stored without being pushed, and why.
+	Held       HeldItems
+	NextPollAt time.Time
+	CreatedAt  time.Time
 }
+
+// HeldReason is why a new item was stored without being pushed.
+type HeldReason string
+
+const (
+	// HeldOld: dated longer ago than MAX_ITEM_AGE.
+	HeldOld HeldReason = "old"
+	// HeldFuture: dated ahead of the clock by more than a few minutes.
+	HeldFuture HeldReason = "future"
+	// HeldOverLimit: past the bound on pushes one poll of a feed makes.
+	HeldOverLimit HeldReason = "over_limit"
+)
+
+// HeldItems counts the new items of one feed poll stored (searchable) but
+// not pushed, by reason: a feed that relists its archive, dates its items
+// wrong or lists thousands at once must not ring every reader.
+type HeldItems struct {
+	Old, Future, OverLimit int
+}
+
+// Add counts one item held for why; "" counts nothing.
+func (h *HeldItems) Add(why HeldReason) {
+	switch why {
+	case HeldOld:
+		h.Old++
+	case HeldFuture:
+		h.Future++
+	case HeldOverLimit:
+		h.OverLimit++
+	}
+}
+
+// Total is how many items were held.
+func (h HeldItems) Total() int { return h.Old + h.Future + h.OverLimit }
 
 // BreakingChannel is the Channel.Topic of a channel that gets every
 // breaking story, whatever its topics.
@@ -217,6 +254,12 @@ type Article struct {
 	Summary  string
 	Topics   []string // catalogue slugs
 	Keywords []string // normalized keyword subscriptions it matches
+	// ContentKey identifies the article by its content (its title and
+	// text, letters only, folded), and LinkKey by its link in a form that
+	// survives a site moving to https, dropping www. or adding a slash:
+	// an item whose key changed but whose content or link did is not new.
+	ContentKey string
+	LinkKey    string
 	// SearchText is the title and text in matching form (normalized
 	// tokens), which /search looks through.
 	SearchText  string

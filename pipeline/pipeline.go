@@ -25,6 +25,19 @@ import (
 // reloaded from the store when nobody calls KeywordsChanged.
 const DefaultKeywordRefresh = 5 * time.Second
 
+const (
+	// DefaultMaxItemAge is how old, by its date, an article may be and
+	// still be pushed: older ones are stored (searchable) in silence.
+	DefaultMaxItemAge = 24 * time.Hour
+	// DefaultPushesPerPoll bounds the new items of one feed poll that are
+	// pushed; the rest are stored in silence and the feed's note says so.
+	DefaultPushesPerPoll = 20
+	// futureMargin is how far ahead of the clock an article may be dated
+	// and still be news: clocks and time zones are often a little off, an
+	// item dated next year is a broken feed.
+	futureMargin = 15 * time.Minute
+)
+
 // Store saves articles and lists the keywords chats follow; *storage.DB
 // implements it.
 type Store interface {
@@ -36,6 +49,10 @@ type Store interface {
 	// KeywordSubscriptions lists the distinct normalized keywords followed
 	// by active chats.
 	KeywordSubscriptions(ctx context.Context) ([]string, error)
+	// UnknownItems returns which of keys the feed has no article under
+	// yet, so the bound on a poll's pushes counts only items that may be
+	// new.
+	UnknownItems(ctx context.Context, feedID int64, keys []string) (map[string]bool, error)
 }
 
 // Analyzer prepares an article: everything derived from its title and
@@ -106,8 +123,16 @@ type Options struct {
 	Observer Observer
 	// Logger logs skipped items and failures (default: discard).
 	Logger *slog.Logger
-	// Now is the clock for SeenAt and keyword reloads (default time.Now).
+	// Now is the clock for SeenAt, item ages and keyword reloads (default
+	// time.Now).
 	Now func() time.Time
+	// MaxItemAge is how old an article may be by its PublishedAt and still
+	// be pushed (default DefaultMaxItemAge); one dated further in the
+	// future than a few minutes is not pushed either.
+	MaxItemAge time.Duration
+	// PushesPerPoll bounds how many new items of one feed poll are pushed
+	// (default DefaultPushesPerPoll): the newest; the rest are stored.
+	PushesPerPoll int
 }
 
 // Pipeline processes articles. It is safe for concurrent use.
@@ -136,6 +161,12 @@ func New(store Store, opt Options) *Pipeline {
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.MaxItemAge <= 0 {
+		opt.MaxItemAge = DefaultMaxItemAge
+	}
+	if opt.PushesPerPoll <= 0 {
+		opt.PushesPerPoll = DefaultPushesPerPoll
 	}
 	log := opt.Logger
 	if log == nil {
@@ -182,12 +213,30 @@ func (p *Pipeline) refreshKeywords(ctx context.Context) error {
 	return nil
 }
 
+// staleness says why an article dated at published is no news to push:
+// news.HeldOld (past MaxItemAge), news.HeldFuture (dated ahead of the
+// clock beyond a margin), or "" when it is news or has no date.
+func (p *Pipeline) staleness(published time.Time) news.HeldReason {
+	if published.IsZero() {
+		return ""
+	}
+	now := p.opt.Now()
+	switch {
+	case published.Before(now.Add(-p.opt.MaxItemAge)):
+		return news.HeldOld
+	case published.After(now.Add(futureMargin)):
+		return news.HeldFuture
+	}
+	return ""
+}
+
 // Process prepares an article (the Analyzer: clean title and text,
 // summary, topics, keyword subscriptions, breaking, search text) and stores
 // it with its story and, when push is true, one outbox row per chat that
 // follows any of its topics or keywords. It returns the stored article and
 // how many deliveries were queued; if any were, the Notifier is poked.
-// SeenAt is set to now when zero.
+// SeenAt is set to now when zero. An article dated older than MaxItemAge,
+// or in the future, is stored but not pushed: it is not news.
 //
 // Errors: an article already stored wraps news.ErrAlreadyExists (callers
 // treat it as "not new"); one the Analyzer refuses wraps news.ErrInvalid;
@@ -205,6 +254,9 @@ func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news
 	}
 	if a.SeenAt.IsZero() {
 		a.SeenAt = p.opt.Now()
+	}
+	if push && p.staleness(a.PublishedAt) != "" {
+		push = false
 	}
 	if p.opt.Stories != nil {
 		// Matching, saving and remembering an article are one step, or two
@@ -260,11 +312,14 @@ func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news
 // happened. Each item gets the feed's id, its title as Source when the item
 // has none, and Breaking when the feed is an all-breaking one.
 //
-// Items already stored are skipped silently and invalid items with a debug
-// log. A store failure stops the poll and is returned, so the poller records
-// it and polls again later; the items saved before it are then simply not
-// new.
-func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Article, push bool) error {
+// A poll pushes at most PushesPerPoll items, the newest of those that are
+// news by their date; items dated too old or in the future, and those past
+// the bound, are stored without pushing, and the returned count says how
+// many and why (the feed's status shows it). Items already stored are
+// skipped silently and invalid items with a debug log. A store failure
+// stops the poll and is returned, so the poller records it and polls again
+// later; the items saved before it are then simply not new.
+func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Article, push bool) (news.HeldItems, error) {
 	ordered := slices.Clone(items)
 	slices.Reverse(ordered) // feeds list newest first
 	slices.SortStableFunc(ordered, func(a, b news.Article) int {
@@ -278,10 +333,47 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 		}
 		return a.PublishedAt.Compare(b.PublishedAt)
 	})
-	fresh, queued := 0, 0
+	// A link two items of one list share (a live page, a section) names
+	// neither of them: it must not make the second look known.
+	links := make(map[string]int, len(ordered))
 	for _, it := range ordered {
+		if it.LinkKey != "" {
+			links[it.LinkKey]++
+		}
+	}
+	for i := range ordered {
+		if links[ordered[i].LinkKey] > 1 {
+			ordered[i].LinkKey = ""
+		}
+	}
+	// The items pushed are the newest PushesPerPoll of those not stored
+	// yet that are news by their date; the older rest wait in silence.
+	stale := make([]news.HeldReason, len(ordered))
+	skip := 0 // how many of the oldest candidates are held back
+	var unknown map[string]bool
+	if push {
+		keys := make([]string, len(ordered))
+		for i, it := range ordered {
+			keys[i] = it.Key
+		}
+		var err error
+		if unknown, err = p.store.UnknownItems(ctx, f.ID, keys); err != nil {
+			return news.HeldItems{}, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
+		}
+		candidates := 0
+		for i, it := range ordered {
+			stale[i] = p.staleness(it.PublishedAt)
+			if stale[i] == "" && unknown[it.Key] {
+				candidates++
+			}
+		}
+		skip = candidates - p.opt.PushesPerPoll
+	}
+	var held news.HeldItems
+	fresh, queued := 0, 0
+	for i, it := range ordered {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
+			return held, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
 		}
 		if it.FeedID == 0 {
 			it.FeedID = f.ID
@@ -290,22 +382,28 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 			it.Source = cmp.Or(strings.TrimSpace(f.Title), hostOf(f.URL))
 		}
 		it.Breaking = it.Breaking || f.Breaking
-		_, n, err := p.Process(ctx, it, push)
+		why := stale[i]
+		if why == "" && skip > 0 && unknown[it.Key] {
+			why, skip = news.HeldOverLimit, skip-1
+		}
+		_, n, err := p.Process(ctx, it, push && why == "")
 		switch {
 		case err == nil:
 			fresh++
 			queued += n
+			held.Add(why)
 		case errors.Is(err, news.ErrAlreadyExists):
 		case errors.Is(err, news.ErrInvalid):
 			p.log.Debug("pipeline: skipping invalid item", "feed", f.ID, "key", it.Key, "err", err)
 		default:
-			return fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
+			return held, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
 		}
 	}
 	if fresh > 0 {
-		p.log.Info("pipeline: new articles", "feed", f.ID, "new", fresh, "of", len(items), "queued", queued, "push", push)
+		p.log.Info("pipeline: new articles", "feed", f.ID, "new", fresh, "of", len(items), "queued", queued, "push", push,
+			"held_old", held.Old, "held_future", held.Future, "held_over", held.OverLimit)
 	}
-	return nil
+	return held, nil
 }
 
 func hostOf(raw string) string {

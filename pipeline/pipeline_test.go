@@ -27,6 +27,7 @@ type fakeStore struct {
 	kwCalls  int
 	failOn   string // SaveArticle fails for this key
 	queue    int    // deliveries "queued" per new article when push
+	pushed   []string
 }
 
 func (s *fakeStore) SaveArticle(_ context.Context, a news.Article, push bool) (news.Article, int, error) {
@@ -46,9 +47,22 @@ func (s *fakeStore) SaveArticle(_ context.Context, a news.Article, push bool) (n
 	a.StoryID = a.ID
 	s.saved = append(s.saved, a)
 	if push {
+		s.pushed = append(s.pushed, a.Key)
 		return a, s.queue, nil
 	}
 	return a, 0, nil
+}
+
+func (s *fakeStore) UnknownItems(_ context.Context, _ int64, keys []string) (map[string]bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]bool{}
+	for _, k := range keys {
+		if !s.keys[k] {
+			out[k] = true
+		}
+	}
+	return out, nil
 }
 
 func (s *fakeStore) KeywordSubscriptions(context.Context) ([]string, error) {
@@ -237,7 +251,7 @@ func TestPrimingStoresWithoutQueuing(t *testing.T) {
 		{Key: "g2", Title: "خبر ثان عن سوريا", PublishedAt: time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)},
 		{Key: "g1", Title: "خبر أول عن سوريا", PublishedAt: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)},
 	}
-	if err := p.HandleItems(ctx, feed, items, false); err != nil {
+	if _, err := p.HandleItems(ctx, feed, items, false); err != nil {
 		t.Fatal(err)
 	}
 	if ds, _ := db.Deliveries(ctx, 1); len(ds) != 0 || notes.n != 0 {
@@ -249,7 +263,7 @@ func TestPrimingStoresWithoutQueuing(t *testing.T) {
 	}
 	// The next poll brings the same items plus one new: only that one pushes.
 	items = append([]news.Article{{Key: "g3", Title: "خبر ثالث عن سوريا"}}, items...)
-	if err := p.HandleItems(ctx, feed, items, true); err != nil {
+	if _, err := p.HandleItems(ctx, feed, items, true); err != nil {
 		t.Fatal(err)
 	}
 	ds, _ := db.Deliveries(ctx, 1)
@@ -348,8 +362,9 @@ func TestHandleItemsOrderAndErrors(t *testing.T) {
 	}
 	st := &fakeStore{queue: 1}
 	notes := &countNotifier{}
-	p := pipeline.New(st, pipeline.Options{Analyzer: &fakeAnalyzer{}, Notifier: notes})
-	if err := p.HandleItems(t.Context(), feed, items, true); err != nil {
+	p := pipeline.New(st, pipeline.Options{Analyzer: &fakeAnalyzer{}, Notifier: notes,
+		Now: func() time.Time { return day(5).Add(time.Hour) }, MaxItemAge: 10 * 24 * time.Hour})
+	if _, err := p.HandleItems(t.Context(), feed, items, true); err != nil {
 		t.Fatal(err)
 	}
 	if got := st.titles(); !slices.Equal(got, []string{"أول", "ثان", "ثالث", "بلا تاريخ"}) {
@@ -375,7 +390,7 @@ func TestHandleItemsOrderAndErrors(t *testing.T) {
 	// are skipped silently, the failure stops the poll and is returned.
 	items = append([]news.Article{{Key: "e", Title: "خامس", PublishedAt: day(5)}, {Key: "d", Title: "رابع", PublishedAt: day(4)}}, items...)
 	st.failOn = "e"
-	err := p.HandleItems(t.Context(), feed, items, true)
+	_, err := p.HandleItems(t.Context(), feed, items, true)
 	if err == nil || !strings.Contains(err.Error(), "disk full") || errors.Is(err, news.ErrAlreadyExists) {
 		t.Fatalf("store failure: %v", err)
 	}
@@ -384,7 +399,7 @@ func TestHandleItemsOrderAndErrors(t *testing.T) {
 	}
 	// The poller retries the whole poll: what was saved is simply not new.
 	st.failOn = ""
-	if err := p.HandleItems(t.Context(), feed, items, true); err != nil {
+	if _, err := p.HandleItems(t.Context(), feed, items, true); err != nil {
 		t.Fatal(err)
 	}
 	if got := st.titles(); len(got) != 6 || got[5] != "خامس" {
@@ -394,7 +409,7 @@ func TestHandleItemsOrderAndErrors(t *testing.T) {
 	// A cancelled context stops before touching the store.
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if err := p.HandleItems(ctx, feed, []news.Article{{Key: "z", Title: "z"}}, true); !errors.Is(err, context.Canceled) {
+	if _, err := p.HandleItems(ctx, feed, []news.Article{{Key: "z", Title: "z"}}, true); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}
 }
@@ -451,5 +466,145 @@ func TestJoiningArticleCarriesStorySummary(t *testing.T) {
 	want := map[string]string{"k1": "", "k2": "ملخص من كل الروايات", "k3": ""}
 	if !maps.Equal(got, want) {
 		t.Errorf("story summaries saved %q, want %q", got, want)
+	}
+}
+
+// An item dated long ago (a feed relisting its archive) or in the future
+// (a broken clock) is stored, so /search finds it, but rings nobody; one
+// dated a few minutes ahead is a clock a little off, and news.
+func TestHandleItemsHoldsItemsDatedOutsideTheNews(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	items := []news.Article{
+		{Key: "next-year", Title: "خبر مؤرخ في العام القادم", PublishedAt: now.AddDate(1, 0, 0)},
+		{Key: "ahead", Title: "ساعة الموقع متقدمة قليلًا", PublishedAt: now.Add(5 * time.Minute)},
+		{Key: "hour", Title: "خبر قبل ساعة", PublishedAt: now.Add(-time.Hour)},
+		{Key: "undated", Title: "خبر بلا تاريخ"},
+		{Key: "yesterday", Title: "خبر قبل يومين", PublishedAt: now.Add(-49 * time.Hour)},
+		{Key: "2001", Title: "خبر من عام 2001", PublishedAt: time.Date(2001, 9, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	st := &fakeStore{queue: 1}
+	p := pipeline.New(st, pipeline.Options{Analyzer: &fakeAnalyzer{}, Now: func() time.Time { return now }})
+	held, err := p.HandleItems(t.Context(), news.Feed{ID: 1, URL: "https://example.org/rss"}, items, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.saved) != len(items) {
+		t.Errorf("stored %d of %d items: every one must be searchable", len(st.saved), len(items))
+	}
+	if want := []string{"hour", "ahead", "undated"}; !slices.Equal(st.pushed, want) {
+		t.Errorf("pushed %q, want %q", st.pushed, want)
+	}
+	if want := (news.HeldItems{Old: 2, Future: 1}); held != want {
+		t.Errorf("held %+v, want %+v", held, want)
+	}
+	// Priming pushes nothing anyway: nothing is counted as held.
+	if held, _ := p.HandleItems(t.Context(), news.Feed{ID: 2}, []news.Article{{Key: "p", Title: "قديم", PublishedAt: now.AddDate(-1, 0, 0)}}, false); held.Total() != 0 {
+		t.Errorf("priming counted %+v held", held)
+	}
+	// The ingest API goes through Process: the same rule.
+	if _, n, err := p.Process(t.Context(), news.Article{Key: "i", Source: "newsroom", Title: "أرشيف", PublishedAt: now.AddDate(0, -1, 0)}, true); err != nil || n != 0 {
+		t.Errorf("an ingested month-old article queued %d (%v)", n, err)
+	}
+}
+
+// A feed that suddenly lists 10,000 new items pushes the newest 20 and
+// stores the rest in silence; the count says so, and the next poll of the
+// same list pushes nothing.
+func TestHandleItemsPushesAtMostTwentyAPoll(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	items := make([]news.Article, 10_000)
+	for i := range items { // newest first, a second apart
+		items[i] = news.Article{Key: fmt.Sprint("k", i), Title: fmt.Sprint("خبر رقم ", i), PublishedAt: now.Add(-time.Duration(i) * time.Second)}
+	}
+	st := &fakeStore{queue: 1}
+	notes := &countNotifier{}
+	p := pipeline.New(st, pipeline.Options{Analyzer: &fakeAnalyzer{}, Notifier: notes, Now: func() time.Time { return now }})
+	held, err := p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.saved) != 10_000 {
+		t.Errorf("stored %d", len(st.saved))
+	}
+	var want []string
+	for i := 19; i >= 0; i-- {
+		want = append(want, fmt.Sprint("k", i))
+	}
+	if !slices.Equal(st.pushed, want) {
+		t.Errorf("pushed %d items %q…, want the newest 20 oldest first", len(st.pushed), st.pushed[:min(3, len(st.pushed))])
+	}
+	if held != (news.HeldItems{OverLimit: 9_980}) || notes.n != 20 {
+		t.Errorf("held %+v, pokes %d", held, notes.n)
+	}
+	if held, err := p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true); err != nil || held.Total() != 0 || len(st.pushed) != 20 {
+		t.Errorf("the same list again: held %+v, pushed %d, %v", held, len(st.pushed), err)
+	}
+	// The bound counts new items only: one new item deep in a long list
+	// of known ones (published late, dated an hour back) is pushed.
+	late := news.Article{Key: "late", Title: "خبر نشر متأخرًا", PublishedAt: now.Add(-time.Hour)}
+	items = append(items[:100:100], late)
+	if held, err := p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true); err != nil || held.Total() != 0 || st.pushed[len(st.pushed)-1] != "late" {
+		t.Errorf("one new item among 100 known: held %+v, pushed %q, %v", held, st.pushed[20:], err)
+	}
+}
+
+// The same flood against the real store: 10,000 new items in one poll of
+// a feed one reader follows queue 20 pushes, not 10,000, and every item
+// is stored.
+func TestTenThousandNewItemsQueueTwentyPushes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stores 10,000 articles")
+	}
+	db := storagetest.OpenAt(t, filepath.Join(t.TempDir(), "ajel.db"))
+	ctx := t.Context()
+	chatWith(t, db, 1, topicSyria)
+	feed, err := db.AddFeed(ctx, news.Feed{URL: "https://example.com/rss", Title: "مثال"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	items := make([]news.Article, 10_000)
+	for i := range items {
+		items[i] = news.Article{Key: fmt.Sprint("g", i), Title: fmt.Sprint("خبر عن سوريا رقم ", i),
+			PublishedAt: now.Add(-time.Duration(i) * time.Second)}
+	}
+	p := pipeline.New(db, pipeline.Options{Analyzer: &fakeAnalyzer{}, Now: func() time.Time { return now }})
+	held, err := p.HandleItems(ctx, feed, items, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := db.Deliveries(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 20 || held.OverLimit != 9_980 {
+		t.Fatalf("queued %d pushes, held %+v; want 20 and 9,980", len(ds), held)
+	}
+	found, err := db.SearchArticles(ctx, []string{"رقم"}, 20_000)
+	if err != nil || len(found) < 10_000 {
+		t.Errorf("search finds %d of the 10,000 stored items, %v", len(found), err)
+	}
+}
+
+// Items of one list that share a link (a live page) are different items:
+// the link identifies neither, and both are pushed.
+func TestSharedLinkIsNoIdentity(t *testing.T) {
+	db := storagetest.OpenAt(t, filepath.Join(t.TempDir(), "ajel.db"))
+	ctx := t.Context()
+	chatWith(t, db, 1, topicSyria)
+	feed, err := db.AddFeed(ctx, news.Feed{URL: "https://example.com/rss"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pipeline.New(db, pipeline.Options{Analyzer: &fakeAnalyzer{}})
+	items := []news.Article{
+		{Key: "live-2", Title: "تحديث: قصف جديد في سوريا", LinkKey: "k:live"},
+		{Key: "live-1", Title: "بدء التغطية المباشرة لأحداث سوريا", LinkKey: "k:live"},
+	}
+	if _, err := p.HandleItems(ctx, feed, items, true); err != nil {
+		t.Fatal(err)
+	}
+	if ds, _ := db.Deliveries(ctx, 1); len(ds) != 2 {
+		t.Errorf("queued %d pushes, want both live updates", len(ds))
 	}
 }

@@ -15,7 +15,10 @@ import (
 // SaveArticle stores an article and, in the same transaction, its story and
 // its outbox rows. An article whose origin and Key are already stored is not
 // new: nothing changes and the error wraps news.ErrAlreadyExists. This is how
-// the rest of Ajel knows what is new.
+// the rest of Ajel knows what is new. Nor is one whose ContentKey or LinkKey
+// an article of the same origin has (the feed renamed its items): it is
+// recorded under its Key in that article's story, without text, search
+// entry or outbox rows, and the error wraps news.ErrAlreadyExists too.
 //
 // With a.StoryID set the article joins that story; otherwise it starts one.
 // When push is true every active, unpaused chat with a subscription matching
@@ -31,20 +34,49 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 	if a.SeenAt.IsZero() {
 		a.SeenAt = d.Now()
 	}
-	origin := "ingest:" + a.Source
-	var feedID any
-	if a.FeedID != 0 {
-		origin, feedID = "feed:"+strconv.FormatInt(a.FeedID, 10), a.FeedID
-	}
+	origin, feedID := articleOrigin(a)
 	topics, keywords := jsonList(a.Topics), jsonList(a.Keywords)
 	var queued int64
+	var seenAs string // why an item with a new key is not new
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		// The same content or the same page under a new identity (a feed
+		// that changed its GUIDs, moved to https, added a slash) is
+		// recorded under that identity, so it is known next time, in the
+		// story it already told, and nothing is pushed.
+		var known bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles WHERE origin = ? AND item_key = ?)`,
+			origin, a.Key).Scan(&known); err != nil {
+			return err
+		}
+		if known {
+			return news.ErrAlreadyExists
+		}
+		var same int64
+		var sameStory sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT id, story_id FROM articles WHERE origin = ?1 AND
+			((?2 <> '' AND content_key = ?2) OR (?3 <> '' AND link_key = ?3)) LIMIT 1`,
+			origin, a.ContentKey, a.LinkKey).Scan(&same, &sameStory)
+		switch {
+		case err == nil:
+			seenAs = fmt.Sprintf("the same content or link as article %d", same)
+			_, err := tx.ExecContext(ctx, `INSERT INTO articles
+				(feed_id, origin, item_key, source, url, title, body, summary, topics, keywords, breaking, published_at, seen_at,
+					story_id, content_key, link_key)
+				VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (origin, item_key) DO NOTHING`,
+				feedID, origin, a.Key, a.Source, a.URL, a.Title, a.Summary, topics, keywords,
+				boolInt(a.Breaking), millis(a.PublishedAt), millis(a.SeenAt), sameStory, a.ContentKey, a.LinkKey)
+			return err // committed: seenAs says it is not new
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO articles
-			(feed_id, origin, item_key, source, url, title, body, summary, topics, keywords, breaking, published_at, seen_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			(feed_id, origin, item_key, source, url, title, body, summary, topics, keywords, breaking, published_at, seen_at,
+				content_key, link_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (origin, item_key) DO NOTHING`,
 			feedID, origin, a.Key, a.Source, a.URL, a.Title, a.Text, a.Summary, topics, keywords,
-			boolInt(a.Breaking), millis(a.PublishedAt), millis(a.SeenAt))
+			boolInt(a.Breaking), millis(a.PublishedAt), millis(a.SeenAt), a.ContentKey, a.LinkKey)
 		if err != nil {
 			return err
 		}
@@ -106,6 +138,9 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 		queued = n
 		return err
 	})
+	if err == nil && seenAs != "" {
+		return news.Article{}, 0, fmt.Errorf("storage: article %s %s has %s: %w", origin, a.Key, seenAs, news.ErrAlreadyExists)
+	}
 	if errors.Is(err, news.ErrAlreadyExists) {
 		return news.Article{}, 0, fmt.Errorf("storage: article %s %s: %w", origin, a.Key, news.ErrAlreadyExists)
 	}
@@ -113,6 +148,41 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 		return news.Article{}, 0, fmt.Errorf("storage: save article %q: %w", a.Title, err)
 	}
 	return a, int(queued), nil
+}
+
+// articleOrigin is where an article came from, the namespace of its Key:
+// "feed:<id>" for a feed's items, "ingest:<source>" for the ingest API's;
+// feedID is the feeds row it belongs to (nil for the ingest API).
+func articleOrigin(a news.Article) (origin string, feedID any) {
+	if a.FeedID != 0 {
+		return "feed:" + strconv.FormatInt(a.FeedID, 10), a.FeedID
+	}
+	return "ingest:" + a.Source, nil
+}
+
+// UnknownItems returns those of keys that feed feedID has no article
+// under yet: the items of a poll that may be new (an item relisted under
+// a new key may still turn out to be known by its content or link).
+func (d *DB) UnknownItems(ctx context.Context, feedID int64, keys []string) (map[string]bool, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT DISTINCT j.value FROM json_each(?2) j
+		WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.origin = ?1 AND a.item_key = j.value)`,
+		"feed:"+strconv.FormatInt(feedID, 10), jsonList(keys))
+	if err != nil {
+		return nil, fmt.Errorf("storage: unknown items of feed %d: %w", feedID, err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("storage: unknown items of feed %d: %w", feedID, err)
+		}
+		out[k] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: unknown items of feed %d: %w", feedID, err)
+	}
+	return out, nil
 }
 
 // queueDeliveries queues the article's story, in one row per chat (or

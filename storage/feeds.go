@@ -11,14 +11,14 @@ import (
 )
 
 const feedColumns = `id, url, title, breaking, etag, last_modified, primed, failures, last_error,
-	last_error_at, last_success_at, next_poll_at, created_at`
+	last_error_at, last_success_at, held_old, held_future, held_over_limit, next_poll_at, created_at`
 
 func scanFeed(r rowScanner) (news.Feed, error) {
 	var f news.Feed
 	var breaking, primed int
 	var errAt, okAt, next, created int64
 	err := r.Scan(&f.ID, &f.URL, &f.Title, &breaking, &f.ETag, &f.LastModified, &primed, &f.Failures,
-		&f.LastError, &errAt, &okAt, &next, &created)
+		&f.LastError, &errAt, &okAt, &f.Held.Old, &f.Held.Future, &f.Held.OverLimit, &next, &created)
 	f.Breaking, f.Primed = breaking == 1, primed == 1
 	f.LastErrorAt, f.LastSuccessAt, f.NextPollAt, f.CreatedAt = fromMillis(errAt), fromMillis(okAt), fromMillis(next), fromMillis(created)
 	return f, err
@@ -81,15 +81,17 @@ func (d *DB) Feeds(ctx context.Context) ([]news.Feed, error) {
 }
 
 // UpdateFeed saves what a poll learned: validators, title, priming, the
-// failure count and last error, and when to poll next.
+// failure count and last error, the items held back, and when to poll
+// next.
 func (d *DB) UpdateFeed(ctx context.Context, f news.Feed) error {
 	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET
 		title = CASE WHEN title = '' THEN ? ELSE title END,
 		etag = ?, last_modified = ?, primed = ?, failures = ?, last_error = ?,
-		last_error_at = ?, last_success_at = ?, next_poll_at = ?
+		last_error_at = ?, last_success_at = ?, held_old = ?, held_future = ?, held_over_limit = ?, next_poll_at = ?
 		WHERE id = ?`,
 		f.Title, f.ETag, f.LastModified, boolInt(f.Primed), f.Failures, f.LastError,
-		millis(f.LastErrorAt), millis(f.LastSuccessAt), millis(f.NextPollAt), f.ID)
+		millis(f.LastErrorAt), millis(f.LastSuccessAt), f.Held.Old, f.Held.Future, f.Held.OverLimit,
+		millis(f.NextPollAt), f.ID)
 	if err != nil {
 		return fmt.Errorf("storage: update feed %d: %w", f.ID, err)
 	}

@@ -338,11 +338,13 @@ func TestFeeds(t *testing.T) {
 	}
 	f.Title, f.ETag, f.Primed, f.Failures, f.LastError = "Example", `"v1"`, true, 2, "feed: server answered 500"
 	f.NextPollAt = time.UnixMilli(1_800_000_000_000).UTC()
+	f.Held = news.HeldItems{Old: 1, Future: 2, OverLimit: 3}
 	if err := db.UpdateFeed(ctx, f); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.Feed(ctx, f.ID)
-	if got.Title != "Example" || got.ETag != `"v1"` || !got.Primed || got.Failures != 2 || !got.NextPollAt.Equal(f.NextPollAt) {
+	if got.Title != "Example" || got.ETag != `"v1"` || !got.Primed || got.Failures != 2 || !got.NextPollAt.Equal(f.NextPollAt) ||
+		got.Held != f.Held {
 		t.Fatalf("feed after update: %+v", got)
 	}
 	if err := db.DeleteFeed(ctx, f.ID); err != nil {
