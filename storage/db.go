@@ -34,6 +34,24 @@ type DB struct {
 	pruned pruneTotals
 }
 
+// walAutocheckpoint is how many WAL pages a commit may leave before SQLite
+// checkpoints on its own. Litestream, when it runs beside Ajel, checkpoints
+// at 1,000 pages (SQLite's default too) under its own lock; a higher
+// threshold here leaves that to it, and still bounds the WAL (about 40 MB)
+// when Litestream is not running.
+const walAutocheckpoint = 10_000
+
+// driverName is go-sqlite3 with Ajel's per-connection settings that have
+// no DSN parameter.
+const driverName = "sqlite3_ajel"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec("PRAGMA wal_autocheckpoint = "+strconv.Itoa(walAutocheckpoint), nil)
+		return err
+	}})
+}
+
 // Open opens (creating if needed) the SQLite file at path and brings its
 // schema up to date. A database written by a newer Ajel is refused rather
 // than guessed at.
@@ -44,6 +62,8 @@ func Open(ctx context.Context, dbPath string) (*DB, error) {
 	q := url.Values{}
 	q.Set("_foreign_keys", "on")
 	q.Set("_journal_mode", "WAL")
+	// Litestream needs WAL and asks for a busy timeout of at least 5 s (it
+	// takes the write lock briefly to checkpoint); NORMAL is safe in WAL.
 	q.Set("_busy_timeout", "10000")
 	q.Set("_synchronous", "NORMAL")
 	// Writers take the lock at BEGIN, so two writers queue on the busy
@@ -54,7 +74,7 @@ func Open(ctx context.Context, dbPath string) (*DB, error) {
 	// given back to the file system.
 	q.Set("_auto_vacuum", "incremental")
 	dsn := "file:" + dbPath + "?" + q.Encode()
-	sqlDB, err := sql.Open("sqlite3", dsn)
+	sqlDB, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", dbPath, err)
 	}
