@@ -18,7 +18,8 @@ import (
 )
 
 // A second ajel on the same database stops at once, with one line naming
-// the file and the first one's pid; the first goes on answering.
+// the file and the first one's pid; the first goes on answering, and a
+// backup still works beside it.
 func TestSecondInstanceRefused(t *testing.T) {
 	t.Parallel()
 	tg := telegramtest.NewTest(t, testToken)
@@ -29,6 +30,11 @@ func TestSecondInstanceRefused(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, dbPath) || !strings.Contains(stderr, "in use by another process") ||
 		!strings.Contains(stderr, "pid ") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
 		t.Fatalf("second run: exit %d, stderr %q; want one line naming the file and the holder", code, stderr)
+	}
+	// A backup is no second instance: it works beside the running bot.
+	dst := filepath.Join(t.TempDir(), "copy.db")
+	if code, out, stderr := runCLI(t, testEnv(tg.Endpoint(), dbPath, nil), "", "backup", dst); code != 0 || !strings.Contains(out, dst) {
+		t.Fatalf("backup beside the running bot: exit %d, %q %q", code, out, stderr)
 	}
 	chat := telegramtest.PrivateChat(3100)
 	tg.SendText(chat, telegramtest.NewUser(3100, "قارئ"), "/help")

@@ -28,8 +28,14 @@ type Retention struct {
 // Pruned says what one Prune deleted.
 type Pruned struct {
 	Deliveries, Articles, Stories int
-	// LongestLock is the longest one batch held the write lock.
+	// LongestLock is the longest one batch held the write lock: from the
+	// moment its transaction had the lock to the end of its deletes (the
+	// commit, which appends the pages to the WAL, follows).
 	LongestLock time.Duration
+	// LongestBatch is the longest one batch took end to end, waiting for
+	// the lock and committing included (and a checkpoint, when SQLite runs
+	// one after the commit; it does not hold the write lock).
+	LongestBatch time.Duration
 	// FreedPages is how many pages the incremental vacuum gave back.
 	FreedPages int
 }
@@ -63,8 +69,9 @@ func (d *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, err
 	for _, st := range steps {
 		for ctx.Err() == nil {
 			began := time.Now()
-			n, err := d.pruneBatch(ctx, st.what, st.pick, st.cutoff, r.Batch)
-			p.LongestLock = max(p.LongestLock, time.Since(began))
+			n, held, err := d.pruneBatch(ctx, st.what, st.pick, st.cutoff, r.Batch)
+			p.LongestBatch = max(p.LongestBatch, time.Since(began))
+			p.LongestLock = max(p.LongestLock, held)
 			if err != nil {
 				return p, err
 			}
@@ -81,11 +88,15 @@ func (d *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, err
 }
 
 // pruneBatch deletes, in its own transaction, the rows of table what that
-// pick chooses (at most limit) and says how many went. Articles leave the
-// search index with them.
-func (d *DB) pruneBatch(ctx context.Context, what, pick string, cutoff int64, limit int) (int, error) {
+// pick chooses (at most limit) and says how many went and how long it held
+// the write lock before committing. Articles leave the search index with
+// them.
+func (d *DB) pruneBatch(ctx context.Context, what, pick string, cutoff int64, limit int) (int, time.Duration, error) {
 	var n int64
+	var held time.Duration
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		locked := time.Now() // BEGIN IMMEDIATE has the write lock
+		defer func() { held = time.Since(locked) }()
 		rows, err := tx.QueryContext(ctx, pick, cutoff, limit)
 		if err != nil {
 			return err
@@ -117,9 +128,9 @@ func (d *DB) pruneBatch(ctx context.Context, what, pick string, cutoff int64, li
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("storage: prune %s: %w", what, err)
+		return 0, held, fmt.Errorf("storage: prune %s: %w", what, err)
 	}
-	return int(n), nil
+	return int(n), held, nil
 }
 
 // vacuumPages is how many free pages one incremental_vacuum step gives
@@ -200,7 +211,7 @@ func (d *DB) KeepPruned(ctx context.Context, r Retention, interval time.Duration
 			log.Error("storage: pruning failed; tried again later", "err", err)
 		case p.Deliveries+p.Articles+p.Stories > 0:
 			log.Info("storage: pruned", "deliveries", p.Deliveries, "articles", p.Articles, "stories", p.Stories,
-				"freed_pages", p.FreedPages, "longest_lock", p.LongestLock)
+				"freed_pages", p.FreedPages, "longest_lock", p.LongestLock, "longest_batch", p.LongestBatch)
 		}
 		select {
 		case <-ctx.Done():
