@@ -14,22 +14,10 @@ import (
 
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/config"
+	"github.com/ajel-news/ajel/internal/benchenv"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage/storagetest"
 )
-
-// benchInt reads a whole number from the environment, or def.
-func benchInt(b *testing.B, name string, def int) int {
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		b.Fatalf("%s=%q: want a whole number ≥ 1", name, v)
-	}
-	return n
-}
 
 // benchApp seeds chats private chats subscribed to syria into a new
 // database and runs the whole bot on it against tg with env, until the
@@ -96,7 +84,7 @@ func perSecond(times []time.Time) (rate float64, most int) {
 //
 //	go test -run '^$' -bench 'Fanout$' -benchtime 1x .
 func BenchmarkFanout(b *testing.B) {
-	chats := benchInt(b, "AJEL_BENCH_CHATS", 1000)
+	chats := benchenv.Int(b, "AJEL_BENCH_CHATS", 1000)
 	const rate = 30
 	for _, latency := range []time.Duration{0, 150 * time.Millisecond} {
 		b.Run("rtt="+latency.String(), func(b *testing.B) {
@@ -136,7 +124,7 @@ func BenchmarkFanout(b *testing.B) {
 //
 //	go test -run '^$' -bench ReplySurge -benchtime 1x .
 func BenchmarkReplySurge(b *testing.B) {
-	chats := benchInt(b, "AJEL_BENCH_CHATS", 1000)
+	chats := benchenv.Int(b, "AJEL_BENCH_CHATS", 1000)
 	const rate = 30
 	for range b.N {
 		tg := telegramtest.NewTest(b, testToken, telegramtest.WithRateLimits(telegramtest.DefaultRateLimits()),
@@ -181,7 +169,7 @@ func BenchmarkReplySurge(b *testing.B) {
 //
 //	go test -run '^$' -bench BreakingChannel -benchtime 1x .
 func BenchmarkBreakingChannel(b *testing.B) {
-	chats := benchInt(b, "AJEL_BENCH_CHATS", 10_000)
+	chats := benchenv.Int(b, "AJEL_BENCH_CHATS", 10_000)
 	const channelID = -1009999000001
 	for _, tc := range []struct {
 		name string

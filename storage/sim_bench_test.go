@@ -3,7 +3,6 @@ package storage_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -11,22 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ajel-news/ajel/internal/benchenv"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
 )
-
-// simEnv reads a positive number from the environment, or def.
-func simEnv(b *testing.B, name string, def int) int {
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		b.Fatalf("%s=%q: want a positive number", name, v)
-	}
-	return n
-}
 
 // BenchmarkThirtyDays runs a month of a busy Ajel through the database on
 // a simulated clock: AJEL_SIM_READERS readers (default 100,000), each
@@ -43,9 +30,9 @@ func simEnv(b *testing.B, name string, def int) int {
 //	go test -run '^$' -bench ThirtyDays -benchtime 1x -timeout 2h ./storage/
 //	AJEL_SIM_READERS=10000 go test -run '^$' -bench ThirtyDays -benchtime 1x ./storage/
 func BenchmarkThirtyDays(b *testing.B) {
-	readers := simEnv(b, "AJEL_SIM_READERS", 100_000)
-	perDay := simEnv(b, "AJEL_SIM_STORIES", 300)
-	days := simEnv(b, "AJEL_SIM_DAYS", 30)
+	readers := benchenv.Int(b, "AJEL_SIM_READERS", 100_000)
+	perDay := benchenv.Int(b, "AJEL_SIM_STORIES", 300)
+	days := benchenv.Int(b, "AJEL_SIM_DAYS", 30)
 	topics := []string{"syria", "lebanon", "egypt", "iraq", "economy"}
 	retention := storage.Retention{Deliveries: 7 * 24 * time.Hour, Articles: 30 * 24 * time.Hour}
 	body := strings.Repeat("نص الخبر كما ترسله الوكالة، جملة بعد جملة. ", 40) // ≈ 1.5 KB, a short article
