@@ -20,10 +20,20 @@ type Retention struct {
 	// pending row still carries is kept, and a story goes with its last
 	// article.
 	Articles time.Duration
-	// Batch is how many rows one short write transaction deletes (default
-	// 500), so the write lock is never held for long.
+	// Batch is the most rows one short write transaction deletes (default
+	// 500), so the write lock is never held for long; after a batch that
+	// held it longer than 50 ms the next one is halved (down to 25 rows).
 	Batch int
 }
+
+const (
+	// slowBatch is how long a prune batch may hold the write lock before
+	// the next one is made smaller: other writers (a story being queued,
+	// a push being recorded) wait that long at most.
+	slowBatch = 50 * time.Millisecond
+	// minBatch is the smallest batch.
+	minBatch = 25
+)
 
 // Pruned says what one Prune deleted.
 type Pruned struct {
@@ -40,8 +50,8 @@ type Pruned struct {
 	FreedPages int
 }
 
-// Prune deletes what r no longer keeps as of now, in batches of r.Batch
-// rows, each its own short transaction, and gives the freed pages back to
+// Prune deletes what r no longer keeps as of now, in batches of at most
+// r.Batch rows, each its own short transaction, and gives the freed pages back to
 // the file system (PRAGMA incremental_vacuum), also in steps. It stops
 // early, with what it did so far, when ctx ends.
 func (d *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, error) {
@@ -67,17 +77,27 @@ func (d *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, err
 			LIMIT ?`, millis(now.Add(-r.Articles))},
 	}
 	for _, st := range steps {
+		size := r.Batch
 		for ctx.Err() == nil {
 			began := time.Now()
-			n, held, err := d.pruneBatch(ctx, st.what, st.pick, st.cutoff, r.Batch)
+			n, held, err := d.pruneBatch(ctx, st.what, st.pick, st.cutoff, size)
 			p.LongestBatch = max(p.LongestBatch, time.Since(began))
 			p.LongestLock = max(p.LongestLock, held)
 			if err != nil {
 				return p, err
 			}
 			*st.count += n
-			if n < r.Batch {
+			if n < size {
 				break
+			}
+			// What a row costs to delete grows with the tables (and an
+			// article's search entry costs more than an outbox row): a slow
+			// batch halves the next one, quick ones let it grow back.
+			switch {
+			case held > slowBatch && size > minBatch:
+				size = max(size/2, minBatch)
+			case held < slowBatch/4 && size < r.Batch:
+				size = min(size*2, r.Batch)
 			}
 		}
 	}
