@@ -142,7 +142,13 @@ func (an *Analyzer) Analyze(a news.Article) (news.Article, error) {
 	}
 	a.Keywords = dedupe(a.Keywords)
 	a.SearchText = searchText(w)
-	a.ContentKey = contentKey(a.Title, a.Text)
+	if a.Teaser != "" {
+		// The text came from the article page: the item is known by what
+		// its feed says, so a renamed copy of it is still recognized.
+		a.ContentKey = contentKey(a.Title, truncateBytes(clean.Body(a.Teaser), MaxTextBytes))
+	} else {
+		a.ContentKey = contentKey(a.Title, a.Text)
+	}
 	return a, nil
 }
 

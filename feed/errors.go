@@ -32,6 +32,14 @@ var (
 	ErrPrivateAddress = errors.New("feed: private address")
 	// ErrBadURL means the URL is not an absolute http or https URL.
 	ErrBadURL = errors.New("feed: not an http(s) URL")
+	// ErrNotHTML means an article page is not a web page (a PDF, an image).
+	ErrNotHTML = errors.New("feed: page is not HTML")
+	// ErrNoText means an article page has no main text worth reading (a
+	// video page, an empty template) or no more than the feed said.
+	ErrNoText = errors.New("feed: page has no main text")
+	// ErrNotTheStory means the text extracted from a page is not the item's
+	// story (the site's navigation, a cookie banner, a login wall).
+	ErrNotTheStory = errors.New("feed: page text is not the story")
 	// ErrHTTPStatus means the server answered with a status other than 2xx or 304.
 	ErrHTTPStatus = errors.New("feed: unexpected HTTP status")
 )

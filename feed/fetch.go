@@ -43,6 +43,10 @@ type Options struct {
 	ConnectTimeout time.Duration
 	// MaxBodyBytes caps the body after decompression (default 10 MiB).
 	MaxBodyBytes int64
+	// PageTimeout bounds one article page (default DefaultPageTimeout).
+	PageTimeout time.Duration
+	// MaxPageBytes caps an article page (default DefaultMaxPageBytes).
+	MaxPageBytes int64
 	// AllowPrivate lets fetches reach loopback and private addresses
 	// (tests, intranets).
 	AllowPrivate bool
@@ -74,6 +78,12 @@ func NewFetcher(opt Options) *Fetcher {
 	}
 	if opt.MaxBodyBytes <= 0 {
 		opt.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opt.PageTimeout <= 0 {
+		opt.PageTimeout = DefaultPageTimeout
+	}
+	if opt.MaxPageBytes <= 0 {
+		opt.MaxPageBytes = DefaultMaxPageBytes
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -192,6 +202,7 @@ func (f *Fetcher) Fetch(ctx context.Context, fd news.Feed) (*Result, error) {
 		if a.Source == "" {
 			a.Source = host
 		}
+		a.ImageURL, _ = PictureURL(a.ImageURL, f.opt.AllowPrivate)
 	}
 	return res, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/ajel-news/ajel/internal/htmltext"
 	"github.com/ajel-news/ajel/news"
 	"github.com/mmcdole/gofeed"
+	ext "github.com/mmcdole/gofeed/extensions"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -91,7 +92,11 @@ func parseBytes(data []byte, contentType string, base *url.URL) (res *Result, er
 			res, err = nil, newErr(ErrMalformed, nil, "feed: malformed feed: parser failed: %v", p)
 		}
 	}()
-	parsed, err := gofeed.NewParser().Parse(bytes.NewReader(text))
+	fp := gofeed.NewParser()
+	// A picture is taken only where the feed names one: the first <img>
+	// of a description is as often an icon or a tracking pixel.
+	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	parsed, err := fp.Parse(bytes.NewReader(text))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, newErr(ErrNotAFeed, err, "feed: not a feed: no RSS, Atom or JSON Feed document found")
@@ -143,11 +148,12 @@ func article(it *gofeed.Item, base *url.URL) (news.Article, bool) {
 		}
 	}
 	a := news.Article{
-		Key:     ItemKey(it.GUID, link, title, text),
-		LinkKey: LinkKey(link),
-		URL:     CanonicalLink(link),
-		Title:   title,
-		Text:    text,
+		Key:      ItemKey(it.GUID, link, title, text),
+		LinkKey:  LinkKey(link),
+		URL:      CanonicalLink(link),
+		Title:    title,
+		Text:     text,
+		ImageURL: itemImage(it),
 	}
 	switch {
 	case it.PublishedParsed != nil:
@@ -156,6 +162,39 @@ func article(it *gofeed.Item, base *url.URL) (news.Article, bool) {
 		a.PublishedAt = it.UpdatedParsed.UTC()
 	}
 	return a, true
+}
+
+// itemImage is the picture an item names: an enclosure of an image type,
+// media:content of an image medium, media:thumbnail (also inside
+// media:group), or the feed format's own image (JSON Feed image, RSS
+// itunes:image). It is checked later, with PictureURL.
+func itemImage(it *gofeed.Item) string {
+	for _, e := range it.Enclosures {
+		if e != nil && strings.HasPrefix(strings.ToLower(e.Type), "image/") {
+			return e.URL
+		}
+	}
+	media := it.Extensions["media"]
+	groups := []map[string][]ext.Extension{media}
+	for _, g := range media["group"] {
+		groups = append(groups, g.Children)
+	}
+	for _, m := range groups {
+		for _, c := range m["content"] {
+			if strings.HasPrefix(strings.ToLower(c.Attrs["type"]), "image/") || strings.EqualFold(c.Attrs["medium"], "image") {
+				return c.Attrs["url"]
+			}
+		}
+		for _, c := range m["thumbnail"] {
+			if c.Attrs["url"] != "" {
+				return c.Attrs["url"]
+			}
+		}
+	}
+	if it.Image != nil {
+		return it.Image.URL
+	}
+	return ""
 }
 
 // looksLikeHTML reports whether a body is a web page rather than a feed.

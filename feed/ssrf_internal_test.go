@@ -69,6 +69,12 @@ func TestGuardAfterRedirectsAndChangingDNS(t *testing.T) {
 			t.Errorf("redirect %s: %v, want ErrPrivateAddress", path, err)
 		}
 	}
+	// Article pages go through the same guard.
+	for _, path := range []string{"/to-loopback", "/to-metadata"} {
+		if _, err := fetcher.FetchPage(t.Context(), "http://public.example"+path); !errors.Is(err, ErrPrivateAddress) {
+			t.Errorf("page redirect %s: %v, want ErrPrivateAddress", path, err)
+		}
+	}
 	if err := fetch("http://rebind.example/rss"); err != nil {
 		t.Fatalf("rebind.example while public: %v", err)
 	}

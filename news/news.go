@@ -76,7 +76,10 @@ type Chat struct {
 	// MaxPerHour caps pushes an hour before stories are gathered into a
 	// digest; 0 means no cap.
 	MaxPerHour int
-	CreatedAt  time.Time
+	// PicturesOff: the reader asked for pushes without the story's
+	// picture (/pictures off).
+	PicturesOff bool
+	CreatedAt   time.Time
 }
 
 // SubscriptionKind tells a catalogue topic from a free keyword.
@@ -145,9 +148,46 @@ type Feed struct {
 	LastSuccessAt time.Time
 	// Held counts, for the last poll that listed items, the new ones
 	// stored without being pushed, and why.
-	Held       HeldItems
-	NextPollAt time.Time
-	CreatedAt  time.Time
+	Held HeldItems
+	// FullText is when the article's page is read for its whole text.
+	FullText FullTextMode
+	// Pages counts the article pages read for this feed and the failures
+	// (the teaser was used); LastPageError says why the last one failed.
+	Pages         PageCounts
+	LastPageError string
+	NextPollAt    time.Time
+	CreatedAt     time.Time
+}
+
+// FullTextMode says when a feed's items are completed from their article
+// page: many feeds carry only a teaser.
+type FullTextMode string
+
+// The full-text modes of a feed.
+const (
+	// FullTextAuto reads the page of an item whose text is a teaser.
+	FullTextAuto FullTextMode = "auto"
+	// FullTextAlways reads the page of every item pushed.
+	FullTextAlways FullTextMode = "always"
+	// FullTextNever uses the feed's text as it is.
+	FullTextNever FullTextMode = "never"
+)
+
+// ParseFullTextMode reads a mode as an admin types it ("" is auto).
+func ParseFullTextMode(s string) (FullTextMode, bool) {
+	switch m := FullTextMode(s); m {
+	case "":
+		return FullTextAuto, true
+	case FullTextAuto, FullTextAlways, FullTextNever:
+		return m, true
+	}
+	return "", false
+}
+
+// PageCounts counts a feed's article pages read (Read) and those that
+// gave nothing usable (Failed: the teaser was used).
+type PageCounts struct {
+	Read, Failed int
 }
 
 // HeldReason is why a new item was stored without being pushed.
@@ -246,11 +286,18 @@ type Article struct {
 	FeedID int64
 	// Key is the item's identity inside its source (see feed.ItemKey): a
 	// re-sent item has the same key and is never new again.
-	Key      string
-	Source   string // outlet name shown to readers
-	URL      string
-	Title    string
-	Text     string // cleaned plain text
+	Key    string
+	Source string // outlet name shown to readers
+	URL    string
+	Title  string
+	Text   string // cleaned plain text
+	// Teaser is the feed's own text when Text was completed from the
+	// article page ("" otherwise): the item's identity by content stays
+	// what the feed says, whatever the page gave.
+	Teaser string
+	// ImageURL is the story's picture (absolute http(s), checked), from
+	// the item or its article page; "" when none.
+	ImageURL string
 	Summary  string
 	Topics   []string // catalogue slugs
 	Keywords []string // normalized keyword subscriptions it matches
@@ -315,6 +362,9 @@ type Push struct {
 	// Paid sends with the Bot API's allow_paid_broadcast: a breaking story
 	// beyond the free rate, paid in Telegram Stars (PAID_BROADCAST_RATE).
 	Paid bool
+	// Image is the story's picture, shown as a large preview above the
+	// text; "" for none (no picture, or the chat turned pictures off).
+	Image string
 }
 
 // SourceLink is one more outlet's report of a story.

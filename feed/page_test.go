@@ -1,0 +1,375 @@
+package feed_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/news"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// The story our article pages tell, written for these tests.
+const (
+	pageTitle  = "افتتاح جسر جديد فوق نهر النيل في أسوان"
+	pageTeaser = "افتتحت السلطات المصرية اليوم جسرا جديدا فوق نهر النيل في مدينة أسوان…"
+	pageBody   = `<p>افتتحت السلطات المصرية صباح اليوم جسرا جديدا فوق نهر النيل في مدينة أسوان، بعد ثلاث سنوات من العمل المتواصل.</p>
+<p>ويبلغ طول الجسر نحو كيلومترين، ويربط ضفتي النهر بأربع حارات للسيارات وممر للمشاة والدراجات.</p>
+<p>وقال محافظ أسوان إن الجسر سيختصر زمن الرحلة بين شرق المدينة وغربها من ساعة إلى عشر دقائق، وسيخفف الزحام عن العبّارات القديمة.</p>
+<p>وأضاف أن كلفة المشروع بلغت نحو مليار جنيه، وأن شركات محلية نفذته بالكامل، وعمل فيه أكثر من ألفي عامل.</p>
+<p>ويتوقع مسؤولون أن يعبر الجسر أكثر من عشرين ألف سيارة يوميا في عامه الأول.</p>`
+)
+
+func articlePage(body, head string) string {
+	return `<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>` + pageTitle + `</title>` + head + `</head>
+<body><nav><a href="/">الرئيسية</a> <a href="/politics">سياسة</a> <a href="/economy">اقتصاد</a> <a href="/sport">رياضة</a></nav>
+<article><h1>` + pageTitle + `</h1>` + body + `</article>
+<footer>جميع الحقوق محفوظة</footer></body></html>`
+}
+
+// navigationPage is a site whose readable block is its menu and cookie
+// banner, not the story (a consent wall in front of the article).
+const navigationPage = `<!doctype html><html lang="ar"><head><meta charset="utf-8"><title>الموقع</title></head><body>
+<div id="cookie-banner"><p>نستخدم ملفات تعريف الارتباط لتحسين تجربتك على موقعنا وتحليل الزيارات وتخصيص الإعلانات التي تراها. بمتابعة التصفح فإنك توافق على سياسة الخصوصية وشروط الاستخدام الخاصة بنا، ويمكنك تغيير إعداداتك في أي وقت من صفحة الإعدادات أو من إعدادات المتصفح نفسه.</p>
+<p>اضغط على زر الموافقة للمتابعة إلى الموقع، أو اضغط على زر الإعدادات لاختيار أنواع الملفات التي تسمح بها، علما بأن بعض خدمات الموقع لا تعمل من دون هذه الملفات الضرورية لتشغيله.</p></div>
+<ul><li><a href="/a">الأخبار العاجلة</a></li><li><a href="/b">المقالات</a></li><li><a href="/c">الفيديو</a></li></ul>
+</body></html>`
+
+func TestFetchPage(t *testing.T) {
+	endless := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		chunk := bytes.Repeat([]byte("<p>كلام بلا نهاية "), 1000)
+		for r.Context().Err() == nil {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}
+	cp1256, _ := charmap.Windows1256.NewEncoder().String(articlePage(pageBody, ""))
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, articlePage(pageBody, `<meta property="og:image" content="https://img.example/bridge.jpg">`))
+	})
+	mux.HandleFunc("/cp1256", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=windows-1256")
+		fmt.Fprint(w, cp1256)
+	})
+	mux.HandleFunc("/cp1256-meta", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, strings.Replace(cp1256, `charset="utf-8"`, `charset="windows-1256"`, 1))
+	})
+	mux.HandleFunc("/huge", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, articlePage(strings.Repeat(pageBody, 2000), ""))
+	})
+	mux.HandleFunc("/endless", endless)
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html><body>")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	})
+	mux.HandleFunc("/pdf", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/pdf")
+		fmt.Fprint(w, "%PDF-1.7\n...")
+	})
+	mux.HandleFunc("/png", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")) // no Content-Type: sniffed
+	})
+	mux.HandleFunc("/video", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, articlePage(`<video src="/v.mp4"></video><p>شاهد الفيديو</p>`, ""))
+	})
+	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop2", http.StatusFound) })
+	mux.HandleFunc("/loop2", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
+	mux.HandleFunc("/gone", http.NotFound)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	f := feed.NewFetcher(feed.Options{AllowPrivate: true, PageTimeout: 500 * time.Millisecond, MaxPageBytes: 1 << 20})
+	tests := []struct {
+		path    string
+		want    error // nil: the story's text
+		image   string
+		message string
+	}{
+		{"/ok", nil, "https://img.example/bridge.jpg", ""},
+		{"/cp1256", nil, "", ""},
+		{"/cp1256-meta", nil, "", ""},
+		{"/huge", feed.ErrTooLarge, "", "feed: page larger than 1 MiB"},
+		{"/endless", feed.ErrTooLarge, "", "feed: page larger than 1 MiB"},
+		{"/slow", feed.ErrTimeout, "", "feed: page gave no complete answer within 500ms"},
+		{"/pdf", feed.ErrNotHTML, "", "feed: page is not HTML but application/pdf"},
+		{"/png", feed.ErrNotHTML, "", "feed: page is not HTML but image/png"},
+		{"/video", feed.ErrNoText, "", "feed: page has no main text"},
+		{"/loop", feed.ErrTooManyRedirects, "", "feed: redirect loop"},
+		{"/gone", feed.ErrHTTPStatus, "", "feed: server answered 404 Not Found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			start := time.Now()
+			p, err := f.FetchPage(t.Context(), srv.URL+tt.path)
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("took %s", took) // the page bound is 500 ms; this only catches a hang
+			}
+			if tt.want != nil {
+				if !errors.Is(err, tt.want) {
+					t.Fatalf("err = %v, want %v", err, tt.want)
+				}
+				if !strings.Contains(err.Error(), tt.message) {
+					t.Errorf("message %q, want it to contain %q", err.Error(), tt.message)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := feed.CheckPage(p, pageTitle, pageTeaser); err != nil {
+				t.Errorf("CheckPage: %v\ntext: %s", err, p.Text)
+			}
+			for _, want := range []string{"كيلومترين", "مليار جنيه", "عشرين ألف سيارة"} {
+				if !strings.Contains(p.Text, want) {
+					t.Errorf("text lacks %q:\n%s", want, p.Text)
+				}
+			}
+			for _, nav := range []string{"الرئيسية", "جميع الحقوق"} {
+				if strings.Contains(p.Text, nav) {
+					t.Errorf("text carries the page's %q:\n%s", nav, p.Text)
+				}
+			}
+			if p.Image != tt.image {
+				t.Errorf("image %q, want %q", p.Image, tt.image)
+			}
+		})
+	}
+}
+
+func TestCheckPageRefusesWhatIsNotTheStory(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, navigationPage)
+	}))
+	defer srv.Close()
+	f := feed.NewFetcher(feed.Options{AllowPrivate: true})
+	p, err := f.FetchPage(t.Context(), srv.URL)
+	if err == nil {
+		err = feed.CheckPage(p, pageTitle, pageTeaser)
+	}
+	if !errors.Is(err, feed.ErrNotTheStory) {
+		t.Fatalf("a cookie banner and a menu: err = %v, want ErrNotTheStory (text %q)", err, p.Text)
+	}
+	if got := feed.PageFailure(err); got != "not_the_story" {
+		t.Errorf("PageFailure = %q", got)
+	}
+}
+
+func TestIsTeaser(t *testing.T) {
+	long := strings.Repeat("وقال المتحدث إن المفاوضات ستستأنف الأسبوع المقبل في العاصمة. ", 12)
+	tests := []struct {
+		name, title, text string
+		want              bool
+	}{
+		{"headline again", pageTitle, pageTitle, true},
+		{"one line", pageTitle, "افتتحت السلطات جسرا جديدا.", true},
+		{"cut with an ellipsis", pageTitle, long + "وأضاف…", true},
+		{"cut with [...]", pageTitle, long + "وأضاف [...]", true},
+		{"read more", pageTitle, long + "Read more", true},
+		{"اقرأ المزيد", pageTitle, long + "اقرأ المزيد »", true},
+		{"a whole article", pageTitle, long, false},
+	}
+	for _, tt := range tests {
+		if got := feed.IsTeaser(tt.title, tt.text); got != tt.want {
+			t.Errorf("%s: IsTeaser = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestPictureURL(t *testing.T) {
+	tests := []struct {
+		raw  string
+		want bool
+	}{
+		{"https://img.example/a.jpg", true},
+		{"http://cdn.news.example/x/y.png?w=800", true},
+		{"/images/a.jpg", false},         // relative
+		{"img/a.jpg", false},             // relative
+		{"javascript:alert(1)", false},   // not http(s)
+		{"data:image/png;base64,iVBO", false},
+		{"ftp://img.example/a.jpg", false},
+		{"https://127.0.0.1/a.jpg", false},
+		{"http://10.1.2.3/a.jpg", false},
+		{"http://169.254.169.254/latest", false},
+		{"http://[::1]/a.jpg", false},
+		{"http://localhost/a.jpg", false},
+		{"http://intranet/a.jpg", false},
+		{"http://cms.corp/a.jpg", false},
+		{"https://user:pw@img.example/a.jpg", false},
+		{"https://img.example/a b.jpg", false},
+		{"https://img.example/" + strings.Repeat("a", 20000) + ".jpg", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		got, ok := feed.PictureURL(tt.raw, false)
+		if ok != tt.want || (ok && got == "") || (!ok && got != "") {
+			t.Errorf("PictureURL(%.60q) = %q, %v; want ok=%v", tt.raw, got, ok, tt.want)
+		}
+	}
+	if _, ok := feed.PictureURL("http://127.0.0.1:8080/a.png", true); !ok {
+		t.Error("a loopback picture is refused even with private addresses allowed")
+	}
+}
+
+func TestItemPictures(t *testing.T) {
+	doc := `<?xml version="1.0"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>t</title>
+<item><title>enclosure</title><link>https://n.example/1</link><enclosure url="https://img.example/1.jpg" type="image/jpeg" length="1"/></item>
+<item><title>audio enclosure</title><link>https://n.example/2</link><enclosure url="https://img.example/2.mp3" type="audio/mpeg" length="1"/></item>
+<item><title>media content</title><link>https://n.example/3</link><media:content url="https://img.example/3.jpg" medium="image"/></item>
+<item><title>media thumbnail</title><link>https://n.example/4</link><media:thumbnail url="https://img.example/4.jpg"/></item>
+<item><title>media group</title><link>https://n.example/5</link><media:group><media:content url="https://img.example/5.jpg" type="image/jpeg"/></media:group></item>
+<item><title>img in the description only</title><link>https://n.example/6</link><description>&lt;img src="https://track.example/pixel.gif"&gt; نص</description></item>
+<item><title>private picture</title><link>https://n.example/7</link><enclosure url="http://192.168.1.5/7.jpg" type="image/jpeg" length="1"/></item>
+<item><title>javascript picture</title><link>https://n.example/8</link><media:thumbnail url="javascript:alert(1)"/></item>
+</channel></rss>`
+	jsonFeed := `{"version":"https://jsonfeed.org/version/1.1","title":"j","items":[{"id":"1","title":"json image","url":"https://n.example/j","image":"https://img.example/j.jpg"}]}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/feed.json" {
+			w.Header().Set("Content-Type", "application/feed+json")
+			fmt.Fprint(w, jsonFeed)
+			return
+		}
+		fmt.Fprint(w, doc)
+	}))
+	defer srv.Close()
+	f := feed.NewFetcher(feed.Options{AllowPrivate: true})
+	// Private pictures are refused as any feed user would need: the
+	// feed server itself is on loopback, so that check uses a second
+	// fetcher reading the same items through Parse.
+	res, err := f.Fetch(t.Context(), news.Feed{URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"enclosure": "https://img.example/1.jpg", "audio enclosure": "", "media content": "https://img.example/3.jpg",
+		"media thumbnail": "https://img.example/4.jpg", "media group": "https://img.example/5.jpg",
+		"img in the description only": "", "private picture": "http://192.168.1.5/7.jpg", "javascript picture": "",
+	}
+	for _, it := range res.Items {
+		if it.ImageURL != want[it.Title] {
+			t.Errorf("%s: image %q, want %q", it.Title, it.ImageURL, want[it.Title])
+		}
+	}
+	parsed, err := feed.Parse(strings.NewReader(doc), "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range parsed.Items {
+		if it.Title == "private picture" {
+			if got, ok := feed.PictureURL(it.ImageURL, false); ok {
+				t.Errorf("a picture on 192.168.1.5 passes the check: %q", got)
+			}
+		}
+	}
+	jres, err := f.Fetch(t.Context(), news.Feed{URL: srv.URL + "/feed.json"})
+	if err != nil || len(jres.Items) != 1 || jres.Items[0].ImageURL != "https://img.example/j.jpg" {
+		t.Errorf("JSON Feed image: %+v, %v", jres, err)
+	}
+}
+
+func TestPageReaderCompletesTeasers(t *testing.T) {
+	var hits int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		switch r.URL.Path {
+		case "/nav":
+			fmt.Fprint(w, navigationPage)
+		default:
+			fmt.Fprint(w, articlePage(pageBody, `<meta property="og:image" content="https://img.example/bridge.jpg">`))
+		}
+	}))
+	defer srv.Close()
+	r := feed.NewPageReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), time.Millisecond)
+	teaser := news.Article{Title: pageTitle, Text: pageTeaser, URL: srv.URL + "/story"}
+
+	got, read, err := r.Complete(t.Context(), teaser, news.FullTextAuto)
+	if err != nil || !read {
+		t.Fatalf("read %v, err %v", read, err)
+	}
+	if !strings.Contains(got.Text, "مليار جنيه") || got.Teaser != pageTeaser || got.ImageURL != "https://img.example/bridge.jpg" {
+		t.Errorf("completed: text %q, teaser %q, image %q", got.Text, got.Teaser, got.ImageURL)
+	}
+	withPicture := teaser
+	withPicture.ImageURL = "https://img.example/feed.jpg"
+	if got, _, _ := r.Complete(t.Context(), withPicture, news.FullTextAuto); got.ImageURL != "https://img.example/feed.jpg" {
+		t.Errorf("the item's own picture was replaced by the page's: %q", got.ImageURL)
+	}
+
+	nav := teaser
+	nav.URL = srv.URL + "/nav"
+	got, read, err = r.Complete(t.Context(), nav, news.FullTextAuto)
+	if !read || !errors.Is(err, feed.ErrNotTheStory) || got.Text != pageTeaser || got.Teaser != "" {
+		t.Errorf("navigation page: read %v, err %v, text %q", read, err, got.Text)
+	}
+
+	hits = 0
+	whole := news.Article{Title: pageTitle, Text: strings.Repeat("نص كامل طويل من المصدر نفسه. ", 30), URL: srv.URL + "/story"}
+	if _, read, _ := r.Complete(t.Context(), whole, news.FullTextAuto); read || hits != 0 {
+		t.Errorf("auto read the page of a whole article (read %v, %d requests)", read, hits)
+	}
+	if _, read, _ := r.Complete(t.Context(), teaser, news.FullTextNever); read || hits != 0 {
+		t.Errorf("never read a page (read %v, %d requests)", read, hits)
+	}
+	if _, read, _ := r.Complete(t.Context(), whole, news.FullTextAlways); !read || hits != 1 {
+		t.Errorf("always did not read the page (read %v, %d requests)", read, hits)
+	}
+}
+
+// Two pages of one host are read one after the other, a gap apart; a
+// page of another host does not wait for them.
+func TestPageReaderIsPolitePerHost(t *testing.T) {
+	slow := make(chan struct{})
+	a := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			<-slow
+		}
+		fmt.Fprint(w, articlePage(pageBody, ""))
+	}))
+	defer a.Close()
+	b := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, articlePage(pageBody, ""))
+	}))
+	defer b.Close()
+	// Both servers are on 127.0.0.1: "localhost" names the second host.
+	bURL := strings.Replace(b.URL, "127.0.0.1", "localhost", 1)
+	r := feed.NewPageReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), 50*time.Millisecond)
+
+	firstDone := make(chan error, 1)
+	go func() { _, err := r.Read(t.Context(), a.URL+"/slow"); firstDone <- err }()
+	time.Sleep(50 * time.Millisecond) // the slow page holds host a's turn
+	otherHost := make(chan error, 1)
+	go func() { _, err := r.Read(t.Context(), bURL+"/x"); otherHost <- err }()
+	select {
+	case err := <-otherHost:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a page of another host waited for the slow one")
+	}
+	sameHost := make(chan error, 1)
+	go func() { _, err := r.Read(t.Context(), a.URL+"/next"); sameHost <- err }()
+	select {
+	case <-sameHost:
+		t.Fatal("a second page of the slow host was read while the first was in flight")
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(slow)
+	for _, ch := range []chan error{firstDone, sameHost} {
+		if err := <-ch; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,149 @@
+package feed
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ajel-news/ajel/news"
+)
+
+// DefaultPageGap is the least time between two requests for pages of one
+// host: a feed that lists twenty teasers must not look like a crawler.
+const DefaultPageGap = 500 * time.Millisecond
+
+// PageReader completes teaser items from their article pages, politely:
+// at most one request at a time to a host, DefaultPageGap apart, each
+// bounded by the Fetcher's PageTimeout. It is safe for concurrent use.
+type PageReader struct {
+	fetcher *Fetcher
+	gap     time.Duration
+	now     func() time.Time
+
+	mu    sync.Mutex
+	hosts map[string]*hostSlot
+}
+
+// hostSlot is one host's turn: a token passed from request to request,
+// and when the last one started.
+type hostSlot struct {
+	turn chan struct{}
+	last time.Time
+}
+
+// NewPageReader returns a PageReader fetching with f; gap <= 0 means
+// DefaultPageGap.
+func NewPageReader(f *Fetcher, gap time.Duration) *PageReader {
+	if gap <= 0 {
+		gap = DefaultPageGap
+	}
+	return &PageReader{fetcher: f, gap: gap, now: time.Now, hosts: map[string]*hostSlot{}}
+}
+
+// Complete reads the article page of an item when mode asks for it: every
+// item under news.FullTextAlways, only a teaser (IsTeaser) under
+// news.FullTextAuto, none under news.FullTextNever. read says whether a
+// page was read. When it was and it gave the story, the returned article
+// has the page's main text as Text, the feed's text as Teaser, and the
+// page's picture when the item had none; on any failure (err says why)
+// the article comes back as it was, and its teaser is used.
+func (r *PageReader) Complete(ctx context.Context, a news.Article, mode news.FullTextMode) (out news.Article, read bool, err error) {
+	if a.URL == "" || mode == news.FullTextNever || (mode != news.FullTextAlways && !IsTeaser(a.Title, a.Text)) {
+		return a, false, nil
+	}
+	p, err := r.Read(ctx, a.URL)
+	if err == nil {
+		err = CheckPage(p, a.Title, a.Text)
+	}
+	if err != nil {
+		return a, true, err
+	}
+	a.Teaser, a.Text = a.Text, p.Text
+	if a.ImageURL == "" {
+		a.ImageURL = p.Image
+	}
+	return a, true, nil
+}
+
+// Read fetches and extracts one page, waiting for its host's turn.
+func (r *PageReader) Read(ctx context.Context, rawURL string) (Page, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return Page{}, newErr(ErrBadURL, err, "feed: page: not an http(s) URL: %q", rawURL)
+	}
+	slot := r.slot(strings.ToLower(u.Hostname()))
+	select {
+	case <-slot.turn:
+	case <-ctx.Done():
+		return Page{}, ctx.Err()
+	}
+	defer func() { slot.turn <- struct{}{} }()
+	if wait := slot.last.Add(r.gap).Sub(r.now()); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return Page{}, ctx.Err()
+		}
+	}
+	slot.last = r.now()
+	return r.fetcher.FetchPage(ctx, rawURL)
+}
+
+// PageFailure names, in a word, why a page gave nothing usable: timeout,
+// too_large, not_html, no_text, not_the_story, refused (an internal
+// address, a redirect loop, a bad address), http_status or error; "used"
+// for nil. The set is closed, for metrics labels.
+func PageFailure(err error) string {
+	switch {
+	case err == nil:
+		return "used"
+	case errors.Is(err, ErrTimeout):
+		return "timeout"
+	case errors.Is(err, ErrTooLarge):
+		return "too_large"
+	case errors.Is(err, ErrNotHTML):
+		return "not_html"
+	case errors.Is(err, ErrNoText):
+		return "no_text"
+	case errors.Is(err, ErrNotTheStory):
+		return "not_the_story"
+	case errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrTooManyRedirects), errors.Is(err, ErrBadURL):
+		return "refused"
+	case errors.Is(err, ErrHTTPStatus):
+		return "http_status"
+	}
+	return "error"
+}
+
+// maxIdleHosts bounds the host table: hosts not asked for since a minute
+// are forgotten once it is this large.
+const maxIdleHosts = 1000
+
+func (r *PageReader) slot(host string) *hostSlot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s, ok := r.hosts[host]; ok {
+		return s
+	}
+	if len(r.hosts) >= maxIdleHosts {
+		for h, s := range r.hosts {
+			select {
+			case <-s.turn: // free: nobody is reading
+				if r.now().Sub(s.last) > time.Minute {
+					delete(r.hosts, h)
+				}
+				s.turn <- struct{}{} // for whoever still holds it
+			default:
+			}
+		}
+	}
+	s := &hostSlot{turn: make(chan struct{}, 1)}
+	s.turn <- struct{}{}
+	r.hosts[host] = s
+	return s
+}
