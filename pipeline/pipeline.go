@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"net/url"
 	"slices"
@@ -53,6 +54,20 @@ type Store interface {
 	// yet, so the bound on a poll's pushes counts only items that may be
 	// new.
 	UnknownItems(ctx context.Context, feedID int64, keys []string) (map[string]bool, error)
+	// RecordPage counts one article page read for a feed: failure is why
+	// it gave nothing usable (the teaser was used), "" when it did.
+	RecordPage(ctx context.Context, feedID int64, failure string) error
+}
+
+// Pages completes an item whose feed carries only a teaser from its
+// article page (package feed's PageReader). It must be safe for
+// concurrent use and bound the time of each page itself.
+type Pages interface {
+	// Complete returns the article with the page's main text as Text (the
+	// feed's text kept as Teaser) and the page's picture when it had none,
+	// when mode asks for the page; read says whether a page was read, err
+	// why it gave nothing usable (the article then comes back unchanged).
+	Complete(ctx context.Context, a news.Article, mode news.FullTextMode) (out news.Article, read bool, err error)
 }
 
 // Analyzer prepares an article: everything derived from its title and
@@ -101,6 +116,9 @@ type Observer interface {
 	// stored, with the number of deliveries it queued. feedID is 0 for the
 	// ingest API. Articles that failed to store are not reported.
 	ArticleSeen(feedID int64, isNew bool, queued int)
+	// PageRead is called once per article page read: err is nil when it
+	// gave the article's text, else why the teaser was used.
+	PageRead(feedID int64, err error)
 }
 
 // Options are a Pipeline's collaborators. Analyzer is required; every
@@ -133,6 +151,9 @@ type Options struct {
 	// PushesPerPoll bounds how many new items of one feed poll are pushed
 	// (default DefaultPushesPerPoll): the newest; the rest are stored.
 	PushesPerPoll int
+	// Pages completes teaser items from their article pages, as each
+	// feed's FullText mode says (default: the feed's text is used).
+	Pages Pages
 }
 
 // Pipeline processes articles. It is safe for concurrent use.
@@ -371,6 +392,26 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 	}
 	var held news.HeldItems
 	fresh, queued := 0, 0
+	process := func(it news.Article, why news.HeldReason) error {
+		_, n, err := p.Process(ctx, it, push && why == "")
+		switch {
+		case err == nil:
+			fresh++
+			queued += n
+			held.Add(why)
+		case errors.Is(err, news.ErrAlreadyExists):
+		case errors.Is(err, news.ErrInvalid):
+			p.log.Debug("pipeline: skipping invalid item", "feed", f.ID, "key", it.Key, "err", err)
+		default:
+			return fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
+		}
+		return nil
+	}
+	// Items that will be pushed and may need their article page are read
+	// meanwhile, one host at a time in the items' order; each is processed
+	// as soon as its page is in, so a slow page delays its own article.
+	pages := newPageQueue()
+	defer pages.stop()
 	for i, it := range ordered {
 		if err := ctx.Err(); err != nil {
 			return held, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
@@ -386,18 +427,23 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 		if why == "" && skip > 0 && unknown[it.Key] {
 			why, skip = news.HeldOverLimit, skip-1
 		}
-		_, n, err := p.Process(ctx, it, push && why == "")
-		switch {
-		case err == nil:
-			fresh++
-			queued += n
-			held.Add(why)
-		case errors.Is(err, news.ErrAlreadyExists):
-		case errors.Is(err, news.ErrInvalid):
-			p.log.Debug("pipeline: skipping invalid item", "feed", f.ID, "key", it.Key, "err", err)
-		default:
-			return held, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
+		if p.opt.Pages != nil && push && why == "" && unknown[it.Key] && it.URL != "" && f.FullText != news.FullTextNever {
+			pages.add(it)
+			continue
 		}
+		if err := process(it, why); err != nil {
+			return held, err
+		}
+	}
+	for it := range pages.read(ctx, func(ctx context.Context, it news.Article) news.Article {
+		return p.complete(ctx, f, it)
+	}) {
+		if err := process(it, ""); err != nil {
+			return held, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return held, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
 	}
 	if fresh > 0 {
 		p.log.Info("pipeline: new articles", "feed", f.ID, "new", fresh, "of", len(items), "queued", queued, "push", push,
@@ -406,10 +452,96 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 	return held, nil
 }
 
+// complete reads an item's article page as the feed's mode says, and
+// records the outcome; on failure the item keeps its teaser.
+func (p *Pipeline) complete(ctx context.Context, f news.Feed, it news.Article) news.Article {
+	out, read, err := p.opt.Pages.Complete(ctx, it, cmp.Or(f.FullText, news.FullTextAuto))
+	if !read || ctx.Err() != nil {
+		return out
+	}
+	failure := ""
+	if err != nil {
+		failure = err.Error()
+		p.log.Info("pipeline: article page not used; the teaser is", "feed", f.ID, "url", it.URL, "err", err)
+	}
+	if p.opt.Observer != nil {
+		p.opt.Observer.PageRead(f.ID, err)
+	}
+	if rerr := p.store.RecordPage(ctx, f.ID, failure); rerr != nil {
+		p.log.Warn("pipeline: recording an article page", "feed", f.ID, "err", rerr)
+	}
+	return out
+}
+
 func hostOf(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return ""
 	}
 	return strings.TrimPrefix(u.Hostname(), "www.")
+}
+
+// pageQueue holds the items of one poll whose article pages are to be
+// read: grouped by host, each host's in the items' order.
+type pageQueue struct {
+	byHost map[string][]news.Article
+	hosts  []string
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func newPageQueue() *pageQueue { return &pageQueue{byHost: map[string][]news.Article{}} }
+
+func (q *pageQueue) add(a news.Article) {
+	h := hostOf(a.URL)
+	if _, ok := q.byHost[h]; !ok {
+		q.hosts = append(q.hosts, h)
+	}
+	q.byHost[h] = append(q.byHost[h], a)
+}
+
+// read runs fn on every item, one goroutine a host, and yields the
+// results as they come. It stops early when ctx ends or the loop breaks;
+// stop then waits for the goroutines.
+func (q *pageQueue) read(ctx context.Context, fn func(context.Context, news.Article) news.Article) iter.Seq[news.Article] {
+	return func(yield func(news.Article) bool) {
+		if len(q.hosts) == 0 {
+			return
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		q.cancel = cancel
+		out := make(chan news.Article)
+		n := 0
+		for _, h := range q.hosts {
+			items := q.byHost[h]
+			n += len(items)
+			q.wg.Go(func() {
+				for _, it := range items {
+					a := fn(ctx, it)
+					select {
+					case out <- a:
+					case <-ctx.Done():
+						return
+					}
+				}
+			})
+		}
+		for range n {
+			select {
+			case a := <-out:
+				if !yield(a) {
+					return
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+func (q *pageQueue) stop() {
+	if q.cancel != nil {
+		q.cancel()
+	}
+	q.wg.Wait()
 }

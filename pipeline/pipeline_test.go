@@ -28,6 +28,7 @@ type fakeStore struct {
 	failOn   string // SaveArticle fails for this key
 	queue    int    // deliveries "queued" per new article when push
 	pushed   []string
+	pages    []string // RecordPage's failures, "" for a page used
 }
 
 func (s *fakeStore) SaveArticle(_ context.Context, a news.Article, push bool) (news.Article, int, error) {
@@ -65,6 +66,13 @@ func (s *fakeStore) UnknownItems(_ context.Context, _ int64, keys []string) (map
 	return out, nil
 }
 
+func (s *fakeStore) RecordPage(_ context.Context, _ int64, failure string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pages = append(s.pages, failure)
+	return nil
+}
+
 func (s *fakeStore) KeywordSubscriptions(context.Context) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -95,6 +103,8 @@ func (o *countObserver) ArticleSeen(_ int64, isNew bool, queued int) {
 	}
 	o.queued += queued
 }
+
+func (o *countObserver) PageRead(int64, error) {}
 
 // fakeAnalyzer stands for package analyze: the title trimmed and a leading
 // "عاجل:" taken as the breaking marker (no title, or no key, is refused),

@@ -72,11 +72,11 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO articles
 			(feed_id, origin, item_key, source, url, title, body, summary, topics, keywords, breaking, published_at, seen_at,
-				content_key, link_key)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				content_key, link_key, image_url)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (origin, item_key) DO NOTHING`,
 			feedID, origin, a.Key, a.Source, a.URL, a.Title, a.Text, a.Summary, topics, keywords,
-			boolInt(a.Breaking), millis(a.PublishedAt), millis(a.SeenAt), a.ContentKey, a.LinkKey)
+			boolInt(a.Breaking), millis(a.PublishedAt), millis(a.SeenAt), a.ContentKey, a.LinkKey, a.ImageURL)
 		if err != nil {
 			return err
 		}

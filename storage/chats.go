@@ -9,17 +9,18 @@ import (
 	"github.com/ajel-news/ajel/news"
 )
 
-const chatColumns = `id, type, title, username, active, paused, quiet_from, quiet_to, max_per_hour, created_at`
+const chatColumns = `id, type, title, username, active, paused, quiet_from, quiet_to, max_per_hour, created_at, pictures_off`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanChat(r rowScanner) (news.Chat, error) {
 	var c news.Chat
 	var typ string
-	var active, paused int
+	var active, paused, noPictures int
 	var created int64
 	err := r.Scan(&c.ID, &typ, &c.Title, &c.Username, &active, &paused,
-		&c.Quiet.From, &c.Quiet.To, &c.MaxPerHour, &created)
+		&c.Quiet.From, &c.Quiet.To, &c.MaxPerHour, &created, &noPictures)
+	c.PicturesOff = noPictures == 1
 	c.Type = news.ChatType(typ)
 	c.Active, c.Paused = active == 1, paused == 1
 	c.CreatedAt = fromMillis(created)
@@ -86,6 +87,11 @@ func (d *DB) SetMaxPerHour(ctx context.Context, chatID int64, n int) error {
 		return fmt.Errorf("storage: max per hour %d: %w", n, news.ErrInvalid)
 	}
 	return d.updateChat(ctx, chatID, `max_per_hour = ?`, n)
+}
+
+// SetPictures turns the story's picture above a chat's pushes on or off.
+func (d *DB) SetPictures(ctx context.Context, chatID int64, on bool) error {
+	return d.updateChat(ctx, chatID, `pictures_off = ?`, boolInt(!on))
 }
 
 func (d *DB) updateChat(ctx context.Context, chatID int64, set string, args ...any) error {

@@ -15,7 +15,8 @@ const deliveryQuery = `
 		SELECT d.id, d.chat_id, d.thread_id, c.type, c.quiet_from, c.quiet_to, c.max_per_hour, d.story_id, d.article_id,
 			d.status, d.attempts, d.last_error, d.next_attempt_at, d.created_at, d.held_at, d.message_id,
 			d.sent_at, d.edit_pending, d.topic,
-			s.title, s.summary, s.breaking, s.source_count, a.source, a.url
+			s.title, s.summary, s.breaking, s.source_count, a.source, a.url,
+			CASE WHEN c.pictures_off = 1 THEN '' ELSE a.image_url END
 		FROM deliveries d
 		JOIN chats c ON c.id = d.chat_id
 		JOIN stories s ON s.id = d.story_id
@@ -92,7 +93,8 @@ func (d *DB) queryDeliveries(ctx context.Context, query string, args ...any) ([]
 		if err := rows.Scan(&dl.ID, &dl.ChatID, &dl.ThreadID, &typ, &dl.Quiet.From, &dl.Quiet.To, &dl.MaxPerHour, &dl.StoryID, &dl.ArticleID,
 			&status, &dl.Attempts, &dl.LastError, &next, &created, &held, &dl.MessageID,
 			&sent, &dl.EditPending, &dl.Push.Topic,
-			&dl.Push.Title, &dl.Push.Summary, &breaking, &sources, &dl.Push.Source, &dl.Push.URL); err != nil {
+			&dl.Push.Title, &dl.Push.Summary, &breaking, &sources, &dl.Push.Source, &dl.Push.URL,
+			&dl.Push.Image); err != nil {
 			return nil, err
 		}
 		dl.ChatType, dl.Status = news.ChatType(typ), news.DeliveryStatus(status)

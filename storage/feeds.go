@@ -6,19 +6,24 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 const feedColumns = `id, url, title, breaking, etag, last_modified, primed, failures, last_error,
-	last_error_at, last_success_at, held_old, held_future, held_over_limit, next_poll_at, created_at`
+	last_error_at, last_success_at, held_old, held_future, held_over_limit, next_poll_at, created_at,
+	full_text, pages_read, pages_failed, last_page_error`
 
 func scanFeed(r rowScanner) (news.Feed, error) {
 	var f news.Feed
 	var breaking, primed int
 	var errAt, okAt, next, created int64
+	var mode string
 	err := r.Scan(&f.ID, &f.URL, &f.Title, &breaking, &f.ETag, &f.LastModified, &primed, &f.Failures,
-		&f.LastError, &errAt, &okAt, &f.Held.Old, &f.Held.Future, &f.Held.OverLimit, &next, &created)
+		&f.LastError, &errAt, &okAt, &f.Held.Old, &f.Held.Future, &f.Held.OverLimit, &next, &created,
+		&mode, &f.Pages.Read, &f.Pages.Failed, &f.LastPageError)
+	f.FullText = news.FullTextMode(mode)
 	f.Breaking, f.Primed = breaking == 1, primed == 1
 	f.LastErrorAt, f.LastSuccessAt, f.NextPollAt, f.CreatedAt = fromMillis(errAt), fromMillis(okAt), fromMillis(next), fromMillis(created)
 	return f, err
@@ -27,8 +32,12 @@ func scanFeed(r rowScanner) (news.Feed, error) {
 // AddFeed records a feed to poll. Adding a URL that is already there returns
 // the existing feed with news.ErrAlreadyExists.
 func (d *DB) AddFeed(ctx context.Context, f news.Feed) (news.Feed, error) {
-	res, err := d.db.ExecContext(ctx, `INSERT INTO feeds (url, title, breaking, created_at) VALUES (?, ?, ?, ?)`,
-		f.URL, f.Title, boolInt(f.Breaking), d.Now().UnixMilli())
+	mode, ok := news.ParseFullTextMode(string(f.FullText))
+	if !ok {
+		return news.Feed{}, fmt.Errorf("storage: add feed %s: full text mode %q: %w", f.URL, f.FullText, news.ErrInvalid)
+	}
+	res, err := d.db.ExecContext(ctx, `INSERT INTO feeds (url, title, breaking, full_text, created_at) VALUES (?, ?, ?, ?, ?)`,
+		f.URL, f.Title, boolInt(f.Breaking), string(mode), d.Now().UnixMilli())
 	var sqlErr sqlite3.Error
 	if errors.As(err, &sqlErr) && sqlErr.ExtendedCode == sqlite3.ErrConstraintUnique {
 		existing, ferr := scanFeed(d.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE url = ?`, f.URL))
@@ -97,6 +106,37 @@ func (d *DB) UpdateFeed(ctx context.Context, f news.Feed) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("storage: update feed %d: %w", f.ID, news.ErrNotFound)
+	}
+	return nil
+}
+
+// SetFeedFullText sets when a feed's items are completed from their
+// article pages.
+func (d *DB) SetFeedFullText(ctx context.Context, id int64, mode news.FullTextMode) error {
+	m, ok := news.ParseFullTextMode(string(mode))
+	if !ok {
+		return fmt.Errorf("storage: feed %d: full text mode %q: %w", id, mode, news.ErrInvalid)
+	}
+	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET full_text = ? WHERE id = ?`, string(m), id)
+	if err != nil {
+		return fmt.Errorf("storage: feed %d: full text: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: feed %d: %w", id, news.ErrNotFound)
+	}
+	return nil
+}
+
+// RecordPage counts an article page read for a feed; failure is why it
+// gave nothing usable ("" when it gave the article's text), kept as the
+// feed's last page error.
+func (d *DB) RecordPage(ctx context.Context, feedID int64, failure string) error {
+	_, err := d.db.ExecContext(ctx, `UPDATE feeds SET pages_read = pages_read + 1,
+		pages_failed = pages_failed + (? <> ''),
+		last_page_error = CASE WHEN ? <> '' THEN ? ELSE last_page_error END
+		WHERE id = ?`, failure, failure, textcut.Line(failure, 300), feedID)
+	if err != nil {
+		return fmt.Errorf("storage: feed %d: record page: %w", feedID, err)
 	}
 	return nil
 }
