@@ -65,6 +65,9 @@ type appOptions struct {
 	// fetchClient fetches feeds (nil: the fetcher's own, with the address
 	// guard).
 	fetchClient *http.Client
+	// pageGap is the least time between two article pages of one host
+	// (0: the feed default); the demo, reading its own pages, shortens it.
+	pageGap time.Duration
 	// pollTimeout is the getUpdates long-poll timeout (0: the bot's default).
 	pollTimeout time.Duration
 	// digestInterval is the longest a story waits in a capped chat's
@@ -159,19 +162,20 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		return nil, err
 	}
 	a.analyzer = analyze.New(catalogue, analyze.Options{})
+	a.fetcher = feed.NewFetcher(feed.Options{
+		UserAgent:    feed.UserAgent(version),
+		AllowPrivate: cfg.AllowPrivateFeeds,
+		Client:       opt.fetchClient,
+	})
 	a.pipeline = pipeline.New(db, pipeline.Options{
 		Analyzer:        a.analyzer,
 		Stories:         story.NewAssigner(det),
 		StorySummarizer: summary.NewStoryWriter(db, summary.Options{}),
 		Notifier:        a.worker,
-		Observer:        metrics,
+		Observer:        pipelineMetrics{metrics},
 		Logger:          log.With("component", "pipeline"),
 		MaxItemAge:      cfg.MaxItemAge,
-	})
-	a.fetcher = feed.NewFetcher(feed.Options{
-		UserAgent:    feed.UserAgent(version),
-		AllowPrivate: cfg.AllowPrivateFeeds,
-		Client:       opt.fetchClient,
+		Pages:           feed.NewPageReader(a.fetcher, opt.pageGap),
 	})
 	a.poller = feed.NewPoller(db, a.fetcher, a.pipeline, cfg.PollInterval, log.With("component", "feed"),
 		feed.WithObserver(feedFaults{Observer: metrics, faults: faults}))
@@ -221,10 +225,18 @@ func (a *app) setChannels(ctx context.Context) error {
 	return a.db.SetConfigChannels(ctx, chs)
 }
 
-// addFeeds records the FEEDS of the configuration; ones already known stay.
-func (a *app) addFeeds(ctx context.Context, urls []string) error {
+// addFeeds records the FEEDS of the configuration; ones already known
+// stay, with the full-text mode their entry names, if any.
+func (a *app) addFeeds(ctx context.Context, urls []string, modes map[string]string) error {
 	for _, u := range urls {
-		if _, err := a.db.AddFeed(ctx, news.Feed{URL: u}); err != nil && !errors.Is(err, news.ErrAlreadyExists) {
+		mode := news.FullTextMode(modes[u])
+		f, err := a.db.AddFeed(ctx, news.Feed{URL: u, FullText: mode})
+		switch {
+		case errors.Is(err, news.ErrAlreadyExists) && mode != "" && f.FullText != mode:
+			if err := a.db.SetFeedFullText(ctx, f.ID, mode); err != nil {
+				return err
+			}
+		case err != nil && !errors.Is(err, news.ErrAlreadyExists):
 			return err
 		}
 	}
@@ -350,14 +362,20 @@ func (a *app) stats(ctx context.Context) (bot.Stats, error) {
 	}, nil
 }
 
+// pipelineMetrics counts the pipeline's articles and article pages, the
+// reason a page was not used named as package feed names it.
+type pipelineMetrics struct{ *web.Metrics }
+
+func (m pipelineMetrics) PageRead(_ int64, err error) { m.Metrics.PageRead(feed.PageFailure(err)) }
+
 // feedAdmin serves the admin commands /feeds, /addfeed and /delfeed.
 type feedAdmin struct{ app *app }
 
-func (f feedAdmin) AddFeed(ctx context.Context, rawURL string) (news.Feed, error) {
-	if err := feed.ValidateURL(ctx, rawURL, f.app.cfg.AllowPrivateFeeds); err != nil {
+func (f feedAdmin) AddFeed(ctx context.Context, nf news.Feed) (news.Feed, error) {
+	if err := feed.ValidateURL(ctx, nf.URL, f.app.cfg.AllowPrivateFeeds); err != nil {
 		return news.Feed{}, err
 	}
-	fd, err := f.app.db.AddFeed(ctx, news.Feed{URL: rawURL})
+	fd, err := f.app.db.AddFeed(ctx, nf)
 	if err != nil {
 		return fd, err
 	}
@@ -371,6 +389,10 @@ func (f feedAdmin) AddFeed(ctx context.Context, rawURL string) (news.Feed, error
 		}
 	})
 	return fd, nil
+}
+
+func (f feedAdmin) SetFeedFullText(ctx context.Context, id int64, mode news.FullTextMode) error {
+	return f.app.db.SetFeedFullText(ctx, id, mode)
 }
 
 func (f feedAdmin) DeleteFeed(ctx context.Context, id int64) error {

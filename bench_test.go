@@ -257,7 +257,7 @@ func BenchmarkFeedToPush(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := a.addFeeds(ctx, cfg.Feeds); err != nil {
+		if err := a.addFeeds(ctx, cfg.Feeds, nil); err != nil {
 			b.Fatal(err)
 		}
 		done := make(chan error, 1)

@@ -74,7 +74,7 @@ func (c cli) cmdDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Close()
-	if err := a.addFeeds(ctx, feeds.URLs()); err != nil {
+	if err := a.addFeeds(ctx, feeds.URLs(), nil); err != nil {
 		return err
 	}
 	chat, user := telegramtest.PrivateChat(demoChatID), telegramtest.NewUser(demoChatID, demoReaderAr)

@@ -178,7 +178,7 @@ func TestRenamedFeedItemsAreNotNews(t *testing.T) {
 	ctx := t.Context()
 	reader := telegramtest.PrivateChat(3200)
 	storagetest.Chat(t, a.db, reader.ID, news.ChatPrivate, "syria")
-	if err := a.addFeeds(ctx, a.cfg.Feeds); err != nil {
+	if err := a.addFeeds(ctx, a.cfg.Feeds, nil); err != nil {
 		t.Fatal(err)
 	}
 	feeds, err := a.db.Feeds(ctx)

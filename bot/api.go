@@ -91,6 +91,23 @@ type message struct {
 	keyboard *tgbotapi.InlineKeyboardMarkup
 	silent   bool // disable_notification
 	paid     bool // allow_paid_broadcast
+	// image, when set, is shown as a large link preview above the text
+	// (the story's picture); otherwise previews are off.
+	image string
+}
+
+// previewOptions is the link_preview_options parameter: off, or the
+// story's picture large and above the text.
+func previewOptions(image string) string {
+	if image == "" {
+		return `{"is_disabled":true}`
+	}
+	b, _ := json.Marshal(struct {
+		URL              string `json:"url"`
+		PreferLargeMedia bool   `json:"prefer_large_media"`
+		ShowAboveText    bool   `json:"show_above_text"`
+	}{image, true, true}) // a struct of strings and bools always marshals
+	return string(b)
 }
 
 func (m message) params() (tgbotapi.Params, error) {
@@ -98,7 +115,7 @@ func (m message) params() (tgbotapi.Params, error) {
 		"chat_id":              strconv.FormatInt(m.to.ChatID, 10),
 		"text":                 m.text,
 		"parse_mode":           tgbotapi.ModeHTML,
-		"link_preview_options": `{"is_disabled":true}`,
+		"link_preview_options": previewOptions(m.image),
 	}
 	if m.to.ThreadID != 0 {
 		p["message_thread_id"] = strconv.Itoa(m.to.ThreadID)

@@ -44,6 +44,7 @@ type ChatStore interface {
 	SetPaused(ctx context.Context, chatID int64, paused bool) error
 	SetQuietHours(ctx context.Context, chatID int64, q news.QuietHours) error
 	SetMaxPerHour(ctx context.Context, chatID int64, n int) error
+	SetPictures(ctx context.Context, chatID int64, on bool) error
 	DeleteChat(ctx context.Context, chatID int64) error
 	Subscribe(ctx context.Context, s news.Subscription) (news.Subscription, error)
 	Unsubscribe(ctx context.Context, of news.Target, kind news.SubscriptionKind, key string) error
@@ -94,7 +95,11 @@ type Catalogue interface {
 // FeedAdmin manages feeds for the admin commands; main wires it to storage
 // and feed validation. Errors from AddFeed are shown to the admin.
 type FeedAdmin interface {
-	AddFeed(ctx context.Context, rawURL string) (news.Feed, error)
+	// AddFeed adds f (its URL and FullText mode); an address already
+	// there returns that feed with news.ErrAlreadyExists.
+	AddFeed(ctx context.Context, f news.Feed) (news.Feed, error)
+	// SetFeedFullText changes when a feed's article pages are read.
+	SetFeedFullText(ctx context.Context, id int64, mode news.FullTextMode) error
 	DeleteFeed(ctx context.Context, id int64) error
 	Feeds(ctx context.Context) ([]news.Feed, error)
 }

@@ -507,6 +507,42 @@ func (b *Bot) cmdLimit(ctx context.Context, r *cmdReq) error {
 	return b.reply(ctx, r.to, msgLimitSet(n))
 }
 
+func (b *Bot) cmdPictures(ctx context.Context, r *cmdReq) error {
+	if r.args == "" {
+		chat, err := b.store.Chat(ctx, r.chat.ID)
+		if err != nil && !errors.Is(err, news.ErrNotFound) {
+			return fmt.Errorf("bot: chat: %w", err)
+		}
+		text := msgPicturesAreOn
+		if chat.PicturesOff {
+			text = msgPicturesAreOff
+		}
+		return b.reply(ctx, r.to, text+msgPicturesUsage)
+	}
+	on, ok := parseOnOff(r.args)
+	if !ok {
+		return b.reply(ctx, r.to, msgPicturesBad+msgPicturesUsage)
+	}
+	if err := b.store.SetPictures(ctx, r.chat.ID, on); err != nil {
+		return fmt.Errorf("bot: pictures: %w", err)
+	}
+	if on {
+		return b.reply(ctx, r.to, msgPicturesOn)
+	}
+	return b.reply(ctx, r.to, msgPicturesOff)
+}
+
+// parseOnOff reads an on/off argument, in English or Arabic.
+func parseOnOff(s string) (on, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "on", "yes", "تشغيل", "نعم", "إظهار", "اظهار":
+		return true, true
+	case "off", "no", "إيقاف", "ايقاف", "لا", "إخفاء", "اخفاء":
+		return false, true
+	}
+	return false, false
+}
+
 // parseLimit reads "/limit" arguments: 1..maxLimit (Arabic digits too), or
 // 0 and "off" for no cap.
 func parseLimit(s string) (int, bool) {
@@ -676,7 +712,8 @@ func (b *Bot) cmdFeeds(ctx context.Context, r *cmdReq) error {
 			lastErr = esc(textcut.Words(cleanLine(b.redactText(f.LastError)), 300)) + " (" + b.when(f.LastErrorAt) + ")"
 		}
 		blocks = append(blocks, msgFeedLine(f.ID, textcut.Words(cleanLine(f.Title), 200), textcut.Words(f.URL, 500),
-			b.when(f.LastSuccessAt), lastErr, f.Failures)+msgFeedHeld(f.Held))
+			b.when(f.LastSuccessAt), lastErr, f.Failures)+msgFeedHeld(f.Held)+
+			msgFeedPages(f.FullText, f.Pages, esc(textcut.Words(cleanLine(b.redactText(f.LastPageError)), 200))))
 	}
 	return b.replyLong(ctx, r.to, msgFeedsHeader(len(feeds)), blocks)
 }
@@ -688,18 +725,50 @@ func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
 	if r.args == "" {
 		return b.reply(ctx, r.to, msgAddFeedUsage)
 	}
-	f, err := b.feeds.AddFeed(ctx, r.args)
+	rawURL, mode, refusal := parseFeedArgs(r.args)
+	if refusal != "" {
+		return b.reply(ctx, r.to, refusal)
+	}
+	f, err := b.feeds.AddFeed(ctx, news.Feed{URL: rawURL, FullText: mode})
 	switch {
 	case errors.Is(err, news.ErrAlreadyExists) && f.ID != 0:
-		return b.reply(ctx, r.to, msgFeedExists(f.ID))
+		if mode == "" || mode == f.FullText {
+			return b.reply(ctx, r.to, msgFeedExists(f.ID))
+		}
+		if err := b.feeds.SetFeedFullText(ctx, f.ID, mode); err != nil {
+			return fmt.Errorf("bot: feed %d full text: %w", f.ID, err)
+		}
+		return b.reply(ctx, r.to, msgFeedModeSet(f.ID, mode))
 	case err != nil:
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		b.log.Info("bot: addfeed refused", "url", r.args, "err", err)
-		return b.reply(ctx, r.to, msgFeedAddFailed(textcut.Words(r.args, 500), feedRefusal(err)))
+		b.log.Info("bot: addfeed refused", "url", rawURL, "err", err)
+		return b.reply(ctx, r.to, msgFeedAddFailed(textcut.Words(rawURL, 500), feedRefusal(err)))
 	}
-	return b.reply(ctx, r.to, msgFeedAdded(f.ID, f.URL))
+	return b.reply(ctx, r.to, msgFeedAdded(f.ID, f.URL)+msgFeedMode(f.FullText))
+}
+
+// parseFeedArgs reads "/addfeed <url> [fulltext=auto|always|never]": the
+// address, the mode ("" when not given) and, for a bad option, the
+// refusal to send.
+func parseFeedArgs(args string) (rawURL string, mode news.FullTextMode, refusal string) {
+	fields := strings.Fields(args)
+	rawURL = fields[0]
+	for _, o := range fields[1:] {
+		key, val, _ := strings.Cut(o, "=")
+		switch strings.ToLower(key) {
+		case "fulltext", "full_text":
+			m, ok := news.ParseFullTextMode(strings.ToLower(val))
+			if !ok || val == "" {
+				return "", "", msgFeedBadMode(textcut.Words(cleanLine(val), 40))
+			}
+			mode = m
+		default:
+			return "", "", msgFeedUnknownOption(textcut.Words(cleanLine(key), 40))
+		}
+	}
+	return rawURL, mode, ""
 }
 
 func (b *Bot) cmdDelFeed(ctx context.Context, r *cmdReq) error {

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -78,7 +79,8 @@ type feedAdmin struct {
 // AddFeed checks the address as the app does (feed.ValidateURL, which
 // refuses internal addresses; names are not resolved: a host ending in
 // ".invalid" stands for one that does not exist).
-func (f *feedAdmin) AddFeed(ctx context.Context, rawURL string) (news.Feed, error) {
+func (f *feedAdmin) AddFeed(ctx context.Context, nf news.Feed) (news.Feed, error) {
+	rawURL := nf.URL
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := feed.ValidateURL(ctx, rawURL, true); err != nil {
@@ -96,9 +98,21 @@ func (f *feedAdmin) AddFeed(ctx context.Context, rawURL string) (news.Feed, erro
 		}
 	}
 	f.next++
-	feed := news.Feed{ID: f.next, URL: rawURL}
+	feed := news.Feed{ID: f.next, URL: rawURL, FullText: cmp.Or(nf.FullText, news.FullTextAuto)}
 	f.feeds = append(f.feeds, feed)
 	return feed, nil
+}
+
+func (f *feedAdmin) SetFeedFullText(_ context.Context, id int64, mode news.FullTextMode) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, x := range f.feeds {
+		if x.ID == id {
+			f.feeds[i].FullText = mode
+			return nil
+		}
+	}
+	return news.ErrNotFound
 }
 
 func (f *feedAdmin) DeleteFeed(_ context.Context, id int64) error {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -42,22 +43,28 @@ const (
 	msgKeywordControl  = "تحتوي الكلمة على محارف تحكّم غير مرئية (مثل علامات اتجاه النص). أعد كتابتها من دونها."
 	msgKeywordTooShort = "هذه الكلمة شائعة جدًا ولا تصلح للاشتراك. جرّب كلمة أدقّ، مثل اسم مدينة أو شخص."
 
-	msgListEmpty   = "📭 لا اشتراكات بعد.\nاختر موضوعًا من /topics أو اكتب كلمة، مثل: <code>/subscribe إدلب</code>"
-	msgListHeader  = "📋 <b>الاشتراكات</b>"
-	msgListTopics  = "الموضوعات: "
-	msgListWords   = "الكلمات: "
-	msgListPaused  = "⏸ الإشعارات موقوفة مؤقتًا. اكتب /resume لاستئنافها."
-	msgListJoin    = "، "
-	msgPaused      = "⏸ أُوقفت الإشعارات مؤقتًا، وتبقى الاشتراكات محفوظة. اكتب /resume لاستئنافها."
-	msgResumed     = "▶️ استُؤنفت الإشعارات."
-	msgStopped     = "🗑 حُذفت كل اشتراكات هذه المحادثة وإعداداتها، ولن تصل منّي رسائل بعد الآن.\nللعودة في أي وقت اكتب /start."
-	msgQuietOff    = "🔔 أُلغيت ساعات الهدوء."
-	msgQuietBad    = "صيغة غير صحيحة: اكتب ساعتين بين 0 و23، مثل: <code>/quiet 22-07</code>، أو <code>/quiet off</code> للإلغاء."
-	msgQuietSame   = "ساعة البداية تساوي ساعة النهاية. لإلغاء ساعات الهدوء اكتب <code>/quiet off</code>."
-	msgQuietUsage  = "\nلتغييرها اكتب مثلًا <code>/quiet 22-07</code>، أو <code>/quiet off</code> للإلغاء."
-	msgQuietUnset  = "🔔 لا ساعات هدوء الآن."
-	msgStaleButton = "هذا الزر لم يعد صالحًا."
-	msgStaleAlert  = "هذا الزر قديم. اكتب /topics من جديد."
+	msgListEmpty      = "📭 لا اشتراكات بعد.\nاختر موضوعًا من /topics أو اكتب كلمة، مثل: <code>/subscribe إدلب</code>"
+	msgListHeader     = "📋 <b>الاشتراكات</b>"
+	msgListTopics     = "الموضوعات: "
+	msgListWords      = "الكلمات: "
+	msgListPaused     = "⏸ الإشعارات موقوفة مؤقتًا. اكتب /resume لاستئنافها."
+	msgListJoin       = "، "
+	msgPicturesAreOn  = "🖼 تصل الأخبار مع صورتها فوق النص حين يكون للخبر صورة."
+	msgPicturesAreOff = "🖼 تصل الأخبار نصًّا بلا صور."
+	msgPicturesUsage  = "\nاكتب <code>/pictures off</code> لإخفاء الصور أو <code>/pictures on</code> لإظهارها."
+	msgPicturesBad    = "لم أفهم. "
+	msgPicturesOn     = "🖼 ستصل الأخبار مع صورتها فوق النص حين يكون للخبر صورة. والموجز يبقى نصًّا."
+	msgPicturesOff    = "تم. ستصل الأخبار نصًّا بلا صور. اكتب /pictures on لإعادتها."
+	msgPaused         = "⏸ أُوقفت الإشعارات مؤقتًا، وتبقى الاشتراكات محفوظة. اكتب /resume لاستئنافها."
+	msgResumed        = "▶️ استُؤنفت الإشعارات."
+	msgStopped        = "🗑 حُذفت كل اشتراكات هذه المحادثة وإعداداتها، ولن تصل منّي رسائل بعد الآن.\nللعودة في أي وقت اكتب /start."
+	msgQuietOff       = "🔔 أُلغيت ساعات الهدوء."
+	msgQuietBad       = "صيغة غير صحيحة: اكتب ساعتين بين 0 و23، مثل: <code>/quiet 22-07</code>، أو <code>/quiet off</code> للإلغاء."
+	msgQuietSame      = "ساعة البداية تساوي ساعة النهاية. لإلغاء ساعات الهدوء اكتب <code>/quiet off</code>."
+	msgQuietUsage     = "\nلتغييرها اكتب مثلًا <code>/quiet 22-07</code>، أو <code>/quiet off</code> للإلغاء."
+	msgQuietUnset     = "🔔 لا ساعات هدوء الآن."
+	msgStaleButton    = "هذا الزر لم يعد صالحًا."
+	msgStaleAlert     = "هذا الزر قديم. اكتب /topics من جديد."
 
 	msgLatestHeader  = "🗞 <b>آخر الأخبار</b>"
 	msgLatestNone    = "لا أخبار بعد. سأرسلها إليك فور وصولها."
@@ -68,7 +75,7 @@ const (
 	msgLinkLabel     = "الرابط"
 	msgBreaking      = "أخبار عاجلة"
 	msgFeedsEmpty    = "لا مصادر بعد. أضف مصدرًا بالأمر <code>/addfeed https://example.com/rss</code>"
-	msgAddFeedUsage  = "اكتب رابط المصدر بعد الأمر، مثل: <code>/addfeed https://example.com/rss</code>"
+	msgAddFeedUsage  = "اكتب رابط المصدر بعد الأمر، مثل: <code>/addfeed https://example.com/rss</code>، وبعده إن شئت <code>fulltext=never</code> أو <code>fulltext=always</code>"
 	msgDelFeedUsage  = "اكتب رقم المصدر بعد الأمر، مثل: <code>/delfeed 3</code>. تجد الأرقام في /feeds."
 	msgNever         = "لم يحدث بعد"
 	msgNone          = "لا يوجد"
@@ -180,6 +187,49 @@ func msgFeedHeld(h news.HeldItems) string {
 
 func msgFeedAdded(id int64, rawURL string) string {
 	return fmt.Sprintf("✅ أُضيف المصدر <b>#%d</b>: %s\nستُسجَّل أخباره الحالية دون إرسالها، وتصل الجديدة منها فور نشرها.", id, esc(rawURL))
+}
+
+// fullTextNames says each full-text mode in the admin's words.
+var fullTextNames = map[news.FullTextMode]string{
+	news.FullTextAuto:   "تلقائي: تُقرأ صفحة الخبر حين لا يحمل المصدر إلا مقتطفًا",
+	news.FullTextAlways: "دائمًا: تُقرأ صفحة كل خبر",
+	news.FullTextNever:  "أبدًا: يُكتفى بنص المصدر",
+}
+
+// msgFeedMode is the line of /addfeed's answer that says the feed's mode.
+func msgFeedMode(m news.FullTextMode) string {
+	return "\nالنص الكامل (<code>fulltext=" + string(cmp.Or(m, news.FullTextAuto)) + "</code>): " + fullTextNames[cmp.Or(m, news.FullTextAuto)] + "."
+}
+
+func msgFeedModeSet(id int64, m news.FullTextMode) string {
+	return fmt.Sprintf("✅ المصدر <b>#%d</b> موجود، وتغيّر وضعه.", id) + msgFeedMode(m)
+}
+
+func msgFeedUnknownOption(name string) string {
+	return "لا أعرف الخيار «" + esc(name) + "». الخيار المتاح بعد الرابط: <code>fulltext=auto</code> أو <code>fulltext=always</code> أو <code>fulltext=never</code>."
+}
+
+func msgFeedBadMode(val string) string {
+	return "قيمة <code>fulltext</code> «" + esc(val) + "» غير معروفة. استعمل <code>auto</code> أو <code>always</code> أو <code>never</code>."
+}
+
+// msgFeedPages is the /feeds line about a feed's article pages: its mode,
+// how many were read and how many gave nothing usable, and the last
+// reason (Telegram HTML already); "" for a feed in the default mode that
+// never needed a page.
+func msgFeedPages(m news.FullTextMode, c news.PageCounts, lastErr string) string {
+	m = cmp.Or(m, news.FullTextAuto)
+	if m == news.FullTextAuto && c.Read == 0 {
+		return ""
+	}
+	s := "\nالنص الكامل: <code>" + string(m) + "</code>"
+	if c.Read > 0 {
+		s += fmt.Sprintf(" · صفحات قُرئت: %d، تعذّر استعمال %d", c.Read, c.Failed)
+	}
+	if c.Failed > 0 && lastErr != "" {
+		s += "\nآخر صفحة لم تُستعمل: " + lastErr
+	}
+	return s
 }
 
 func msgFeedExists(id int64) string {

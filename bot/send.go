@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,14 +13,15 @@ import (
 	"github.com/ajel-news/ajel/news"
 )
 
-// Send pushes a story to a chat, or a forum topic thread of one: HTML, no
-// link preview, silent when p.Silent, with allow_paid_broadcast when
-// p.Paid. It returns Telegram's message id. It makes one attempt: the
+// Send pushes a story to a chat, or a forum topic thread of one: HTML, the
+// story's picture as a large preview above the text when p.Image is set
+// (no preview otherwise), silent when p.Silent, with allow_paid_broadcast
+// when p.Paid. It returns Telegram's message id. It makes one attempt: the
 // delivery worker paces pushes and decides about retries. A refusal is a
 // *news.SendError saying what the worker should do; the token never
 // appears in it.
 func (b *Bot) Send(ctx context.Context, to news.Target, p news.Push) (int, error) {
-	msg, err := b.sendRaw(ctx, message{to: to, text: RenderPush(p), silent: p.Silent, paid: p.Paid})
+	msg, err := b.sendRaw(ctx, message{to: to, text: RenderPush(p), silent: p.Silent, paid: p.Paid, image: p.Image})
 	if err != nil {
 		return 0, sendError(err)
 	}
@@ -27,12 +29,20 @@ func (b *Bot) Send(ctx context.Context, to news.Target, p news.Push) (int, error
 }
 
 // EditPush replaces the text of a push already sent (when more sources
-// carried the story). An unchanged text is not an error.
+// carried the story), keeping its picture. An unchanged text is not an
+// error.
 func (b *Bot) EditPush(ctx context.Context, chatID int64, messageID int, p news.Push) error {
-	e := tgbotapi.NewEditMessageText(chatID, messageID, RenderPush(p))
-	e.ParseMode = tgbotapi.ModeHTML
-	e.DisableWebPagePreview = true
-	_, err := b.request(ctx, e)
+	params := tgbotapi.Params{
+		"chat_id":              strconv.FormatInt(chatID, 10),
+		"message_id":           strconv.Itoa(messageID),
+		"text":                 RenderPush(p),
+		"parse_mode":           tgbotapi.ModeHTML,
+		"link_preview_options": previewOptions(p.Image),
+	}
+	_, err := b.apiFor(ctx).MakeRequest("editMessageText", params)
+	if err != nil {
+		err = b.redact(err)
+	}
 	if err != nil && !isNotModified(err) {
 		return sendError(err)
 	}

@@ -107,6 +107,10 @@ type Config struct {
 	DatabasePath string
 	// Feeds are http(s) feed URLs added on start, in order, without duplicates.
 	Feeds []string
+	// FeedFullText is the full-text mode a FEEDS entry named with
+	// "fulltext=auto|always|never" after its URL, by URL; a feed whose
+	// entry names none is absent (its mode stays what it is).
+	FeedFullText map[string]string
 	// PollInterval is how often each feed is checked; at least MinPollInterval.
 	PollInterval time.Duration
 	// HTTPAddr is host:port for health, metrics and ingest; empty disables.
@@ -264,7 +268,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		c.DatabasePath = v
 	}
 	if v, ok := p.get(EnvFeeds); ok {
-		c.Feeds = p.feeds(v)
+		c.Feeds, c.FeedFullText = p.feeds(v)
 	}
 	if v, ok := p.get(EnvPollInterval); ok {
 		d, err := time.ParseDuration(v)
@@ -517,23 +521,47 @@ func splitList(s string, alsoSpaces bool) []string {
 	})
 }
 
-func (p *parser) feeds(v string) []string {
+// feeds reads FEEDS: URLs separated by commas or newlines, each followed
+// by options separated by spaces (fulltext=auto|always|never).
+func (p *parser) feeds(v string) ([]string, map[string]string) {
 	var out []string
+	var modes map[string]string
 	seen := map[string]bool{}
-	for _, f := range splitList(v, false) {
-		f = strings.TrimSpace(f)
-		if f == "" || seen[f] {
+	for _, e := range splitList(v, false) {
+		fields := strings.Fields(e)
+		if len(fields) == 0 {
 			continue
 		}
+		f := fields[0]
 		u, err := url.Parse(f)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			p.fail(EnvFeeds, " entry %q is not an http(s) URL: use full feed addresses such as https://example.com/rss.xml separated by commas", redactURL(f))
 			continue
 		}
+		for _, o := range fields[1:] {
+			key, val, _ := strings.Cut(o, "=")
+			switch strings.ToLower(key) {
+			case "fulltext", "full_text":
+				val = strings.ToLower(val)
+				if val != "auto" && val != "always" && val != "never" {
+					p.fail(EnvFeeds, " entry %q: fulltext=%q: use fulltext=auto (read the article page of a teaser), always or never", redactURL(f), val)
+					continue
+				}
+				if modes == nil {
+					modes = map[string]string{}
+				}
+				modes[f] = val
+			default:
+				p.fail(EnvFeeds, " entry %q: unknown option %q: the one option is fulltext=auto|always|never, after the URL and a space", redactURL(f), key)
+			}
+		}
+		if seen[f] {
+			continue
+		}
 		seen[f] = true
 		out = append(out, f)
 	}
-	return out
+	return out, modes
 }
 
 // channels reads CHANNELS: topic=@name or topic=-100id pairs. Whether a

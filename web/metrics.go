@@ -58,6 +58,7 @@ type Metrics struct {
 	digestStories  prometheus.Counter
 	paid           prometheus.Counter
 	channelPosts   prometheus.Counter
+	pages          *prometheus.CounterVec
 	deliveryReport *DeliveryMetrics
 	upkeep         atomic.Pointer[func() Upkeep]
 }
@@ -105,6 +106,7 @@ func (m *Metrics) readUpkeep() Upkeep {
 //	ajel_push_latency_seconds               from article seen (row queued) to Telegram accepting the push;
 //	                                        buckets 0.05 0.1 0.25 0.5 1 2 5 10 30 60 s
 //	ajel_ingest_requests_total{result}      POST /api/v1/articles by outcome
+//	ajel_article_pages_total{result}        article pages read for teasers: used, or why not
 //	ajel_outbox_pending                     pending outbox rows (refreshed on each scrape)
 //	ajel_outbox_oldest_pending_age_seconds  age of the oldest pending row (refreshed on each scrape)
 //
@@ -148,6 +150,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		digestStories: counter("ajel_digest_stories_total", "Stories sent inside digests."),
 		paid:          counter("ajel_paid_broadcast_messages_total", "Pushes sent with allow_paid_broadcast (0.1 Telegram Star each)."),
 		channelPosts:  counter("ajel_channel_posts_total", "Stories posted to topic channels."),
+		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ajel_article_pages_total", Help: "Article pages read for teaser items, by result (used, or why the teaser was kept).",
+		}, []string{"result"}),
 	}
 	// Pre-create the labelled series so dashboards see zeros, not gaps.
 	for _, r := range []string{ReasonRateLimited, ReasonForbidden, ReasonMigrated, ReasonBadRequest, ReasonFailed} {
@@ -159,6 +164,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, r := range []string{editOK, editRefused} {
 		m.edits.WithLabelValues(r)
 	}
+	m.pages.WithLabelValues(PageUsed)
 	pruned := func(table string, get func(Upkeep) int64) prometheus.Collector {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "ajel_pruned_rows_total", Help: "Rows retention deleted since the process started.",
@@ -174,7 +180,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	)
 	reg.MustRegister(m.feedPolls, m.feedErrors, m.fetched, m.seen, m.fresh, m.queued, m.sent, m.failed,
 		m.rateLimited, m.storeErrors, m.latency, m.ingest, m.outboxPending, m.outboxOldest,
-		m.edits, m.digests, m.digestStories, m.paid, m.channelPosts)
+		m.edits, m.digests, m.digestStories, m.paid, m.channelPosts, m.pages)
 	m.deliveryReport = &DeliveryMetrics{m: m}
 	return m
 }
@@ -196,6 +202,14 @@ func (m *Metrics) ArticleSeen(_ int64, isNew bool, queued int) {
 	}
 	m.queued.Add(float64(queued))
 }
+
+// PageUsed is the result label of an article page that gave the text.
+const PageUsed = "used"
+
+// PageRead records one article page read: result is PageUsed or a short
+// reason the teaser was kept (timeout, not_html…; a closed set, so the
+// label stays cheap).
+func (m *Metrics) PageRead(result string) { m.pages.WithLabelValues(result).Inc() }
 
 // PushSent records a push Telegram accepted, latency after the article was
 // seen.

@@ -6,6 +6,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -484,6 +485,18 @@ type feedHealth struct {
 	// Held is the last poll's new items stored without being pushed, by
 	// reason (omitted when none).
 	Held *heldHealth `json:"held,omitempty"`
+	// FullText is when the feed's article pages are read (auto, always,
+	// never).
+	FullText string `json:"full_text"`
+	// Pages is the article pages read and not used, with the last reason
+	// (omitted when none was read).
+	Pages *pagesHealth `json:"pages,omitempty"`
+}
+
+type pagesHealth struct {
+	Read      int    `json:"read"`
+	Failed    int    `json:"teaser_used"`
+	LastError string `json:"last_error,omitempty"`
 }
 
 type heldHealth struct {
@@ -549,7 +562,11 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 			s.log.Warn("web: healthz: listing feeds", "err", err)
 		} else {
 			for _, f := range feeds {
-				fh := feedHealth{ID: f.ID, URL: f.URL, LastError: f.LastError, Failures: f.Failures}
+				fh := feedHealth{ID: f.ID, URL: f.URL, LastError: f.LastError, Failures: f.Failures,
+					FullText: string(cmp.Or(f.FullText, news.FullTextAuto))}
+				if f.Pages.Read > 0 {
+					fh.Pages = &pagesHealth{Read: f.Pages.Read, Failed: f.Pages.Failed, LastError: f.LastPageError}
+				}
 				if f.Held.Total() > 0 {
 					fh.Held = &heldHealth{Old: f.Held.Old, Future: f.Held.Future, OverLimit: f.Held.OverLimit}
 				}

@@ -574,6 +574,21 @@ func previewDisabled(p params) bool {
 	return o.IsDisabled
 }
 
+// linkPreview reads link_preview_options; the zero LinkPreview when the
+// options are absent, malformed or disable the preview.
+func linkPreview(p params) LinkPreview {
+	var o struct {
+		IsDisabled       bool   `json:"is_disabled"`
+		URL              string `json:"url"`
+		PreferLargeMedia bool   `json:"prefer_large_media"`
+		ShowAboveText    bool   `json:"show_above_text"`
+	}
+	if p["link_preview_options"] == "" || json.Unmarshal([]byte(p["link_preview_options"]), &o) != nil || o.IsDisabled {
+		return LinkPreview{}
+	}
+	return LinkPreview{URL: o.URL, PreferLargeMedia: o.PreferLargeMedia, ShowAboveText: o.ShowAboveText}
+}
+
 func replyTo(p params) int {
 	if id := p.int("reply_to_message_id"); id != 0 {
 		return id
@@ -719,6 +734,7 @@ func (s *Server) sendMessage(_ *http.Request, p params) (any, *APIError) {
 		ID: cs.lastMsgID, ChatID: cs.chat.ID, Text: p["text"], PlainText: plain, ParseMode: p["parse_mode"],
 		ReplyMarkup: mk.raw, Keyboard: mk.inline, ReplyKeyboard: mk.reply,
 		DisableNotification: p.bool("disable_notification"), DisableWebPagePreview: previewDisabled(p),
+		Preview:          linkPreview(p),
 		ReplyToMessageID: replyTo(p), Date: now, ThreadID: thread, Paid: paid,
 	}
 	if paid {
@@ -787,6 +803,7 @@ func (s *Server) editMessageText(_ *http.Request, p params) (any, *APIError) {
 	edited.Text, edited.PlainText, edited.ParseMode = p["text"], plain, p["parse_mode"]
 	edited.ReplyMarkup, edited.Keyboard = mk.raw, mk.inline
 	edited.DisableWebPagePreview = previewDisabled(p)
+	edited.Preview = linkPreview(p)
 	edited.EditDate = now
 	edited.Edits++
 	*m = edited

@@ -102,6 +102,9 @@ type Message struct {
 	DisableNotification bool
 	// DisableWebPagePreview is disable_web_page_preview or link_preview_options.is_disabled.
 	DisableWebPagePreview bool
+	// Preview is the link_preview_options the message was last sent or
+	// edited with: the picture shown above or below its text.
+	Preview LinkPreview
 	// ReplyToMessageID is reply_to_message_id (or reply_parameters.message_id).
 	ReplyToMessageID int
 	// ThreadID is the forum topic thread the message went to (0: none).
@@ -114,6 +117,14 @@ type Message struct {
 	EditDate time.Time
 	// Edits counts successful edits of the text or the keyboard.
 	Edits int
+}
+
+// LinkPreview is a message's link preview as the bot asked for it (Bot
+// API link_preview_options); URL is "" when none was named.
+type LinkPreview struct {
+	URL              string
+	PreferLargeMedia bool
+	ShowAboveText    bool
 }
 
 // Buttons returns the inline keyboard's buttons row by row, flattened.
