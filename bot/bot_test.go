@@ -439,6 +439,28 @@ func TestBotAdminCommands(t *testing.T) {
 	m := h.sayOne(chat, admin, "/addfeed https://example.com/rss?a=1&b=2")
 	mustContain(t, m.PlainText, "#1", "https://example.com/rss?a=1&b=2")
 	mustContain(t, h.sayOne(chat, admin, "/addfeed https://example.com/rss?a=1&b=2").PlainText, "موجود بالفعل")
+	// Options after the address: the full-text mode, and nothing else.
+	mustContain(t, h.sayOne(chat, admin, "/addfeed https://example.com/rss?a=1&b=2 fulltext=never").PlainText,
+		"تغيّر وضعه", "fulltext=never", "يُكتفى بنص المصدر")
+	mustContain(t, h.sayOne(chat, admin, "/addfeed https://teasers.example/rss fulltext=always").PlainText,
+		"#2", "fulltext=always")
+	for _, tc := range []struct{ args, says string }{
+		{"https://x.example/rss images=yes", "لا أعرف الخيار «images»"},
+		{"https://x.example/rss fulltext=sometimes", "«sometimes» غير معروفة"},
+		{"https://x.example/rss fulltext=", "غير معروفة"},
+	} {
+		mustContain(t, h.sayOne(chat, admin, "/addfeed "+tc.args).PlainText, tc.says, "fulltext=")
+	}
+	h.feeds.mu.Lock()
+	if n := len(h.feeds.feeds); n != 2 || h.feeds.feeds[0].FullText != news.FullTextNever {
+		t.Errorf("feeds after the options: %+v", h.feeds.feeds)
+	}
+	h.feeds.feeds[1].Pages = news.PageCounts{Read: 5, Failed: 2}
+	h.feeds.feeds[1].LastPageError = "feed: page text is not the story (1 of 7 of its words)"
+	h.feeds.mu.Unlock()
+	mustContain(t, h.sayOne(chat, admin, "/feeds").PlainText, "النص الكامل: always", "صفحات قُرئت: 5، تعذّر استعمال 2",
+		"page text is not the story")
+	mustContain(t, h.sayOne(chat, admin, "/delfeed 2").PlainText, "حُذف المصدر")
 	// Refusals say why in Arabic; the Go error stays in the log.
 	for _, tc := range []struct{ url, says string }{
 		{"ftp://<evil>", "ليس رابطًا صالحًا"},

@@ -210,7 +210,7 @@ func msgFeedUnknownOption(name string) string {
 }
 
 func msgFeedBadMode(val string) string {
-	return "قيمة <code>fulltext</code> «" + esc(val) + "» غير معروفة. استعمل <code>auto</code> أو <code>always</code> أو <code>never</code>."
+	return "قيمة <code>fulltext</code> «" + esc(val) + "» غير معروفة. استعمل <code>fulltext=auto</code> أو <code>fulltext=always</code> أو <code>fulltext=never</code>."
 }
 
 // msgFeedPages is the /feeds line about a feed's article pages: its mode,

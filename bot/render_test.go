@@ -211,6 +211,56 @@ func TestSendAndEditPush(t *testing.T) {
 	}
 }
 
+// A push with the story's picture is still one text message: the picture
+// is its link preview, large and above the text, and an edit keeps it.
+func TestSendPushWithPicture(t *testing.T) {
+	h := newHarness(t, nil)
+	chat := telegramtest.PrivateChat(100)
+	h.srv.AddChat(chat)
+	p := news.Push{Topic: "مصر", Title: "افتتاح جسر", Summary: "ملخص", Source: "س", URL: "https://e.com/1",
+		Image: "https://img.example/bridge.jpg"}
+	id, err := h.bot.Send(t.Context(), news.Target{ChatID: chat.ID}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := h.srv.Message(chat.ID, id)
+	want := telegramtest.LinkPreview{URL: "https://img.example/bridge.jpg", PreferLargeMedia: true, ShowAboveText: true}
+	if m.DisableWebPagePreview || m.Preview != want {
+		t.Fatalf("preview %+v (disabled %v), want %+v", m.Preview, m.DisableWebPagePreview, want)
+	}
+	p.OtherSources = 2
+	if err := h.bot.EditPush(t.Context(), chat.ID, id, p); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ = h.srv.Message(chat.ID, id); m.Preview != want || m.Edits != 1 {
+		t.Errorf("after the edit: preview %+v, %d edits", m.Preview, m.Edits)
+	}
+	// Without a picture the push stays bare text.
+	id, _ = h.bot.Send(t.Context(), news.Target{ChatID: chat.ID}, news.Push{Title: "خبر", URL: "https://e.com/2"})
+	if m, _ = h.srv.Message(chat.ID, id); !m.DisableWebPagePreview || m.Preview.URL != "" {
+		t.Errorf("a push without a picture: preview %+v, disabled %v", m.Preview, m.DisableWebPagePreview)
+	}
+}
+
+func TestPicturesCommand(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(7, "قارئ"), telegramtest.PrivateChat(7)
+	mustContain(t, h.sayOne(chat, user, "/pictures").PlainText, "مع صورتها", "/pictures off")
+	mustContain(t, h.sayOne(chat, user, "/pictures off").PlainText, "بلا صور")
+	if c, err := h.db.Chat(t.Context(), chat.ID); err != nil || !c.PicturesOff {
+		t.Fatalf("after /pictures off: %+v, %v", c, err)
+	}
+	mustContain(t, h.sayOne(chat, user, "/pictures").PlainText, "بلا صور")
+	mustContain(t, h.sayOne(chat, user, "/pictures maybe").PlainText, "لم أفهم", "/pictures on")
+	if c, _ := h.db.Chat(t.Context(), chat.ID); !c.PicturesOff {
+		t.Error("a bad argument changed the setting")
+	}
+	mustContain(t, h.sayOne(chat, user, "/pictures on").PlainText, "مع صورتها")
+	if c, _ := h.db.Chat(t.Context(), chat.ID); c.PicturesOff {
+		t.Error("/pictures on left pictures off")
+	}
+}
+
 func TestSendErrors(t *testing.T) {
 	h := newHarness(t, nil)
 	chat := telegramtest.PrivateChat(100)

@@ -618,3 +618,131 @@ func TestSharedLinkIsNoIdentity(t *testing.T) {
 		t.Errorf("queued %d pushes, want both live updates", len(ds))
 	}
 }
+
+// fakePages completes an item from the "page" of its URL: the text in
+// pages, or the error in fails; a URL in hang never answers (until the
+// poll's context ends). It records the order items were asked for.
+type fakePages struct {
+	mu    sync.Mutex
+	pages map[string]string
+	fails map[string]error
+	hang  map[string]bool
+	asked []string
+}
+
+func (f *fakePages) Complete(ctx context.Context, a news.Article, mode news.FullTextMode) (news.Article, bool, error) {
+	if mode == news.FullTextNever {
+		return a, false, nil
+	}
+	f.mu.Lock()
+	f.asked = append(f.asked, a.Key)
+	text, fail, hang := f.pages[a.URL], f.fails[a.URL], f.hang[a.URL]
+	f.mu.Unlock()
+	if hang {
+		select {
+		case <-ctx.Done():
+			return a, true, ctx.Err()
+		case <-time.After(2 * time.Second): // the page bound
+			return a, true, errors.New("feed: page gave no complete answer within 2s")
+		}
+	}
+	if fail != nil {
+		return a, true, fail
+	}
+	a.Teaser, a.Text, a.ImageURL = a.Text, text, "https://img.example/"+a.Key+".jpg"
+	return a, true, nil
+}
+
+func TestHandleItemsReadsTheirPages(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	pages := &fakePages{
+		pages: map[string]string{"https://a.example/1": "النص الكامل للخبر الأول\nوتفاصيله", "https://a.example/2": "النص الكامل للخبر الثاني"},
+		fails: map[string]error{"https://a.example/3": errors.New("feed: page text is not the story (0 of 6 of its words)")},
+	}
+	st := &fakeStore{queue: 1}
+	p := pipeline.New(st, pipeline.Options{Analyzer: &fakeAnalyzer{}, Pages: pages, Now: func() time.Time { return now }})
+	items := []news.Article{
+		{Key: "3", Title: "ثالث", Text: "مقتطف…", URL: "https://a.example/3", PublishedAt: now.Add(-time.Minute)},
+		{Key: "2", Title: "ثان", Text: "مقتطف…", URL: "https://a.example/2", PublishedAt: now.Add(-2 * time.Minute)},
+		{Key: "1", Title: "أول", Text: "مقتطف…", URL: "https://a.example/1", PublishedAt: now.Add(-3 * time.Minute)},
+		{Key: "old", Title: "قديم", Text: "مقتطف…", URL: "https://a.example/old", PublishedAt: now.Add(-72 * time.Hour)},
+	}
+	if _, err := p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"1", "2", "3"}; !slices.Equal(pages.asked, want) {
+		t.Errorf("pages asked for %q, want %q (oldest first; never for an item that is not pushed)", pages.asked, want)
+	}
+	byKey := map[string]news.Article{}
+	for _, a := range st.saved {
+		byKey[a.Key] = a
+	}
+	if a := byKey["1"]; a.Summary != "النص الكامل للخبر الأول" || a.ImageURL != "https://img.example/1.jpg" {
+		t.Errorf("item 1 summarized from %q, picture %q: want the page's text", a.Summary, a.ImageURL)
+	}
+	if a := byKey["3"]; a.Text != "مقتطف…" || a.ImageURL != "" {
+		t.Errorf("item 3, whose page failed, has text %q: want its teaser", a.Text)
+	}
+	if len(st.saved) != 4 || len(st.pushed) != 3 {
+		t.Errorf("saved %d, pushed %q", len(st.saved), st.pushed)
+	}
+	if want := []string{"", "", "feed: page text is not the story (0 of 6 of its words)"}; !slices.Equal(st.pages, want) {
+		t.Errorf("pages recorded %q, want %q", st.pages, want)
+	}
+
+	// A feed set to never reads no page; priming reads none either.
+	pages.asked = nil
+	more := []news.Article{{Key: "n", Title: "جديد", Text: "مقتطف…", URL: "https://a.example/n", PublishedAt: now}}
+	if _, err := p.HandleItems(t.Context(), news.Feed{ID: 2, FullText: news.FullTextNever}, more, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.HandleItems(t.Context(), news.Feed{ID: 3}, []news.Article{{Key: "p", Title: "تهيئة", URL: "https://a.example/p"}}, false); err != nil {
+		t.Fatal(err)
+	}
+	if len(pages.asked) != 0 {
+		t.Errorf("pages read for a never feed or a priming poll: %q", pages.asked)
+	}
+}
+
+// A page that never answers delays only its own article: the other
+// host's item is stored (and pushed) at once.
+func TestSlowPageDelaysOnlyItsOwnArticle(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	pages := &fakePages{
+		pages: map[string]string{"https://fast.example/1": "نص كامل"},
+		hang:  map[string]bool{"https://slow.example/1": true},
+	}
+	st := &fakeStore{queue: 1}
+	p := pipeline.New(st, pipeline.Options{Analyzer: &fakeAnalyzer{}, Pages: pages, Now: func() time.Time { return now }})
+	items := []news.Article{
+		{Key: "fast", Title: "سريع", Text: "مقتطف…", URL: "https://fast.example/1", PublishedAt: now},
+		{Key: "slow", Title: "بطيء", Text: "مقتطف…", URL: "https://slow.example/1", PublishedAt: now.Add(-time.Minute)},
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true)
+		done <- err
+	}()
+	deadline := time.Now().Add(time.Second)
+	for {
+		st.mu.Lock()
+		pushed := slices.Clone(st.pushed)
+		st.mu.Unlock()
+		if slices.Contains(pushed, "fast") {
+			if slices.Contains(pushed, "slow") {
+				t.Fatal("the slow item was pushed before its page gave up")
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the fast item waited for the slow page (pushed %q)", pushed)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(st.pushed, "slow") {
+		t.Errorf("the slow item was not pushed with its teaser once its page gave up: %q", st.pushed)
+	}
+}
