@@ -182,6 +182,10 @@ func (t *transcript) bot(m telegramtest.Message) {
 			bell = "🔕"
 		}
 		bar := strings.Repeat("━", 40)
+		if m.Preview.URL != "" {
+			// Telegram shows the story's picture above the text.
+			text = "🖼  " + m.Preview.URL + "\n" + text
+		}
 		t.line("\n%s %s\n%s\n%s\n", bell, bar, indent(text, "  "), bar)
 		return
 	}

@@ -88,6 +88,11 @@ func TestDemoPageInChromium(t *testing.T) {
 	}
 	wait("the reply", `[...document.querySelectorAll(".row.in .text")].some(e => e.textContent.includes("«لبنان»"))`)
 	wait("a breaking push", `[...document.querySelectorAll(".bubble.push .push-head")].some(e => e.textContent.includes("🔴 أخبار عاجلة · سوريا"))`)
+	// A teaser's push shows the story's picture above its text, loaded
+	// from the demo's own server, as Telegram shows a large link preview.
+	wait("a push with its picture", `[...document.querySelectorAll(".bubble.push")].some(b =>
+		b.firstElementChild && b.firstElementChild.matches("img.preview") &&
+		b.firstElementChild.complete && b.firstElementChild.naturalWidth === 640)`)
 	wait("the Lebanon push", `[...document.querySelectorAll(".bubble.push .push-head")].some(e => e.textContent.includes("أخبار عاجلة · لبنان"))`)
 
 	v, err := b.Eval(ctx, `(() => {

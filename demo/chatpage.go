@@ -74,6 +74,10 @@ type Entry struct {
 	Head string `json:"head,omitempty"`
 	// BodyHTML is a push without its first line, as safe HTML.
 	BodyHTML string `json:"body_html,omitempty"`
+	// Preview is the picture of the message's link preview (an http(s)
+	// address), shown above the text when PreviewAbove, as Telegram does.
+	Preview      string `json:"preview,omitempty"`
+	PreviewAbove bool   `json:"preview_above,omitempty"`
 }
 
 // Key is one inline keyboard button.
@@ -279,6 +283,7 @@ func botEntry(m telegramtest.Message) *Entry {
 	e := &Entry{
 		ID: m.ID, From: "bot", HTML: render(m.Text), Text: m.PlainText,
 		Silent: m.DisableNotification, Time: m.Date,
+		Preview: safeHref(m.Preview.URL), PreviewAbove: m.Preview.ShowAboveText,
 	}
 	if head, _, _ := strings.Cut(m.PlainText, "\n"); strings.Contains(head, breakingMarker) {
 		e.Push = true
@@ -308,8 +313,10 @@ func (p *ChatPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	// The page loads nothing from elsewhere and runs no inline script, so
 	// even a sanitizer bug could not run injected code.
+	// Pictures of the stories come from the demo's feed server, on
+	// loopback too.
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "+
-		"img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+		"img-src 'self' data: http://127.0.0.1:*; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")

@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"time"
 )
@@ -24,7 +26,16 @@ type Article struct {
 	Title  string `json:"title"`
 	Text   string `json:"text"`
 	Link   string `json:"link"`
+	// Teaser: the feed carries only the first words; the whole text is on
+	// the article page the feed server serves, which Ajel reads.
+	Teaser bool `json:"teaser,omitempty"`
+	// Picture names one of the demo's pictures (see pictures.go): the
+	// item's enclosure, or the og:image of its page when Teaser.
+	Picture string `json:"picture,omitempty"`
 }
+
+// teaserWords is how many words a teaser item of the sample feeds keeps.
+const teaserWords = 15
 
 // Articles returns the sample news, in release order.
 func Articles() []Article {
@@ -102,14 +113,32 @@ type rssChannel struct {
 }
 
 type rssItem struct {
-	Title       string `xml:"title"`
-	Link        string `xml:"link"`
-	GUID        string `xml:"guid"`
-	Description string `xml:"description"`
-	PubDate     string `xml:"pubDate"`
+	Title       string        `xml:"title"`
+	Link        string        `xml:"link"`
+	GUID        string        `xml:"guid"`
+	Description string        `xml:"description"`
+	PubDate     string        `xml:"pubDate"`
+	Enclosure   *rssEnclosure `xml:"enclosure,omitempty"`
 }
 
+type rssEnclosure struct {
+	URL    string `xml:"url,attr"`
+	Type   string `xml:"type,attr"`
+	Length int    `xml:"length,attr"`
+}
+
+// pagePath is where the feed server serves article i's page.
+func pagePath(i int) string { return fmt.Sprintf("/articles/%d.html", i) }
+
 func (fs *FeedServer) serve(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/pictures/"):
+		servePicture(w, r, strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/pictures/"), ".png"))
+		return
+	case strings.HasPrefix(r.URL.Path, "/articles/"):
+		fs.servePage(w, r)
+		return
+	}
 	outlet := map[string]string{"/wire.xml": "wire", "/levant.xml": "levant"}[r.URL.Path]
 	if outlet == "" {
 		http.NotFound(w, r)
@@ -125,15 +154,57 @@ func (fs *FeedServer) serve(w http.ResponseWriter, r *http.Request) {
 		if a.Outlet != outlet {
 			continue
 		}
-		doc.Channel.Items = append(doc.Channel.Items, rssItem{
+		it := rssItem{
 			Title: a.Title, Link: a.Link, GUID: fmt.Sprintf("%s-%d", outlet, i),
 			Description: a.Text,
 			PubDate:     fs.start.Add(time.Duration(i) * time.Minute).Format(time.RFC1123Z),
-		})
+		}
+		switch {
+		case a.Teaser:
+			words := strings.Fields(a.Text)
+			it.Description = strings.Join(words[:min(teaserWords, len(words))], " ") + "…"
+			it.Link = fs.srv.URL + pagePath(i)
+		case a.Picture != "":
+			it.Enclosure = &rssEnclosure{URL: fs.srv.URL + "/pictures/" + a.Picture + ".png", Type: "image/png", Length: 1}
+		}
+		doc.Channel.Items = append(doc.Channel.Items, it)
 	}
 	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
 	fmt.Fprint(w, xml.Header)
 	enc := xml.NewEncoder(w)
 	enc.Indent("", " ")
 	_ = enc.Encode(doc) // a broken connection is the client's problem
+}
+
+// servePage serves a released teaser article's page, as a news site
+// would: a menu, the article with its picture in og:image, a footer.
+func (fs *FeedServer) servePage(w http.ResponseWriter, r *http.Request) {
+	var i int
+	if _, err := fmt.Sscanf(r.URL.Path, "/articles/%d.html", &i); err != nil || pagePath(i) != r.URL.Path {
+		http.NotFound(w, r)
+		return
+	}
+	fs.mu.Lock()
+	released := fs.released
+	fs.mu.Unlock()
+	if i < 0 || i >= released || !fs.articles[i].Teaser {
+		http.NotFound(w, r)
+		return
+	}
+	a := fs.articles[i]
+	var body strings.Builder
+	for _, p := range strings.Split(a.Text, "\n") {
+		body.WriteString("<p>" + html.EscapeString(p) + "</p>\n")
+	}
+	img := ""
+	if a.Picture != "" {
+		img = `<meta property="og:image" content="` + fs.srv.URL + "/pictures/" + a.Picture + `.png">`
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, `<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>%[1]s</title>%[2]s</head>
+<body><nav><a href="/">الرئيسية</a> · <a href="/syria">سوريا</a> · <a href="/world">العالم</a></nav>
+<article><h1>%[1]s</h1>
+%[3]s</article>
+<footer>%[4]s · موقع تجريبي كتبه فريق عاجل</footer></body></html>`,
+		html.EscapeString(a.Title), img, body.String(), html.EscapeString(outletTitles[a.Outlet]))
 }

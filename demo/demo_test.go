@@ -53,3 +53,56 @@ func TestFeedServerReleasesItems(t *testing.T) {
 		t.Fatalf("released article missing:\n%s", after)
 	}
 }
+
+// A teaser item carries the first words and a link to its page on the
+// feed server; the page has the whole text and the picture, which the
+// feed server draws.
+func TestFeedServerServesTeaserPagesAndPictures(t *testing.T) {
+	as := demo.Articles()
+	fs := demo.NewFeedServer(as, len(as))
+	defer fs.Close()
+	get := func(u string) (string, string, int) {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b), resp.Header.Get("Content-Type"), resp.StatusCode
+	}
+	wire, _, _ := get(fs.URLs()[0])
+	teasers := 0
+	for _, a := range as {
+		if !a.Teaser {
+			continue
+		}
+		teasers++
+		if strings.Contains(wire, a.Text) {
+			t.Errorf("the teaser item %q carries its whole text", a.Title)
+		}
+	}
+	if teasers < 2 {
+		t.Fatalf("%d teaser items in the sample, want at least 2", teasers)
+	}
+	base := strings.TrimSuffix(fs.URLs()[0], "/wire.xml")
+	page, ct, code := get(base + "/articles/9.html")
+	if code != 200 || !strings.HasPrefix(ct, "text/html") || !strings.Contains(page, "النبك") ||
+		!strings.Contains(page, `property="og:image" content="`+base+`/pictures/road.png"`) {
+		t.Errorf("page 9: %d %s\n%s", code, ct, page)
+	}
+	if _, _, code := get(base + "/articles/1.html"); code != 404 {
+		t.Errorf("a page for an item that is not a teaser: %d", code)
+	}
+	if !strings.Contains(wire, `<enclosure url="`+base+`/pictures/aid.png" type="image/png"`) {
+		t.Errorf("the aid item's picture is not its enclosure:\n%s", wire)
+	}
+	for _, name := range []string{"road", "mosque", "aid"} {
+		body, ct, code := get(base + "/pictures/" + name + ".png")
+		if code != 200 || ct != "image/png" || !strings.HasPrefix(body, "\x89PNG") {
+			t.Errorf("picture %s: %d %s", name, code, ct)
+		}
+	}
+	if _, _, code := get(base + "/pictures/nope.png"); code != 404 {
+		t.Errorf("an unknown picture: %d", code)
+	}
+}

@@ -110,6 +110,16 @@
     }
     text.append(meta(m));
     bubble.append(text);
+    if (m.preview) {
+      // The story's picture, as Telegram shows a large link preview.
+      const img = el("img", "preview");
+      img.src = m.preview;
+      img.alt = "";
+      img.loading = "lazy";
+      img.referrerPolicy = "no-referrer";
+      if (m.preview_above) bubble.prepend(img); else bubble.append(img);
+      bubble.classList.add("with-preview");
+    }
     row.append(bubble);
     if (m.keyboard && m.keyboard.length) row.append(keyboard(m));
     return row;
