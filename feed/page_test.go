@@ -194,9 +194,9 @@ func TestPictureURL(t *testing.T) {
 	}{
 		{"https://img.example/a.jpg", true},
 		{"http://cdn.news.example/x/y.png?w=800", true},
-		{"/images/a.jpg", false},         // relative
-		{"img/a.jpg", false},             // relative
-		{"javascript:alert(1)", false},   // not http(s)
+		{"/images/a.jpg", false},       // relative
+		{"img/a.jpg", false},           // relative
+		{"javascript:alert(1)", false}, // not http(s)
 		{"data:image/png;base64,iVBO", false},
 		{"ftp://img.example/a.jpg", false},
 		{"https://127.0.0.1/a.jpg", false},
