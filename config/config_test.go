@@ -95,6 +95,15 @@ func TestVariables(t *testing.T) {
 			func(c config.Config) bool {
 				return reflect.DeepEqual(c.Feeds, []string{"https://a.example/rss", "http://b.example/feed.xml"})
 			}, ""},
+		{"feeds with full-text modes", map[string]string{"FEEDS": "https://a.example/rss fulltext=never, https://b.example/rss\nhttps://c.example/rss  FullText=ALWAYS"},
+			func(c config.Config) bool {
+				return reflect.DeepEqual(c.Feeds, []string{"https://a.example/rss", "https://b.example/rss", "https://c.example/rss"}) &&
+					reflect.DeepEqual(c.FeedFullText, map[string]string{"https://a.example/rss": "never", "https://c.example/rss": "always"})
+			}, ""},
+		{"feeds unknown option", map[string]string{"FEEDS": "https://a.example/rss images=on"}, nil,
+			`config: FEEDS entry "https://a.example/rss": unknown option "images": the one option is fulltext=auto|always|never, after the URL and a space`},
+		{"feeds bad full-text mode", map[string]string{"FEEDS": "https://a.example/rss fulltext=sometimes"}, nil,
+			`config: FEEDS entry "https://a.example/rss": fulltext="sometimes": use fulltext=auto (read the article page of a teaser), always or never`},
 		{"feeds empty", map[string]string{"FEEDS": ""},
 			func(c config.Config) bool { return c.Feeds == nil }, ""},
 		{"feeds bad scheme", map[string]string{"FEEDS": "https://a.example/rss,ftp://b.example/x"}, nil,
