@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -22,7 +23,8 @@ type Retention struct {
 	Articles time.Duration
 	// Batch is the most rows one short write transaction deletes (default
 	// 500), so the write lock is never held for long; after a batch that
-	// held it longer than 50 ms the next one is halved (down to 25 rows).
+	// held it longer than 50 ms the next one is halved (down to 25 rows),
+	// and the next Prune starts at the size the last one ended with.
 	Batch int
 }
 
@@ -78,6 +80,9 @@ func (d *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, err
 	}
 	for _, st := range steps {
 		size := r.Batch
+		if learned, ok := d.pruned.sizes.Load(st.what); ok {
+			size = min(learned.(int), r.Batch)
+		}
 		for ctx.Err() == nil {
 			began := time.Now()
 			n, held, err := d.pruneBatch(ctx, st.what, st.pick, st.cutoff, size)
@@ -100,6 +105,7 @@ func (d *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, err
 				size = min(size*2, r.Batch)
 			}
 		}
+		d.pruned.sizes.Store(st.what, size)
 	}
 	freed, err := d.vacuumFree(ctx)
 	p.FreedPages = freed
@@ -183,6 +189,9 @@ func (d *DB) vacuumFree(ctx context.Context) (int, error) {
 type pruneTotals struct {
 	deliveries, articles, stories atomic.Int64
 	last                          atomic.Int64 // Unix ms of the last Prune
+	// sizes is the batch size each table's last batch ended with, so the
+	// next Prune starts where this one learned the rows' cost.
+	sizes sync.Map // table name → int
 }
 
 func (t *pruneTotals) add(p Pruned, at time.Time) {
