@@ -32,8 +32,9 @@ var teaserStories = []struct{ title, teaser, page string }{
 
 // A teaser feed's push is summarized from its article page and shows the
 // page's picture above the text; a page that is a PDF, or a cookie wall,
-// gives nothing and the teaser is pushed; a reader with /pictures off gets
-// the text alone. /feeds's store, /healthz and /metrics say what pages gave.
+// gives nothing and the teaser is pushed, and so is an item whose picture
+// is 20,000 characters long or a script, without it; a reader with
+// /pictures off gets the text alone. /feeds's store, /healthz and /metrics say what pages gave.
 func TestTeaserFeedPushesTheWholeStoryWithItsPicture(t *testing.T) {
 	t.Parallel()
 	tg := telegramtest.NewTest(t, testToken)
@@ -49,10 +50,16 @@ func TestTeaserFeedPushesTheWholeStoryWithItsPicture(t *testing.T) {
 			var b strings.Builder
 			b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>وكالة المقتطفات</title>`)
 			b.WriteString(`<item><guid>old</guid><title>خبر قديم عن سوريا</title><link>` + srv.URL + `/a/old</link><description>مقتطف…</description></item>`)
+			// Pictures no push may carry: 20,000 characters long, a script.
+			badPictures := []string{"", "https://img.example/" + strings.Repeat("x", 20_000) + ".jpg", "javascript:alert(1)"}
 			for i := range n {
 				s := teaserStories[i]
-				fmt.Fprintf(&b, "<item><guid>s%d</guid><title>%s</title><link>%s/a/%d</link><description>%s</description><pubDate>%s</pubDate></item>",
-					i, s.title, srv.URL, i, s.teaser, time.Now().UTC().Format(time.RFC1123Z))
+				enc := ""
+				if badPictures[i] != "" {
+					enc = `<enclosure url="` + badPictures[i] + `" type="image/jpeg" length="1"/>`
+				}
+				fmt.Fprintf(&b, "<item><guid>s%d</guid><title>%s</title><link>%s/a/%d</link><description>%s</description><pubDate>%s</pubDate>%s</item>",
+					i, s.title, srv.URL, i, s.teaser, time.Now().UTC().Format(time.RFC1123Z), enc)
 			}
 			b.WriteString("</channel></rss>")
 			w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")

@@ -56,6 +56,12 @@ func TestFetchPage(t *testing.T) {
 	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, articlePage(pageBody, `<meta property="og:image" content="https://img.example/bridge.jpg">`))
 	})
+	mux.HandleFunc("/twitter", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, articlePage(pageBody, `<meta name="twitter:image" content="https://img.example/tw.jpg">`))
+	})
+	mux.HandleFunc("/javascript-picture", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, articlePage(pageBody, `<meta property="og:image" content="javascript:alert(1)">`))
+	})
 	mux.HandleFunc("/cp1256", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=windows-1256")
 		fmt.Fprint(w, cp1256)
@@ -98,6 +104,8 @@ func TestFetchPage(t *testing.T) {
 		message string
 	}{
 		{"/ok", nil, "https://img.example/bridge.jpg", ""},
+		{"/twitter", nil, "https://img.example/tw.jpg", ""},
+		{"/javascript-picture", nil, "", ""},
 		{"/cp1256", nil, "", ""},
 		{"/cp1256-meta", nil, "", ""},
 		{"/huge", feed.ErrTooLarge, "", "feed: page larger than 1 MiB"},
@@ -148,21 +156,31 @@ func TestFetchPage(t *testing.T) {
 	}
 }
 
+// loginWall is a page that asks for an account before the story.
+const loginWall = `<!doctype html><html lang="ar"><head><meta charset="utf-8"><title>تسجيل الدخول</title></head><body>
+<form><h2>هذا المحتوى للمشتركين فقط</h2><p>سجّل الدخول إلى حسابك لمتابعة القراءة، أو أنشئ حسابا جديدا مجانا في أقل من دقيقة واحصل على كل المقالات والنشرات اليومية والتحليلات الخاصة بالمشتركين في بريدك كل صباح.</p>
+<p>البريد الإلكتروني وكلمة المرور مطلوبان، ويمكنك أيضا الدخول بحسابك في الشبكات الاجتماعية، وإذا نسيت كلمة المرور فاضغط على الرابط لاستعادتها عبر بريدك الإلكتروني المسجل لدينا.</p>
+<input name="email"><input name="password" type="password"><button>دخول</button></form></body></html>`
+
 func TestCheckPageRefusesWhatIsNotTheStory(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, navigationPage)
-	}))
-	defer srv.Close()
-	f := feed.NewFetcher(feed.Options{AllowPrivate: true})
-	p, err := f.FetchPage(t.Context(), srv.URL)
-	if err == nil {
-		err = feed.CheckPage(p, pageTitle, pageTeaser)
-	}
-	if !errors.Is(err, feed.ErrNotTheStory) {
-		t.Fatalf("a cookie banner and a menu: err = %v, want ErrNotTheStory (text %q)", err, p.Text)
-	}
-	if got := feed.PageFailure(err); got != "not_the_story" {
-		t.Errorf("PageFailure = %q", got)
+	for name, page := range map[string]string{"cookie banner and menu": navigationPage, "login wall": loginWall} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprint(w, page)
+			}))
+			defer srv.Close()
+			f := feed.NewFetcher(feed.Options{AllowPrivate: true})
+			p, err := f.FetchPage(t.Context(), srv.URL)
+			if err == nil {
+				err = feed.CheckPage(p, pageTitle, pageTeaser)
+			}
+			if !errors.Is(err, feed.ErrNotTheStory) && !errors.Is(err, feed.ErrNoText) {
+				t.Fatalf("err = %v, want ErrNotTheStory or ErrNoText (text %q)", err, p.Text)
+			}
+			if got := feed.PageFailure(err); got != "not_the_story" && got != "no_text" {
+				t.Errorf("PageFailure = %q", got)
+			}
+		})
 	}
 }
 
