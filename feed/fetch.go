@@ -207,25 +207,32 @@ func (f *Fetcher) Fetch(ctx context.Context, fd news.Feed) (*Result, error) {
 	return res, nil
 }
 
-// requestError turns a transport error into one clear error.
+// requestError turns a transport error of a feed fetch into one clear
+// error.
 func (f *Fetcher) requestError(parent context.Context, err error) error {
+	return f.transportError(parent, err, "feed: ", f.opt.Timeout)
+}
+
+// transportError turns a transport error into one clear error, each
+// message starting with prefix; timeout is the request's bound.
+func (f *Fetcher) transportError(parent context.Context, err error, prefix string, timeout time.Duration) error {
 	var ke *kindError
 	switch {
 	case errors.As(err, &ke):
 		// Our own guard or redirect policy: its message says it all.
 		return ke
 	case parent.Err() != nil:
-		return fmt.Errorf("feed: fetch cancelled: %w", parent.Err())
+		return fmt.Errorf("%sfetch cancelled: %w", prefix, parent.Err())
 	case isDialTimeout(err):
-		return newErr(ErrTimeout, err, "feed: could not connect within %s", f.opt.ConnectTimeout)
+		return newErr(ErrTimeout, err, "%scould not connect within %s", prefix, f.opt.ConnectTimeout)
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return newErr(ErrTimeout, err, "feed: no complete answer within %s", f.opt.Timeout)
+		return newErr(ErrTimeout, err, "%sno complete answer within %s", prefix, timeout)
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return fmt.Errorf("feed: request failed: %w", err)
+	return fmt.Errorf("%srequest failed: %w", prefix, err)
 }
 
 func isDialTimeout(err error) bool {

@@ -140,20 +140,7 @@ func textcutType(mt, ct string) string {
 
 // pageError is requestError in the words of a page.
 func (f *Fetcher) pageError(parent context.Context, err error) error {
-	var ke *kindError
-	switch {
-	case errors.As(err, &ke):
-		return ke
-	case parent.Err() != nil:
-		return fmt.Errorf("feed: page cancelled: %w", parent.Err())
-	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return newErr(ErrTimeout, err, "feed: page gave no complete answer within %s", f.opt.PageTimeout)
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return fmt.Errorf("feed: page request failed: %w", err)
+	return f.transportError(parent, err, "feed: page: ", f.opt.PageTimeout)
 }
 
 // paragraphs trims every line of an extracted text and drops empty ones.

@@ -110,7 +110,7 @@ func TestFetchPage(t *testing.T) {
 		{"/cp1256-meta", nil, "", ""},
 		{"/huge", feed.ErrTooLarge, "", "feed: page larger than 1 MiB"},
 		{"/endless", feed.ErrTooLarge, "", "feed: page larger than 1 MiB"},
-		{"/slow", feed.ErrTimeout, "", "feed: page gave no complete answer within 500ms"},
+		{"/slow", feed.ErrTimeout, "", "feed: page: no complete answer within 500ms"},
 		{"/pdf", feed.ErrNotHTML, "", "feed: page is not HTML but application/pdf"},
 		{"/png", feed.ErrNotHTML, "", "feed: page is not HTML but image/png"},
 		{"/video", feed.ErrNoText, "", "feed: page has no main text"},
