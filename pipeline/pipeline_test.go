@@ -643,7 +643,7 @@ func (f *fakePages) Complete(ctx context.Context, a news.Article, mode news.Full
 		case <-ctx.Done():
 			return a, true, ctx.Err()
 		case <-time.After(2 * time.Second): // the page bound
-			return a, true, errors.New("feed: page gave no complete answer within 2s")
+			return a, true, errors.New("feed: page: no complete answer within 2s")
 		}
 	}
 	if fail != nil {
