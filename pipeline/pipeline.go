@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"log/slog"
 	"net/url"
 	"slices"
@@ -407,15 +406,15 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 		}
 		return nil
 	}
-	// Items that will be pushed and may need their article page are read
-	// meanwhile, one host at a time in the items' order; each is processed
-	// as soon as its page is in, so a slow page delays its own article.
+	// Items that will be pushed and may need their article page have it
+	// read meanwhile, one host at a time in the items' order; each is
+	// processed as soon as its page is in, between the other items, so a
+	// slow page delays only its own article.
 	pages := newPageQueue()
 	defer pages.stop()
+	direct := make([]news.Article, 0, len(ordered))
+	whys := make([]news.HeldReason, 0, len(ordered))
 	for i, it := range ordered {
-		if err := ctx.Err(); err != nil {
-			return held, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
-		}
 		if it.FeedID == 0 {
 			it.FeedID = f.ID
 		}
@@ -431,19 +430,38 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 			pages.add(it)
 			continue
 		}
-		if err := process(it, why); err != nil {
-			return held, err
-		}
+		direct, whys = append(direct, it), append(whys, why)
 	}
-	for it := range pages.read(ctx, func(ctx context.Context, it news.Article) news.Article {
+	completed := pages.start(ctx, func(ctx context.Context, it news.Article) news.Article {
 		return p.complete(ctx, f, it)
-	}) {
-		if err := process(it, ""); err != nil {
+	})
+	for i, it := range direct {
+		for ready := true; ready; {
+			select {
+			case a := <-completed:
+				if err := process(a, ""); err != nil {
+					return held, err
+				}
+			default:
+				ready = false
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return held, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
+		}
+		if err := process(it, whys[i]); err != nil {
 			return held, err
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return held, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
+	for range pages.len() {
+		select {
+		case a := <-completed:
+			if err := process(a, ""); err != nil {
+				return held, err
+			}
+		case <-ctx.Done():
+			return held, fmt.Errorf("pipeline: feed %d: %w", f.ID, ctx.Err())
+		}
 	}
 	if fresh > 0 {
 		p.log.Info("pipeline: new articles", "feed", f.ID, "new", fresh, "of", len(items), "queued", queued, "push", push,
@@ -500,43 +518,33 @@ func (q *pageQueue) add(a news.Article) {
 	q.byHost[h] = append(q.byHost[h], a)
 }
 
-// read runs fn on every item, one goroutine a host, and yields the
-// results as they come. It stops early when ctx ends or the loop breaks;
-// stop then waits for the goroutines.
-func (q *pageQueue) read(ctx context.Context, fn func(context.Context, news.Article) news.Article) iter.Seq[news.Article] {
-	return func(yield func(news.Article) bool) {
-		if len(q.hosts) == 0 {
-			return
-		}
-		ctx, cancel := context.WithCancel(ctx)
-		q.cancel = cancel
-		out := make(chan news.Article)
-		n := 0
-		for _, h := range q.hosts {
-			items := q.byHost[h]
-			n += len(items)
-			q.wg.Go(func() {
-				for _, it := range items {
-					a := fn(ctx, it)
-					select {
-					case out <- a:
-					case <-ctx.Done():
-						return
-					}
-				}
-			})
-		}
-		for range n {
-			select {
-			case a := <-out:
-				if !yield(a) {
+// start runs fn on every item, one goroutine a host, and sends the
+// results on the channel it returns as they come (it holds them all, so
+// no reader is kept waiting); stop cancels what is left and waits.
+func (q *pageQueue) start(ctx context.Context, fn func(context.Context, news.Article) news.Article) <-chan news.Article {
+	out := make(chan news.Article, q.len())
+	ctx, q.cancel = context.WithCancel(ctx)
+	for _, h := range q.hosts {
+		items := q.byHost[h]
+		q.wg.Go(func() {
+			for _, it := range items {
+				if ctx.Err() != nil {
 					return
 				}
-			case <-ctx.Done():
-				return
+				out <- fn(ctx, it)
 			}
-		}
+		})
 	}
+	return out
+}
+
+// len is how many items are queued.
+func (q *pageQueue) len() int {
+	n := 0
+	for _, items := range q.byHost {
+		n += len(items)
+	}
+	return n
 }
 
 func (q *pageQueue) stop() {
