@@ -28,6 +28,9 @@ const (
 	// MaxPictureURLBytes is the longest picture address taken: longer ones
 	// are tracking data or broken markup, and Telegram refuses them.
 	MaxPictureURLBytes = 2048
+	// maxPageElements is the most HTML elements a page may have to be
+	// read (news pages have a few thousand).
+	maxPageElements = 50_000
 	// minPageWords is the fewest words a page's main text must have to
 	// replace a teaser.
 	minPageWords = 40
@@ -79,7 +82,7 @@ func (f *Fetcher) FetchPage(ctx context.Context, rawURL string) (Page, error) {
 	}
 	ct := resp.Header.Get("Content-Type")
 	if mt, _, _ := mime.ParseMediaType(ct); ct != "" && mt != "text/html" && mt != "application/xhtml+xml" {
-		return Page{}, newErr(ErrNotHTML, nil, "feed: page is not HTML but %s", textcutType(mt, ct))
+		return Page{}, newErr(ErrNotHTML, nil, "feed: page is not HTML but %s", typeName(mt, ct))
 	}
 	if resp.ContentLength > f.opt.MaxPageBytes {
 		return Page{}, newErr(ErrTooLarge, nil, "feed: page larger than %s", sizeString(f.opt.MaxPageBytes))
@@ -112,7 +115,12 @@ func (f *Fetcher) extract(data []byte, contentType string, at *url.URL) (p Page,
 			p, err = Page{}, newErr(ErrNoText, nil, "feed: page: the extractor failed: %v", v)
 		}
 	}()
-	art, err := readability.FromReader(r, at)
+	parser := readability.NewParser()
+	// The extractor's work grows faster than the page: a page of more
+	// elements than any article needs is refused rather than parsed for
+	// seconds.
+	parser.MaxElemsToParse = maxPageElements
+	art, err := parser.Parse(r, at)
 	if err != nil {
 		return Page{}, newErr(ErrNoText, err, "feed: page: no readable text: %v", err)
 	}
@@ -130,8 +138,8 @@ func (f *Fetcher) extract(data []byte, contentType string, at *url.URL) (p Page,
 	return p, nil
 }
 
-// textcutType names a refused content type briefly.
-func textcutType(mt, ct string) string {
+// typeName names a refused content type briefly.
+func typeName(mt, ct string) string {
 	if mt != "" {
 		return mt
 	}
