@@ -46,6 +46,8 @@ const (
 	EnvTopicsFile        = "TOPICS_FILE"
 	EnvAllowPrivateFeeds = "ALLOW_PRIVATE_FEEDS"
 	EnvWebhookURL        = "WEBHOOK_URL"
+	EnvPublicURL         = "PUBLIC_URL"
+	EnvPollIntervalMax   = "POLL_INTERVAL_MAX"
 	EnvWebhookSecret     = "WEBHOOK_SECRET"
 	EnvSendConcurrency   = "SEND_CONCURRENCY"
 	EnvChannels          = "CHANNELS"
@@ -61,6 +63,9 @@ const (
 	DefaultTelegramEndpoint = "https://api.telegram.org/bot%s/%s"
 	DefaultDatabasePath     = "ajel.db"
 	DefaultPollInterval     = 60 * time.Second
+	// DefaultPollIntervalMax is the longest a quiet feed waits between
+	// polls (and how often one that pushes by WebSub is polled anyway).
+	DefaultPollIntervalMax = 15 * time.Minute
 	// MinPollInterval keeps a typo ("1ms") from hammering every source.
 	MinPollInterval = time.Second
 	// MaxPollInterval keeps a typo ("60h" for "60s") from silencing every
@@ -111,8 +116,16 @@ type Config struct {
 	// "fulltext=auto|always|never" after its URL, by URL; a feed whose
 	// entry names none is absent (its mode stays what it is).
 	FeedFullText map[string]string
-	// PollInterval is how often each feed is checked; at least MinPollInterval.
+	// PollInterval is the shortest time between two polls of a feed (a
+	// busy one); at least MinPollInterval.
 	PollInterval time.Duration
+	// PollIntervalMax is the longest (a quiet feed, or one whose hub
+	// pushes by WebSub); at least PollInterval.
+	PollIntervalMax time.Duration
+	// PublicURL is the bot's public base URL (http(s), no query), where
+	// WebSub hubs reach its callbacks; from WEBHOOK_URL's origin when
+	// unset; "" when neither is set (no WebSub).
+	PublicURL string
 	// HTTPAddr is host:port for health, metrics and ingest; empty disables.
 	HTTPAddr string
 	// IngestToken is the bearer token of POST /api/v1/articles; empty turns
@@ -212,6 +225,7 @@ func Default() Config {
 		TelegramEndpoint: DefaultTelegramEndpoint,
 		DatabasePath:     DefaultDatabasePath,
 		PollInterval:     DefaultPollInterval,
+		PollIntervalMax:  DefaultPollIntervalMax,
 		HTTPAddr:         DefaultHTTPAddr,
 		SendRate:         DefaultSendRate,
 		SendConcurrency:  DefaultSendConcurrency,
@@ -281,6 +295,25 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			p.fail(EnvPollInterval, "=%q is too long: use at most 24h, such as 60s or 5m", v)
 		default:
 			c.PollInterval = d
+		}
+	}
+	maxSet := false
+	if v, ok := p.get(EnvPollIntervalMax); ok {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			p.fail(EnvPollIntervalMax, "=%q is not a duration: use a Go duration such as 15m or 1h", v)
+		case d > MaxPollInterval:
+			p.fail(EnvPollIntervalMax, "=%q is too long: use at most 24h, such as 15m or 1h", v)
+		default:
+			c.PollIntervalMax, maxSet = d, true
+		}
+	}
+	if c.PollIntervalMax < c.PollInterval {
+		if maxSet {
+			p.fail(EnvPollIntervalMax, "=%s is shorter than %s=%s: the longest interval between polls must be at least the shortest", c.PollIntervalMax, EnvPollInterval, c.PollInterval)
+		} else {
+			c.PollIntervalMax = c.PollInterval // a long POLL_INTERVAL alone: polls are fixed
 		}
 	}
 	if v, ok := p.lookup(EnvHTTPAddr); ok {
@@ -360,6 +393,18 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			p.fail(EnvWebhookURL, "=%q is not an https URL: Telegram sends webhooks only to https addresses such as https://bot.example.com/telegram", originOnly(v))
 		} else {
 			c.WebhookURL = v
+		}
+	}
+	if v, ok := p.get(EnvPublicURL); ok {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			p.fail(EnvPublicURL, "=%q is not an absolute http(s) URL: use the bot's public base address, such as https://bot.example.com", redactURL(v))
+		} else {
+			c.PublicURL = strings.TrimSuffix(u.String(), "/")
+		}
+	} else if c.WebhookURL != "" {
+		if u, err := url.Parse(c.WebhookURL); err == nil {
+			c.PublicURL = u.Scheme + "://" + u.Host
 		}
 	}
 	if v, ok := p.get(EnvWebhookSecret); ok {
@@ -486,6 +531,8 @@ func (c Config) pairs() [][2]string {
 		{EnvDatabasePath, c.DatabasePath},
 		{EnvFeeds, strings.Join(feeds, ",")},
 		{EnvPollInterval, c.PollInterval.String()},
+		{EnvPollIntervalMax, c.PollIntervalMax.String()},
+		{EnvPublicURL, c.PublicURL},
 		{EnvHTTPAddr, c.HTTPAddr},
 		{EnvIngestToken, setOrUnset(c.IngestToken)},
 		{EnvAdminIDs, strings.Join(ids, ",")},
