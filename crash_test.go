@@ -285,7 +285,16 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 		reached, _ := pushes.result(firstChat, chats)
 		return reached == chats
 	})
-	// One more kill after the fan-out, then two polls of the same feed.
+	// One more kill after the fan-out — once every send is recorded: a
+	// kill between Telegram's answer and the record may repeat a message
+	// in flight, which TestCrashDuringFanout bounds — then two polls of
+	// the same feed, which must push nothing again.
+	child.waitUntil("every send to be recorded", 30*time.Second, func() bool {
+		db := storagetest.OpenAt(t, dbPath)
+		defer db.Close()
+		st, err := db.Stats(context.Background())
+		return err == nil && st.Outbox.Pending == 0 && st.Outbox.Sent == chats
+	})
 	child.kill()
 	child.wait(10 * time.Second)
 	child.start()

@@ -155,8 +155,65 @@ type Feed struct {
 	// (the teaser was used); LastPageError says why the last one failed.
 	Pages         PageCounts
 	LastPageError string
-	NextPollAt    time.Time
-	CreatedAt     time.Time
+	// Interval is the feed's current time between polls, adapted to how
+	// often it publishes (0: not yet, the shortest is used); QuietPolls
+	// counts the polls in a row that found nothing new, and PublishGap is
+	// the median time between its recent items (0: unknown).
+	Interval   time.Duration
+	QuietPolls int
+	PublishGap time.Duration
+	// WebSub is the state of the feed's WebSub subscription, if any.
+	WebSub     WebSubStatus
+	NextPollAt time.Time
+	CreatedAt  time.Time
+}
+
+// WebSubState is where a feed's WebSub subscription stands.
+type WebSubState string
+
+// The states of a WebSub subscription.
+const (
+	// WebSubNone: the feed names no hub, or Ajel has no public URL.
+	WebSubNone WebSubState = ""
+	// WebSubPending: asked for, the hub has not verified it yet.
+	WebSubPending WebSubState = "pending"
+	// WebSubActive: verified; the hub pushes new items until LeaseUntil.
+	WebSubActive WebSubState = "active"
+	// WebSubFailed: the hub refused, never verified or could not be
+	// reached (Reason says which); the feed is polled.
+	WebSubFailed WebSubState = "failed"
+	// WebSubUnsubscribing: the feed was deleted or moved to another hub;
+	// the hub is being told to stop.
+	WebSubUnsubscribing WebSubState = "unsubscribing"
+)
+
+// WebSubStatus is what /feeds and /healthz say of a feed's subscription.
+type WebSubStatus struct {
+	State      WebSubState
+	Hub        string
+	Reason     string
+	LeaseUntil time.Time
+}
+
+// WebSub is one WebSub subscription Ajel asked a hub for: the hub posts
+// the topic's new content to the callback, signed with Secret.
+type WebSub struct {
+	// CallbackID names the subscription in its callback URL; it is random,
+	// so nobody can guess another feed's callback.
+	CallbackID string
+	FeedID     int64
+	Hub, Topic string
+	Secret     string
+	State      WebSubState
+	Reason     string
+	// LeaseSeconds is what was asked for; LeaseUntil is when the hub's
+	// verified lease ends.
+	LeaseSeconds int
+	LeaseUntil   time.Time
+	// RequestedAt is when the hub was last asked (subscribe, renew or
+	// unsubscribe).
+	RequestedAt time.Time
+	CreatedAt   time.Time
 }
 
 // FullTextMode says when a feed's items are completed from their article
