@@ -177,15 +177,22 @@ func wordCount(s string) int {
 var teaserEndings = []string{"…", "...", "[…]", "[...]", "read more", "continue reading", "more»",
 	"اقرأ المزيد", "إقرأ المزيد", "اقرأ أيضا", "التفاصيل", "للمزيد", "المزيد", "تابع القراءة", "اقرأ التفاصيل"}
 
-// teaserWords is the length under which an item's text is a teaser.
-const teaserWords = 60
+// teaserWords is the length under which an item's text may be a teaser,
+// and completeWords the least a short text needs, in two sentences or
+// more ending as a sentence does, to be a whole (short) report instead.
+const (
+	teaserWords   = 60
+	completeWords = 25
+)
 
 // IsTeaser reports whether an item's text is only a teaser of its article:
-// under 60 words, ending in "…", "[…]" or "read more" (or their Arabic
-// forms), or no longer than its title.
+// ending in "…", "[…]" or "read more" (or their Arabic forms), no longer
+// than its title, or under 60 words — unless those words are a short
+// report of their own: two sentences or more, 25 words or more, ending
+// with a full stop (wire copy often is).
 func IsTeaser(title, text string) bool {
 	text = strings.TrimSpace(text)
-	if wordCount(text) < teaserWords || utf8.RuneCountInString(text) <= utf8.RuneCountInString(strings.TrimSpace(title)) {
+	if utf8.RuneCountInString(text) <= utf8.RuneCountInString(strings.TrimSpace(title)) {
 		return true
 	}
 	tail := strings.ToLower(strings.TrimRight(text, " \t\r\n:»›>-–—"))
@@ -194,7 +201,25 @@ func IsTeaser(title, text string) bool {
 			return true
 		}
 	}
-	return false
+	n := wordCount(text)
+	if n >= teaserWords {
+		return false
+	}
+	return n < completeWords || sentenceCount(text) < 2 || !strings.ContainsAny(text[len(text)-1:], ".!?؟")
+}
+
+// sentenceCount counts the sentence ends (. ! ? ؟ followed by a space or
+// the end) of a text, and line breaks.
+func sentenceCount(s string) int {
+	n := 0
+	rs := []rune(s)
+	for i, r := range rs {
+		end := i == len(rs)-1 || unicode.IsSpace(rs[i+1])
+		if (r == '.' || r == '!' || r == '?' || r == '؟') && end || r == '\n' {
+			n++
+		}
+	}
+	return n
 }
 
 // CheckPage reports whether a page's text is the item's story, not the

@@ -197,6 +197,9 @@ func TestIsTeaser(t *testing.T) {
 		{"read more", pageTitle, long + "Read more", true},
 		{"اقرأ المزيد", pageTitle, long + "اقرأ المزيد »", true},
 		{"a whole article", pageTitle, long, false},
+		{"a short report, whole", pageTitle, "قال مسؤولون إن الطريق الجديد يختصر زمن الرحلة نحو نصف ساعة. وأضافوا أن العمل فيه استمر ستة أشهر، وأن الشاحنات ستسلك مسارا خاصا بها في ساعات الذروة.", false},
+		{"a short report without its end", pageTitle, "قال مسؤولون إن الطريق الجديد يختصر زمن الرحلة نحو نصف ساعة. وأضافوا أن العمل فيه استمر ستة أشهر، وأن الشاحنات ستسلك مسارا خاصا بها في", true},
+		{"one long sentence", pageTitle, "قال مسؤولون في وزارة النقل اليوم إن الطريق السريع الجديد بين العاصمة ومدينة حمص سيختصر زمن الرحلة نحو نصف ساعة ويخفف الازدحام على الطرق الفرعية القديمة.", true},
 	}
 	for _, tt := range tests {
 		if got := feed.IsTeaser(tt.title, tt.text); got != tt.want {

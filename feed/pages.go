@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ajel-news/ajel/internal/clean"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -51,12 +52,18 @@ func NewPageReader(f *Fetcher, gap time.Duration) *PageReader {
 // page's picture when the item had none; on any failure (err says why)
 // the article comes back as it was, and its teaser is used.
 func (r *PageReader) Complete(ctx context.Context, a news.Article, mode news.FullTextMode) (out news.Article, read bool, err error) {
-	if a.URL == "" || mode == news.FullTextNever || (mode != news.FullTextAlways && !IsTeaser(a.Title, a.Text)) {
+	if a.URL == "" || mode == news.FullTextNever {
+		return a, false, nil
+	}
+	// The text as readers would get it: share prompts, "read also" lines
+	// and credits at its end say nothing of whether it is whole.
+	text := clean.Body(a.Text)
+	if mode != news.FullTextAlways && !IsTeaser(a.Title, text) {
 		return a, false, nil
 	}
 	p, err := r.Read(ctx, a.URL)
 	if err == nil {
-		err = CheckPage(p, a.Title, a.Text)
+		err = CheckPage(p, a.Title, text)
 	}
 	if err != nil {
 		return a, true, err

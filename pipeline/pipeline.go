@@ -335,11 +335,11 @@ func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news
 // A poll pushes at most PushesPerPoll items, the newest of those that are
 // news by their date; items dated too old or in the future, and those past
 // the bound, are stored without pushing, and the returned count says how
-// many and why (the feed's status shows it). Items already stored are
+// many and why (the feed's status shows it), with how many were new. Items already stored are
 // skipped silently and invalid items with a debug log. A store failure
 // stops the poll and is returned, so the poller records it and polls again
 // later; the items saved before it are then simply not new.
-func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Article, push bool) (news.HeldItems, error) {
+func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Article, push bool) (news.PollOutcome, error) {
 	ordered := slices.Clone(items)
 	slices.Reverse(ordered) // feeds list newest first
 	slices.SortStableFunc(ordered, func(a, b news.Article) int {
@@ -378,7 +378,7 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 		}
 		var err error
 		if unknown, err = p.store.UnknownItems(ctx, f.ID, keys); err != nil {
-			return news.HeldItems{}, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
+			return news.PollOutcome{}, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
 		}
 		candidates := 0
 		for i, it := range ordered {
@@ -435,39 +435,42 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 	completed := pages.start(ctx, func(ctx context.Context, it news.Article) news.Article {
 		return p.complete(ctx, f, it)
 	})
+	waiting := pages.len() // completed items not processed yet
 	for i, it := range direct {
-		for ready := true; ready; {
+		for ready := waiting > 0; ready; {
 			select {
 			case a := <-completed:
+				waiting--
+				ready = waiting > 0
 				if err := process(a, ""); err != nil {
-					return held, err
+					return news.PollOutcome{New: fresh, Held: held}, err
 				}
 			default:
 				ready = false
 			}
 		}
 		if err := ctx.Err(); err != nil {
-			return held, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
+			return news.PollOutcome{New: fresh, Held: held}, fmt.Errorf("pipeline: feed %d: %w", f.ID, err)
 		}
 		if err := process(it, whys[i]); err != nil {
-			return held, err
+			return news.PollOutcome{New: fresh, Held: held}, err
 		}
 	}
-	for range pages.len() {
+	for ; waiting > 0; waiting-- {
 		select {
 		case a := <-completed:
 			if err := process(a, ""); err != nil {
-				return held, err
+				return news.PollOutcome{New: fresh, Held: held}, err
 			}
 		case <-ctx.Done():
-			return held, fmt.Errorf("pipeline: feed %d: %w", f.ID, ctx.Err())
+			return news.PollOutcome{New: fresh, Held: held}, fmt.Errorf("pipeline: feed %d: %w", f.ID, ctx.Err())
 		}
 	}
 	if fresh > 0 {
 		p.log.Info("pipeline: new articles", "feed", f.ID, "new", fresh, "of", len(items), "queued", queued, "push", push,
 			"held_old", held.Old, "held_future", held.Future, "held_over", held.OverLimit)
 	}
-	return held, nil
+	return news.PollOutcome{New: fresh, Held: held}, nil
 }
 
 // complete reads an item's article page as the feed's mode says, and

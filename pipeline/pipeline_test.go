@@ -494,7 +494,8 @@ func TestHandleItemsHoldsItemsDatedOutsideTheNews(t *testing.T) {
 	}
 	st := &fakeStore{queue: 1}
 	p := pipeline.New(st, pipeline.Options{Analyzer: &fakeAnalyzer{}, Now: func() time.Time { return now }})
-	held, err := p.HandleItems(t.Context(), news.Feed{ID: 1, URL: "https://example.org/rss"}, items, true)
+	out, err := p.HandleItems(t.Context(), news.Feed{ID: 1, URL: "https://example.org/rss"}, items, true)
+	held := out.Held
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,8 +509,8 @@ func TestHandleItemsHoldsItemsDatedOutsideTheNews(t *testing.T) {
 		t.Errorf("held %+v, want %+v", held, want)
 	}
 	// Priming pushes nothing anyway: nothing is counted as held.
-	if held, _ := p.HandleItems(t.Context(), news.Feed{ID: 2}, []news.Article{{Key: "p", Title: "قديم", PublishedAt: now.AddDate(-1, 0, 0)}}, false); held.Total() != 0 {
-		t.Errorf("priming counted %+v held", held)
+	if out, _ := p.HandleItems(t.Context(), news.Feed{ID: 2}, []news.Article{{Key: "p", Title: "قديم", PublishedAt: now.AddDate(-1, 0, 0)}}, false); out.Held.Total() != 0 || out.New != 1 {
+		t.Errorf("priming counted %+v", out)
 	}
 	// The ingest API goes through Process: the same rule.
 	if _, n, err := p.Process(t.Context(), news.Article{Key: "i", Source: "newsroom", Title: "أرشيف", PublishedAt: now.AddDate(0, -1, 0)}, true); err != nil || n != 0 {
@@ -529,7 +530,8 @@ func TestHandleItemsPushesAtMostTwentyAPoll(t *testing.T) {
 	st := &fakeStore{queue: 1}
 	notes := &countNotifier{}
 	p := pipeline.New(st, pipeline.Options{Analyzer: &fakeAnalyzer{}, Notifier: notes, Now: func() time.Time { return now }})
-	held, err := p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true)
+	out, err := p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true)
+	held := out.Held
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -546,15 +548,15 @@ func TestHandleItemsPushesAtMostTwentyAPoll(t *testing.T) {
 	if held != (news.HeldItems{OverLimit: 9_980}) || notes.n != 20 {
 		t.Errorf("held %+v, pokes %d", held, notes.n)
 	}
-	if held, err := p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true); err != nil || held.Total() != 0 || len(st.pushed) != 20 {
-		t.Errorf("the same list again: held %+v, pushed %d, %v", held, len(st.pushed), err)
+	if out, err := p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true); err != nil || out.Held.Total() != 0 || out.New != 0 || len(st.pushed) != 20 {
+		t.Errorf("the same list again: %+v, pushed %d, %v", out, len(st.pushed), err)
 	}
 	// The bound counts new items only: one new item deep in a long list
 	// of known ones (published late, dated an hour back) is pushed.
 	late := news.Article{Key: "late", Title: "خبر نشر متأخرًا", PublishedAt: now.Add(-time.Hour)}
 	items = append(items[:100:100], late)
-	if held, err := p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true); err != nil || held.Total() != 0 || st.pushed[len(st.pushed)-1] != "late" {
-		t.Errorf("one new item among 100 known: held %+v, pushed %q, %v", held, st.pushed[20:], err)
+	if out, err := p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true); err != nil || out.Held.Total() != 0 || out.New != 1 || st.pushed[len(st.pushed)-1] != "late" {
+		t.Errorf("one new item among 100 known: %+v, pushed %q, %v", out, st.pushed[20:], err)
 	}
 }
 
@@ -579,7 +581,8 @@ func TestTenThousandNewItemsQueueTwentyPushes(t *testing.T) {
 			PublishedAt: now.Add(-time.Duration(i) * time.Second)}
 	}
 	p := pipeline.New(db, pipeline.Options{Analyzer: &fakeAnalyzer{}, Now: func() time.Time { return now }})
-	held, err := p.HandleItems(ctx, feed, items, true)
+	out, err := p.HandleItems(ctx, feed, items, true)
+	held := out.Held
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -744,5 +747,41 @@ func TestSlowPageDelaysOnlyItsOwnArticle(t *testing.T) {
 	}
 	if !slices.Contains(st.pushed, "slow") {
 		t.Errorf("the slow item was not pushed with its teaser once its page gave up: %q", st.pushed)
+	}
+}
+
+// Pages that are in while the poll's other items are still being stored
+// are processed between them, each once, and the poll ends.
+func TestPagesInterleaveWithTheOtherItems(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	pages := &fakePages{pages: map[string]string{}}
+	var items []news.Article
+	for i := range 5 {
+		u := fmt.Sprintf("https://a.example/%d", i)
+		pages.pages[u] = "النص الكامل"
+		items = append(items, news.Article{Key: fmt.Sprint("new", i), Title: fmt.Sprint("جديد ", i), Text: "مقتطف…", URL: u, PublishedAt: now})
+	}
+	for i := range 200 { // archive items, stored in silence meanwhile
+		items = append(items, news.Article{Key: fmt.Sprint("old", i), Title: fmt.Sprint("قديم ", i), PublishedAt: now.AddDate(0, 0, -3)})
+	}
+	st := &fakeStore{queue: 1}
+	p := pipeline.New(st, pipeline.Options{Analyzer: &fakeAnalyzer{}, Pages: pages, Now: func() time.Time { return now }})
+	done := make(chan error, 1)
+	var out news.PollOutcome
+	go func() {
+		var err error
+		out, err = p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the poll never ended")
+	}
+	if out.New != 205 || len(st.pushed) != 5 || out.Held.Old != 200 {
+		t.Errorf("outcome %+v, pushed %d; want 205 new, 5 pushed, 200 held", out, len(st.pushed))
 	}
 }
