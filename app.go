@@ -40,6 +40,7 @@ type app struct {
 	pipeline  *pipeline.Pipeline
 	fetcher   *feed.Fetcher
 	poller    *feed.Poller
+	websub    *feed.Subscriber
 	worker    *delivery.Worker
 	bot       *bot.Bot
 	web       *web.Server
@@ -178,17 +179,22 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Pages:           feed.NewPageReader(a.fetcher, opt.pageGap),
 	})
 	a.poller = feed.NewPoller(db, a.fetcher, a.pipeline, cfg.PollInterval, log.With("component", "feed"),
-		feed.WithObserver(feedFaults{Observer: metrics, faults: faults}))
+		feed.WithObserver(feedFaults{Observer: metrics, faults: faults}), feed.WithMaxInterval(cfg.PollIntervalMax))
+	a.websub = feed.NewSubscriber(db, a.fetcher, a.poller, feed.WebSubOptions{
+		PublicURL: cfg.PublicURL, AllowPrivate: cfg.AllowPrivateFeeds, Logger: log.With("component", "websub"),
+	})
+	a.poller.WatchHubs(a.websub)
 
 	a.web = web.New(web.Options{
-		Addr:        cfg.HTTPAddr,
-		IngestToken: cfg.IngestToken,
-		Ingester:    a.pipeline,
-		Health:      healthAdapter{db},
-		Registry:    reg,
-		Metrics:     metrics,
-		Logger:      log.With("component", "web"),
-		Faults:      faults,
+		Addr:         cfg.HTTPAddr,
+		IngestToken:  cfg.IngestToken,
+		Ingester:     a.pipeline,
+		Health:       healthAdapter{db},
+		Registry:     reg,
+		Metrics:      metrics,
+		Logger:       log.With("component", "web"),
+		Faults:       faults,
+		PollInterval: cfg.PollInterval,
 	})
 	if cfg.HTTPAddr != "" {
 		// Bind now: a taken port is reported before anything starts.
@@ -281,6 +287,9 @@ func (a *app) run(parent context.Context) error {
 	if a.cfg.WebhookURL != "" {
 		a.web.Handle(a.cfg.WebhookPath(), a.bot.WebhookHandler(a.cfg.WebhookSecret))
 	}
+	if a.websub.Enabled() {
+		a.web.Handle(a.websub.CallbackPath(), a.websub)
+	}
 	if a.listener != nil {
 		start("web", func(ctx context.Context) error { return a.web.Serve(ctx, a.listener) })
 	}
@@ -314,6 +323,7 @@ func (a *app) run(parent context.Context) error {
 		start("bot", a.bot.Run)
 	}
 	start("feeds", a.poller.Run)
+	start("websub", a.websub.Run)
 	start("delivery", a.worker.Run)
 	start("retention", func(ctx context.Context) error {
 		a.db.KeepPruned(ctx, storage.Retention{Deliveries: a.cfg.DeliveryRetention, Articles: a.cfg.ArticleRetention},
@@ -396,7 +406,13 @@ func (f feedAdmin) SetFeedFullText(ctx context.Context, id int64, mode news.Full
 }
 
 func (f feedAdmin) DeleteFeed(ctx context.Context, id int64) error {
-	return f.app.db.DeleteFeed(ctx, id)
+	if err := f.app.db.DeleteFeed(ctx, id); err != nil {
+		return err
+	}
+	// The hub is told to stop; its subscription row outlives the feed
+	// until the hub confirms.
+	f.app.websub.Unsubscribe(ctx, id)
+	return nil
 }
 
 func (f feedAdmin) Feeds(ctx context.Context) ([]news.Feed, error) { return f.app.db.Feeds(ctx) }

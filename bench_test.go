@@ -244,7 +244,7 @@ func BenchmarkFeedToPush(b *testing.B) {
 		cfg, err := config.Load(func(k string) (string, bool) {
 			v, ok := map[string]string{
 				config.EnvTelegramToken: testToken, config.EnvTelegramEndpoint: tg.Endpoint(),
-				config.EnvDatabasePath: dbPath, config.EnvHTTPAddr: "", config.EnvPollInterval: "2s",
+				config.EnvDatabasePath: dbPath, config.EnvHTTPAddr: "", config.EnvPollInterval: "2s", config.EnvPollIntervalMax: "2s",
 				config.EnvFeeds: fs.srv.URL, config.EnvAllowPrivateFeeds: "true",
 			}[k]
 			return v, ok

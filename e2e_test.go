@@ -128,6 +128,15 @@ func testEnv(endpoint, dbPath string, extra map[string]string) map[string]string
 	for k, v := range extra {
 		env[k] = v
 	}
+	return fixedPolling(env)
+}
+
+// fixedPolling makes a test's feeds polled at POLL_INTERVAL, not adapted
+// to how they publish, unless the test sets POLL_INTERVAL_MAX itself.
+func fixedPolling(env map[string]string) map[string]string {
+	if _, ok := env[config.EnvPollIntervalMax]; !ok {
+		env[config.EnvPollIntervalMax] = env[config.EnvPollInterval]
+	}
 	return env
 }
 

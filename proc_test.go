@@ -249,8 +249,9 @@ func healthz(ctx context.Context, addr string) (int, string, error) {
 // sends at Telegram's full rate.
 func childEnv(endpoint, dbPath string, extra map[string]string) map[string]string {
 	env := testEnv(endpoint, dbPath, map[string]string{config.EnvSendRate: "30"})
+	delete(env, config.EnvPollIntervalMax)
 	for k, v := range extra {
 		env[k] = v
 	}
-	return env
+	return fixedPolling(env)
 }

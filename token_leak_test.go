@@ -58,7 +58,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 		config.EnvHTTPAddr:     "127.0.0.1:0",
 		config.EnvLogLevel:     "debug",
 		config.EnvSendRate:     "30",
-		config.EnvPollInterval: "1s",
+		config.EnvPollInterval: "1s", config.EnvPollIntervalMax: "1s",
 	}))
 	tg.AddRule(telegramtest.Rule{Method: "getUpdates", Times: 2, Err: telegramtest.ServerError()})
 	child.start()

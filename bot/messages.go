@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
@@ -230,6 +231,56 @@ func msgFeedPages(m news.FullTextMode, c news.PageCounts, lastErr string) string
 		s += "\nآخر صفحة لم تُستعمل: " + lastErr
 	}
 	return s
+}
+
+// msgFeedCadence is the /feeds line about how the feed is followed: its
+// current interval between polls and its WebSub subscription (Telegram
+// HTML; until is the lease's end, formatted).
+func msgFeedCadence(interval time.Duration, ws news.WebSubStatus, until, reason string) string {
+	var s string
+	if interval > 0 {
+		s = "\nيُحدَّث كل " + arabicDuration(interval)
+	}
+	switch ws.State {
+	case news.WebSubActive:
+		s += "\nWebSub: يصل الجديد فور نشره، والاشتراك قائم حتى " + until
+	case news.WebSubPending:
+		s += "\nWebSub: طُلب الاشتراك وينتظر تأكيد المركز"
+	case news.WebSubFailed:
+		s += "\nWebSub: تعذّر الاشتراك، فالمصدر يُحدَّث بالاستطلاع: " + reason
+	}
+	return s
+}
+
+// arabicDuration says a poll interval in Arabic, to the second under a
+// minute and to the minute above: "45 ثانية"، "دقيقتان و30 ثانية"، "ساعة واحدة".
+func arabicDuration(d time.Duration) string {
+	seconds := func(n int) string {
+		return inForm(n, [5]string{"ثانية واحدة", "ثانيتان", "%d ثوانٍ", "%d ثانية", "%d ثانية"})
+	}
+	minutes := func(n int) string {
+		return inForm(n, [5]string{"دقيقة واحدة", "دقيقتان", "%d دقائق", "%d دقيقة", "%d دقيقة"})
+	}
+	hours := func(n int) string {
+		return inForm(n, [5]string{"ساعة واحدة", "ساعتان", "%d ساعات", "%d ساعة", "%d ساعة"})
+	}
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return seconds(max(int(d/time.Second), 1))
+	case d < time.Hour:
+		out := minutes(int(d / time.Minute))
+		if sec := int(d % time.Minute / time.Second); sec > 0 {
+			out += " و" + seconds(sec)
+		}
+		return out
+	}
+	d = d.Round(time.Minute)
+	out := hours(int(d / time.Hour))
+	if m := int(d % time.Hour / time.Minute); m > 0 {
+		out += " و" + minutes(m)
+	}
+	return out
 }
 
 func msgFeedExists(id int64) string {

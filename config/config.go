@@ -426,6 +426,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		}
 	}
 
+	if _, set := p.get(EnvPublicURL); set && c.PublicURL != "" && c.HTTPAddr == "" {
+		p.fail(EnvPublicURL, " needs %s: WebSub hubs call back there (behind the public URL's reverse proxy)", EnvHTTPAddr)
+	}
+
 	if len(p.problems) > 0 {
 		return Config{}, &Error{Problems: p.problems}
 	}

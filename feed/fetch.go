@@ -170,7 +170,8 @@ func (f *Fetcher) Fetch(ctx context.Context, fd news.Feed) (*Result, error) {
 
 	etag, lastMod := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 	if resp.StatusCode == http.StatusNotModified {
-		return &Result{NotModified: true, ETag: or(etag, fd.ETag), LastModified: or(lastMod, fd.LastModified)}, nil
+		return &Result{NotModified: true, ETag: or(etag, fd.ETag), LastModified: or(lastMod, fd.LastModified),
+			MaxAge: freshFor(resp.Header, f.opt.Now())}, nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, &FetchError{
@@ -194,6 +195,12 @@ func (f *Fetcher) Fetch(ctx context.Context, fd news.Feed) (*Result, error) {
 		return nil, err
 	}
 	res.ETag, res.LastModified = etag, lastMod
+	res.MaxAge = freshFor(resp.Header, f.opt.Now())
+	// A hub named in the Link headers wins over the document's (WebSub's
+	// own order of discovery).
+	hHub, hSelf := linkHeaders(resp.Header.Values("Link"))
+	res.Hub = resolveLink(resp.Request.URL, or(hHub, res.Hub))
+	res.Self = resolveLink(resp.Request.URL, or(hSelf, res.Self))
 	host := strings.TrimPrefix(u.Hostname(), "www.")
 	for i := range res.Items {
 		a := &res.Items[i]

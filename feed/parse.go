@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ajel-news/ajel/internal/htmltext"
@@ -37,6 +38,13 @@ type Result struct {
 	Charset string
 	// Items are the feed's items in feed order, duplicates removed.
 	Items []news.Article
+	// Hub and Self are the feed's WebSub hub and its own canonical
+	// address (the topic to subscribe to), from Link headers or the
+	// document; "" when it names none.
+	Hub, Self string
+	// MaxAge is how long the server said the answer stays fresh
+	// (Cache-Control max-age, else Expires); 0 when it said nothing.
+	MaxAge time.Duration
 }
 
 // Parse reads one feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or JSON
@@ -104,6 +112,7 @@ func parseBytes(data []byte, contentType string, base *url.URL) (res *Result, er
 		return nil, newErr(ErrMalformed, err, "feed: malformed feed: %v", err)
 	}
 	res = &Result{Charset: cs, Title: strings.TrimSpace(htmltext.FromHTML(parsed.Title))}
+	res.Hub, res.Self = hubLinks(text)
 	if u, err := url.Parse(strings.TrimSpace(parsed.Link)); err == nil && u.IsAbs() {
 		base = u
 	}

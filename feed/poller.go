@@ -24,9 +24,17 @@ type Store interface {
 // feed's first successful poll (priming): the items are recorded, nothing is
 // pushed. It must ignore items it already has: after a crash between
 // HandleItems and UpdateFeed the same items come again. It returns how many
-// new items it stored without pushing them, and why (kept in Feed.Held).
+// items were new, and how many of those it stored without pushing them, and
+// why (kept in Feed.Held).
 type Handler interface {
-	HandleItems(ctx context.Context, f news.Feed, items []news.Article, push bool) (news.HeldItems, error)
+	HandleItems(ctx context.Context, f news.Feed, items []news.Article, push bool) (news.PollOutcome, error)
+}
+
+// HubWatcher hears, after each poll that fetched a feed, which WebSub hub
+// the feed names ("" for none), so it can subscribe, renew, or drop a
+// subscription to a hub the feed no longer names.
+type HubWatcher interface {
+	Discovered(ctx context.Context, f news.Feed, hub, self string)
 }
 
 // Observer hears about every poll, for metrics. err is nil on success.
@@ -65,16 +73,32 @@ func WithTick(d time.Duration) PollerOption {
 	}
 }
 
+// WithMaxInterval sets the longest time between two polls of a quiet feed
+// (default DefaultMaxInterval, never below the shortest); see NextInterval.
+func WithMaxInterval(d time.Duration) PollerOption {
+	return func(p *Poller) { p.maxInterval = d }
+}
+
+// WithHubs sets who hears of the WebSub hubs feeds name.
+func WithHubs(h HubWatcher) PollerOption { return func(p *Poller) { p.hubs = h } }
+
+// WatchHubs is WithHubs for a watcher that needs the poller to exist
+// first (the WebSub Subscriber delivers to it); call it before Run.
+func (p *Poller) WatchHubs(h HubWatcher) { p.hubs = h }
+
 // WithObserver sets a metrics hook.
 func WithObserver(o Observer) PollerOption { return func(p *Poller) { p.obs = o } }
 
-// Poller polls every feed on its own schedule: NextPollAt after a success
-// is interval ± 10%, after failures it backs off exponentially (NextPoll).
+// Poller polls every feed on its own schedule: after a success, the
+// feed's interval adapted to how often it publishes (NextInterval) ± 10%,
+// after failures an exponential backoff (NextPoll).
 type Poller struct {
-	store    Store
-	fetcher  *Fetcher
-	h        Handler
-	interval time.Duration
+	store       Store
+	fetcher     *Fetcher
+	h           Handler
+	interval    time.Duration // the shortest
+	maxInterval time.Duration // the longest
+	hubs        HubWatcher
 	log      *slog.Logger
 	now      func() time.Time
 	jitter   func(time.Duration) time.Duration
@@ -88,8 +112,8 @@ type Poller struct {
 	done  map[int64]uint64      // feed → gen of its last completed poll
 }
 
-// NewPoller returns a poller; interval is each feed's poll interval
-// (at least one second).
+// NewPoller returns a poller; interval is the shortest time between two
+// polls of a feed (at least one second).
 func NewPoller(store Store, fetcher *Fetcher, h Handler, interval time.Duration, logger *slog.Logger, opts ...PollerOption) *Poller {
 	interval = max(interval, time.Second)
 	if logger == nil {
@@ -103,6 +127,10 @@ func NewPoller(store Store, fetcher *Fetcher, h Handler, interval time.Duration,
 	for _, o := range opts {
 		o(p)
 	}
+	if p.maxInterval <= 0 {
+		p.maxInterval = DefaultMaxInterval
+	}
+	p.maxInterval = max(p.maxInterval, p.interval)
 	return p
 }
 
@@ -216,13 +244,14 @@ func (p *Poller) poll(ctx context.Context, fd news.Feed) (pollErr, saveErr error
 	if err == nil && fd.Title == "" {
 		fd.Title = res.Title
 	}
+	var outcome news.PollOutcome
 	if err == nil && !res.NotModified && len(res.Items) > 0 {
 		items = len(res.Items)
-		held, herr := p.h.HandleItems(ctx, fd, res.Items, fd.Primed)
+		out, herr := p.h.HandleItems(ctx, fd, res.Items, fd.Primed)
 		if herr != nil {
 			err = fmt.Errorf("feed: handling items: %w", herr)
 		} else {
-			fd.Held = held
+			outcome, fd.Held = out, out.Held
 		}
 	}
 	if ctx.Err() != nil {
@@ -234,7 +263,7 @@ func (p *Poller) poll(ctx context.Context, fd news.Feed) (pollErr, saveErr error
 		fd.Failures++
 		fd.LastError = oneLine(err)
 		fd.LastErrorAt = now
-		fd.NextPollAt = NextPoll(now, p.interval, fd.Failures, RetryAfter(err), p.jitter)
+		fd.NextPollAt = NextPoll(now, p.current(fd), fd.Failures, RetryAfter(err), p.jitter)
 		p.log.Warn("feed: poll failed", "feed", fd.ID, "url", fd.URL, "failures", fd.Failures,
 			"next", fd.NextPollAt, "err", fd.LastError)
 	} else {
@@ -242,14 +271,23 @@ func (p *Poller) poll(ctx context.Context, fd news.Feed) (pollErr, saveErr error
 			// Validators are saved only after the handler took the items:
 			// a 304 must never hide items that were not recorded.
 			fd.ETag, fd.LastModified = res.ETag, res.LastModified
+			if gap := PublishGap(res.Items); gap > 0 {
+				fd.PublishGap = gap
+			}
 		} else {
 			fd.ETag, fd.LastModified = or(res.ETag, fd.ETag), or(res.LastModified, fd.LastModified)
 		}
 		fd.Primed = true
 		fd.Failures = 0
 		fd.LastSuccessAt = now
-		fd.NextPollAt = NextPoll(now, p.interval, 0, 0, p.jitter)
-		p.log.Debug("feed: polled", "feed", fd.ID, "items", items, "not_modified", res.NotModified)
+		pushed := fd.WebSub.State == news.WebSubActive && fd.WebSub.LeaseUntil.After(now)
+		fd.Interval, fd.QuietPolls = NextInterval(Cadence{
+			Current: fd.Interval, QuietPolls: fd.QuietPolls, New: outcome.New, Gap: fd.PublishGap,
+			Floor: res.MaxAge, Pushed: pushed, Min: p.interval, Max: p.maxInterval,
+		})
+		fd.NextPollAt = NextPoll(now, fd.Interval, 0, 0, p.jitter)
+		p.log.Debug("feed: polled", "feed", fd.ID, "items", items, "new", outcome.New, "not_modified", res.NotModified,
+			"interval", fd.Interval)
 	}
 	if p.obs != nil {
 		p.obs.FeedFetched(fd.ID, items, err)
@@ -262,5 +300,54 @@ func (p *Poller) poll(ctx context.Context, fd news.Feed) (pollErr, saveErr error
 	if serr != nil {
 		serr = fmt.Errorf("feed: saving feed %d: %w", fd.ID, serr)
 	}
+	if err == nil && !res.NotModified && p.hubs != nil {
+		p.hubs.Discovered(ctx, fd, res.Hub, or(res.Self, fd.URL))
+	}
 	return err, serr
+}
+
+// current is the feed's interval between polls now: its adapted one, or
+// the shortest for a feed never polled.
+func (p *Poller) current(fd news.Feed) time.Duration {
+	if fd.Interval <= 0 {
+		return p.interval
+	}
+	return min(max(fd.Interval, p.interval), p.maxInterval)
+}
+
+// Deliver hands the items a WebSub hub pushed for a feed to the handler,
+// as a poll would (under the feed's lock, pushed only once the feed is
+// primed), and saves what was held. An unknown feed gives
+// news.ErrNotFound.
+func (p *Poller) Deliver(ctx context.Context, feedID int64, items []news.Article) (news.PollOutcome, error) {
+	lock := p.feedLock(feedID)
+	lock.Lock()
+	defer lock.Unlock()
+	feeds, err := p.store.Feeds(ctx)
+	if err != nil {
+		return news.PollOutcome{}, fmt.Errorf("feed: listing feeds: %w", err)
+	}
+	for _, fd := range feeds {
+		if fd.ID != feedID {
+			continue
+		}
+		for i := range items {
+			a := &items[i]
+			a.FeedID = fd.ID
+			a.Breaking = a.Breaking || fd.Breaking
+			a.ImageURL, _ = PictureURL(a.ImageURL, p.fetcher.opt.AllowPrivate)
+		}
+		out, err := p.h.HandleItems(ctx, fd, items, fd.Primed)
+		if err != nil {
+			return out, fmt.Errorf("feed: handling pushed items: %w", err)
+		}
+		if out.New > 0 {
+			fd.Held, fd.QuietPolls = out.Held, 0
+			if err := p.store.UpdateFeed(ctx, fd); err != nil {
+				return out, fmt.Errorf("feed: saving feed %d: %w", fd.ID, err)
+			}
+		}
+		return out, nil
+	}
+	return news.PollOutcome{}, fmt.Errorf("feed: feed %d: %w", feedID, news.ErrNotFound)
 }

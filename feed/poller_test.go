@@ -71,14 +71,14 @@ type recorder struct {
 	held  news.HeldItems // what every call reports held back
 }
 
-func (r *recorder) HandleItems(_ context.Context, f news.Feed, items []news.Article, push bool) (news.HeldItems, error) {
+func (r *recorder) HandleItems(_ context.Context, f news.Feed, items []news.Article, push bool) (news.PollOutcome, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {
-		return news.HeldItems{}, r.fail
+		return news.PollOutcome{}, r.fail
 	}
 	r.calls = append(r.calls, call{f.ID, len(items), push})
-	return r.held, nil
+	return news.PollOutcome{New: len(items), Held: r.held}, nil
 }
 
 func (r *recorder) snapshot() []call {

@@ -2,8 +2,11 @@ package feed
 
 import (
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
+
+	"github.com/ajel-news/ajel/news"
 )
 
 // Schedule limits.
@@ -66,4 +69,85 @@ func defaultJitter(limit time.Duration) time.Duration {
 		return 0
 	}
 	return time.Duration(rand.Int64N(2*int64(limit)+1)) - limit
+}
+
+// DefaultMaxInterval is the longest a quiet feed waits between polls.
+const DefaultMaxInterval = 15 * time.Minute
+
+// relaxFactor is how much longer each poll that finds nothing new makes
+// the next wait.
+const relaxFactor = 1.5
+
+// Cadence is what decides a feed's next interval between polls.
+type Cadence struct {
+	// Current is the feed's interval so far (0: never polled); QuietPolls
+	// the polls in a row, before this one, that found nothing new.
+	Current    time.Duration
+	QuietPolls int
+	// New is how many new items this poll found.
+	New int
+	// Gap is the median time between the feed's recent items (0: not
+	// known), see PublishGap.
+	Gap time.Duration
+	// Floor is how long the server said its answer stays fresh
+	// (Cache-Control max-age, Expires): no sooner than that.
+	Floor time.Duration
+	// Pushed is set while a WebSub hub pushes the feed's new items: polls
+	// are only a safety net then.
+	Pushed bool
+	// Min and Max are POLL_INTERVAL and POLL_INTERVAL_MAX.
+	Min, Max time.Duration
+}
+
+// NextInterval adapts a feed's interval to how it publishes and returns it
+// with the new count of quiet polls. The base is half the feed's median
+// gap between items (a feed that publishes every 10 minutes is polled
+// every 5), the shortest when the gap is unknown. A poll that finds
+// something new goes back to the base; each one in a row that finds
+// nothing makes the wait 1.5 times longer. The server's freshness is a
+// floor; the result stays within [Min, Max]. A feed whose hub pushes is
+// polled at Max.
+func NextInterval(c Cadence) (time.Duration, int) {
+	c.Max = max(c.Max, c.Min)
+	clamp := func(d time.Duration) time.Duration { return min(max(d, c.Min), c.Max) }
+	quiet := 0
+	if c.New == 0 {
+		quiet = c.QuietPolls + 1
+	}
+	if c.Pushed {
+		return c.Max, quiet
+	}
+	d := c.Min
+	if c.Gap > 0 {
+		d = clamp(c.Gap / 2)
+	}
+	for range min(quiet, 64) {
+		if d >= c.Max {
+			break
+		}
+		d = time.Duration(float64(d) * relaxFactor)
+	}
+	return clamp(max(d, c.Floor)), quiet
+}
+
+// PublishGap is the median time between the feed's most recent items
+// (up to ten, by their dates); 0 when fewer than two are dated.
+func PublishGap(items []news.Article) time.Duration {
+	var dates []time.Time
+	for _, it := range items {
+		if !it.PublishedAt.IsZero() {
+			dates = append(dates, it.PublishedAt)
+		}
+	}
+	slices.SortFunc(dates, func(a, b time.Time) int { return b.Compare(a) })
+	dates = dates[:min(len(dates), 10)]
+	if len(dates) < 2 {
+		return 0
+	}
+	gaps := make([]time.Duration, 0, len(dates)-1)
+	for i := 1; i < len(dates); i++ {
+		gaps = append(gaps, dates[i-1].Sub(dates[i]))
+	}
+	slices.Sort(gaps)
+	return gaps[len(gaps)/2]
 }

@@ -278,6 +278,13 @@ func (h *HeldItems) Add(why HeldReason) {
 	}
 }
 
+// PollOutcome is what the feed's handler made of one poll's items: how
+// many were new (stored now, pushed or not) and which of them were held.
+type PollOutcome struct {
+	New  int
+	Held HeldItems
+}
+
 // Total is how many items were held.
 func (h HeldItems) Total() int { return h.Old + h.Future + h.OverLimit }
 

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
@@ -13,17 +16,25 @@ import (
 
 const feedColumns = `id, url, title, breaking, etag, last_modified, primed, failures, last_error,
 	last_error_at, last_success_at, held_old, held_future, held_over_limit, next_poll_at, created_at,
-	full_text, pages_read, pages_failed, last_page_error`
+	full_text, pages_read, pages_failed, last_page_error, poll_interval_ms, quiet_polls, publish_gap_ms,
+	COALESCE((SELECT w.state || char(31) || w.hub || char(31) || w.reason || char(31) || w.lease_until FROM websub w
+		WHERE w.feed_id = feeds.id AND w.state <> 'unsubscribing' ORDER BY w.created_at DESC LIMIT 1), '')`
 
 func scanFeed(r rowScanner) (news.Feed, error) {
 	var f news.Feed
 	var breaking, primed int
 	var errAt, okAt, next, created int64
-	var mode string
+	var mode, websub string
+	var interval, gap int64
 	err := r.Scan(&f.ID, &f.URL, &f.Title, &breaking, &f.ETag, &f.LastModified, &primed, &f.Failures,
 		&f.LastError, &errAt, &okAt, &f.Held.Old, &f.Held.Future, &f.Held.OverLimit, &next, &created,
-		&mode, &f.Pages.Read, &f.Pages.Failed, &f.LastPageError)
+		&mode, &f.Pages.Read, &f.Pages.Failed, &f.LastPageError, &interval, &f.QuietPolls, &gap, &websub)
 	f.FullText = news.FullTextMode(mode)
+	f.Interval, f.PublishGap = time.Duration(interval)*time.Millisecond, time.Duration(gap)*time.Millisecond
+	if parts := strings.Split(websub, "\x1f"); len(parts) == 4 {
+		lease, _ := strconv.ParseInt(parts[3], 10, 64)
+		f.WebSub = news.WebSubStatus{State: news.WebSubState(parts[0]), Hub: parts[1], Reason: parts[2], LeaseUntil: fromMillis(lease)}
+	}
 	f.Breaking, f.Primed = breaking == 1, primed == 1
 	f.LastErrorAt, f.LastSuccessAt, f.NextPollAt, f.CreatedAt = fromMillis(errAt), fromMillis(okAt), fromMillis(next), fromMillis(created)
 	return f, err
@@ -96,11 +107,12 @@ func (d *DB) UpdateFeed(ctx context.Context, f news.Feed) error {
 	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET
 		title = CASE WHEN title = '' THEN ? ELSE title END,
 		etag = ?, last_modified = ?, primed = ?, failures = ?, last_error = ?,
-		last_error_at = ?, last_success_at = ?, held_old = ?, held_future = ?, held_over_limit = ?, next_poll_at = ?
+		last_error_at = ?, last_success_at = ?, held_old = ?, held_future = ?, held_over_limit = ?, next_poll_at = ?,
+		poll_interval_ms = ?, quiet_polls = ?, publish_gap_ms = ?
 		WHERE id = ?`,
 		f.Title, f.ETag, f.LastModified, boolInt(f.Primed), f.Failures, f.LastError,
 		millis(f.LastErrorAt), millis(f.LastSuccessAt), f.Held.Old, f.Held.Future, f.Held.OverLimit,
-		millis(f.NextPollAt), f.ID)
+		millis(f.NextPollAt), f.Interval.Milliseconds(), f.QuietPolls, f.PublishGap.Milliseconds(), f.ID)
 	if err != nil {
 		return fmt.Errorf("storage: update feed %d: %w", f.ID, err)
 	}

@@ -94,6 +94,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// RequestTimeout bounds the work of one request (default 10s).
 	RequestTimeout time.Duration
+	// PollInterval is the shortest interval between polls (POLL_INTERVAL):
+	// what a feed not polled yet waits.
+	PollInterval time.Duration
 	// MaxOutboxAge is the oldest a pending delivery may be before /healthz
 	// fails (default 10 min).
 	MaxOutboxAge time.Duration
@@ -491,6 +494,17 @@ type feedHealth struct {
 	// Pages is the article pages read and not used, with the last reason
 	// (omitted when none was read).
 	Pages *pagesHealth `json:"pages,omitempty"`
+	// PollIntervalSeconds is the feed's current interval between polls.
+	PollIntervalSeconds float64 `json:"poll_interval_seconds"`
+	// WebSub is the feed's WebSub subscription (omitted when none).
+	WebSub *websubHealth `json:"websub,omitempty"`
+}
+
+type websubHealth struct {
+	State      string     `json:"state"`
+	Hub        string     `json:"hub"`
+	Reason     string     `json:"reason,omitempty"`
+	LeaseUntil *time.Time `json:"lease_until,omitempty"`
 }
 
 type pagesHealth struct {
@@ -566,6 +580,14 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 					FullText: string(cmp.Or(f.FullText, news.FullTextAuto))}
 				if f.Pages.Read > 0 {
 					fh.Pages = &pagesHealth{Read: f.Pages.Read, Failed: f.Pages.Failed, LastError: f.LastPageError}
+				}
+				fh.PollIntervalSeconds = cmp.Or(f.Interval, s.opt.PollInterval).Seconds()
+				if ws := f.WebSub; ws.State != news.WebSubNone {
+					fh.WebSub = &websubHealth{State: string(ws.State), Hub: ws.Hub, Reason: ws.Reason}
+					if !ws.LeaseUntil.IsZero() {
+						t := ws.LeaseUntil.UTC()
+						fh.WebSub.LeaseUntil = &t
+					}
 				}
 				if f.Held.Total() > 0 {
 					fh.Held = &heldHealth{Old: f.Held.Old, Future: f.Held.Future, OverLimit: f.Held.OverLimit}

@@ -1,0 +1,86 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/ajel-news/ajel/news"
+)
+
+const websubColumns = `callback_id, feed_id, hub, topic, secret, state, reason, lease_seconds, lease_until, requested_at, created_at`
+
+func scanWebSub(r rowScanner) (news.WebSub, error) {
+	var w news.WebSub
+	var state string
+	var until, requested, created int64
+	err := r.Scan(&w.CallbackID, &w.FeedID, &w.Hub, &w.Topic, &w.Secret, &state, &w.Reason, &w.LeaseSeconds,
+		&until, &requested, &created)
+	w.State = news.WebSubState(state)
+	w.LeaseUntil, w.RequestedAt, w.CreatedAt = fromMillis(until), fromMillis(requested), fromMillis(created)
+	return w, err
+}
+
+// SaveWebSub records a WebSub subscription, or updates the one with its
+// CallbackID.
+func (d *DB) SaveWebSub(ctx context.Context, w news.WebSub) error {
+	created := w.CreatedAt
+	if created.IsZero() {
+		created = d.Now()
+	}
+	_, err := d.db.ExecContext(ctx, `INSERT INTO websub (`+websubColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (callback_id) DO UPDATE SET hub = excluded.hub, topic = excluded.topic, secret = excluded.secret,
+			state = excluded.state, reason = excluded.reason, lease_seconds = excluded.lease_seconds,
+			lease_until = excluded.lease_until, requested_at = excluded.requested_at`,
+		w.CallbackID, w.FeedID, w.Hub, w.Topic, w.Secret, string(w.State), w.Reason, w.LeaseSeconds,
+		millis(w.LeaseUntil), millis(w.RequestedAt), millis(created))
+	if err != nil {
+		return fmt.Errorf("storage: save websub subscription of feed %d: %w", w.FeedID, err)
+	}
+	return nil
+}
+
+// WebSubByCallback returns the subscription a callback names, or
+// news.ErrNotFound.
+func (d *DB) WebSubByCallback(ctx context.Context, callbackID string) (news.WebSub, error) {
+	w, err := scanWebSub(d.db.QueryRowContext(ctx, `SELECT `+websubColumns+` FROM websub WHERE callback_id = ?`, callbackID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return news.WebSub{}, fmt.Errorf("storage: websub callback: %w", news.ErrNotFound)
+	}
+	if err != nil {
+		return news.WebSub{}, fmt.Errorf("storage: websub callback: %w", err)
+	}
+	return w, nil
+}
+
+// WebSubs lists every subscription, oldest first; feedID > 0 keeps those
+// of one feed.
+func (d *DB) WebSubs(ctx context.Context, feedID int64) ([]news.WebSub, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+websubColumns+` FROM websub WHERE ? = 0 OR feed_id = ? ORDER BY created_at, callback_id`, feedID, feedID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: websub subscriptions: %w", err)
+	}
+	defer rows.Close()
+	var out []news.WebSub
+	for rows.Next() {
+		w, err := scanWebSub(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: websub subscriptions: %w", err)
+		}
+		out = append(out, w)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: websub subscriptions: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteWebSub forgets a subscription.
+func (d *DB) DeleteWebSub(ctx context.Context, callbackID string) error {
+	if _, err := d.db.ExecContext(ctx, `DELETE FROM websub WHERE callback_id = ?`, callbackID); err != nil {
+		return fmt.Errorf("storage: delete websub subscription: %w", err)
+	}
+	return nil
+}
