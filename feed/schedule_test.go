@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/news"
 )
 
 func TestNextPoll(t *testing.T) {
@@ -58,5 +59,50 @@ func TestRandJitterBounds(t *testing.T) {
 	}
 	if !lo || !hi {
 		t.Errorf("jitter does not spread: low %v high %v", lo, hi)
+	}
+}
+
+func TestNextInterval(t *testing.T) {
+	const m = time.Minute
+	base := feed.Cadence{Min: m, Max: 15 * m}
+	with := func(f func(*feed.Cadence)) feed.Cadence { c := base; f(&c); return c }
+	tests := []struct {
+		name      string
+		c         feed.Cadence
+		want      time.Duration
+		wantQuiet int
+	}{
+		{"a new feed, nothing known", with(func(c *feed.Cadence) { c.New = 3 }), m, 0},
+		{"publishes every 10 min: every 5", with(func(c *feed.Cadence) { c.New = 1; c.Gap = 10 * m }), 5 * m, 0},
+		{"publishes every 20 s: the shortest", with(func(c *feed.Cadence) { c.New = 1; c.Gap = 20 * time.Second }), m, 0},
+		{"twice a day: the longest", with(func(c *feed.Cadence) { c.New = 1; c.Gap = 12 * time.Hour }), 15 * m, 0},
+		{"one quiet poll relaxes", with(func(c *feed.Cadence) { c.Gap = 4 * m }), 3 * m, 1},
+		{"three quiet polls", with(func(c *feed.Cadence) { c.Gap = 4 * m; c.QuietPolls = 2 }), 6*m + 45*time.Second, 3},
+		{"quiet for long: the longest", with(func(c *feed.Cadence) { c.QuietPolls = 40 }), 15 * m, 41},
+		{"new items tighten again", with(func(c *feed.Cadence) { c.Gap = 4 * m; c.QuietPolls = 9; c.New = 2 }), 2 * m, 0},
+		{"max-age is a floor", with(func(c *feed.Cadence) { c.New = 1; c.Gap = 4 * m; c.Floor = 10 * m }), 10 * m, 0},
+		{"max-age past the longest", with(func(c *feed.Cadence) { c.New = 1; c.Floor = 2 * time.Hour }), 15 * m, 0},
+		{"a hub pushes: the longest", with(func(c *feed.Cadence) { c.New = 1; c.Gap = 2 * m; c.Pushed = true }), 15 * m, 0},
+	}
+	for _, tt := range tests {
+		got, quiet := feed.NextInterval(tt.c)
+		if got != tt.want || quiet != tt.wantQuiet {
+			t.Errorf("%s: %s, %d quiet; want %s, %d", tt.name, got, quiet, tt.want, tt.wantQuiet)
+		}
+	}
+}
+
+func TestPublishGap(t *testing.T) {
+	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	var items []news.Article
+	for _, minutes := range []int{0, 10, 20, 25, 40, 50} { // gaps 10 10 5 15 10
+		items = append(items, news.Article{PublishedAt: at.Add(-time.Duration(minutes) * time.Minute)})
+	}
+	items = append(items, news.Article{}) // undated: ignored
+	if got := feed.PublishGap(items); got != 10*time.Minute {
+		t.Errorf("gap %s, want the median 10m", got)
+	}
+	if got := feed.PublishGap(items[:1]); got != 0 {
+		t.Errorf("one item: %s", got)
 	}
 }
