@@ -63,6 +63,11 @@ func (f *Fetcher) FetchPage(ctx context.Context, rawURL string) (Page, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return Page{}, newErr(ErrBadURL, err, "feed: page: not an http(s) URL: %q", rawURL)
 	}
+	if reservedName(u.Hostname()) {
+		// RFC 2606 and 6761 names never resolve: no need to ask DNS (and
+		// wait for it) to learn that.
+		return Page{}, newErr(ErrBadURL, nil, "feed: page: %s is a reserved name that never resolves", u.Hostname())
+	}
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, f.opt.PageTimeout)
 	defer cancel()
@@ -136,6 +141,18 @@ func (f *Fetcher) extract(data []byte, contentType string, at *url.URL) (p Page,
 		return p, newErr(ErrNoText, nil, "feed: page has no main text (%d words)", n)
 	}
 	return p, nil
+}
+
+// reservedName reports a host under a top-level name reserved for
+// examples and tests (example, invalid, test), which never resolves.
+func reservedName(host string) bool {
+	host = "." + strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, tld := range []string{".example", ".invalid", ".test"} {
+		if strings.HasSuffix(host, tld) {
+			return true
+		}
+	}
+	return false
 }
 
 // typeName names a refused content type briefly.

@@ -394,3 +394,13 @@ func TestPageReaderIsPolitePerHost(t *testing.T) {
 		}
 	}
 }
+
+// Names reserved for examples and tests never resolve: no DNS is asked.
+func TestFetchPageReservedNames(t *testing.T) {
+	f := feed.NewFetcher(feed.Options{})
+	for _, u := range []string{"https://news.example/a", "http://site.invalid/", "https://x.test/p"} {
+		if _, err := f.FetchPage(t.Context(), u); !errors.Is(err, feed.ErrBadURL) || !strings.Contains(err.Error(), "reserved name") {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+}
