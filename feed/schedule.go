@@ -103,8 +103,9 @@ type Cadence struct {
 // with the new count of quiet polls. The base is half the feed's median
 // gap between items (a feed that publishes every 10 minutes is polled
 // every 5), the shortest when the gap is unknown. A poll that finds
-// something new goes back to the base; each one in a row that finds
-// nothing makes the wait 1.5 times longer. The server's freshness is a
+// something new goes back to the base; so does the first that finds
+// nothing (half the gap is expected to), and each one after it makes the
+// wait 1.5 times longer. The server's freshness is a
 // floor; the result stays within [Min, Max]. A feed whose hub pushes is
 // polled at Max.
 func NextInterval(c Cadence) (time.Duration, int) {
@@ -121,7 +122,9 @@ func NextInterval(c Cadence) (time.Duration, int) {
 	if c.Gap > 0 {
 		d = clamp(c.Gap / 2)
 	}
-	for range min(quiet, 64) {
+	// One quiet poll is expected (the base is half the gap); later ones
+	// say the feed has slowed down.
+	for range min(max(quiet-1, 0), 64) {
 		if d >= c.Max {
 			break
 		}
