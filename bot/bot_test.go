@@ -457,9 +457,11 @@ func TestBotAdminCommands(t *testing.T) {
 	}
 	h.feeds.feeds[1].Pages = news.PageCounts{Read: 5, Failed: 2}
 	h.feeds.feeds[1].LastPageError = "feed: page text is not the story (1 of 7 of its words)"
+	h.feeds.feeds[1].Interval = 150 * time.Second
+	h.feeds.feeds[0].WebSub = news.WebSubStatus{State: news.WebSubFailed, Reason: "the hub answered 500 Internal Server Error"}
 	h.feeds.mu.Unlock()
 	mustContain(t, h.sayOne(chat, admin, "/feeds").PlainText, "النص الكامل: always", "صفحات قُرئت: 5، تعذّر استعمال 2",
-		"page text is not the story")
+		"page text is not the story", "يُحدَّث كل دقيقتين و30 ثانية", "WebSub: تعذّر الاشتراك", "hub answered 500")
 	mustContain(t, h.sayOne(chat, admin, "/delfeed 2").PlainText, "حُذف المصدر")
 	// Refusals say why in Arabic; the Go error stays in the log.
 	for _, tc := range []struct{ url, says string }{

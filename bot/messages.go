@@ -252,17 +252,18 @@ func msgFeedCadence(interval time.Duration, ws news.WebSubStatus, until, reason 
 	return s
 }
 
-// arabicDuration says a poll interval in Arabic, to the second under a
-// minute and to the minute above: "45 ثانية"، "دقيقتان و30 ثانية"، "ساعة واحدة".
+// arabicDuration says a poll interval in Arabic as it follows «كل», to
+// the second under a minute and to the minute above: "45 ثانية"،
+// "دقيقتين و30 ثانية"، "ساعة".
 func arabicDuration(d time.Duration) string {
 	seconds := func(n int) string {
-		return inForm(n, [5]string{"ثانية واحدة", "ثانيتان", "%d ثوانٍ", "%d ثانية", "%d ثانية"})
+		return inForm(n, [5]string{"ثانية", "ثانيتين", "%d ثوانٍ", "%d ثانية", "%d ثانية"})
 	}
 	minutes := func(n int) string {
-		return inForm(n, [5]string{"دقيقة واحدة", "دقيقتان", "%d دقائق", "%d دقيقة", "%d دقيقة"})
+		return inForm(n, [5]string{"دقيقة", "دقيقتين", "%d دقائق", "%d دقيقة", "%d دقيقة"})
 	}
 	hours := func(n int) string {
-		return inForm(n, [5]string{"ساعة واحدة", "ساعتان", "%d ساعات", "%d ساعة", "%d ساعة"})
+		return inForm(n, [5]string{"ساعة", "ساعتين", "%d ساعات", "%d ساعة", "%d ساعة"})
 	}
 	d = d.Round(time.Second)
 	switch {

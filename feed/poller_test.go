@@ -331,3 +331,57 @@ func TestPollerRun(t *testing.T) {
 		}
 	}
 }
+
+// Each feed's interval adapts: a new feed starts at the shortest, quiet
+// polls make it longer up to the longest, a server's max-age is a floor,
+// an active WebSub subscription makes polls the longest.
+func TestPollerAdaptsEachFeedsInterval(t *testing.T) {
+	maxAge := ""
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if maxAge != "" {
+			w.Header().Set("Cache-Control", "max-age="+maxAge)
+		}
+		w.Header().Set("ETag", `"same"`)
+		if r.Header.Get("If-None-Match") == `"same"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>t</title><item><title>a</title><guid>a</guid></item></channel></rss>`)
+	}))
+	defer srv.Close()
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	store := &memStore{feeds: []news.Feed{{ID: 1, URL: srv.URL}}}
+	p := feed.NewPoller(store, fetcher(feed.Options{}), &recorder{}, time.Minute, nil,
+		feed.WithClock(func() time.Time { return now }), feed.WithJitter(nil), feed.WithMaxInterval(10*time.Minute))
+	var intervals []time.Duration
+	for range 8 {
+		if err := p.PollNow(t.Context(), 1); err != nil {
+			t.Fatal(err)
+		}
+		f := store.get(t, 1)
+		intervals = append(intervals, f.Interval)
+		if !f.NextPollAt.Equal(now.Add(f.Interval)) {
+			t.Fatalf("next poll %s, want now + %s", f.NextPollAt, f.Interval)
+		}
+	}
+	want := []time.Duration{time.Minute, time.Minute, 90 * time.Second, 135 * time.Second, 202500 * time.Millisecond,
+		303750 * time.Millisecond, 455625 * time.Millisecond, 10 * time.Minute}
+	if !slices.Equal(intervals, want) {
+		t.Errorf("intervals %v, want %v", intervals, want)
+	}
+	maxAge = "3000" // 50 minutes, past the longest
+	store.feeds[0].QuietPolls, store.feeds[0].ETag = 0, ""
+	if err := p.PollNow(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if f := store.get(t, 1); f.Interval != 10*time.Minute {
+		t.Errorf("with max-age=3000: %s, want the longest", f.Interval)
+	}
+	maxAge = "240"
+	if err := p.PollNow(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if f := store.get(t, 1); f.Interval < 4*time.Minute {
+		t.Errorf("with max-age=240: %s, want at least 4m", f.Interval)
+	}
+}
