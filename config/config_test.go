@@ -119,6 +119,8 @@ func TestVariables(t *testing.T) {
 			func(c config.Config) bool { return c.PublicURL == "https://bot.example.com" }, ""},
 		{"public url relative", map[string]string{"PUBLIC_URL": "/ajel"}, nil,
 			`config: PUBLIC_URL="/ajel" is not an absolute http(s) URL: use the bot's public base address, such as https://bot.example.com`},
+		{"public url without the http server", map[string]string{"PUBLIC_URL": "https://bot.example.com", "HTTP_ADDR": ""}, nil,
+			`config: PUBLIC_URL needs HTTP_ADDR: WebSub hubs call back there (behind the public URL's reverse proxy)`},
 		{"public url ftp", map[string]string{"PUBLIC_URL": "ftp://bot.example.com"}, nil,
 			`config: PUBLIC_URL="ftp://bot.example.com" is not an absolute http(s) URL: use the bot's public base address, such as https://bot.example.com`},
 		{"feeds empty", map[string]string{"FEEDS": ""},
