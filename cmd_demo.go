@@ -65,7 +65,7 @@ func (c cli) cmdDemo(ctx context.Context, args []string) error {
 	cfg.DatabasePath = *dbPath
 	cfg.PollInterval = time.Second
 	cfg.PollIntervalMax = time.Second // a show: every item at once, not at the pace of a real source
-	cfg.AllowPrivateFeeds = true // the sample feeds are served on loopback
+	cfg.AllowPrivateFeeds = true      // the sample feeds are served on loopback
 	cfg.AdminIDs = append(cfg.AdminIDs, demoChatID)
 	// The terminal belongs to the conversation; only problems are logged.
 	log := newLogger(c.stderr, max(cfg.LogLevel, slog.LevelWarn), cfg.IngestToken)

@@ -99,12 +99,12 @@ type Poller struct {
 	interval    time.Duration // the shortest
 	maxInterval time.Duration // the longest
 	hubs        HubWatcher
-	log      *slog.Logger
-	now      func() time.Time
-	jitter   func(time.Duration) time.Duration
-	workers  int
-	tick     time.Duration
-	obs      Observer
+	log         *slog.Logger
+	now         func() time.Time
+	jitter      func(time.Duration) time.Duration
+	workers     int
+	tick        time.Duration
+	obs         Observer
 
 	mu    sync.Mutex
 	locks map[int64]*sync.Mutex // one per feed: a feed is never polled twice at once
