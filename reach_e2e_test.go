@@ -63,7 +63,7 @@ func startApp(t *testing.T, tg *telegramtest.Server, dbPath string, env map[stri
 }
 
 // startAppWith is startApp from exactly env, with opt, logging to logs.
-func startAppWith(t *testing.T, tg *telegramtest.Server, env map[string]string, opt appOptions, logs io.Writer) *app {
+func startAppWith(t testing.TB, tg *telegramtest.Server, env map[string]string, opt appOptions, logs io.Writer) *app {
 	t.Helper()
 	cfg, err := config.Load(envLookup(env))
 	if err != nil {

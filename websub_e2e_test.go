@@ -118,13 +118,7 @@ func webSubApp(tb testing.TB, tg *telegramtest.Server, hub *testHub, fs *feedSer
 		config.EnvHTTPAddr: addr, config.EnvPublicURL: "http://" + addr,
 		config.EnvFeeds: fs.srv.URL + "/rss", config.EnvLogLevel: "info",
 	})
-	t, _ := tb.(*testing.T)
-	var a *app
-	if t != nil {
-		a = startAppWith(t, tg, env, appOptions{pollTimeout: time.Second}, ioDiscard{})
-	} else {
-		a = startBenchApp(tb.(*testing.B), tg, env)
-	}
+	a := startAppWith(tb, tg, env, appOptions{pollTimeout: time.Second}, ioDiscard{})
 	storagetest.Chat(tb, a.db, reader, news.ChatPrivate, "syria")
 	ctx := context.Background()
 	if err := a.addFeeds(ctx, a.cfg.Feeds, nil); err != nil {
@@ -138,31 +132,6 @@ func webSubApp(tb testing.TB, tg *telegramtest.Server, hub *testHub, fs *feedSer
 	case <-hub.verified:
 	case <-time.After(20 * time.Second):
 		tb.Fatal("the hub never verified Ajel's subscription")
-	}
-	return a
-}
-
-// startBenchApp is startAppWith for a benchmark.
-func startBenchApp(b *testing.B, tg *telegramtest.Server, env map[string]string) *app {
-	cfg, err := config.Load(envLookup(env))
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := newApp(ctx, cfg, newLogger(ioDiscard{}, cfg.LogLevel, testToken), appOptions{pollTimeout: time.Second})
-	if err != nil {
-		cancel()
-		b.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.run(ctx) }()
-	b.Cleanup(func() {
-		cancel()
-		<-done
-		a.Close()
-	})
-	if err := tg.WaitFor(ctx, tg.Polling); err != nil {
-		b.Fatal(err)
 	}
 	return a
 }
