@@ -328,7 +328,9 @@ func TestPauseResumeQuiet(t *testing.T) {
 		t.Error("still paused")
 	}
 	m := h.sayOne(chat, user, "/quiet 22-07")
-	mustContain(t, stripIsolates(m.PlainText), "22:00", "07:00", "Asia/Damascus")
+	// It says exactly what quiet hours do: nothing rings, the rest waits.
+	mustContain(t, stripIsolates(m.PlainText), "22:00", "07:00", "Asia/Damascus", "لا يرنّ فيها شيء",
+		"العاجلة تصلك فورًا بلا صوت", "موجز واحد يصلك عند 07:00")
 	c, _ = h.db.Chat(t.Context(), chat.ID)
 	if c.Quiet != (news.QuietHours{From: 22, To: 7}) {
 		t.Errorf("quiet %+v", c.Quiet)

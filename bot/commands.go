@@ -54,7 +54,7 @@ func commandTable() []*command {
 		{name: "search", args: "<كلمات>", desc: "البحث في الأخبار", run: (*Bot).cmdSearch},
 		{name: "pause", desc: "إيقاف الإشعارات مؤقتًا", changes: changesAlways, run: (*Bot).cmdPause},
 		{name: "resume", desc: "استئناف الإشعارات", changes: changesAlways, run: (*Bot).cmdResume},
-		{name: "quiet", args: "<22-07 أو off>", desc: "ساعات الهدوء: الأخبار فيها بلا صوت إلا العاجلة",
+		{name: "quiet", args: "<22-07 أو off>", desc: "ساعات الهدوء: لا يرنّ فيها شيء، وتصل الأخبار العادية مجمّعة عند انتهائها",
 			changes: changesWithArgs, run: (*Bot).cmdQuiet},
 		{name: "limit", args: "<1-60 أو off>", desc: "حدّ الأخبار في الساعة، وما زاد عليه يصل في موجز واحد",
 			changes: changesWithArgs, run: (*Bot).cmdLimit},

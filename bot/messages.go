@@ -130,8 +130,8 @@ func cbUnsubscribed(name string) string {
 }
 
 func msgQuietSet(from, to int, zone string) string {
-	return fmt.Sprintf("🌙 ساعات الهدوء من %02d:00 إلى %02d:00 بتوقيت %s: تصل الأخبار فيها بلا صوت، إلا العاجلة منها.",
-		from, to, quote(zone))
+	return fmt.Sprintf("🌙 ساعات الهدوء من %02d:00 إلى %02d:00 بتوقيت %s: لا يرنّ فيها شيء. الأخبار العاجلة تصلك فورًا بلا صوت، "+
+		"وتُجمع الأخبار الأخرى في موجز واحد يصلك عند %02d:00.", from, to, quote(zone), to)
 }
 
 func msgQuietCurrent(from, to int, zone string) string {

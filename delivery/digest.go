@@ -35,6 +35,14 @@ func (w *Worker) capped(d news.Delivery) bool {
 	return w.perHour(d) > 0 && !d.Push.Breaking && w.opt.Digester != nil
 }
 
+// quietHold reports whether d waits for the end of its chat's quiet
+// hours: a story that is not breaking, to a chat (not a channel) in its
+// quiet hours now, when there is a Digester to send it then.
+func (w *Worker) quietHold(d news.Delivery, now time.Time) bool {
+	return !d.Push.Breaking && d.ChatType != news.ChatChannel && w.opt.Digester != nil &&
+		!QuietEnd(d.Quiet, now, w.opt.Location).IsZero()
+}
+
 // holdIfCapped holds d for its chat's digest when the chat already had
 // its cap of pushes in the last hour, or has stories held already (so a
 // later story never overtakes them). The digest is due when the window

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ajel-news/ajel/delivery"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
 	"github.com/ajel-news/ajel/storage/storagetest"
@@ -346,5 +347,74 @@ func TestBurstBecomesADigestWithoutALimit(t *testing.T) {
 	}
 	if n := len(f.sender.to(channel)); n != 9 {
 		t.Errorf("the channel got %d posts, want all 9", n)
+	}
+}
+
+func TestQuietEnd(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	night := news.QuietHours{From: 22, To: 7}
+	tests := []struct {
+		name string
+		now  time.Time
+		loc  *time.Location
+		want time.Time
+	}{
+		{"before midnight", time.Date(2026, 6, 1, 23, 0, 0, 0, time.UTC), time.UTC, time.Date(2026, 6, 2, 7, 0, 0, 0, time.UTC)},
+		{"after midnight", time.Date(2026, 6, 2, 3, 0, 0, 0, time.UTC), time.UTC, time.Date(2026, 6, 2, 7, 0, 0, 0, time.UTC)},
+		{"not quiet", time.Date(2026, 6, 2, 12, 0, 0, 0, time.UTC), time.UTC, time.Time{}},
+		// The night clocks go forward (29 March 2026, 02:00 → 03:00):
+		// 07:00 local is 05:00 UTC, not 06:00.
+		{"spring forward", time.Date(2026, 3, 28, 21, 30, 0, 0, time.UTC), berlin, time.Date(2026, 3, 29, 5, 0, 0, 0, time.UTC)},
+		// And back (25 October 2026, 03:00 → 02:00): 07:00 is 06:00 UTC.
+		{"fall back", time.Date(2026, 10, 24, 21, 30, 0, 0, time.UTC), berlin, time.Date(2026, 10, 25, 6, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		if got := delivery.QuietEnd(night, tt.now, tt.loc); !got.Equal(tt.want) {
+			t.Errorf("%s: %s, want %s", tt.name, got.UTC(), tt.want)
+		}
+	}
+}
+
+// During a chat's quiet hours nothing rings: breaking news arrives at once
+// but silently, the other stories wait and come together in one digest
+// when the quiet hours end, at the right local time across a change to
+// summer time.
+func TestQuietHoursHoldStoriesForOneDigest(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const reader = 1
+	f := newFakeWorld(t)
+	f.clock.now = time.Date(2026, 3, 28, 21, 30, 0, 0, time.UTC) // 22:30 in Berlin, quiet
+	f.opt.Location = berlin
+	f.opt.PollInterval = 30 * time.Minute
+	dg := &fakeDigester{now: f.clock.Now}
+	f.opt.Digester = dg
+	storagetest.Chat(t, f.db, reader, news.ChatPrivate, "syria")
+	if err := f.db.SetQuietHours(t.Context(), reader, news.QuietHours{From: 22, To: 7}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		addStory(t, f.db, fmt.Sprint("night", i), "syria", false)
+	}
+	addStory(t, f.db, "urgent", "syria", true)
+	stop := start(t, f.worker(nil))
+	drained(t, f.db)
+	stop()
+
+	pushes := f.sender.to(reader)
+	if len(pushes) != 1 || pushes[0].push.Title != "urgent" || !pushes[0].push.Silent {
+		t.Fatalf("pushes during quiet hours %+v, want only the breaking one, silent", pushes)
+	}
+	ds := dg.all()
+	if len(ds) != 1 || len(ds[0].pushes) != 3 {
+		t.Fatalf("digests %+v, want one of the three held stories", ds)
+	}
+	if want := time.Date(2026, 3, 29, 5, 0, 0, 0, time.UTC); !ds[0].at.Equal(want) {
+		t.Errorf("digest at %s (%s in Berlin), want 07:00 local", ds[0].at.UTC(), ds[0].at.In(berlin).Format("15:04 MST"))
 	}
 }

@@ -6,31 +6,36 @@ import (
 	"github.com/ajel-news/ajel/news"
 )
 
-// nonBreakingRings says whether a story that is not breaking rings outside
-// quiet hours. The product rule is "breaking pushes carry 🔴 and sound;
-// others are sent with disable_notification", so it does not; turning it on
-// would leave quiet hours as the only thing that silences ordinary stories.
-const nonBreakingRings = false
-
 // Silent reports whether p goes out without sound (Telegram's
-// disable_notification). The rules, in order:
-//
-//   - breaking news always rings, even during the chat's quiet hours;
-//   - during quiet hours q (read in loc, UTC when nil, at now) nothing
-//     else rings;
-//   - outside quiet hours, non-breaking stories are silent too.
-//
-// So today a push rings exactly when it is breaking; quiet hours matter
-// only if ordinary stories are ever allowed to ring.
+// disable_notification). Outside the chat's quiet hours q (read in loc,
+// UTC when nil, at now) breaking news rings and other stories arrive
+// silently; during them nothing rings, breaking news neither (the other
+// stories are held for the digest at their end, see QuietEnd).
 func Silent(p news.Push, q news.QuietHours, now time.Time, loc *time.Location) bool {
-	if p.Breaking {
-		return false
-	}
 	if loc == nil {
 		loc = time.UTC
 	}
 	if q.Contains(now.In(loc).Hour()) {
 		return true
 	}
-	return !nonBreakingRings
+	return !p.Breaking
+}
+
+// QuietEnd is when the chat's quiet hours q, in which now falls, end: the
+// next q.To o'clock in loc (UTC when nil), the local day's own offset
+// applied, so a window across a daylight-saving change still ends at the
+// right local hour. The zero time when now is not in q.
+func QuietEnd(q news.QuietHours, now time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	local := now.In(loc)
+	if !q.Contains(local.Hour()) {
+		return time.Time{}
+	}
+	end := time.Date(local.Year(), local.Month(), local.Day(), q.To, 0, 0, 0, loc)
+	if !end.After(local) {
+		end = time.Date(local.Year(), local.Month(), local.Day()+1, q.To, 0, 0, 0, loc)
+	}
+	return end
 }

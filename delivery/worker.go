@@ -515,6 +515,15 @@ func (w *Worker) pass(ctx context.Context, rows []news.Delivery) passResult {
 		if now.Before(w.budget.PausedUntil()) {
 			return res
 		}
+		if d.HeldAt.IsZero() && w.quietHold(d, now) {
+			// The chat's quiet hours: the story waits for the digest at
+			// their end.
+			due := QuietEnd(d.Quiet, now, w.opt.Location)
+			w.record(ctx, "hold", d, func(c context.Context) error { return w.store.Hold(c, d.ID, now, due) })
+			w.log.Debug("delivery: held for the end of quiet hours", "delivery", d.ID, "chat", d.ChatID, "digest_at", due)
+			res.handled++
+			continue
+		}
 		if d.HeldAt.IsZero() && w.capped(d) {
 			held, ok := w.holdIfCapped(ctx, d, now)
 			if !ok {

@@ -503,12 +503,14 @@ func TestSilent(t *testing.T) {
 		want     bool
 	}{
 		{"breaking rings", true, news.QuietHours{}, at(12), nil, false},
-		{"breaking rings in quiet hours", true, night, at(23), time.UTC, false},
+		{"breaking rings outside quiet hours", true, night, at(12), time.UTC, false},
+		{"nothing rings in quiet hours, breaking neither", true, night, at(23), time.UTC, true},
 		{"ordinary story is silent", false, news.QuietHours{}, at(12), nil, true},
 		{"ordinary story is silent in quiet hours", false, night, at(2), time.UTC, true},
 		{"ordinary story is silent outside quiet hours", false, night, at(12), time.UTC, true},
 		{"quiet hours read in TIMEZONE", false, news.QuietHours{From: 1, To: 2}, at(22), riyadh, true},
-		{"breaking rings in quiet hours in TIMEZONE", true, news.QuietHours{From: 1, To: 2}, at(22), riyadh, false},
+		{"breaking is silent in quiet hours in TIMEZONE", true, news.QuietHours{From: 1, To: 2}, at(22), riyadh, true},
+		{"breaking rings after quiet hours in TIMEZONE", true, news.QuietHours{From: 1, To: 2}, at(23), riyadh, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -41,8 +41,9 @@ const (
 // administrators may change what it follows.
 func (t ChatType) IsGroup() bool { return t == ChatGroup || t == ChatSupergroup }
 
-// QuietHours is a daily window, in the operator's TIMEZONE, during which only
-// breaking news rings; everything else arrives silently. From == To means off.
+// QuietHours is a daily window, in the operator's TIMEZONE, during which
+// nothing rings: breaking news arrives silently, other stories wait for one
+// digest at the window's end. From == To means off.
 type QuietHours struct {
 	From int // hour 0..23 the quiet starts
 	To   int // hour 0..23 the quiet ends (exclusive)
