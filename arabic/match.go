@@ -150,6 +150,9 @@ func NewIndex(keywords []string) *Index {
 			if root, ok := adjectiveRoot(w.key); ok {
 				ix.add(root, id, classAdj)
 			}
+			for _, people := range peoplePlurals[form] {
+				ix.add(people, id, classExact|classNoun)
+			}
 		} else {
 			ix.add(w.key, id, w.classes)
 		}
@@ -211,12 +214,33 @@ func prepareWord(t string) word {
 	return w
 }
 
+// peoplePlurals are the broken plurals of the peoples of places (the
+// place's keyword form → the plural without its article): they follow no
+// rule a matcher could apply safely (سوريا does not make أسوار), so they are
+// listed.
+var peoplePlurals = map[string][]string{
+	"تركيا":     {"اتراك"},
+	"روسيا":     {"روس"},
+	"المانيا":   {"المان"},
+	"ارمينيا":   {"ارمن"},
+	"افغانستان": {"افغان"},
+	"كردستان":   {"اكراد", "كرد"},
+	"الهند":     {"هنود"},
+	"المغرب":    {"مغاربه"},
+	"الشيشان":   {"شيشان"},
+	"البوسنه":   {"بوشناق"},
+}
+
 // adjectiveRoot returns what a relational adjective of key is built on
 // before its ي: سوريا → سور (سوري), السعودية → سعود (سعودي), امريكا →
-// امريك, مصر → مصر (مصري), لبنان → لبنان (لبناني).
+// امريك, مصر → مصر (مصري), لبنان → لبنان (لبناني), and a noun ending in
+// hamza after alef takes ئ: كيمياء → كيميائ (كيميائي), فيزياء → فيزيائ.
 func adjectiveRoot(key string) (string, bool) {
 	if utf8.RuneCountInString(key) < 3 {
 		return "", false
+	}
+	if strings.HasSuffix(key, "اء") && utf8.RuneCountInString(key) >= 4 {
+		return key[:len(key)-len("ء")] + "ئ", true
 	}
 	root := key
 	switch {
@@ -323,6 +347,9 @@ func forEachCandidate(tok string, f func(stem string, classes int) bool) bool {
 			if p != "" && !strings.HasPrefix(r1, p) {
 				continue
 			}
+			if p == "ل" && startsWithLName(r1) {
+				continue // لبنان is not ل + بنان
+			}
 			r2, n2 := r1[len(p):], n1-utf8.RuneCountInString(p)
 			if (c != "" || p != "") && n2 >= 2 && try(r2, f) {
 				return true
@@ -330,9 +357,26 @@ func forEachCandidate(tok string, f func(stem string, classes int) bool) bool {
 			if strings.HasPrefix(r2, "ال") && n2-2 >= 2 && p != "ل" && try(r2[len("ال"):], f) {
 				return true
 			}
-			if p == "" && strings.HasPrefix(r2, "لل") && n2-2 >= 2 && try(r2[len("لل"):], f) {
+			if p == "" && strings.HasPrefix(r2, "لل") && n2-2 >= 2 && !startsWithLName(r2[len("ل"):]) && try(r2[len("لل"):], f) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// lNames are the openings of place names that begin with ل: the ل is no
+// preposition there, so it is never stripped (بنان must not find لبنان).
+var lNames = [...]string{"لبنان", "ليبي", "لندن", "لاهاي", "لوزان", "لاغوس", "لشبون", "لوكسمبور", "لاتفي", "ليتواني", "ليبيري", "ليسوتو"}
+
+// startsWithLName reports whether s opens with one of lNames.
+func startsWithLName(s string) bool {
+	if !strings.HasPrefix(s, "ل") {
+		return false
+	}
+	for _, n := range lNames {
+		if strings.HasPrefix(s, n) {
+			return true
 		}
 	}
 	return false
