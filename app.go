@@ -427,7 +427,7 @@ type subscriptionWatcher struct {
 
 func (w subscriptionWatcher) Subscribe(ctx context.Context, s news.Subscription) (news.Subscription, error) {
 	s, err := w.DB.Subscribe(ctx, s)
-	if err == nil && s.Kind == news.KindKeyword {
+	if err == nil && (s.Kind == news.KindKeyword || s.Kind == news.KindMute) {
 		w.changed()
 	}
 	return s, err
@@ -435,7 +435,7 @@ func (w subscriptionWatcher) Subscribe(ctx context.Context, s news.Subscription)
 
 func (w subscriptionWatcher) Unsubscribe(ctx context.Context, of news.Target, kind news.SubscriptionKind, key string) error {
 	err := w.DB.Unsubscribe(ctx, of, kind, key)
-	if err == nil && kind == news.KindKeyword {
+	if err == nil && (kind == news.KindKeyword || kind == news.KindMute) {
 		w.changed()
 	}
 	return err

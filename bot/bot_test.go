@@ -628,3 +628,56 @@ func TestLongArgumentsGetOneShortReply(t *testing.T) {
 		}
 	}
 }
+
+func TestMuteAndUnmute(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(9, "قارئ"), telegramtest.PrivateChat(9)
+	mustContain(t, h.sayOne(chat, user, "/mute").PlainText, "/mute كرة القدم")
+	mustContain(t, h.sayOne(chat, user, "/subscribe كرة القدم").PlainText, "كرة القدم")
+	// A mute that equals a keyword the reader follows: the mute wins, and
+	// the reader is told.
+	m := h.sayOne(chat, user, "/mute كرة القدم")
+	mustContain(t, m.PlainText, "لن تصلك بعد الآن الأخبار التي تذكر", "كرة القدم", "الكتم هو الذي يسري")
+	mustContain(t, h.sayOne(chat, user, "/mute كرة القدم").PlainText, "مكتومة بالفعل")
+	for _, tc := range []struct{ args, says string }{
+		{strings.Repeat("ك", 65), "64"},
+		{"<b>كلمة</b>", "HTML"},
+		{"كلمة\u202eخفية", ""},
+		{"من", "شائعة جدًا"},
+	} {
+		before := len(h.subs(chat.ID))
+		reply := h.sayOne(chat, user, "/mute "+tc.args).PlainText
+		if tc.says != "" {
+			mustContain(t, reply, tc.says)
+		}
+		if strings.Contains(reply, "لن تصلك") || len(h.subs(chat.ID)) != before {
+			t.Errorf("/mute %q was taken: %s", tc.args, reply)
+		}
+	}
+	// /list shows mutes apart; /unsubscribe does not offer them.
+	mustContain(t, h.sayOne(chat, user, "/list").PlainText, "مكتوم", "كرة القدم")
+	kb := h.sayOne(chat, user, "/unsubscribe")
+	if len(kb.Buttons()) != 1 || strings.Contains(kb.Buttons()[0].Text, "🔈") {
+		t.Errorf("/unsubscribe offers %+v, want the keyword only", kb.Buttons())
+	}
+	// /unmute with no word: a keyboard of the mutes; a press removes one.
+	mustContain(t, h.sayOne(chat, user, "/mute الطقس").PlainText, "الطقس")
+	kb = h.sayOne(chat, user, "/unmute")
+	if len(kb.Buttons()) != 2 {
+		t.Fatalf("/unmute offers %+v, want both mutes", kb.Buttons())
+	}
+	a := h.press(chat, user, kb.ID, kb.Buttons()[0].CallbackData)
+	mustContain(t, a.Text, "أُلغي كتم")
+	mustContain(t, h.sayOne(chat, user, "/unmute الطقس").PlainText, "أُلغي كتم", "الطقس")
+	mustContain(t, h.sayOne(chat, user, "/unmute الطقس").PlainText, "ليست مكتومة")
+	for _, s := range h.subs(chat.ID) {
+		if s.Kind == news.KindMute {
+			t.Errorf("a mute is left: %+v", s)
+		}
+	}
+	// The 51st entry, mutes and subscriptions together, is refused.
+	for i := len(h.subs(chat.ID)); i < news.MaxSubscriptionsPerChat; i++ {
+		h.sayOne(chat, user, fmt.Sprintf("/mute كلمة%d", i))
+	}
+	mustContain(t, h.sayOne(chat, user, "/mute أخيرة").PlainText, "50")
+}

@@ -328,6 +328,95 @@ func (b *Bot) cmdSubscribe(ctx context.Context, r *cmdReq) error {
 	return b.reply(ctx, r.to, text)
 }
 
+// splitMutes parts a chat's subscriptions into what it follows and what
+// it mutes, each in its order.
+func splitMutes(subs []news.Subscription) (follows, mutes []news.Subscription) {
+	for _, s := range subs {
+		if s.Kind == news.KindMute {
+			mutes = append(mutes, s)
+		} else {
+			follows = append(follows, s)
+		}
+	}
+	return follows, mutes
+}
+
+func (b *Bot) cmdMute(ctx context.Context, r *cmdReq) error {
+	all, err := b.store.Subscriptions(ctx, r.to)
+	if err != nil {
+		return fmt.Errorf("bot: subscriptions: %w", err)
+	}
+	if r.args == "" {
+		_, mutes := splitMutes(all)
+		if len(mutes) == 0 {
+			return b.reply(ctx, r.to, msgMuteUsage)
+		}
+		names := make([]string, len(mutes))
+		for i, m := range mutes {
+			names[i] = quote(m.Display)
+		}
+		return b.reply(ctx, r.to, msgListMutes+strings.Join(names, msgListJoin)+"\n"+msgMuteUsage)
+	}
+	display, reason := cleanKeyword(r.args)
+	if reason == "" && strings.ContainsAny(display, "<>") {
+		reason = msgMuteMarkup // words have no tags; it is pasted markup
+	}
+	if reason != "" {
+		return b.reply(ctx, r.to, reason)
+	}
+	key := b.keyword(display)
+	if strings.TrimSpace(key) == "" || len(b.terms(display)) == 0 {
+		return b.reply(ctx, r.to, msgMuteTooCommon)
+	}
+	_, err = b.store.Subscribe(ctx, news.Subscription{ChatID: r.chat.ID, ThreadID: r.to.ThreadID, Kind: news.KindMute, Key: key, Display: display})
+	switch {
+	case errors.Is(err, news.ErrAlreadyExists):
+		return b.reply(ctx, r.to, msgAlreadyMuted(display))
+	case errors.Is(err, news.ErrTooManySubscriptions):
+		return b.reply(ctx, r.to, msgTooMany(news.MaxSubscriptionsPerChat))
+	case err != nil:
+		return fmt.Errorf("bot: mute: %w", err)
+	}
+	text := msgMuted(display)
+	for _, s := range all {
+		if s.Kind == news.KindKeyword && s.Key == key {
+			text += msgMuteWins(s.Display)
+		}
+	}
+	return b.reply(ctx, r.to, text)
+}
+
+func (b *Bot) cmdUnmute(ctx context.Context, r *cmdReq) error {
+	all, err := b.store.Subscriptions(ctx, r.to)
+	if err != nil {
+		return fmt.Errorf("bot: subscriptions: %w", err)
+	}
+	_, mutes := splitMutes(all)
+	if r.args == "" {
+		if len(mutes) == 0 {
+			return b.reply(ctx, r.to, msgNoMutes)
+		}
+		kb := b.unsubscribeKeyboard(mutes)
+		return b.replyMarkup(ctx, r.to, msgUnmutePrompt, &kb)
+	}
+	key := b.keyword(stripInvisible(r.args))
+	echo := textcut.Words(r.args, maxKeywordLen)
+	for _, m := range mutes {
+		if m.Key != key && m.Display != r.args {
+			continue
+		}
+		err := b.store.Unsubscribe(ctx, r.to, news.KindMute, m.Key)
+		if errors.Is(err, news.ErrNotFound) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("bot: unmute: %w", err)
+		}
+		return b.reply(ctx, r.to, msgUnmuted(m.Display))
+	}
+	return b.reply(ctx, r.to, msgNotMuted(echo))
+}
+
 // subscribeTopic subscribes a chat (or forum thread) to a catalogue topic
 // and says what happened.
 func (b *Bot) subscribeTopic(ctx context.Context, to news.Target, t news.Topic) (string, error) {
@@ -349,10 +438,11 @@ func subscribeOutcome(err error, name, success string) (string, error) {
 }
 
 func (b *Bot) cmdUnsubscribe(ctx context.Context, r *cmdReq) error {
-	subs, err := b.store.Subscriptions(ctx, r.to)
+	all, err := b.store.Subscriptions(ctx, r.to)
 	if err != nil {
 		return fmt.Errorf("bot: subscriptions: %w", err)
 	}
+	subs, _ := splitMutes(all) // mutes are /unmute's
 	if r.args == "" {
 		if len(subs) == 0 {
 			return b.reply(ctx, r.to, msgNothingToRemove)
@@ -404,8 +494,12 @@ func (b *Bot) cmdList(ctx context.Context, r *cmdReq) error {
 	if len(subs) == 0 {
 		return b.reply(ctx, r.to, msgListEmpty)
 	}
-	var topics, words []string
+	var topics, words, mutes []string
 	for _, s := range subs {
+		if s.Kind == news.KindMute {
+			mutes = append(mutes, quote(s.Display))
+			continue
+		}
 		if s.Kind == news.KindTopic {
 			name := esc(isolate(s.Display))
 			if t, ok := b.topics.BySlug(s.Key); ok {
@@ -422,6 +516,9 @@ func (b *Bot) cmdList(ctx context.Context, r *cmdReq) error {
 	}
 	if len(words) > 0 {
 		blocks = append(blocks, msgListWords+strings.Join(words, msgListJoin))
+	}
+	if len(mutes) > 0 {
+		blocks = append(blocks, msgListMutes+strings.Join(mutes, msgListJoin))
 	}
 	if chat.Paused {
 		blocks = append(blocks, msgListPaused)

@@ -118,7 +118,9 @@ func (b *Bot) unsubscribeKeyboard(subs []news.Subscription) tgbotapi.InlineKeybo
 	rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(subs))
 	for _, s := range subs {
 		label := "❌ " + s.Display
-		if s.Kind == news.KindTopic {
+		if s.Kind == news.KindMute {
+			label = "🔈 «" + s.Display + "»"
+		} else if s.Kind == news.KindTopic {
 			if t, ok := b.topics.BySlug(s.Key); ok {
 				label = strings.TrimSpace("❌ " + t.Emoji + " " + t.Name)
 			}
@@ -245,15 +247,20 @@ func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat ne
 	if err := b.store.Unsubscribe(ctx, to, target.Kind, target.Key); err != nil && !isNotFound(err) {
 		return fmt.Errorf("bot: unsubscribe: %w", err)
 	}
+	// The keyboard was /unmute's or /unsubscribe's: what is left of its kind.
 	left := make([]news.Subscription, 0, len(subs))
 	for _, s := range subs {
-		if s.ID != id {
+		if s.ID != id && (s.Kind == news.KindMute) == (target.Kind == news.KindMute) {
 			left = append(left, s)
 		}
 	}
 	var eerr error
+	noneLeft, done := msgNoneLeft, cbUnsubscribed(target.Display)
+	if target.Kind == news.KindMute {
+		noneLeft, done = msgNoMutesLeft, cbUnmuted(target.Display)
+	}
 	if len(left) == 0 {
-		edit := tgbotapi.NewEditMessageText(chat.ID, q.Message.MessageID, msgNoneLeft)
+		edit := tgbotapi.NewEditMessageText(chat.ID, q.Message.MessageID, noneLeft)
 		edit.ParseMode = tgbotapi.ModeHTML
 		_, eerr = b.replyRequest(ctx, edit)
 	} else {
@@ -262,7 +269,7 @@ func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat ne
 	if eerr != nil && !isNotModified(eerr) {
 		b.log.Warn("bot: update unsubscribe keyboard", "chat", chat.ID, "err", eerr)
 	}
-	return b.answer(ctx, q.ID, cbUnsubscribed(target.Display), false)
+	return b.answer(ctx, q.ID, done, false)
 }
 
 func (b *Bot) editKeyboard(ctx context.Context, chatID int64, messageID int, kb tgbotapi.InlineKeyboardMarkup) error {

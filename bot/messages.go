@@ -29,6 +29,7 @@ const (
 	msgUnsubscribePrompt = "اختر الاشتراك الذي تريد إلغاءه:"
 	msgNothingToRemove   = "لا اشتراكات بعد. اكتب /topics لاختيار موضوع."
 	msgNoneLeft          = "لم يبقَ أي اشتراك. اكتب /topics لاختيار موضوع."
+	msgNoMutesLeft       = "لم تبقَ كلمات مكتومة."
 
 	msgUnknownCommand = "لم أتعرّف على هذا الأمر. اكتب /help لعرض الأوامر المتاحة."
 	msgPlainText      = "أفهم الأوامر فقط. للاشتراك في كلمة اكتب مثلًا: <code>/subscribe إدلب</code>\nولعرض كل الأوامر: /help"
@@ -48,6 +49,12 @@ const (
 	msgListHeader     = "📋 <b>الاشتراكات</b>"
 	msgListTopics     = "الموضوعات: "
 	msgListWords      = "الكلمات: "
+	msgListMutes      = "🔇 مكتوم: "
+	msgMuteUsage      = "اكتب الكلمة أو العبارة بعد الأمر لإخفاء كل خبر يذكرها، مثل: <code>/mute كرة القدم</code>"
+	msgMuteMarkup     = "هذا يشبه شيفرة HTML لا كلمة. اكتب الكلمة أو العبارة نفسها، مثل: <code>/mute كرة القدم</code>"
+	msgMuteTooCommon  = "هذه الكلمة شائعة جدًا: كتمها يخفي كل الأخبار تقريبًا. جرّب كلمة أدقّ."
+	msgNoMutes        = "لا كلمات مكتومة. اكتب <code>/mute كلمة</code> لإخفاء الأخبار التي تذكرها."
+	msgUnmutePrompt   = "اختر ما تريد إلغاء كتمه:"
 	msgListPaused     = "⏸ الإشعارات موقوفة مؤقتًا. اكتب /resume لاستئنافها."
 	msgListJoin       = "، "
 	msgPicturesAreOn  = "🖼 تصل الأخبار مع صورتها فوق النص حين يكون للخبر صورة."
@@ -125,6 +132,8 @@ func msgNotSubscribed(name string) string {
 func cbSubscribed(name string) string {
 	return "✅ تمّ الاشتراك في " + textcut.Words(name, 150)
 }
+func cbUnmuted(name string) string { return "أُلغي كتم " + textcut.Words(name, 150) }
+
 func cbUnsubscribed(name string) string {
 	return "تمّ إلغاء الاشتراك في " + textcut.Words(name, 150)
 }
@@ -282,6 +291,24 @@ func arabicDuration(d time.Duration) string {
 		out += " و" + minutes(m)
 	}
 	return out
+}
+
+func msgMuted(display string) string {
+	return "🔇 لن تصلك بعد الآن الأخبار التي تذكر " + quote(display) +
+		"، حتى لو طابقت موضوعًا أو كلمة تتابعها. للتراجع: <code>/unmute " + esc(display) + "</code>"
+}
+
+// msgMuteWins tells a reader who follows the same word that the mute wins.
+func msgMuteWins(display string) string {
+	return "\nتنبيه: أنت مشترك أيضًا في الكلمة " + quote(display) + "، والكتم هو الذي يسري: لن تصلك أخبارها ما دام قائمًا."
+}
+
+func msgAlreadyMuted(display string) string { return quote(display) + " مكتومة بالفعل." }
+
+func msgUnmuted(display string) string { return "🔈 أُلغي كتم " + quote(display) + "." }
+
+func msgNotMuted(echo string) string {
+	return quote(echo) + " ليست مكتومة. اكتب /unmute لعرض الكلمات المكتومة."
 }
 
 func msgFeedExists(id int64) string {

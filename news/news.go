@@ -86,10 +86,12 @@ type Chat struct {
 // SubscriptionKind tells a catalogue topic from a free keyword.
 type SubscriptionKind string
 
-// The kinds of subscription.
+// The kinds of subscription. A mute is the opposite of a keyword: every
+// story that mentions it stays out of the chat, whatever else matches.
 const (
 	KindTopic   SubscriptionKind = "topic"
 	KindKeyword SubscriptionKind = "keyword"
+	KindMute    SubscriptionKind = "mute"
 )
 
 // Target is where a message goes: a chat and, in a forum supergroup, the

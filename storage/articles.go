@@ -223,6 +223,8 @@ func queueDeliveries(ctx context.Context, tx *sql.Tx, a news.Article, topics, ke
 		WHERE c.active = 1 AND c.paused = 0 AND c.type <> 'channel' AND (
 			(s.kind = 'topic' AND s.key IN (SELECT value FROM json_each(?4))) OR
 			(s.kind = 'keyword' AND s.key IN (SELECT value FROM json_each(?5))))
+			AND NOT EXISTS (SELECT 1 FROM subscriptions m WHERE m.chat_id = s.chat_id AND m.thread_id = s.thread_id
+				AND m.kind = 'mute' AND m.key IN (SELECT value FROM json_each(?5)))
 		GROUP BY s.chat_id, s.thread_id
 		ON CONFLICT (chat_id, thread_id, story_id) DO NOTHING`,
 		a.StoryID, a.ID, at, topics, keywords, boolInt(a.Breaking))

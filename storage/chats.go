@@ -200,7 +200,7 @@ func (d *DB) MigrateChat(ctx context.Context, fromID, toID int64) error {
 // news.MaxSubscriptionsPerChat for that chat or thread; in both cases
 // nothing changes.
 func (d *DB) Subscribe(ctx context.Context, s news.Subscription) (news.Subscription, error) {
-	if s.Key == "" || (s.Kind != news.KindTopic && s.Kind != news.KindKeyword) {
+	if s.Key == "" || (s.Kind != news.KindTopic && s.Kind != news.KindKeyword && s.Kind != news.KindMute) {
 		return news.Subscription{}, fmt.Errorf("storage: subscribe %q: %w", s.Key, news.ErrInvalid)
 	}
 	now := d.Now()
@@ -252,11 +252,12 @@ func (d *DB) Subscriptions(ctx context.Context, of news.Target) ([]news.Subscrip
 	return d.querySubscriptions(ctx, `WHERE chat_id = ? AND thread_id = ? ORDER BY id`, of.ChatID, of.ThreadID)
 }
 
-// KeywordSubscriptions lists the distinct normalized keywords that active,
-// unpaused chats follow, which is what the keyword index is built from.
+// KeywordSubscriptions lists the distinct normalized keywords that active
+// chats follow or mute, which is what the keyword index is built from (a
+// mute must be recognized to keep its stories out).
 func (d *DB) KeywordSubscriptions(ctx context.Context) ([]string, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT DISTINCT s.key FROM subscriptions s JOIN chats c ON c.id = s.chat_id
-		WHERE s.kind = 'keyword' AND c.active = 1 ORDER BY s.key`)
+		WHERE s.kind IN ('keyword', 'mute') AND c.active = 1 ORDER BY s.key`)
 	if err != nil {
 		return nil, fmt.Errorf("storage: keyword subscriptions: %w", err)
 	}

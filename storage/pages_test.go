@@ -2,6 +2,8 @@ package storage_test
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -72,5 +74,43 @@ func TestFeedFullTextAndPages(t *testing.T) {
 	}
 	if err := db.SetFeedFullText(t.Context(), 99, news.FullTextAlways); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("unknown feed: %v", err)
+	}
+}
+
+// A muted word keeps a story out of the chat (or forum thread) that muted
+// it, even when a topic or keyword of that chat matches; other chats get
+// it; mutes count in the bound of 50.
+func TestMutesKeepStoriesOut(t *testing.T) {
+	db := MustOpenDB(t)
+	for _, id := range []int64{1, 2} {
+		mustChat(t, db, id, news.ChatPrivate)
+		mustSub(t, db, id, news.KindTopic, "syria")
+	}
+	mustSub(t, db, 1, news.KindKeyword, "كره القدم")
+	if _, err := db.Subscribe(t.Context(), news.Subscription{ChatID: 1, Kind: news.KindMute, Key: "كره القدم", Display: "كرة القدم"}); err != nil {
+		t.Fatal(err)
+	}
+	if kws, _ := db.KeywordSubscriptions(t.Context()); !slices.Contains(kws, "كره القدم") {
+		t.Errorf("the keyword index is not told of the mute: %q", kws)
+	}
+	a := article("m", "مباراة كرة قدم في دمشق", []string{"syria"}, []string{"كره القدم"})
+	_, queued, err := db.SaveArticle(t.Context(), a, true)
+	if err != nil || queued != 1 {
+		t.Fatalf("queued %d, %v; want only chat 2", queued, err)
+	}
+	if ds, _ := db.Deliveries(t.Context(), 1); len(ds) != 0 {
+		t.Errorf("the chat that muted it got %d rows", len(ds))
+	}
+	// A story that does not mention it still reaches chat 1.
+	if _, queued, _ := db.SaveArticle(t.Context(), article("n", "خبر آخر عن سوريا", []string{"syria"}, nil), true); queued != 2 {
+		t.Errorf("an unmuted story queued %d, want 2", queued)
+	}
+	for i := 3; i < news.MaxSubscriptionsPerChat; i++ { // 3 already; fill to 50
+		if _, err := db.Subscribe(t.Context(), news.Subscription{ChatID: 1, Kind: news.KindMute, Key: fmt.Sprint("m", i), Display: fmt.Sprint("m", i)}); err != nil {
+			t.Fatalf("mute %d: %v", i, err)
+		}
+	}
+	if _, err := db.Subscribe(t.Context(), news.Subscription{ChatID: 1, Kind: news.KindMute, Key: "one more", Display: "one more"}); !errors.Is(err, news.ErrTooManySubscriptions) {
+		t.Errorf("the 51st entry: %v", err)
 	}
 }
