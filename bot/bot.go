@@ -45,6 +45,7 @@ type ChatStore interface {
 	SetQuietHours(ctx context.Context, chatID int64, q news.QuietHours) error
 	SetMaxPerHour(ctx context.Context, chatID int64, n int) error
 	SetPictures(ctx context.Context, chatID int64, on bool) error
+	SetRings(ctx context.Context, chatID int64, m news.RingMode) error
 	DeleteChat(ctx context.Context, chatID int64) error
 	Subscribe(ctx context.Context, s news.Subscription) (news.Subscription, error)
 	Unsubscribe(ctx context.Context, of news.Target, kind news.SubscriptionKind, key string) error

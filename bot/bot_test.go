@@ -681,3 +681,76 @@ func TestMuteAndUnmute(t *testing.T) {
 	}
 	mustContain(t, h.sayOne(chat, user, "/mute أخيرة").PlainText, "50")
 }
+
+// /settings shows every setting in one message and changes each in place
+// as the reader taps; the commands reach the same settings.
+func TestSettingsChangeInPlace(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(11, "قارئة"), telegramtest.PrivateChat(11)
+	h.sayOne(chat, user, "/start")
+	m := h.sayOne(chat, user, "/settings")
+	mustContain(t, m.PlainText, "الإعدادات", "الأخبار العاجلة فقط", "بلا ساعات هدوء", "بلا حدّ", "تظهر فوق الخبر", "/sound", "/quiet", "/limit", "/pictures")
+	for _, tc := range []struct {
+		data string
+		ok   func(news.Chat) bool
+		says string
+	}{
+		{"st:ring:all", func(c news.Chat) bool { return c.Rings == news.RingAll }, "كل الأخبار"},
+		{"st:ring:none", func(c news.Chat) bool { return c.Rings == news.RingNone }, "لا شيء"},
+		{"st:quiet:22-7", func(c news.Chat) bool { return c.Quiet == news.QuietHours{From: 22, To: 7} }, "22:00–07:00"},
+		{"st:quiet:off", func(c news.Chat) bool { return !c.Quiet.Enabled() }, "بلا ساعات هدوء"},
+		{"st:limit:10", func(c news.Chat) bool { return c.MaxPerHour == 10 }, "10 أخبار في الساعة"},
+		{"st:pictures:off", func(c news.Chat) bool { return c.PicturesOff }, "لا تظهر"},
+		{"st:pause:on", func(c news.Chat) bool { return c.Paused }, "متوقفة مؤقتًا"},
+		{"st:pause:off", func(c news.Chat) bool { return !c.Paused }, "تصلك الأخبار"},
+	} {
+		a := h.press(chat, user, m.ID, tc.data)
+		c, err := h.db.Chat(t.Context(), chat.ID)
+		if err != nil || !tc.ok(c) || a.Text != "تم الحفظ" {
+			t.Errorf("%s: chat %+v, answer %q", tc.data, c, a.Text)
+		}
+		now, _ := h.srv.Message(chat.ID, m.ID)
+		mustContain(t, now.PlainText, tc.says)
+		if b, ok := now.Button(checkMarkFor(tc.data, now)); !ok && !strings.HasPrefix(tc.data, "st:pause") {
+			t.Errorf("%s: no ticked button after the change (%+v)", tc.data, b)
+		}
+	}
+	before, _ := h.db.Chat(t.Context(), chat.ID)
+	for _, forged := range []string{"st:limit:999", "st:ring:loud", "st:quiet:25-99", "st:volume:11", "st:"} {
+		if a := h.press(chat, user, m.ID, forged); !strings.Contains(a.Text, "لم يعد صالحًا") {
+			t.Errorf("%s: answer %q", forged, a.Text)
+		}
+	}
+	if after, _ := h.db.Chat(t.Context(), chat.ID); after != before {
+		t.Errorf("forged buttons changed the settings: %+v → %+v", before, after)
+	}
+	// The command reaches the same setting.
+	mustContain(t, h.sayOne(chat, user, "/sound breaking").PlainText, "الأخبار العاجلة فقط")
+	if c, _ := h.db.Chat(t.Context(), chat.ID); c.Rings != news.RingBreaking {
+		t.Errorf("/sound breaking: %q", c.Rings)
+	}
+	mustContain(t, h.sayOne(chat, user, "/sound loud").PlainText, "لم أفهم", "/sound all")
+
+	// In a group only its administrators change settings.
+	group := telegramtest.Group(-600, "مجموعة")
+	admin, member := telegramtest.NewUser(12, "مشرف"), telegramtest.NewUser(13, "عضو")
+	h.srv.SetAdmin(group.ID, admin.ID)
+	h.sayOne(group, admin, "/start")
+	gm := h.sayOne(group, admin, "/settings")
+	if a := h.press(group, member, gm.ID, "st:ring:all"); !strings.Contains(a.Text, "مشرف") {
+		t.Errorf("a member's press: %q", a.Text)
+	}
+	if c, _ := h.db.Chat(t.Context(), group.ID); c.Rings == news.RingAll {
+		t.Error("a member changed the group's settings")
+	}
+}
+
+// checkMarkFor finds the ticked button a settings press should leave.
+func checkMarkFor(data string, m telegramtest.Message) string {
+	for _, b := range m.Buttons() {
+		if b.CallbackData == data && strings.HasPrefix(b.Text, "✅") {
+			return b.Text
+		}
+	}
+	return ""
+}

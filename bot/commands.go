@@ -63,6 +63,9 @@ func commandTable() []*command {
 			changes: changesWithArgs, run: (*Bot).cmdLimit},
 		{name: "pictures", args: "<on أو off>", desc: "صورة الخبر فوق نصه أو بدونها",
 			changes: changesWithArgs, run: (*Bot).cmdPictures},
+		{name: "sound", args: "<breaking أو all أو none>", desc: "ما يصل بصوت: العاجل فقط أو كل الأخبار أو لا شيء",
+			changes: changesWithArgs, run: (*Bot).cmdSound},
+		{name: "settings", desc: "كل الإعدادات في رسالة واحدة بأزرار", run: (*Bot).cmdSettings},
 		{name: "stop", desc: "حذف كل الاشتراكات والبيانات", changes: changesAlways, run: (*Bot).cmdStop},
 
 		{name: "stats", desc: "إحصاءات البوت", access: botAdmins, run: (*Bot).cmdStats},

@@ -158,6 +158,8 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery, thr
 			return b.answer(ctx, q.ID, msgStaleButton, false)
 		}
 		return b.removeByID(ctx, q, chat, to, id)
+	case cbSettings:
+		return b.changeSetting(ctx, q, chat, arg)
 	}
 	return b.answer(ctx, q.ID, msgStaleButton, false)
 }

@@ -293,6 +293,35 @@ func arabicDuration(d time.Duration) string {
 	return out
 }
 
+const (
+	msgSettingsQuietOff    = "بلا ساعات هدوء"
+	msgSettingsLimitOff    = "بلا حدّ"
+	msgSettingsPicturesOn  = "تظهر فوق الخبر"
+	msgSettingsPicturesOff = "لا تظهر"
+	msgSettingsRunning     = "تصلك الأخبار"
+	msgSettingsPaused      = "⏸ متوقفة مؤقتًا"
+	msgSettingsSaved       = "تم الحفظ"
+	msgRingBreaking        = "الأخبار العاجلة فقط"
+	msgRingAll             = "كل الأخبار"
+	msgRingNone            = "لا شيء"
+	msgSoundUsage          = "\nاكتب <code>/sound breaking</code> للعاجل فقط، أو <code>/sound all</code> لكل الأخبار، أو <code>/sound none</code> لإسكات كل شيء."
+	msgSoundBad            = "لم أفهم."
+)
+
+// msgSettings is /settings' message: each setting, now, and its command.
+func msgSettings(rings, quiet, limit, pictures, state string) string {
+	return "⚙️ <b>الإعدادات</b> (اضغط زرًّا لتغييرها)\n" +
+		"🔔 يصل بصوت: " + rings + " · /sound\n" +
+		"🌙 ساعات الهدوء: " + quiet + " · /quiet\n" +
+		"⏱ حدّ الأخبار: " + limit + " · /limit\n" +
+		"🖼 الصور: " + pictures + " · /pictures\n" +
+		"▶️ الحالة: " + state + " · /pause /resume"
+}
+
+func msgSoundNow(rings string) string {
+	return "🔔 يصل بصوت الآن: " + rings + ". وفي ساعات الهدوء لا يرنّ شيء."
+}
+
 func msgMuted(display string) string {
 	return "🔇 لن تصلك بعد الآن الأخبار التي تذكر " + quote(display) +
 		"، حتى لو طابقت موضوعًا أو كلمة تتابعها. للتراجع: <code>/unmute " + esc(display) + "</code>"

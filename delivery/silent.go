@@ -7,15 +7,22 @@ import (
 )
 
 // Silent reports whether p goes out without sound (Telegram's
-// disable_notification). Outside the chat's quiet hours q (read in loc,
-// UTC when nil, at now) breaking news rings and other stories arrive
-// silently; during them nothing rings, breaking news neither (the other
-// stories are held for the digest at their end, see QuietEnd).
-func Silent(p news.Push, q news.QuietHours, now time.Time, loc *time.Location) bool {
+// disable_notification). During the chat's quiet hours q (read in loc,
+// UTC when nil, at now) nothing rings, breaking news neither (the other
+// stories are held for the digest at their end, see QuietEnd). Outside
+// them the chat's ring mode decides: breaking news only (the default),
+// every story, or nothing.
+func Silent(p news.Push, q news.QuietHours, rings news.RingMode, now time.Time, loc *time.Location) bool {
 	if loc == nil {
 		loc = time.UTC
 	}
 	if q.Contains(now.In(loc).Hour()) {
+		return true
+	}
+	switch rings {
+	case news.RingAll:
+		return false
+	case news.RingNone:
 		return true
 	}
 	return !p.Breaking

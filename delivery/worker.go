@@ -692,7 +692,7 @@ func (w *Worker) markGone(chatID int64) {
 
 // deliver sends one row and records the outcome.
 func (w *Worker) deliver(ctx context.Context, d news.Delivery, paid bool) {
-	d.Push.Silent = Silent(d.Push, d.Quiet, w.now(), w.opt.Location)
+	d.Push.Silent = Silent(d.Push, d.Quiet, d.Rings, w.now(), w.opt.Location)
 	d.Push.Paid = paid
 	// The message in flight is finished even if ctx ends meanwhile:
 	// cutting the request short would leave us not knowing whether

@@ -512,9 +512,25 @@ func TestSilent(t *testing.T) {
 		{"breaking is silent in quiet hours in TIMEZONE", true, news.QuietHours{From: 1, To: 2}, at(22), riyadh, true},
 		{"breaking rings after quiet hours in TIMEZONE", true, news.QuietHours{From: 1, To: 2}, at(23), riyadh, false},
 	}
+	for _, tt := range []struct {
+		name     string
+		rings    news.RingMode
+		breaking bool
+		now      time.Time
+		want     bool
+	}{
+		{"everything rings", news.RingAll, false, at(12), false},
+		{"everything rings, but not in quiet hours", news.RingAll, false, at(23), true},
+		{"nothing rings", news.RingNone, true, at(12), true},
+		{"breaking only", news.RingBreaking, false, at(12), true},
+	} {
+		if got := delivery.Silent(news.Push{Breaking: tt.breaking}, night, tt.rings, tt.now, time.UTC); got != tt.want {
+			t.Errorf("%s: Silent = %v, want %v", tt.name, got, tt.want)
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := delivery.Silent(news.Push{Breaking: tt.breaking}, tt.q, tt.now, tt.loc); got != tt.want {
+			if got := delivery.Silent(news.Push{Breaking: tt.breaking}, tt.q, "", tt.now, tt.loc); got != tt.want {
 				t.Errorf("Silent = %v, want %v", got, tt.want)
 			}
 		})

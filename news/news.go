@@ -80,7 +80,34 @@ type Chat struct {
 	// PicturesOff: the reader asked for pushes without the story's
 	// picture (/pictures off).
 	PicturesOff bool
-	CreatedAt   time.Time
+	// Rings is what arrives with sound (/sound, /settings).
+	Rings     RingMode
+	CreatedAt time.Time
+}
+
+// RingMode is what arrives with sound in a chat, outside its quiet hours.
+type RingMode string
+
+// The ring modes.
+const (
+	// RingBreaking: breaking news rings, the rest arrives silently (the
+	// default; "" means it too).
+	RingBreaking RingMode = "breaking"
+	// RingAll: every story rings.
+	RingAll RingMode = "all"
+	// RingNone: nothing rings.
+	RingNone RingMode = "none"
+)
+
+// ParseRingMode reads a ring mode as stored or typed ("" is breaking).
+func ParseRingMode(s string) (RingMode, bool) {
+	switch m := RingMode(s); m {
+	case "":
+		return RingBreaking, true
+	case RingBreaking, RingAll, RingNone:
+		return m, true
+	}
+	return "", false
 }
 
 // SubscriptionKind tells a catalogue topic from a free keyword.
@@ -448,6 +475,7 @@ type Delivery struct {
 	ThreadID int
 	ChatType ChatType
 	Quiet    QuietHours // the chat's quiet hours, to decide Push.Silent
+	Rings    RingMode   // what rings in the chat, to decide Push.Silent
 	// MaxPerHour is the chat's cap on pushes an hour (0: none); past it
 	// stories that are not breaking are held for a digest.
 	MaxPerHour int

@@ -9,7 +9,7 @@ import (
 	"github.com/ajel-news/ajel/news"
 )
 
-const chatColumns = `id, type, title, username, active, paused, quiet_from, quiet_to, max_per_hour, created_at, pictures_off`
+const chatColumns = `id, type, title, username, active, paused, quiet_from, quiet_to, max_per_hour, created_at, pictures_off, rings`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -18,9 +18,11 @@ func scanChat(r rowScanner) (news.Chat, error) {
 	var typ string
 	var active, paused, noPictures int
 	var created int64
+	var rings string
 	err := r.Scan(&c.ID, &typ, &c.Title, &c.Username, &active, &paused,
-		&c.Quiet.From, &c.Quiet.To, &c.MaxPerHour, &created, &noPictures)
+		&c.Quiet.From, &c.Quiet.To, &c.MaxPerHour, &created, &noPictures, &rings)
 	c.PicturesOff = noPictures == 1
+	c.Rings, _ = news.ParseRingMode(rings)
 	c.Type = news.ChatType(typ)
 	c.Active, c.Paused = active == 1, paused == 1
 	c.CreatedAt = fromMillis(created)
@@ -87,6 +89,15 @@ func (d *DB) SetMaxPerHour(ctx context.Context, chatID int64, n int) error {
 		return fmt.Errorf("storage: max per hour %d: %w", n, news.ErrInvalid)
 	}
 	return d.updateChat(ctx, chatID, `max_per_hour = ?`, n)
+}
+
+// SetRings sets what arrives with sound in a chat.
+func (d *DB) SetRings(ctx context.Context, chatID int64, m news.RingMode) error {
+	mode, ok := news.ParseRingMode(string(m))
+	if !ok {
+		return fmt.Errorf("storage: ring mode %q: %w", m, news.ErrInvalid)
+	}
+	return d.updateChat(ctx, chatID, `rings = ?`, string(mode))
 }
 
 // SetPictures turns the story's picture above a chat's pushes on or off.

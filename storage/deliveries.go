@@ -12,7 +12,7 @@ import (
 // deliveryQuery selects outbox rows with their chat's settings and the
 // message they carry; callers add WHERE, ORDER BY and LIMIT.
 const deliveryQuery = `
-		SELECT d.id, d.chat_id, d.thread_id, c.type, c.quiet_from, c.quiet_to, c.max_per_hour, d.story_id, d.article_id,
+		SELECT d.id, d.chat_id, d.thread_id, c.type, c.quiet_from, c.quiet_to, c.rings, c.max_per_hour, d.story_id, d.article_id,
 			d.status, d.attempts, d.last_error, d.next_attempt_at, d.created_at, d.held_at, d.message_id,
 			d.sent_at, d.edit_pending, d.topic,
 			s.title, s.summary, s.breaking, s.source_count, a.source, a.url,
@@ -87,10 +87,10 @@ func (d *DB) queryDeliveries(ctx context.Context, query string, args ...any) ([]
 	var out []news.Delivery
 	for rows.Next() {
 		var dl news.Delivery
-		var typ, status string
+		var typ, status, rings string
 		var next, created, held, sent int64
 		var breaking, sources int
-		if err := rows.Scan(&dl.ID, &dl.ChatID, &dl.ThreadID, &typ, &dl.Quiet.From, &dl.Quiet.To, &dl.MaxPerHour, &dl.StoryID, &dl.ArticleID,
+		if err := rows.Scan(&dl.ID, &dl.ChatID, &dl.ThreadID, &typ, &dl.Quiet.From, &dl.Quiet.To, &rings, &dl.MaxPerHour, &dl.StoryID, &dl.ArticleID,
 			&status, &dl.Attempts, &dl.LastError, &next, &created, &held, &dl.MessageID,
 			&sent, &dl.EditPending, &dl.Push.Topic,
 			&dl.Push.Title, &dl.Push.Summary, &breaking, &sources, &dl.Push.Source, &dl.Push.URL,
@@ -98,6 +98,7 @@ func (d *DB) queryDeliveries(ctx context.Context, query string, args ...any) ([]
 			return nil, err
 		}
 		dl.ChatType, dl.Status = news.ChatType(typ), news.DeliveryStatus(status)
+		dl.Rings, _ = news.ParseRingMode(rings)
 		dl.NextAttemptAt, dl.CreatedAt = fromMillis(next), fromMillis(created)
 		dl.HeldAt, dl.SentAt = fromMillis(held), fromMillis(sent)
 		dl.Push.Breaking = breaking == 1
