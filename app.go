@@ -41,6 +41,7 @@ type app struct {
 	fetcher   *feed.Fetcher
 	poller    *feed.Poller
 	websub    *feed.Subscriber
+	updater   *delivery.Updater
 	worker    *delivery.Worker
 	bot       *bot.Bot
 	web       *web.Server
@@ -129,6 +130,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Store:       subscriptionWatcher{DB: db, changed: func() { a.pipeline.KeywordsChanged() }},
 		Topics:      catalogue,
 		Feeds:       feedAdmin{app: a},
+		Follows:     db,
 		Stats:       a.stats,
 		KeywordKey:  arabic.KeywordForm,
 		SearchTerms: analyze.SearchTerms,
@@ -157,6 +159,11 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Editor:         b,
 		Digester:       b,
 		DigestInterval: opt.digestInterval,
+		// Readers may follow a developing story from its push.
+		FollowButtons: true,
+	})
+	a.updater = delivery.NewUpdater(db, b, delivery.UpdaterOptions{
+		Location: cfg.Timezone, Logger: log.With("component", "updates"),
 	})
 	det := story.NewDetector(story.Options{})
 	if err := det.Warm(ctx, db, time.Now()); err != nil {
@@ -177,6 +184,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Logger:          log.With("component", "pipeline"),
 		MaxItemAge:      cfg.MaxItemAge,
 		Pages:           feed.NewPageReader(a.fetcher, opt.pageGap),
+		Followers:       db,
+		NewFacts:        summary.NewFacts,
+		UpdateNotifier:  a.updater,
 	})
 	a.poller = feed.NewPoller(db, a.fetcher, a.pipeline, cfg.PollInterval, log.With("component", "feed"),
 		feed.WithObserver(feedFaults{Observer: metrics, faults: faults}), feed.WithMaxInterval(cfg.PollIntervalMax))
@@ -325,6 +335,7 @@ func (a *app) run(parent context.Context) error {
 	start("feeds", a.poller.Run)
 	start("websub", a.websub.Run)
 	start("delivery", a.worker.Run)
+	start("updates", a.updater.Run)
 	start("retention", func(ctx context.Context) error {
 		a.db.KeepPruned(ctx, storage.Retention{Deliveries: a.cfg.DeliveryRetention, Articles: a.cfg.ArticleRetention},
 			pruneEvery, a.log.With("component", "storage"))

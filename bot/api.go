@@ -94,6 +94,9 @@ type message struct {
 	// image, when set, is shown as a large link preview above the text
 	// (the story's picture); otherwise previews are off.
 	image string
+	// replyTo, when set, is the message this one answers (reply_parameters;
+	// sent even if that message is gone).
+	replyTo int
 }
 
 // previewOptions is the link_preview_options parameter: off, or the
@@ -119,6 +122,9 @@ func (m message) params() (tgbotapi.Params, error) {
 	}
 	if m.to.ThreadID != 0 {
 		p["message_thread_id"] = strconv.Itoa(m.to.ThreadID)
+	}
+	if m.replyTo != 0 {
+		p["reply_parameters"] = fmt.Sprintf(`{"message_id":%d,"allow_sending_without_reply":true}`, m.replyTo)
 	}
 	p.AddBool("disable_notification", m.silent)
 	p.AddBool("allow_paid_broadcast", m.paid)

@@ -138,6 +138,9 @@ type Options struct {
 	Topics   Catalogue
 	// Feeds serves /feeds, /addfeed and /delfeed; nil disables them.
 	Feeds FeedAdmin
+	// Follows keeps who follows which story (the follow buttons under
+	// pushes and /following); nil disables them.
+	Follows FollowStore
 	// Stats serves /stats; nil disables it.
 	Stats func(ctx context.Context) (Stats, error)
 	// KeywordKey gives a keyword's matching form (arabic normalization);
@@ -200,6 +203,7 @@ type Bot struct {
 	store     Store
 	topics    Catalogue
 	feeds     FeedAdmin
+	follows   FollowStore
 	stats     func(context.Context) (Stats, error)
 	admins    map[int64]bool
 	keyword   func(string) string
@@ -240,6 +244,7 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 		store:     o.Store,
 		topics:    o.Topics,
 		feeds:     o.Feeds,
+		follows:   o.Follows,
 		stats:     o.Stats,
 		admins:    map[int64]bool{},
 		keyword:   o.KeywordKey,

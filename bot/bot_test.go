@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/ajel-news/ajel/bot"
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage/storagetest"
 	"github.com/ajel-news/ajel/topic"
 )
 
@@ -753,4 +755,63 @@ func checkMarkFor(data string, m telegramtest.Message) string {
 		}
 	}
 	return ""
+}
+
+// The follow button works on the chat's own push of a story within 48
+// hours of it, and nowhere else.
+func TestFollowButtonRefusals(t *testing.T) {
+	clock := time.Now()
+	h := newHarness(t, func(o *bot.Options) { o.Now = func() time.Time { return clock } })
+	h.stop()
+	h.opts.Follows = h.db
+	h.start()
+	reader, other := telegramtest.PrivateChat(21), telegramtest.PrivateChat(22)
+	user, stranger := telegramtest.NewUser(21, "قارئ"), telegramtest.NewUser(22, "آخر")
+	h.srv.AddChat(reader)
+	h.srv.AddChat(other)
+	storagetest.Chat(t, h.db, reader.ID, news.ChatPrivate, "syria")
+	storagetest.Chat(t, h.db, other.ID, news.ChatPrivate)
+	a := news.Article{Key: "s1", Source: "و", Title: "خبر عن سوريا", Text: "نص.", Topics: []string{"syria"}, SeenAt: time.Now()}
+	saved, _, err := h.db.SaveArticle(t.Context(), a, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := h.db.PendingDeliveries(t.Context(), time.Now(), 10)
+	d := ds[0]
+	d.Push.FollowStory = d.StoryID
+	id, err := h.bot.Send(t.Context(), d.Target(), d.Push)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.db.MarkSent(t.Context(), d.ID, id, time.Now(), false); err != nil {
+		t.Fatal(err)
+	}
+	data := "f:" + strconv.FormatInt(saved.StoryID, 10)
+	m, _ := h.srv.Message(reader.ID, id)
+	if b, ok := m.Button("🔔 تابِع الخبر"); !ok || b.CallbackData != data {
+		t.Fatalf("push keyboard %+v", m.Keyboard)
+	}
+	// Another chat pressing the same data on a message of its own.
+	otherMsg := h.sayOne(other, stranger, "/help")
+	if a := h.press(other, stranger, otherMsg.ID, data); !strings.Contains(a.Text, "لم يعد صالحًا") {
+		t.Errorf("another chat: %q", a.Text)
+	}
+	// The reader's data on another message than the push.
+	help := h.sayOne(reader, user, "/help")
+	if a := h.press(reader, user, help.ID, data); !strings.Contains(a.Text, "لم يعد صالحًا") {
+		t.Errorf("another message: %q", a.Text)
+	}
+	for _, forged := range []string{"f:abc", "f:-3", "uf:" + strconv.FormatInt(saved.StoryID, 10)} {
+		if a := h.press(reader, user, id, forged); !strings.Contains(a.Text, "لم يعد صالحًا") && !strings.Contains(a.Text, "لا تتابع") {
+			t.Errorf("%s: %q", forged, a.Text)
+		}
+	}
+	// 49 hours later the story can no longer be followed.
+	clock = clock.Add(49 * time.Hour)
+	if a := h.press(reader, user, id, data); !strings.Contains(a.Text, "انقضت") {
+		t.Errorf("expired: %q", a.Text)
+	}
+	if fs, _ := h.db.Follows(t.Context(), news.Target{ChatID: reader.ID}); len(fs) != 0 {
+		t.Errorf("follows after the refusals: %+v", fs)
+	}
 }

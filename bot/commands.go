@@ -52,6 +52,7 @@ func commandTable() []*command {
 		{name: "list", desc: "عرض الاشتراكات", run: (*Bot).cmdList},
 		{name: "latest", args: "[موضوع]", desc: "آخر الأخبار", run: (*Bot).cmdLatest},
 		{name: "search", args: "<كلمات>", desc: "البحث في الأخبار", run: (*Bot).cmdSearch},
+		{name: "following", desc: "الأخبار التي تتابعها، وإيقاف متابعتها", run: (*Bot).cmdFollowing},
 		{name: "mute", args: "<كلمة أو عبارة>", desc: "إخفاء كل خبر يذكر كلمة، ولو طابق اشتراكاتك",
 			changes: changesWithArgs, run: (*Bot).cmdMute},
 		{name: "unmute", args: "[كلمة]", desc: "إلغاء كتم كلمة", changes: changesWithArgs, run: (*Bot).cmdUnmute},

@@ -160,6 +160,10 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery, thr
 		return b.removeByID(ctx, q, chat, to, id)
 	case cbSettings:
 		return b.changeSetting(ctx, q, chat, arg)
+	case cbFollow:
+		return b.follow(ctx, q, chat, to, arg)
+	case cbUnfollow:
+		return b.unfollow(ctx, q, chat, to, arg)
 	}
 	return b.answer(ctx, q.ID, msgStaleButton, false)
 }

@@ -294,6 +294,19 @@ func arabicDuration(d time.Duration) string {
 }
 
 const (
+	msgFollowButton     = "🔔 تابِع الخبر"
+	msgUnfollowButton   = "إلغاء المتابعة"
+	msgFollowing        = "ستصلك مستجدات هذا الخبر ردًّا على هذه الرسالة، لمدة 48 ساعة."
+	msgAlreadyFollowing = "تتابع هذا الخبر بالفعل."
+	msgFollowExpired    = "انقضت مدة متابعة هذا الخبر (48 ساعة من وصوله)."
+	msgNotFollowing     = "لا تتابع هذا الخبر."
+	msgUnfollowed       = "أُلغيت متابعة الخبر."
+	msgNoFollows        = "لا تتابع أي خبر الآن. اضغط «🔔 تابِع الخبر» تحت أي خبر لتصلك مستجداته."
+	msgFollowingHeader  = "🔔 <b>الأخبار التي تتابعها</b> (اضغط زرًّا لإيقاف المتابعة):"
+	msgFollowUntil      = "حتى"
+)
+
+const (
 	msgSettingsQuietOff    = "بلا ساعات هدوء"
 	msgSettingsLimitOff    = "بلا حدّ"
 	msgSettingsPicturesOn  = "تظهر فوق الخبر"

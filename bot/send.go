@@ -21,7 +21,8 @@ import (
 // *news.SendError saying what the worker should do; the token never
 // appears in it.
 func (b *Bot) Send(ctx context.Context, to news.Target, p news.Push) (int, error) {
-	msg, err := b.sendRaw(ctx, message{to: to, text: RenderPush(p), silent: p.Silent, paid: p.Paid, image: p.Image})
+	msg, err := b.sendRaw(ctx, message{to: to, text: RenderPush(p), silent: p.Silent, paid: p.Paid, image: p.Image,
+		keyboard: b.pushKeyboard(p)})
 	if err != nil {
 		return 0, sendError(err)
 	}
@@ -39,6 +40,11 @@ func (b *Bot) EditPush(ctx context.Context, chatID int64, messageID int, p news.
 		"parse_mode":           tgbotapi.ModeHTML,
 		"link_preview_options": previewOptions(p.Image),
 	}
+	if kb := b.pushKeyboard(p); kb != nil {
+		if err := params.AddInterface("reply_markup", *kb); err != nil {
+			return sendError(err)
+		}
+	}
 	_, err := b.apiFor(ctx).MakeRequest("editMessageText", params)
 	if err != nil {
 		err = b.redact(err)
@@ -47,6 +53,14 @@ func (b *Bot) EditPush(ctx context.Context, chatID int64, messageID int, p news.
 		return sendError(err)
 	}
 	return nil
+}
+
+// pushKeyboard is the follow button under a push, when follows are on.
+func (b *Bot) pushKeyboard(p news.Push) *tgbotapi.InlineKeyboardMarkup {
+	if b.follows == nil {
+		return nil
+	}
+	return followKeyboard(p.FollowStory, p.Following)
 }
 
 // sendError maps an (already redacted) Bot API error to *news.SendError.

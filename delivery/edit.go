@@ -49,8 +49,17 @@ func (w *Worker) editPass(ctx context.Context) passResult {
 	return res
 }
 
+// followable is the story d's push may be followed for (0: no button).
+func (w *Worker) followable(d news.Delivery) int64 {
+	if !w.opt.FollowButtons || d.ChatType == news.ChatChannel {
+		return 0
+	}
+	return d.StoryID
+}
+
 // edit brings one sent push up to date and records it.
 func (w *Worker) edit(ctx context.Context, d news.Delivery) {
+	d.Push.FollowStory = w.followable(d) // an edit without it would drop the button
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
 	err := w.opt.Editor.EditPush(sctx, d.ChatID, d.MessageID, d.Push)
 	cancel()

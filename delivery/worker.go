@@ -199,6 +199,9 @@ type Options struct {
 	Backoff func(attempt int) time.Duration
 	// Location is TIMEZONE, in which quiet hours are read (default UTC).
 	Location *time.Location
+	// FollowButtons puts a "follow" button under pushes to readers (not
+	// channels), whose follow updates an Updater sends.
+	FollowButtons bool
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// After waits on the clock (default time.After); a test pairs it with
@@ -694,6 +697,7 @@ func (w *Worker) markGone(chatID int64) {
 func (w *Worker) deliver(ctx context.Context, d news.Delivery, paid bool) {
 	d.Push.Silent = Silent(d.Push, d.Quiet, d.Rings, w.now(), w.opt.Location)
 	d.Push.Paid = paid
+	d.Push.FollowStory = w.followable(d)
 	// The message in flight is finished even if ctx ends meanwhile:
 	// cutting the request short would leave us not knowing whether
 	// Telegram got it.

@@ -414,6 +414,50 @@ type Article struct {
 	StorySummary string
 }
 
+// FollowWindow is how long a reader follows a story after tapping
+// "follow", and how long after its push a story can still be followed.
+const FollowWindow = 48 * time.Hour
+
+// UpdateGap is the least time between two updates of one story to one
+// chat: later facts wait and go together.
+const UpdateGap = 10 * time.Minute
+
+// Follow is a chat (or forum thread) following one developing story.
+type Follow struct {
+	ChatID    int64
+	ThreadID  int
+	StoryID   int64
+	MessageID int // the push updates reply to
+	Until     time.Time
+	Title     string // the story's headline, for /following
+}
+
+// Update is the new facts of a followed story for one follower: sent as
+// a reply to its push.
+type Update struct {
+	ID         int64
+	ChatID     int64
+	ThreadID   int
+	ChatType   ChatType
+	StoryID    int64
+	ReplyTo    int
+	Title      string
+	Facts      []string
+	Source     string
+	URL        string
+	Quiet      QuietHours
+	Rings      RingMode
+	MaxPerHour int
+	Attempts   int
+	CreatedAt  time.Time
+	// Silent is set by the sender's caller: quiet hours, or the chat's
+	// ring mode.
+	Silent bool
+}
+
+// Target is where the update goes.
+func (u Update) Target() Target { return Target{ChatID: u.ChatID, ThreadID: u.ThreadID} }
+
 // Story groups the articles that tell one event.
 type Story struct {
 	ID          int64
@@ -459,6 +503,11 @@ type Push struct {
 	// Image is the story's picture, shown as a large preview above the
 	// text; "" for none (no picture, or the chat turned pictures off).
 	Image string
+	// FollowStory, when set, is the story a "follow" button under the
+	// push follows (not for channels, not in digests); Following says the
+	// chat follows it already (the button then stops it).
+	FollowStory int64
+	Following   bool
 }
 
 // SourceLink is one more outlet's report of a story.

@@ -108,6 +108,16 @@ type StorySummarizer interface {
 	StorySummary(ctx context.Context, a news.Article) (string, error)
 }
 
+// Followers tells the readers who follow a developing story its new
+// facts (storage: what they know, and the updates' outbox).
+type Followers interface {
+	// StoryKnown is what the story's followers know of it already.
+	StoryKnown(ctx context.Context, storyID int64) (string, error)
+	// QueueFollowUpdates gives the story's followers the facts and says
+	// how many followers got them.
+	QueueFollowUpdates(ctx context.Context, storyID int64, facts []string, source, url string) (int, error)
+}
+
 // Observer hears the outcome of every article, for metrics. It is called
 // from the processing goroutine and must return quickly.
 type Observer interface {
@@ -153,6 +163,13 @@ type Options struct {
 	// Pages completes teaser items from their article pages, as each
 	// feed's FullText mode says (default: the feed's text is used).
 	Pages Pages
+	// Followers and NewFacts send a story's followers the facts an
+	// article joining it adds (default: no updates). NewFacts returns the
+	// sentences of text that known does not carry (summary.NewFacts).
+	Followers Followers
+	NewFacts  func(known, text string) []string
+	// UpdateNotifier is poked when follow updates were queued.
+	UpdateNotifier Notifier
 }
 
 // Pipeline processes articles. It is safe for concurrent use.
@@ -297,6 +314,16 @@ func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news
 			a.StorySummary = ""
 		}
 	}
+	// What followers know is read before the article joins: its story's
+	// summary may be written again with this article's words in it.
+	var known string
+	follow := push && a.StoryID != 0 && p.opt.Followers != nil && p.opt.NewFacts != nil
+	if follow {
+		if known, err = p.opt.Followers.StoryKnown(ctx, a.StoryID); err != nil {
+			p.log.Warn("pipeline: what followers know", "story", a.StoryID, "err", err)
+			follow = false
+		}
+	}
 	saved, queued, err := p.store.SaveArticle(ctx, a, push)
 	if errors.Is(err, news.ErrNotFound) && a.StoryID != 0 {
 		// The story went away (pruned) between matching and saving: start
@@ -322,7 +349,31 @@ func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news
 	if queued > 0 && p.opt.Notifier != nil {
 		p.opt.Notifier.Notify()
 	}
+	if follow && saved.StoryID == a.StoryID {
+		p.tellFollowers(ctx, saved, known)
+	}
 	return saved, queued, nil
+}
+
+// tellFollowers queues, for the followers of the story a joined, the
+// facts of a that they did not know. Followers are a bonus: a failure is
+// logged, the article is stored anyway.
+func (p *Pipeline) tellFollowers(ctx context.Context, a news.Article, known string) {
+	facts := p.opt.NewFacts(known, a.Text)
+	if len(facts) == 0 {
+		return
+	}
+	n, err := p.opt.Followers.QueueFollowUpdates(ctx, a.StoryID, facts, a.Source, a.URL)
+	if err != nil {
+		p.log.Warn("pipeline: queueing follow updates", "story", a.StoryID, "err", err)
+		return
+	}
+	if n > 0 {
+		p.log.Info("pipeline: new facts for followers", "story", a.StoryID, "facts", len(facts), "followers", n)
+		if p.opt.UpdateNotifier != nil {
+			p.opt.UpdateNotifier.Notify()
+		}
+	}
 }
 
 // HandleItems processes the items of one feed poll; it is the feed poller's

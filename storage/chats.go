@@ -133,6 +133,11 @@ func (d *DB) DeactivateChat(ctx context.Context, chatID int64, reason string) (i
 		if err != nil {
 			return err
 		}
+		// Nor can updates of the stories it follows.
+		if _, err := tx.ExecContext(ctx, `UPDATE updates SET status = 'dropped', last_error = ?
+			WHERE chat_id = ? AND status = 'pending'`, reason, chatID); err != nil {
+			return err
+		}
 		// Edits of what it was sent cannot reach it either.
 		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET edit_pending = 0
 			WHERE chat_id = ? AND edit_pending > 0`, chatID); err != nil {

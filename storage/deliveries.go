@@ -16,7 +16,9 @@ const deliveryQuery = `
 			d.status, d.attempts, d.last_error, d.next_attempt_at, d.created_at, d.held_at, d.message_id,
 			d.sent_at, d.edit_pending, d.topic,
 			s.title, s.summary, s.breaking, s.source_count, a.source, a.url,
-			CASE WHEN c.pictures_off = 1 THEN '' ELSE a.image_url END
+			CASE WHEN c.pictures_off = 1 THEN '' ELSE a.image_url END,
+			EXISTS (SELECT 1 FROM follows f WHERE f.chat_id = d.chat_id AND f.thread_id = d.thread_id
+				AND f.story_id = d.story_id AND f.until > CAST(strftime('%s', 'now') AS INTEGER) * 1000)
 		FROM deliveries d
 		JOIN chats c ON c.id = d.chat_id
 		JOIN stories s ON s.id = d.story_id
@@ -94,7 +96,7 @@ func (d *DB) queryDeliveries(ctx context.Context, query string, args ...any) ([]
 			&status, &dl.Attempts, &dl.LastError, &next, &created, &held, &dl.MessageID,
 			&sent, &dl.EditPending, &dl.Push.Topic,
 			&dl.Push.Title, &dl.Push.Summary, &breaking, &sources, &dl.Push.Source, &dl.Push.URL,
-			&dl.Push.Image); err != nil {
+			&dl.Push.Image, &dl.Push.Following); err != nil {
 			return nil, err
 		}
 		dl.ChatType, dl.Status = news.ChatType(typ), news.DeliveryStatus(status)
@@ -172,8 +174,11 @@ func (d *DB) otherLinks(ctx context.Context, storyID int64, source string) ([]ne
 func (d *DB) RecentPushes(ctx context.Context, chatID int64, since time.Time) (sent int, oldest, heldSince time.Time, err error) {
 	var first, held int64
 	err = d.db.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM deliveries WHERE chat_id = ?1 AND status = 'sent' AND held_at = 0 AND sent_at > ?2),
-		(SELECT COALESCE(MIN(sent_at), 0) FROM deliveries WHERE chat_id = ?1 AND status = 'sent' AND held_at = 0 AND sent_at > ?2),
+		(SELECT COUNT(*) FROM deliveries WHERE chat_id = ?1 AND status = 'sent' AND held_at = 0 AND sent_at > ?2) +
+			(SELECT COUNT(*) FROM updates WHERE chat_id = ?1 AND status = 'sent' AND sent_at > ?2),
+		(SELECT COALESCE(MIN(t), 0) FROM (
+			SELECT MIN(sent_at) AS t FROM deliveries WHERE chat_id = ?1 AND status = 'sent' AND held_at = 0 AND sent_at > ?2
+			UNION ALL SELECT MIN(sent_at) FROM updates WHERE chat_id = ?1 AND status = 'sent' AND sent_at > ?2)),
 		(SELECT COALESCE(MIN(held_at), 0) FROM deliveries WHERE chat_id = ?1 AND status = 'pending' AND held_at > 0)`,
 		chatID, since.UnixMilli()).Scan(&sent, &first, &held)
 	if err != nil {

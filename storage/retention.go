@@ -69,6 +69,9 @@ func (d *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, err
 	}{
 		{"deliveries", &p.Deliveries, `SELECT id FROM deliveries
 			WHERE status <> 'pending' AND created_at < ? LIMIT ?`, millis(now.Add(-r.Deliveries))},
+		// Follow updates are outbox rows too, counted with them.
+		{"updates", &p.Deliveries, `SELECT id FROM updates
+			WHERE status <> 'pending' AND created_at < ? LIMIT ?`, millis(now.Add(-r.Deliveries))},
 		{"articles", &p.Articles, `SELECT a.id FROM articles a
 			WHERE a.seen_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.status = 'pending')
 			LIMIT ?`, millis(now.Add(-r.Articles))},
@@ -106,6 +109,10 @@ func (d *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, err
 			}
 		}
 		d.pruned.sizes.Store(st.what, size)
+	}
+	// Follows that ended are forgotten (few: one per tap).
+	if _, err := d.db.ExecContext(ctx, `DELETE FROM follows WHERE until < ?`, millis(now)); err != nil {
+		return p, fmt.Errorf("storage: prune follows: %w", err)
 	}
 	freed, err := d.vacuumFree(ctx)
 	p.FreedPages = freed
