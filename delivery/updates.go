@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/ajel-news/ajel/news"
@@ -12,7 +13,9 @@ import (
 // UpdateStore is what follow updates need from storage.
 type UpdateStore interface {
 	DueFollowUpdates(ctx context.Context, now time.Time, limit int) ([]news.Update, error)
-	MarkFollowUpdateSent(ctx context.Context, id int64, messageID int, at time.Time) error
+	// MarkFollowUpdateSent records the update sent with the text sent
+	// (facts added meanwhile become the next update).
+	MarkFollowUpdateSent(ctx context.Context, id int64, messageID int, at time.Time, sent string) error
 	RetryFollowUpdate(ctx context.Context, id int64, next time.Time, reason string, attempted bool) error
 	FailFollowUpdate(ctx context.Context, id int64, reason string) error
 	// RecentPushes counts what the chat got since (pushes and updates),
@@ -125,7 +128,7 @@ func (u *Updater) send(ctx context.Context, up news.Update) {
 	up.Silent = Silent(news.Push{}, up.Quiet, up.Rings, now, u.opt.Location)
 	msgID, err := u.sender.SendUpdate(ctx, up)
 	if err == nil {
-		u.record(log, u.store.MarkFollowUpdateSent(ctx, up.ID, msgID, u.opt.Now()))
+		u.record(log, u.store.MarkFollowUpdateSent(ctx, up.ID, msgID, u.opt.Now(), strings.Join(up.Facts, "\n")))
 		return
 	}
 	var se *news.SendError

@@ -53,7 +53,7 @@ func slicesContains(xs []int64, x int64) bool {
 	return false
 }
 
-func (m *memUpdates) MarkFollowUpdateSent(_ context.Context, id int64, msg int, _ time.Time) error {
+func (m *memUpdates) MarkFollowUpdateSent(_ context.Context, id int64, msg int, _ time.Time, _ string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sent[id] = msg

@@ -89,12 +89,13 @@ func (d *DB) Follows(ctx context.Context, to news.Target) ([]news.Follow, error)
 	return out, rows.Err()
 }
 
-// StoryKnown is what a story's followers know of it: its summary and
-// every update queued for it so far.
+// StoryKnown is what a story's followers know of it: its headline and
+// summary and every update queued for it so far (each text once, however
+// many followers it went to).
 func (d *DB) StoryKnown(ctx context.Context, storyID int64) (string, error) {
 	var summary, updates string
 	err := d.db.QueryRowContext(ctx, `SELECT s.title || char(10) || s.summary,
-		COALESCE((SELECT group_concat(u.text, char(10)) FROM updates u WHERE u.story_id = s.id), '')
+		COALESCE((SELECT group_concat(t, char(10)) FROM (SELECT DISTINCT u.text AS t FROM updates u WHERE u.story_id = s.id)), '')
 		FROM stories s WHERE s.id = ?`, storyID).Scan(&summary, &updates)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("storage: story %d: %w", storyID, news.ErrNotFound)
@@ -196,10 +197,39 @@ func (d *DB) DueFollowUpdates(ctx context.Context, now time.Time, limit int) ([]
 	return out, rows.Err()
 }
 
-// MarkFollowUpdateSent records that Telegram took an update.
-func (d *DB) MarkFollowUpdateSent(ctx context.Context, id int64, messageID int, at time.Time) error {
-	return d.markUpdate(ctx, id, `status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1, last_error = ''`,
-		messageID, at.UnixMilli())
+// MarkFollowUpdateSent records that Telegram took an update whose text
+// was sent. Facts added to it while it was on its way (the text grew)
+// are not lost: they become the next update, due news.UpdateGap later.
+func (d *DB) MarkFollowUpdateSent(ctx context.Context, id int64, messageID int, at time.Time, sent string) error {
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var u struct {
+			text, source, url  string
+			chat, story, reply int64
+			thread             int
+		}
+		err := tx.QueryRowContext(ctx, `SELECT text, chat_id, thread_id, story_id, reply_to, source, url FROM updates
+			WHERE id = ? AND status = 'pending'`, id).Scan(&u.text, &u.chat, &u.thread, &u.story, &u.reply, &u.source, &u.url)
+		if errors.Is(err, sql.ErrNoRows) {
+			return news.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE updates SET status = 'sent', text = ?, message_id = ?, sent_at = ?,
+			attempts = attempts + 1, last_error = '' WHERE id = ?`, sent, messageID, at.UnixMilli(), id); err != nil {
+			return err
+		}
+		if rest, ok := strings.CutPrefix(u.text, sent+"\n"); ok && rest != "" {
+			_, err = tx.ExecContext(ctx, `INSERT INTO updates (chat_id, thread_id, story_id, reply_to, text, source, url, next_attempt_at, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.chat, u.thread, u.story, u.reply, rest, u.source, u.url,
+				at.Add(news.UpdateGap).UnixMilli(), at.UnixMilli())
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("storage: update %d sent: %w", id, err)
+	}
+	return nil
 }
 
 // RetryFollowUpdate puts an update off until next (an attempt counted when

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,5 +113,50 @@ func TestMutesKeepStoriesOut(t *testing.T) {
 	}
 	if _, err := db.Subscribe(t.Context(), news.Subscription{ChatID: 1, Kind: news.KindMute, Key: "one more", Display: "one more"}); !errors.Is(err, news.ErrTooManySubscriptions) {
 		t.Errorf("the 51st entry: %v", err)
+	}
+}
+
+// Facts that join an update while it is on its way to Telegram are not
+// lost with it: they become the next update, ten minutes later.
+func TestFollowUpdateGrownInFlight(t *testing.T) {
+	db := MustOpenDB(t)
+	mustChat(t, db, 1, news.ChatPrivate)
+	mustSub(t, db, 1, news.KindTopic, "syria")
+	saved, _, err := db.SaveArticle(t.Context(), article("s", "خبر", []string{"syria"}, nil), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := news.Target{ChatID: 1}
+	if err := db.Follow(t.Context(), to, saved.StoryID, 42, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Follow(t.Context(), to, saved.StoryID, 42, time.Now().Add(time.Hour)); !errors.Is(err, news.ErrAlreadyExists) {
+		t.Errorf("following twice: %v", err)
+	}
+	if n, err := db.QueueFollowUpdates(t.Context(), saved.StoryID, []string{"أول"}, "و", ""); err != nil || n != 1 {
+		t.Fatalf("queued %d, %v", n, err)
+	}
+	due, _ := db.DueFollowUpdates(t.Context(), time.Now(), 10)
+	if len(due) != 1 || due[0].ReplyTo != 42 {
+		t.Fatalf("due %+v", due)
+	}
+	// A second fact arrives while the first is being sent.
+	if _, err := db.QueueFollowUpdates(t.Context(), saved.StoryID, []string{"ثان"}, "و", ""); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := db.MarkFollowUpdateSent(t.Context(), due[0].ID, 900, now, "أول"); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := db.DueFollowUpdates(t.Context(), now.Add(9*time.Minute), 10); len(d) != 0 {
+		t.Errorf("the second fact is due within ten minutes: %+v", d)
+	}
+	later, _ := db.DueFollowUpdates(t.Context(), now.Add(11*time.Minute), 10)
+	if len(later) != 1 || len(later[0].Facts) != 1 || later[0].Facts[0] != "ثان" {
+		t.Errorf("the second fact: %+v", later)
+	}
+	known, _ := db.StoryKnown(t.Context(), saved.StoryID)
+	if !strings.Contains(known, "أول") || !strings.Contains(known, "ثان") {
+		t.Errorf("what followers know: %q", known)
 	}
 }
