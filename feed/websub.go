@@ -425,7 +425,7 @@ func (s *Subscriber) verify(w http.ResponseWriter, r *http.Request, sub news.Web
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	io.WriteString(w, challenge) //nolint:errcheck // the hub's connection is its concern
+	_, _ = io.WriteString(w, challenge) // the hub's connection is its concern
 }
 
 // notified takes a hub's content notification: under the size cap,
