@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
+
+	"github.com/ajel-news/ajel/arabic"
 	"golang.org/x/net/html/charset"
 )
 
@@ -251,7 +253,7 @@ func CheckPage(p Page, title, teaser string) error {
 	if len(want) == 0 {
 		return nil
 	}
-	body := fold(p.Text)
+	body := arabic.Normalize(p.Text)
 	found := 0
 	for _, w := range want {
 		if strings.Contains(body, w) {
@@ -276,7 +278,7 @@ func firstWords(s string, n int) string {
 func contentWords(s string) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, w := range strings.FieldsFunc(fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+	for _, w := range strings.FieldsFunc(arabic.Normalize(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		if strings.HasPrefix(w, "ال") && utf8.RuneCountInString(w) > 4 {
 			w = strings.TrimPrefix(w, "ال")
 		}
@@ -287,28 +289,6 @@ func contentWords(s string) []string {
 		out = append(out, w)
 	}
 	return out
-}
-
-// fold lowercases, drops Arabic marks and tatweel and folds the letters
-// writers use interchangeably (hamzated alefs, taa marbuta, alef maqsura),
-// so a page and its feed spell a word alike.
-func fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640:
-			continue
-		case r == 'أ', r == 'إ', r == 'آ', r == 'ٱ':
-			r = 'ا'
-		case r == 'ة':
-			r = 'ه'
-		case r == 'ى':
-			r = 'ي'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // PictureURL checks a picture address from a feed or a page: an absolute
