@@ -111,8 +111,9 @@ type StorySummarizer interface {
 // Followers tells the readers who follow a developing story its new
 // facts (storage: what they know, and the updates' outbox).
 type Followers interface {
-	// StoryKnown is what the story's followers know of it already.
-	StoryKnown(ctx context.Context, storyID int64) (string, error)
+	// StoryKnown is what the story's followers know of it already;
+	// followed is false when nobody follows it (then nothing is worked out).
+	StoryKnown(ctx context.Context, storyID int64) (known string, followed bool, err error)
 	// QueueFollowUpdates gives the story's followers the facts and says
 	// how many followers got them.
 	QueueFollowUpdates(ctx context.Context, storyID int64, facts []string, source, url string) (int, error)
@@ -319,8 +320,9 @@ func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news
 	var known string
 	follow := push && a.StoryID != 0 && p.opt.Followers != nil && p.opt.NewFacts != nil
 	if follow {
-		if known, err = p.opt.Followers.StoryKnown(ctx, a.StoryID); err != nil {
-			p.log.Warn("pipeline: what followers know", "story", a.StoryID, "err", err)
+		var ferr error
+		if known, follow, ferr = p.opt.Followers.StoryKnown(ctx, a.StoryID); ferr != nil {
+			p.log.Warn("pipeline: what followers know", "story", a.StoryID, "err", ferr)
 			follow = false
 		}
 	}

@@ -91,19 +91,32 @@ func (d *DB) Follows(ctx context.Context, to news.Target) ([]news.Follow, error)
 
 // StoryKnown is what a story's followers know of it: its headline and
 // summary and every update queued for it so far (each text once, however
-// many followers it went to).
-func (d *DB) StoryKnown(ctx context.Context, storyID int64) (string, error) {
+// many followers it went to). followed is false when nobody follows the
+// story now; known is then "" (nothing needs it).
+func (d *DB) StoryKnown(ctx context.Context, storyID int64) (known string, followed bool, err error) {
+	err = d.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM follows WHERE story_id = ? AND until > ?)`,
+		storyID, d.Now().UnixMilli()).Scan(&followed)
+	if err != nil || !followed {
+		return "", false, wrapStory(storyID, err)
+	}
 	var summary, updates string
-	err := d.db.QueryRowContext(ctx, `SELECT s.title || char(10) || s.summary,
+	err = d.db.QueryRowContext(ctx, `SELECT s.title || char(10) || s.summary,
 		COALESCE((SELECT group_concat(t, char(10)) FROM (SELECT DISTINCT u.text AS t FROM updates u WHERE u.story_id = s.id)), '')
 		FROM stories s WHERE s.id = ?`, storyID).Scan(&summary, &updates)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("storage: story %d: %w", storyID, news.ErrNotFound)
+		err = news.ErrNotFound
 	}
 	if err != nil {
-		return "", fmt.Errorf("storage: story %d: %w", storyID, err)
+		return "", false, wrapStory(storyID, err)
 	}
-	return summary + "\n" + updates, nil
+	return summary + "\n" + updates, true, nil
+}
+
+func wrapStory(storyID int64, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("storage: story %d: %w", storyID, err)
 }
 
 // QueueFollowUpdates gives every follower of a story (follow running, chat

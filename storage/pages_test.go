@@ -155,7 +155,7 @@ func TestFollowUpdateGrownInFlight(t *testing.T) {
 	if len(later) != 1 || len(later[0].Facts) != 1 || later[0].Facts[0] != "ثان" {
 		t.Errorf("the second fact: %+v", later)
 	}
-	known, _ := db.StoryKnown(t.Context(), saved.StoryID)
+	known, _, _ := db.StoryKnown(t.Context(), saved.StoryID)
 	if !strings.Contains(known, "أول") || !strings.Contains(known, "ثان") {
 		t.Errorf("what followers know: %q", known)
 	}
