@@ -280,13 +280,20 @@ func (d *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
 }
 
 func (d *DB) markDelivery(ctx context.Context, id int64, set string, args ...any) error {
+	return d.markPending(ctx, "deliveries", "delivery", id, set, args...)
+}
+
+// markPending sets columns of a pending outbox row (table deliveries or
+// updates, what it is called in errors); a row no longer pending gives
+// news.ErrNotFound.
+func (d *DB) markPending(ctx context.Context, table, what string, id int64, set string, args ...any) error {
 	args = append(args, id)
-	res, err := d.db.ExecContext(ctx, `UPDATE deliveries SET `+set+` WHERE id = ? AND status = 'pending'`, args...)
+	res, err := d.db.ExecContext(ctx, `UPDATE `+table+` SET `+set+` WHERE id = ? AND status = 'pending'`, args...)
 	if err != nil {
-		return fmt.Errorf("storage: update delivery %d: %w", id, err)
+		return fmt.Errorf("storage: update %s %d: %w", what, id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: update delivery %d: not pending: %w", id, news.ErrNotFound)
+		return fmt.Errorf("storage: update %s %d: not pending: %w", what, id, news.ErrNotFound)
 	}
 	return nil
 }

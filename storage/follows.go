@@ -258,13 +258,5 @@ func (d *DB) FailFollowUpdate(ctx context.Context, id int64, reason string) erro
 }
 
 func (d *DB) markUpdate(ctx context.Context, id int64, set string, args ...any) error {
-	args = append(args, id)
-	res, err := d.db.ExecContext(ctx, `UPDATE updates SET `+set+` WHERE id = ? AND status = 'pending'`, args...)
-	if err != nil {
-		return fmt.Errorf("storage: update %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: update %d: %w", id, news.ErrNotFound)
-	}
-	return nil
+	return d.markPending(ctx, "updates", "follow update", id, set, args...)
 }
