@@ -127,8 +127,8 @@ func (b *Bot) changeSetting(ctx context.Context, q *tgbotapi.CallbackQuery, chat
 		}
 		apply = func() error { return b.store.SetQuietHours(ctx, chat.ID, h) }
 	case "limit":
-		n, err := strconv.Atoi(value)
-		if err != nil || n < 0 || n > maxLimit {
+		n, ok := parseLimit(value)
+		if !ok {
 			return b.answer(ctx, q.ID, msgStaleButton, false)
 		}
 		apply = func() error { return b.store.SetMaxPerHour(ctx, chat.ID, n) }
