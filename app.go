@@ -242,14 +242,16 @@ func (a *app) setChannels(ctx context.Context) error {
 }
 
 // addFeeds records the FEEDS of the configuration; ones already known
-// stay, with the full-text mode their entry names, if any.
-func (a *app) addFeeds(ctx context.Context, urls []string, modes map[string]string) error {
+// stay, with the options their entry names, if any.
+func (a *app) addFeeds(ctx context.Context, urls []string, options map[string]news.FeedOptions) error {
 	for _, u := range urls {
-		mode := news.FullTextMode(modes[u])
-		f, err := a.db.AddFeed(ctx, news.Feed{URL: u, FullText: mode})
+		opts := options[u]
+		nf := news.Feed{URL: u}
+		opts.Apply(&nf)
+		f, err := a.db.AddFeed(ctx, nf)
 		switch {
-		case errors.Is(err, news.ErrAlreadyExists) && mode != "" && f.FullText != mode:
-			if err := a.db.SetFeedFullText(ctx, f.ID, mode); err != nil {
+		case errors.Is(err, news.ErrAlreadyExists) && opts.Apply(&f):
+			if _, err := a.db.SetFeedOptions(ctx, f.ID, opts); err != nil {
 				return err
 			}
 		case err != nil && !errors.Is(err, news.ErrAlreadyExists):
@@ -412,8 +414,8 @@ func (f feedAdmin) AddFeed(ctx context.Context, nf news.Feed) (news.Feed, error)
 	return fd, nil
 }
 
-func (f feedAdmin) SetFeedFullText(ctx context.Context, id int64, mode news.FullTextMode) error {
-	return f.app.db.SetFeedFullText(ctx, id, mode)
+func (f feedAdmin) SetFeedOptions(ctx context.Context, id int64, opts news.FeedOptions) (news.Feed, error) {
+	return f.app.db.SetFeedOptions(ctx, id, opts)
 }
 
 func (f feedAdmin) DeleteFeed(ctx context.Context, id int64) error {

@@ -84,7 +84,7 @@ func (c cli) cmdRun(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Close()
-	if err := a.addFeeds(ctx, cfg.Feeds, cfg.FeedFullText); err != nil {
+	if err := a.addFeeds(ctx, cfg.Feeds, cfg.FeedOptions); err != nil {
 		return err
 	}
 	err = a.run(ctx)

@@ -91,7 +91,7 @@ func TestTeaserFeedPushesTheWholeStoryWithItsPicture(t *testing.T) {
 	if err := a.db.SetPictures(ctx, textOnly.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.addFeeds(ctx, a.cfg.Feeds, a.cfg.FeedFullText); err != nil {
+	if err := a.addFeeds(ctx, a.cfg.Feeds, a.cfg.FeedOptions); err != nil {
 		t.Fatal(err)
 	}
 	feeds, _ := a.db.Feeds(ctx)

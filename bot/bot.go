@@ -99,8 +99,9 @@ type FeedAdmin interface {
 	// AddFeed adds f (its URL and FullText mode); an address already
 	// there returns that feed with news.ErrAlreadyExists.
 	AddFeed(ctx context.Context, f news.Feed) (news.Feed, error)
-	// SetFeedFullText changes when a feed's article pages are read.
-	SetFeedFullText(ctx context.Context, id int64, mode news.FullTextMode) error
+	// SetFeedOptions changes the options given (a zero field stays) and
+	// returns the feed as it now stands.
+	SetFeedOptions(ctx context.Context, id int64, opts news.FeedOptions) (news.Feed, error)
 	DeleteFeed(ctx context.Context, id int64) error
 	Feeds(ctx context.Context) ([]news.Feed, error)
 }

@@ -445,7 +445,7 @@ func TestBotAdminCommands(t *testing.T) {
 	mustContain(t, h.sayOne(chat, admin, "/addfeed https://example.com/rss?a=1&b=2").PlainText, "موجود بالفعل")
 	// Options after the address: the full-text mode, and nothing else.
 	mustContain(t, h.sayOne(chat, admin, "/addfeed https://example.com/rss?a=1&b=2 fulltext=never").PlainText,
-		"تغيّر وضعه", "fulltext=never", "يُكتفى بنص المصدر")
+		"تغيّرت خياراته", "fulltext=never", "يُكتفى بنص المصدر")
 	mustContain(t, h.sayOne(chat, admin, "/addfeed https://teasers.example/rss fulltext=always").PlainText,
 		"#2", "fulltext=always")
 	for _, tc := range []struct{ args, says string }{

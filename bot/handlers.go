@@ -823,20 +823,23 @@ func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
 	if r.args == "" {
 		return b.reply(ctx, r.to, msgAddFeedUsage)
 	}
-	rawURL, mode, refusal := parseFeedArgs(r.args)
+	rawURL, opts, refusal := parseFeedArgs(r.args)
 	if refusal != "" {
 		return b.reply(ctx, r.to, refusal)
 	}
-	f, err := b.feeds.AddFeed(ctx, news.Feed{URL: rawURL, FullText: mode})
+	nf := news.Feed{URL: rawURL}
+	opts.Apply(&nf)
+	f, err := b.feeds.AddFeed(ctx, nf)
 	switch {
 	case errors.Is(err, news.ErrAlreadyExists) && f.ID != 0:
-		if mode == "" || mode == f.FullText {
+		if !opts.Apply(&f) {
 			return b.reply(ctx, r.to, msgFeedExists(f.ID))
 		}
-		if err := b.feeds.SetFeedFullText(ctx, f.ID, mode); err != nil {
-			return fmt.Errorf("bot: feed %d full text: %w", f.ID, err)
+		f, err := b.feeds.SetFeedOptions(ctx, f.ID, opts)
+		if err != nil {
+			return fmt.Errorf("bot: feed %d options: %w", f.ID, err)
 		}
-		return b.reply(ctx, r.to, msgFeedModeSet(f.ID, mode))
+		return b.reply(ctx, r.to, msgFeedOptionsSet(f))
 	case err != nil:
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -844,29 +847,23 @@ func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
 		b.log.Info("bot: addfeed refused", "url", rawURL, "err", err)
 		return b.reply(ctx, r.to, msgFeedAddFailed(textcut.Words(rawURL, 500), feedRefusal(err)))
 	}
-	return b.reply(ctx, r.to, msgFeedAdded(f.ID, f.URL)+msgFeedMode(f.FullText))
+	return b.reply(ctx, r.to, msgFeedAdded(f.ID, f.URL)+msgFeedOptions(f))
 }
 
-// parseFeedArgs reads "/addfeed <url> [fulltext=auto|always|never]": the
-// address, the mode ("" when not given) and, for a bad option, the
-// refusal to send.
-func parseFeedArgs(args string) (rawURL string, mode news.FullTextMode, refusal string) {
-	fields := strings.Fields(args)
-	rawURL = fields[0]
-	for _, o := range fields[1:] {
-		key, val, _ := strings.Cut(o, "=")
-		switch strings.ToLower(key) {
-		case "fulltext", "full_text":
-			m, ok := news.ParseFullTextMode(strings.ToLower(val))
-			if !ok || val == "" {
-				return "", "", msgFeedBadMode(textcut.Words(cleanLine(val), 40))
-			}
-			mode = m
-		default:
-			return "", "", msgFeedUnknownOption(textcut.Words(cleanLine(key), 40))
-		}
+// parseFeedArgs reads "/addfeed <url> [key=value …]" (news.ParseFeedEntry):
+// the address, the options given and, for a bad option, the refusal to send.
+func parseFeedArgs(args string) (rawURL string, opts news.FeedOptions, refusal string) {
+	rawURL, opts, err := news.ParseFeedEntry(args)
+	var oe *news.FeedOptionError
+	switch {
+	case errors.As(err, &oe) && oe.Unknown:
+		return "", opts, msgFeedUnknownOption(textcut.Words(cleanLine(oe.Key), 40))
+	case errors.As(err, &oe):
+		return "", opts, msgFeedBadOption(oe.Key, textcut.Words(cleanLine(oe.Value), 40), oe.Usage)
+	case err != nil:
+		return "", opts, msgFeedUnclosedQuote
 	}
-	return rawURL, mode, ""
+	return rawURL, opts, ""
 }
 
 func (b *Bot) cmdDelFeed(ctx context.Context, r *cmdReq) error {

@@ -103,16 +103,16 @@ func (f *feedAdmin) AddFeed(ctx context.Context, nf news.Feed) (news.Feed, error
 	return feed, nil
 }
 
-func (f *feedAdmin) SetFeedFullText(_ context.Context, id int64, mode news.FullTextMode) error {
+func (f *feedAdmin) SetFeedOptions(_ context.Context, id int64, opts news.FeedOptions) (news.Feed, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i, x := range f.feeds {
 		if x.ID == id {
-			f.feeds[i].FullText = mode
-			return nil
+			opts.Apply(&f.feeds[i])
+			return f.feeds[i], nil
 		}
 	}
-	return news.ErrNotFound
+	return news.Feed{}, news.ErrNotFound
 }
 
 func (f *feedAdmin) DeleteFeed(_ context.Context, id int64) error {

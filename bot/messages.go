@@ -206,22 +206,38 @@ var fullTextNames = map[news.FullTextMode]string{
 	news.FullTextNever:  "أبدًا: يُكتفى بنص المصدر",
 }
 
-// msgFeedMode is the line of /addfeed's answer that says the feed's mode.
-func msgFeedMode(m news.FullTextMode) string {
-	return "\nالنص الكامل (<code>fulltext=" + string(cmp.Or(m, news.FullTextAuto)) + "</code>): " + fullTextNames[cmp.Or(m, news.FullTextAuto)] + "."
+// msgFeedOptions is the part of /addfeed's answer that says the feed's
+// options, a line each.
+func msgFeedOptions(f news.Feed) string {
+	m := cmp.Or(f.FullText, news.FullTextAuto)
+	return "\nالنص الكامل (<code>fulltext=" + string(m) + "</code>): " + fullTextNames[m] + "."
 }
 
-func msgFeedModeSet(id int64, m news.FullTextMode) string {
-	return fmt.Sprintf("✅ المصدر <b>#%d</b> موجود، وتغيّر وضعه.", id) + msgFeedMode(m)
+func msgFeedOptionsSet(f news.Feed) string {
+	return fmt.Sprintf("✅ المصدر <b>#%d</b> موجود، وتغيّرت خياراته.", f.ID) + msgFeedOptions(f)
+}
+
+// msgFeedOptionList is every option /addfeed takes, for its refusals.
+func msgFeedOptionList() string {
+	var b strings.Builder
+	for i, o := range strings.Fields(news.FeedOptionUsage()) {
+		if i > 0 {
+			b.WriteString("، ")
+		}
+		b.WriteString("<code>" + esc(o) + "</code>")
+	}
+	return b.String()
 }
 
 func msgFeedUnknownOption(name string) string {
-	return "لا أعرف الخيار «" + esc(name) + "». الخيار المتاح بعد الرابط: <code>fulltext=auto</code> أو <code>fulltext=always</code> أو <code>fulltext=never</code>."
+	return "لا أعرف الخيار «" + esc(name) + "». الخيارات المتاحة بعد الرابط: " + msgFeedOptionList() + "."
 }
 
-func msgFeedBadMode(val string) string {
-	return "قيمة <code>fulltext</code> «" + esc(val) + "» غير معروفة. استعمل <code>fulltext=auto</code> أو <code>fulltext=always</code> أو <code>fulltext=never</code>."
+func msgFeedBadOption(key, val, usage string) string {
+	return "قيمة <code>" + esc(key) + "</code> «" + esc(val) + "» غير معروفة. القيم المقبولة: <code>" + esc(key) + "=" + esc(usage) + "</code>."
 }
+
+const msgFeedUnclosedQuote = "علامة الاقتباس \" غير مغلقة: ضع القيمة التي فيها مسافات كلها بين علامتَي اقتباس، مثل <code>name=\"الشرق الأوسط\"</code>."
 
 // msgFeedPages is the /feeds line about a feed's article pages: its mode,
 // how many were read and how many gave nothing usable, and the last

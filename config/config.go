@@ -15,6 +15,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -23,6 +24,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ajel-news/ajel/news"
 
 	// Embed the IANA zone database so TIMEZONE works on machines (scratch
 	// containers, Windows) that have no zoneinfo installed.
@@ -112,10 +115,10 @@ type Config struct {
 	DatabasePath string
 	// Feeds are http(s) feed URLs added on start, in order, without duplicates.
 	Feeds []string
-	// FeedFullText is the full-text mode a FEEDS entry named with
-	// "fulltext=auto|always|never" after its URL, by URL; a feed whose
-	// entry names none is absent (its mode stays what it is).
-	FeedFullText map[string]string
+	// FeedOptions are the options a FEEDS entry names after its URL
+	// ("fulltext=never"), by URL; a feed whose entry names none is absent
+	// (its options stay what they are).
+	FeedOptions map[string]news.FeedOptions
 	// PollInterval is the shortest time between two polls of a feed (a
 	// busy one); at least MinPollInterval.
 	PollInterval time.Duration
@@ -282,7 +285,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		c.DatabasePath = v
 	}
 	if v, ok := p.get(EnvFeeds); ok {
-		c.Feeds, c.FeedFullText = p.feeds(v)
+		c.Feeds, c.FeedOptions = p.feeds(v)
 	}
 	if v, ok := p.get(EnvPollInterval); ok {
 		d, err := time.ParseDuration(v)
@@ -573,38 +576,30 @@ func splitList(s string, alsoSpaces bool) []string {
 }
 
 // feeds reads FEEDS: URLs separated by commas or newlines, each followed
-// by options separated by spaces (fulltext=auto|always|never).
-func (p *parser) feeds(v string) ([]string, map[string]string) {
+// by options separated by spaces (news.ParseFeedEntry).
+func (p *parser) feeds(v string) ([]string, map[string]news.FeedOptions) {
 	var out []string
-	var modes map[string]string
+	var options map[string]news.FeedOptions
 	seen := map[string]bool{}
 	for _, e := range splitList(v, false) {
-		fields := strings.Fields(e)
-		if len(fields) == 0 {
+		f, opts, err := news.ParseFeedEntry(e)
+		if f == "" && err == nil {
 			continue
 		}
-		f := fields[0]
-		u, err := url.Parse(f)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			p.fail(EnvFeeds, " entry %q is not an http(s) URL: use full feed addresses such as https://example.com/rss.xml separated by commas", redactURL(f))
+		u, uerr := url.Parse(f)
+		if f == "" || uerr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.fail(EnvFeeds, " entry %q is not an http(s) URL: use full feed addresses such as https://example.com/rss.xml separated by commas", redactURL(cmp.Or(f, strings.TrimSpace(e))))
 			continue
 		}
-		for _, o := range fields[1:] {
-			key, val, _ := strings.Cut(o, "=")
-			switch strings.ToLower(key) {
-			case "fulltext", "full_text":
-				val = strings.ToLower(val)
-				if val != "auto" && val != "always" && val != "never" {
-					p.fail(EnvFeeds, " entry %q: fulltext=%q: use fulltext=auto (read the article page of a teaser), always or never", redactURL(f), val)
-					continue
-				}
-				if modes == nil {
-					modes = map[string]string{}
-				}
-				modes[f] = val
-			default:
-				p.fail(EnvFeeds, " entry %q: unknown option %q: the one option is fulltext=auto|always|never, after the URL and a space", redactURL(f), key)
+		if err != nil {
+			p.fail(EnvFeeds, " entry %q: %v", redactURL(f), err)
+			continue
+		}
+		if !opts.IsZero() {
+			if options == nil {
+				options = map[string]news.FeedOptions{}
 			}
+			options[f] = opts
 		}
 		if seen[f] {
 			continue
@@ -612,7 +607,7 @@ func (p *parser) feeds(v string) ([]string, map[string]string) {
 		seen[f] = true
 		out = append(out, f)
 	}
-	return out, modes
+	return out, options
 }
 
 // channels reads CHANNELS: topic=@name or topic=-100id pairs. Whether a

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/config"
+	"github.com/ajel-news/ajel/news"
 )
 
 func env(m map[string]string) func(string) (string, bool) {
@@ -98,12 +99,12 @@ func TestVariables(t *testing.T) {
 		{"feeds with full-text modes", map[string]string{"FEEDS": "https://a.example/rss fulltext=never, https://b.example/rss\nhttps://c.example/rss  FullText=ALWAYS"},
 			func(c config.Config) bool {
 				return reflect.DeepEqual(c.Feeds, []string{"https://a.example/rss", "https://b.example/rss", "https://c.example/rss"}) &&
-					reflect.DeepEqual(c.FeedFullText, map[string]string{"https://a.example/rss": "never", "https://c.example/rss": "always"})
+					reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {FullText: news.FullTextNever}, "https://c.example/rss": {FullText: news.FullTextAlways}})
 			}, ""},
 		{"feeds unknown option", map[string]string{"FEEDS": "https://a.example/rss images=on"}, nil,
-			`config: FEEDS entry "https://a.example/rss": unknown option "images": the one option is fulltext=auto|always|never, after the URL and a space`},
+			`config: FEEDS entry "https://a.example/rss": unknown option "images": the options are fulltext=auto|always|never, after the URL and a space`},
 		{"feeds bad full-text mode", map[string]string{"FEEDS": "https://a.example/rss fulltext=sometimes"}, nil,
-			`config: FEEDS entry "https://a.example/rss": fulltext="sometimes": use fulltext=auto (read the article page of a teaser), always or never`},
+			`config: FEEDS entry "https://a.example/rss": fulltext="sometimes": use fulltext=auto|always|never`},
 		{"poll max default", map[string]string{}, func(c config.Config) bool { return c.PollIntervalMax == 15*time.Minute }, ""},
 		{"poll max set", map[string]string{"POLL_INTERVAL": "30s", "POLL_INTERVAL_MAX": "1h"},
 			func(c config.Config) bool { return c.PollInterval == 30*time.Second && c.PollIntervalMax == time.Hour }, ""},

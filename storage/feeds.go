@@ -122,21 +122,23 @@ func (d *DB) UpdateFeed(ctx context.Context, f news.Feed) error {
 	return nil
 }
 
-// SetFeedFullText sets when a feed's items are completed from their
-// article pages.
-func (d *DB) SetFeedFullText(ctx context.Context, id int64, mode news.FullTextMode) error {
-	m, ok := news.ParseFullTextMode(string(mode))
-	if !ok {
-		return fmt.Errorf("storage: feed %d: full text mode %q: %w", id, mode, news.ErrInvalid)
+// SetFeedOptions changes the options given in opts on a feed (a zero
+// field is left as it is) and returns the feed as it now stands.
+func (d *DB) SetFeedOptions(ctx context.Context, id int64, opts news.FeedOptions) (news.Feed, error) {
+	if opts.FullText != "" {
+		if _, ok := news.ParseFullTextMode(string(opts.FullText)); !ok {
+			return news.Feed{}, fmt.Errorf("storage: feed %d: full text mode %q: %w", id, opts.FullText, news.ErrInvalid)
+		}
 	}
-	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET full_text = ? WHERE id = ?`, string(m), id)
+	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET full_text = COALESCE(NULLIF(?, ''), full_text) WHERE id = ?`,
+		string(opts.FullText), id)
 	if err != nil {
-		return fmt.Errorf("storage: feed %d: full text: %w", id, err)
+		return news.Feed{}, fmt.Errorf("storage: feed %d: options: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: feed %d: %w", id, news.ErrNotFound)
+		return news.Feed{}, fmt.Errorf("storage: feed %d: %w", id, news.ErrNotFound)
 	}
-	return nil
+	return d.Feed(ctx, id)
 }
 
 // RecordPage counts an article page read for a feed; failure is why it

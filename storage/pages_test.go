@@ -54,8 +54,11 @@ func TestFeedFullTextAndPages(t *testing.T) {
 	if _, err := db.AddFeed(t.Context(), news.Feed{URL: "https://b.example/rss", FullText: "sometimes"}); !errors.Is(err, news.ErrInvalid) {
 		t.Errorf("a bad mode: %v", err)
 	}
-	if err := db.SetFeedFullText(t.Context(), f.ID, news.FullTextNever); err != nil {
-		t.Fatal(err)
+	if got, err := db.SetFeedOptions(t.Context(), f.ID, news.FeedOptions{FullText: news.FullTextNever}); err != nil || got.FullText != news.FullTextNever {
+		t.Fatalf("set options: %q, %v", got.FullText, err)
+	}
+	if got, err := db.SetFeedOptions(t.Context(), f.ID, news.FeedOptions{}); err != nil || got.FullText != news.FullTextNever {
+		t.Errorf("no option given changed the mode: %q, %v", got.FullText, err)
 	}
 	for _, failure := range []string{"", "feed: page is not HTML but application/pdf", ""} {
 		if err := db.RecordPage(t.Context(), f.ID, failure); err != nil {
@@ -73,7 +76,7 @@ func TestFeedFullTextAndPages(t *testing.T) {
 		f.LastPageError != "feed: page is not HTML but application/pdf" {
 		t.Errorf("feed %+v", f)
 	}
-	if err := db.SetFeedFullText(t.Context(), 99, news.FullTextAlways); !errors.Is(err, news.ErrNotFound) {
+	if _, err := db.SetFeedOptions(t.Context(), 99, news.FeedOptions{FullText: news.FullTextAlways}); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("unknown feed: %v", err)
 	}
 }

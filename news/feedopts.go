@@ -1,0 +1,174 @@
+package news
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// FeedOptions are what an operator sets on a feed after its address, in a
+// FEEDS entry and in /addfeed: "https://… fulltext=never". A zero field was
+// not given, so applying options to a known feed changes only those named.
+type FeedOptions struct {
+	// FullText is when the feed's article pages are read ("" not given).
+	FullText FullTextMode
+}
+
+// IsZero reports whether no option was given.
+func (o FeedOptions) IsZero() bool { return o == FeedOptions{} }
+
+// Apply sets the options given in o on f and reports whether any changed.
+func (o FeedOptions) Apply(f *Feed) bool {
+	changed := false
+	if o.FullText != "" && o.FullText != cmpFullText(f.FullText) {
+		f.FullText, changed = o.FullText, true
+	}
+	return changed
+}
+
+func cmpFullText(m FullTextMode) FullTextMode {
+	if m == "" {
+		return FullTextAuto
+	}
+	return m
+}
+
+// feedOption is one option of the table below: its key as typed (with
+// other spellings), the values it takes, and how it sets them.
+type feedOption struct {
+	key     string
+	aliases []string
+	// values is the usage of its values, as shown in errors: "auto|always|never".
+	values string
+	// set stores a value (already lower-cased unless keepCase) and reports
+	// whether it was valid.
+	set      func(o *FeedOptions, v string) bool
+	keepCase bool
+}
+
+// feedOptions is every option a feed takes, in the order errors list them.
+// A new option is one entry here (and a column in storage, and its words
+// in the bot's replies).
+var feedOptions = []feedOption{
+	{key: "fulltext", aliases: []string{"full_text"}, values: "auto|always|never",
+		set: func(o *FeedOptions, v string) bool {
+			m, ok := ParseFullTextMode(v)
+			if !ok || v == "" {
+				return false
+			}
+			o.FullText = m
+			return true
+		}},
+}
+
+// FeedOptionUsage lists every option with its values, as errors and help
+// show it: "fulltext=auto|always|never".
+func FeedOptionUsage() string {
+	parts := make([]string, len(feedOptions))
+	for i, o := range feedOptions {
+		parts[i] = o.key + "=" + o.values
+	}
+	return strings.Join(parts, " ")
+}
+
+// ErrFeedOption is matched by every *FeedOptionError.
+var ErrFeedOption = errors.New("bad feed option")
+
+// ErrUnclosedQuote is a feed entry whose double quote is not closed.
+var ErrUnclosedQuote = errors.New(`a double quote is not closed: quote a value with spaces whole, like name="Arab News"`)
+
+// FeedOptionError says which option of a feed entry was refused: an
+// unknown key (Unknown) or a value the key does not take.
+type FeedOptionError struct {
+	Key, Value string
+	Unknown    bool
+	// Usage is the key's accepted values ("auto|always|never"), or every
+	// option's usage for an unknown key.
+	Usage string
+}
+
+func (e *FeedOptionError) Error() string {
+	if e.Unknown {
+		return fmt.Sprintf("unknown option %q: the options are %s, after the URL and a space", e.Key, e.Usage)
+	}
+	return fmt.Sprintf("%s=%q: use %s=%s", e.Key, e.Value, e.Key, e.Usage)
+}
+
+// Is makes errors.Is(err, ErrFeedOption) true.
+func (e *FeedOptionError) Is(target error) bool { return target == ErrFeedOption }
+
+// ParseFeedEntry splits a feed entry, "URL [key=value …]", into its
+// address and options. A value with spaces is quoted: name="الشرق الأوسط".
+// The address is not checked here (each caller has its own rule); an
+// option refused is a *FeedOptionError; an unclosed quote is one too.
+func ParseFeedEntry(s string) (rawURL string, opts FeedOptions, err error) {
+	fields, err := splitFeedEntry(s)
+	if err != nil {
+		return "", FeedOptions{}, err
+	}
+	if len(fields) == 0 {
+		return "", FeedOptions{}, nil
+	}
+	rawURL = fields[0]
+	for _, f := range fields[1:] {
+		key, val, _ := strings.Cut(f, "=")
+		o, ok := lookupFeedOption(strings.ToLower(key))
+		if !ok {
+			return rawURL, FeedOptions{}, &FeedOptionError{Key: key, Value: val, Unknown: true, Usage: FeedOptionUsage()}
+		}
+		v := strings.TrimSpace(val)
+		if !o.keepCase {
+			v = strings.ToLower(v)
+		}
+		if !o.set(&opts, v) {
+			return rawURL, FeedOptions{}, &FeedOptionError{Key: o.key, Value: val, Usage: o.values}
+		}
+	}
+	return rawURL, opts, nil
+}
+
+func lookupFeedOption(key string) (feedOption, bool) {
+	for _, o := range feedOptions {
+		if o.key == key {
+			return o, true
+		}
+		for _, a := range o.aliases {
+			if a == key {
+				return o, true
+			}
+		}
+	}
+	return feedOption{}, false
+}
+
+// splitFeedEntry splits on white space, keeping a double-quoted part (the
+// quotes removed) in its field: name="a b" is one field, name=a b.
+func splitFeedEntry(s string) ([]string, error) {
+	var fields []string
+	var cur strings.Builder
+	inField, quoted := false, false
+	for _, r := range s {
+		switch {
+		case r == '"':
+			quoted = !quoted
+			inField = true
+		case unicode.IsSpace(r) && !quoted:
+			if inField {
+				fields = append(fields, cur.String())
+				cur.Reset()
+				inField = false
+			}
+		default:
+			cur.WriteRune(r)
+			inField = true
+		}
+	}
+	if quoted {
+		return nil, ErrUnclosedQuote
+	}
+	if inField {
+		fields = append(fields, cur.String())
+	}
+	return fields, nil
+}

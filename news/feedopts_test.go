@@ -1,0 +1,57 @@
+package news_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/ajel-news/ajel/news"
+)
+
+func TestParseFeedEntry(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		url      string
+		opts     news.FeedOptions
+		err      string
+	}{
+		{"address only", "https://a.example/rss", "https://a.example/rss", news.FeedOptions{}, ""},
+		{"an option, any case", "https://a.example/rss  FullText=ALWAYS", "https://a.example/rss", news.FeedOptions{FullText: news.FullTextAlways}, ""},
+		{"another spelling", "https://a.example/rss full_text=never", "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever}, ""},
+		{"empty", "   ", "", news.FeedOptions{}, ""},
+		{"unknown option", "https://a.example/rss images=on", "", news.FeedOptions{},
+			`unknown option "images": the options are fulltext=auto|always|never, after the URL and a space`},
+		{"bad value", "https://a.example/rss fulltext=sometimes", "", news.FeedOptions{}, `fulltext="sometimes": use fulltext=auto|always|never`},
+		{"no value", "https://a.example/rss fulltext=", "", news.FeedOptions{}, `fulltext="": use fulltext=auto|always|never`},
+		{"quoted value with spaces", `https://a.example/rss fulltext="never "`, "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever}, ""},
+		{"unclosed quote", `https://a.example/rss fulltext="never`, "", news.FeedOptions{}, news.ErrUnclosedQuote.Error()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u, opts, err := news.ParseFeedEntry(tc.in)
+			if tc.err != "" {
+				if err == nil || err.Error() != tc.err {
+					t.Fatalf("err = %v, want %q", err, tc.err)
+				}
+				if !errors.Is(err, news.ErrFeedOption) && !errors.Is(err, news.ErrUnclosedQuote) {
+					t.Errorf("%v is neither ErrFeedOption nor ErrUnclosedQuote", err)
+				}
+				return
+			}
+			if err != nil || u != tc.url || opts != tc.opts {
+				t.Errorf("= %q %+v %v, want %q %+v", u, opts, err, tc.url, tc.opts)
+			}
+		})
+	}
+}
+
+func TestFeedOptionsApply(t *testing.T) {
+	f := news.Feed{}
+	if (news.FeedOptions{}).Apply(&f) {
+		t.Error("no options changed the feed")
+	}
+	if (news.FeedOptions{FullText: news.FullTextAuto}).Apply(&f) {
+		t.Error("auto on a feed with no mode (auto) is a change")
+	}
+	if !(news.FeedOptions{FullText: news.FullTextNever}).Apply(&f) || f.FullText != news.FullTextNever {
+		t.Errorf("never not applied: %+v", f)
+	}
+}
