@@ -17,6 +17,8 @@ import (
 	readability "codeberg.org/readeck/go-readability/v2"
 
 	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/internal/clean"
+	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 )
 
@@ -127,7 +129,14 @@ func (f *Fetcher) extract(data []byte, contentType string, at *url.URL) (p Page,
 	// elements than any article needs is refused rather than parsed for
 	// seconds.
 	parser.MaxElemsToParse = maxPageElements
-	art, err := parser.Parse(r, at)
+	doc, err := html.Parse(r)
+	if err != nil {
+		return Page{}, newErr(ErrNoText, err, "feed: page: no readable text: %v", err)
+	}
+	// Banners, boxes and lists around the story go before the extractor
+	// can take them for part of it; clean.Page drops what slipped in.
+	removeJunkBlocks(doc)
+	art, err := parser.ParseAndMutate(doc, at)
 	if err != nil {
 		return Page{}, newErr(ErrNoText, err, "feed: page: no readable text: %v", err)
 	}
@@ -135,7 +144,7 @@ func (f *Fetcher) extract(data []byte, contentType string, at *url.URL) (p Page,
 	if art.Node != nil {
 		var b strings.Builder
 		if err := art.RenderText(&b); err == nil {
-			p.Text = paragraphs(b.String())
+			p.Text = clean.Page(paragraphs(b.String()))
 		}
 	}
 	p.Image, _ = PictureURL(art.ImageURL(), f.opt.AllowPrivate)

@@ -45,7 +45,8 @@ func NewPageReader(f *Fetcher, gap time.Duration) *PageReader {
 }
 
 // Complete reads the article page of an item when mode asks for it: every
-// item under news.FullTextAlways, only a teaser (IsTeaser) under
+// item under news.FullTextAlways, only a teaser (IsTeaser, or a text the
+// outlet cut with "[…]") under
 // news.FullTextAuto, none under news.FullTextNever. read says whether a
 // page was read. When it was and it gave the story, the returned article
 // has the page's main text as Text, the feed's text as Teaser, and the
@@ -56,14 +57,15 @@ func (r *PageReader) Complete(ctx context.Context, a news.Article, mode news.Ful
 		return a, false, nil
 	}
 	// The text as readers would get it: share prompts, "read also" lines
-	// and credits at its end say nothing of whether it is whole.
-	text := clean.Body(a.Text)
-	if mode != news.FullTextAlways && !IsTeaser(a.Title, text) {
+	// and credits at its end say nothing of whether it is whole; a cut
+	// ("[…]", gone from the text) says it is not.
+	c := clean.Read(a.Text)
+	if mode != news.FullTextAlways && !c.Cut && !IsTeaser(a.Title, c.Text) {
 		return a, false, nil
 	}
 	p, err := r.Read(ctx, a.URL)
 	if err == nil {
-		err = CheckPage(p, a.Title, text)
+		err = CheckPage(p, a.Title, c.Text)
 	}
 	if err != nil {
 		return a, true, err

@@ -37,7 +37,7 @@ var (
 	// wordpressFooter is the line WordPress appends to every feed item.
 	wordpressFooter = regexp.MustCompile(`(?i)^(?:the post .+ appeared first on .+|ظهر(?:ت)? (?:المقال|المقالة|الموضوع|الخبر) .+ (?:اولا|أولا|أولاً|اولاً) (?:على|في) .+)$`)
 	// readMoreTail is a "…continue reading" stub at the end of a line.
-	readMoreTail = regexp.MustCompile(`(?i)\s*(?:\[(?:…|\.\.\.)\]|(?:continue reading|read more|تابع القراءة|أكمل القراءة|اقرأ المزيد)\s*(?:…|\.\.\.|»|›|→)?)$`)
+	readMoreTail = regexp.MustCompile(`(?i)\s*(?:continue reading|read more|تابع القراءة|أكمل القراءة|اقرأ المزيد)\s*(?:…|\.\.\.|»|›|→)?$`)
 )
 
 // agencies are the wire services and outlets that open datelines.
@@ -123,15 +123,36 @@ type tokenRule struct {
 var copyrightWords = arabic.Tokens("جميع الحقوق محفوظة")
 
 // Body returns the story in an article body, one paragraph a line: HTML
-// (when the text still holds tags) becomes text with block elements as
-// line breaks, entities are decoded, white space collapses and every line
-// is trimmed; boilerplate lines are dropped (see the rules table, captions
-// and credits, lines that are only a link, only punctuation or mostly
-// hashtags, WordPress's "The post … appeared first on …"), a "continue
-// reading" stub is cut from a line's end, each line's dateline ("بيروت -
-// (رويترز) -") is removed, and a line repeated right after itself is kept
-// once.
+// (when the text still holds tags, or entities that hide tags) becomes text
+// with block elements as line breaks, entities are decoded, white space
+// collapses and every line is trimmed; boilerplate lines are dropped (see
+// the rules table, captions and credits, lines that are only a link, only
+// punctuation or mostly hashtags, a byline alone), a platform's footer
+// ("The post … appeared first on …», «ظهرت المقالة … أولاً على …»), a
+// "continue reading" or «اقرأ أيضاً» link and a placeholder («التفاصيل بعد
+// قليل») are cut from a line's end, a line the outlet cut ("[…]") ends at
+// its last whole sentence (or with "…" when it has none), each line's
+// dateline ("بيروت - (رويترز) -") is removed, so is a byline opening the
+// text («بقلم فلان:»), and a line repeated right after itself is kept once.
 func Body(text string) string {
+	return Read(text).Text
+}
+
+// Cleaned is an article body made clean, and what the cleaning learned of
+// the item from what it dropped.
+type Cleaned struct {
+	// Text is the story, one paragraph a line (what Body returns).
+	Text string
+	// Cut: the outlet cut its text short ("[…]"); its page has the rest.
+	Cut bool
+	// Placeholder: the text announced a story still being written
+	// («التفاصيل بعد قليل», "more to follow").
+	Placeholder bool
+}
+
+// Read is Body, with what it learned.
+func Read(text string) Cleaned {
+	var c Cleaned
 	text = toText(text)
 	var b strings.Builder
 	prev := ""
@@ -140,20 +161,33 @@ func Body(text string) string {
 		if strings.IndexByte(line, '(') >= 0 {
 			line = htmltext.SquashSpaces(photoCredit.ReplaceAllString(line, ""))
 		}
-		line = cutReadMore(line)
-		if line == "" || line == prev || IsBoilerplate(line) {
+		line = cutReadMore(cutReadOn(cutFooter(line)))
+		line, cut := cutMark(line)
+		line, held := cutPlaceholder(line)
+		c.Placeholder = c.Placeholder || held
+		if cut {
+			c.Cut = true
+			line = backToSentence(line, b.Len() > 0)
+		}
+		if line == "" || line == prev || IsBoilerplate(line) || isBylineLine(line) {
 			continue
 		}
 		prev = line
 		if line = StripDateline(line); line == "" {
 			continue
 		}
-		if b.Len() > 0 {
+		if b.Len() == 0 {
+			// Only the text's opening: inside it «بقلم» quotes someone.
+			if line = StripByline(line); line == "" {
+				continue
+			}
+		} else {
 			b.WriteByte('\n')
 		}
 		b.WriteString(line)
 	}
-	return b.String()
+	c.Text = b.String()
+	return c
 }
 
 // Line is Body for a title: markup and entities go and white space
@@ -168,11 +202,21 @@ func toText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
 	}
-	if looksLikeTag.MatchString(s) {
-		return htmltext.FromHTML(s)
-	}
-	if strings.IndexByte(s, '&') >= 0 {
-		return html.UnescapeString(s)
+	// A feed that escaped its HTML once too often sends "&lt;p&gt;" for
+	// "<p>" and "&amp;quot;" for a quote: a few rounds undo it.
+	for range 3 {
+		switch {
+		case looksLikeTag.MatchString(s):
+			s = htmltext.FromHTML(s)
+		case strings.IndexByte(s, '&') >= 0:
+			u := html.UnescapeString(s)
+			if u == s {
+				return s
+			}
+			s = u
+		default:
+			return s
+		}
 	}
 	return s
 }
@@ -218,7 +262,7 @@ func IsBoilerplate(line string) bool {
 // a clean text whose tokens (in matching form, as arabic.Tokens gives
 // them) are known: the summarizer skips such sentences inside a paragraph.
 func IsBoilerplateSentence(sentence string, toks []string) bool {
-	return matchesRule(sentence, toks, len(toks))
+	return isPlaceholder(toks) || matchesRule(sentence, toks, len(toks))
 }
 
 // plainContent is IsBoilerplate's shortcut for most lines: its first word
@@ -338,7 +382,7 @@ func cutReadMore(line string) string {
 
 // readMoreEnds are the last characters of every stub readMoreTail finds,
 // in lower case: a line ending otherwise is not searched.
-var readMoreEnds = []string{"]", "…", "...", "»", "›", "→", "reading", "more", "القراءة", "المزيد"}
+var readMoreEnds = []string{"…", "...", "»", "›", "→", "reading", "more", "القراءة", "المزيد"}
 
 // mayEndWithReadMore reports whether tail could end with a read-more stub.
 func mayEndWithReadMore(tail string) bool {

@@ -29,20 +29,45 @@ var skipTags = map[atom.Atom]bool{
 	atom.Select: true, atom.Button: true,
 }
 
+// footerClasses mark the footers platforms append to every item of a
+// feed (Blogger's, FeedBurner's share links, WordPress.com's share and
+// related-posts boxes): an element of such a class is dropped whole.
+var footerClasses = []string{"blogger-post-footer", "feedflare", "sharedaddy", "jp-relatedposts", "addtoany_share", "a2a_kit"}
+
 // FromHTML turns an HTML fragment into plain text: tags are removed,
 // block elements (p, div, br, li, headings…) become line breaks, entities
-// are decoded, script and style contents are dropped, runs of white space
-// collapse to one space, and every line is trimmed; empty lines are dropped.
-// Text that is not HTML comes back with only its white space tidied.
+// are decoded, script and style contents are dropped, and so are the
+// footers platforms append to feed items (footerClasses); runs of white
+// space collapse to one space, and every line is trimmed; empty lines are
+// dropped. Text that is not HTML comes back with only its white space
+// tidied.
 func FromHTML(s string) string {
 	if !strings.ContainsAny(s, "<&") {
 		return tidyLines(s)
 	}
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(s))
-	skip := 0 // depth inside skipTags
+	skip := 0         // depth inside skipTags
+	var footer []byte // the tag of the footer element being dropped
+	footerDepth := 0  // its depth among elements of that tag
 	for {
 		tt := z.Next()
+		if footer != nil {
+			// Inside a platform's footer: only its end matters.
+			if name, _ := z.TagName(); string(name) == string(footer) {
+				switch tt {
+				case html.StartTagToken:
+					footerDepth++
+				case html.EndTagToken:
+					if footerDepth--; footerDepth == 0 {
+						footer = nil
+					}
+				}
+			}
+			if tt != html.ErrorToken {
+				continue
+			}
+		}
 		switch tt {
 		case html.ErrorToken:
 			return tidyLines(b.String())
@@ -51,12 +76,16 @@ func FromHTML(s string) string {
 				b.Write(z.Text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
-			name, _ := z.TagName()
+			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
 			if skipTags[a] {
 				if tt == html.StartTagToken {
 					skip++
 				}
+				continue
+			}
+			if hasAttr && tt == html.StartTagToken && isFooter(z) {
+				footer, footerDepth = []byte(string(name)), 1
 				continue
 			}
 			if blockTags[a] {
@@ -76,6 +105,24 @@ func FromHTML(s string) string {
 			if blockTags[a] {
 				b.WriteByte('\n')
 			}
+		}
+	}
+}
+
+// isFooter reports whether the tag being read has a platform footer's
+// class (its attributes are consumed).
+func isFooter(z *html.Tokenizer) bool {
+	for {
+		key, val, more := z.TagAttr()
+		if string(key) == "class" {
+			for _, c := range footerClasses {
+				if strings.Contains(string(val), c) {
+					return true
+				}
+			}
+		}
+		if !more {
+			return false
 		}
 	}
 }
