@@ -86,53 +86,42 @@ func (an *Analyzer) SetKeywords(keys []string) {
 // from it, in this order:
 //
 //   - the title: markup removed, a breaking marker at its start ("عاجل:",
-//     "[عاجل]", "BREAKING:"…) removed and noted; a title that was only the
-//     marker takes the body's first sentence; cut to MaxTitleChars;
-//   - the body: at most MaxRawTextBytes read, cleaned (clean.Body), kept up
+//     "[عاجل]", "BREAKING:"…) removed and noted, so is a placeholder at
+//     its end («… التفاصيل بعد قليل»); a title with no word (empty, only
+//     markup, punctuation or the marker) takes the body's first sentence;
+//     cut to MaxTitleChars;
+//   - the body: at most MaxRawTextBytes read, cleaned (clean.Read), kept up
 //     to MaxTextBytes; a body that only repeats the title is dropped;
 //   - Breaking: the feed's or the ingest call's flag, or a marker at the
 //     headline's start or end (story.HeadlineMarked);
-//   - Summary (when none was given): summary.SummarizeText of the body's
-//     analysis; Topics: those given and the classifier's; Keywords: those
-//     given and the keyword subscriptions the title and body mention;
-//     SearchText: what /search indexes (see searchText).
+//   - Summary (when none was given, or the one given was only a
+//     placeholder): summary.SummarizeText of the body's analysis, unless
+//     the body is in another language than an Arabic headline (the push
+//     is then its headline alone); Topics: those given and the
+//     classifier's; Keywords: those given and the keyword subscriptions
+//     the title and body mention; SearchText: what /search indexes (see
+//     searchText), whatever the language.
 //
-// An article with no title or no Key wraps news.ErrInvalid. Story, story
-// summary and times are the pipeline's.
+// An article with no title (and no body to take one from) or no Key wraps
+// news.ErrInvalid. Story, story summary and times are the pipeline's.
 func (an *Analyzer) Analyze(a news.Article) (news.Article, error) {
-	title, marked := story.SplitMarker(clean.Line(a.Title))
-	text := a.Text
-	if len(text) > MaxRawTextBytes {
-		text = truncateBytes(text, MaxRawTextBytes)
-	}
-	text = truncateBytes(clean.Body(text), MaxTextBytes)
-	if title == "" && marked && text != "" {
-		// "عاجل" alone as a title: the news is in the body's first line.
-		first, rest, _ := strings.Cut(text, "\n")
-		if s := arabic.Sentences(first); len(s) > 0 {
-			title = s[0]
-			rest = strings.TrimSpace(strings.TrimPrefix(first, s[0]) + "\n" + rest)
-		}
-		text = rest
-	}
-	if title == "" {
+	h := readHead(a)
+	if h.title == "" {
 		return a, fmt.Errorf("analyze: article %q has no title: %w", a.Key, news.ErrInvalid)
 	}
 	if a.Key == "" {
-		return a, fmt.Errorf("analyze: article %q has no key: %w", title, news.ErrInvalid)
+		return a, fmt.Errorf("analyze: article %q has no key: %w", h.title, news.ErrInvalid)
 	}
-	a.Title = textcut.Words(title, MaxTitleChars)
-	// Folding only drops marks and punctuation: a body far longer than
-	// the title cannot be a copy of it, and is not folded.
-	if len(text) <= 3*len(a.Title)+64 && letters(text) == letters(a.Title) {
-		text = "" // many feeds repeat the headline as the description
-	}
-	a.Text = text
+	a.Title, a.Text = h.title, h.text
 	a.Source = strings.TrimSpace(a.Source)
-	a.Breaking = a.Breaking || marked || story.HeadlineMarked(a.Title)
+	a.Breaking = a.Breaking || h.marked || story.HeadlineMarked(a.Title)
 
 	w := read(a.Title, a.Text)
-	if a.Summary == "" && a.Text != "" {
+	if a.Summary != "" {
+		// A newsroom's own summary is cleaned like any text it sends.
+		a.Summary = strings.ReplaceAll(clean.Body(a.Summary), "\n", " ")
+	}
+	if a.Summary == "" && a.Text != "" && (arabic.IsArabic(a.Text) || !arabic.IsArabic(a.Title)) {
 		a.Summary = summary.SummarizeText(a.Title, w.text, an.opt.Summary)
 	}
 	a.Summary = textcut.Words(strings.TrimSpace(a.Summary), MaxSummaryChars)
@@ -150,6 +139,72 @@ func (an *Analyzer) Analyze(a news.Article) (news.Article, error) {
 		a.ContentKey = contentKey(a.Title, a.Text)
 	}
 	return a, nil
+}
+
+// head is what Analyze and Screen both read first: the headline, whether
+// it was marked breaking, the clean body, and whether the item's text was
+// only a placeholder of a story still being written.
+type head struct {
+	title, text         string
+	marked, placeholder bool
+}
+
+func readHead(a news.Article) head {
+	title, marked := story.SplitMarker(clean.Line(a.Title))
+	title, held := clean.TrimPlaceholder(title)
+	text := a.Text
+	if len(text) > MaxRawTextBytes {
+		text = truncateBytes(text, MaxRawTextBytes)
+	}
+	body := clean.Read(text)
+	text = truncateBytes(body.Text, MaxTextBytes)
+	if !hasWord(title) && text != "" {
+		// "عاجل" alone, or nothing, as a title: the news is in the body's
+		// first line.
+		first, rest, _ := strings.Cut(text, "\n")
+		if s := arabic.Sentences(first); len(s) > 0 {
+			title = s[0]
+			rest = strings.TrimSpace(strings.TrimPrefix(first, s[0]) + "\n" + rest)
+		}
+		text = rest
+	}
+	if !hasWord(title) {
+		title = ""
+	}
+	title = textcut.Words(title, MaxTitleChars)
+	// Folding only drops marks and punctuation: a body far longer than
+	// the title cannot be a copy of it, and is not folded.
+	if len(text) <= 3*len(title)+64 && letters(text) == letters(title) {
+		text = "" // many feeds repeat the headline as the description
+	}
+	return head{title: title, text: text, marked: marked, placeholder: (held || body.Placeholder) && text == ""}
+}
+
+// Screen reads, from a raw item's headline and text, what decides its way
+// through a poll before it is prepared (see news.Screening): whether it is
+// written in Arabic (by its headline's letters, and its text's when the
+// headline has few), whether it is marked breaking, and whether its text
+// only announces the story. It cleans the item as Analyze does.
+func Screen(a news.Article) news.Screening {
+	h := readHead(a)
+	lang := h.title
+	if utf8.RuneCountInString(letters(h.title)) < minHeadlineLetters {
+		lang += "\n" + h.text
+	}
+	return news.Screening{
+		Arabic:      arabic.IsArabic(lang),
+		Breaking:    a.Breaking || h.marked || story.HeadlineMarked(h.title),
+		Placeholder: h.placeholder,
+	}
+}
+
+// minHeadlineLetters is the fewest letters a headline needs to tell its
+// item's language alone.
+const minHeadlineLetters = 12
+
+// hasWord reports whether s holds a letter or a digit.
+func hasWord(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
 }
 
 // contentKey is what identifies an article by its content: a hash of its

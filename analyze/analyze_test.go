@@ -71,8 +71,23 @@ func TestAnalyzeChecksAndLimits(t *testing.T) {
 		wantErr error
 		check   func(t *testing.T, a news.Article)
 	}{
-		{name: "no title", in: news.Article{Key: "x", Text: "نص"}, wantErr: news.ErrInvalid},
-		{name: "title only markup", in: news.Article{Key: "x", Title: "<b> </b>", Text: "نص"}, wantErr: news.ErrInvalid},
+		{name: "no title and no text", in: news.Article{Key: "x"}, wantErr: news.ErrInvalid},
+		{name: "title of only punctuation and no text", in: news.Article{Key: "x", Title: "؟!… -- «»", Text: "<p> </p>"}, wantErr: news.ErrInvalid},
+		{name: "no title takes the first sentence", in: news.Article{Key: "x", Text: "انفجار في المرفأ. وسقط جرحى."}, check: func(t *testing.T, a news.Article) {
+			if a.Title != "انفجار في المرفأ." || a.Text != "وسقط جرحى." {
+				t.Errorf("title %q text %q", a.Title, a.Text)
+			}
+		}},
+		{name: "title of only markup", in: news.Article{Key: "x", Title: "<b> </b>", Text: "انفجار في المرفأ. وسقط جرحى."}, check: func(t *testing.T, a news.Article) {
+			if a.Title != "انفجار في المرفأ." {
+				t.Errorf("title %q", a.Title)
+			}
+		}},
+		{name: "title of only punctuation", in: news.Article{Key: "x", Title: "...!!!", Text: "انفجار في المرفأ. وسقط جرحى."}, check: func(t *testing.T, a news.Article) {
+			if a.Title != "انفجار في المرفأ." || a.Text != "وسقط جرحى." || a.Breaking {
+				t.Errorf("title %q text %q breaking %v", a.Title, a.Text, a.Breaking)
+			}
+		}},
 		{name: "no key", in: news.Article{Title: "عنوان"}, wantErr: news.ErrInvalid},
 		{name: "title only", in: news.Article{Key: "x", Title: "عنوان فقط"}, check: func(t *testing.T, a news.Article) {
 			if a.Summary != "" || a.Text != "" {
@@ -159,5 +174,72 @@ func BenchmarkAnalyzeKeywordFanOut(b *testing.B) {
 		if _, err := an.Analyze(news.Article{Key: "k", Title: "عنوان", Text: text}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Descriptions real feeds send that hold no story give a push of the
+// headline alone, never an error and never junk; the item is stored and
+// searchable all the same.
+func TestAnalyzeDescriptionsWithoutAStory(t *testing.T) {
+	const title = "حريق في مستودع للوقود قرب الميناء"
+	tests := []struct {
+		name, text  string
+		placeholder bool
+		summary     string // "" for the headline alone
+		search      string // a word /search must find ("" for none)
+	}{
+		{name: "empty", text: ""},
+		{name: "only a link", text: `<a href="https://example.com/news/7">https://example.com/news/7</a>`},
+		{name: "only an image", text: `<p><a href="https://example.com/news/7"><img src="https://example.com/7.jpg" alt=""></a></p>`},
+		{name: "only a placeholder", text: "التفاصيل بعد قليل..", placeholder: true},
+		{name: "the headline and a placeholder", text: title + " - التفاصيل تباعاً", placeholder: true},
+		{name: "html entity soup", text: "&amp;lt;p&amp;gt;اندلع الحريق &amp;quot;فجر اليوم&amp;quot; في مستودع للوقود.&amp;lt;/p&amp;gt;&amp;nbsp;",
+			summary: "اندلع الحريق \"فجر اليوم\" في مستودع للوقود.", search: "مستودع"},
+		{name: "an english description", text: "A fire broke out at a fuel depot near the port at dawn. Firefighters are at the scene.",
+			search: "firefighters"},
+	}
+	an := newAnalyzer(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := news.Article{Key: "k", Title: title, Text: tc.text}
+			a, err := an.Analyze(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Title != title || a.Summary != tc.summary {
+				t.Errorf("title %q summary %q, want %q", a.Title, a.Summary, tc.summary)
+			}
+			if tc.search != "" && !strings.Contains(" "+a.SearchText+" ", " "+tc.search+" ") {
+				t.Errorf("search text %q lacks %q", a.SearchText, tc.search)
+			}
+			sc := analyze.Screen(in)
+			if !sc.Arabic || sc.Placeholder != tc.placeholder {
+				t.Errorf("screening %+v, want Arabic, placeholder %v", sc, tc.placeholder)
+			}
+		})
+	}
+}
+
+func TestScreen(t *testing.T) {
+	tests := []struct {
+		name string
+		in   news.Article
+		want news.Screening
+	}{
+		{"arabic", news.Article{Title: "حريق في مستودع للوقود قرب الميناء", Text: "اندلع الحريق فجر اليوم."}, news.Screening{Arabic: true}},
+		{"english", news.Article{Title: "Fire at a fuel depot near the port", Text: "A fire broke out at dawn."}, news.Screening{}},
+		{"french", news.Article{Title: "Incendie dans un dépôt de carburant", Text: "Un incendie s'est déclaré à l'aube."}, news.Screening{}},
+		{"persian", news.Article{Title: "آتش‌سوزی در انبار سوخت نزدیک بندر", Text: "آتش‌سوزی بامداد امروز رخ داد."}, news.Screening{}},
+		{"short headline: the text tells", news.Article{Title: "NBA", Text: "فاز سبيرز على بولز في مباراة مثيرة الليلة الماضية."}, news.Screening{Arabic: true}},
+		{"breaking placeholder", news.Article{Title: "عاجل: انفجار في المرفأ", Text: "التفاصيل بعد قليل"}, news.Screening{Arabic: true, Breaking: true, Placeholder: true}},
+		{"placeholder in the headline", news.Article{Title: "انفجار في المرفأ.. التفاصيل تباعا"}, news.Screening{Arabic: true, Placeholder: true}},
+		{"breaking from the feed", news.Article{Title: "انفجار في المرفأ", Text: "سقط جرحى في الانفجار.", Breaking: true}, news.Screening{Arabic: true, Breaking: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := analyze.Screen(tc.in); got != tc.want {
+				t.Errorf("Screen = %+v, want %+v", got, tc.want)
+			}
+		})
 	}
 }

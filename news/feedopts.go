@@ -13,6 +13,8 @@ import (
 type FeedOptions struct {
 	// FullText is when the feed's article pages are read ("" not given).
 	FullText FullTextMode
+	// Lang is which items are pushed by their language ("" not given).
+	Lang FeedLanguage
 }
 
 // IsZero reports whether no option was given.
@@ -24,7 +26,17 @@ func (o FeedOptions) Apply(f *Feed) bool {
 	if o.FullText != "" && o.FullText != cmpFullText(f.FullText) {
 		f.FullText, changed = o.FullText, true
 	}
+	if o.Lang != "" && o.Lang != cmpLang(f.Lang) {
+		f.Lang, changed = o.Lang, true
+	}
 	return changed
+}
+
+func cmpLang(l FeedLanguage) FeedLanguage {
+	if l == "" {
+		return LangArabic
+	}
+	return l
 }
 
 func cmpFullText(m FullTextMode) FullTextMode {
@@ -58,6 +70,15 @@ var feedOptions = []feedOption{
 				return false
 			}
 			o.FullText = m
+			return true
+		}},
+	{key: "lang", aliases: []string{"language"}, values: "ar|any",
+		set: func(o *FeedOptions, v string) bool {
+			l, ok := ParseFeedLanguage(v)
+			if !ok || v == "" {
+				return false
+			}
+			o.Lang = l
 			return true
 		}},
 }

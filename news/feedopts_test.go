@@ -19,7 +19,11 @@ func TestParseFeedEntry(t *testing.T) {
 		{"another spelling", "https://a.example/rss full_text=never", "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever}, ""},
 		{"empty", "   ", "", news.FeedOptions{}, ""},
 		{"unknown option", "https://a.example/rss images=on", "", news.FeedOptions{},
-			`unknown option "images": the options are fulltext=auto|always|never, after the URL and a space`},
+			`unknown option "images": the options are fulltext=auto|always|never lang=ar|any, after the URL and a space`},
+		{"language", "https://a.example/rss lang=ANY fulltext=never", "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever, Lang: news.LangAny}, ""},
+		{"language spelled out", "https://a.example/rss language=ar", "https://a.example/rss", news.FeedOptions{Lang: news.LangArabic}, ""},
+		{"unknown language", "https://a.example/rss lang=fr", "", news.FeedOptions{}, `lang="fr": use lang=ar|any`},
+		{"no language", "https://a.example/rss lang=", "", news.FeedOptions{}, `lang="": use lang=ar|any`},
 		{"bad value", "https://a.example/rss fulltext=sometimes", "", news.FeedOptions{}, `fulltext="sometimes": use fulltext=auto|always|never`},
 		{"no value", "https://a.example/rss fulltext=", "", news.FeedOptions{}, `fulltext="": use fulltext=auto|always|never`},
 		{"quoted value with spaces", `https://a.example/rss fulltext="never "`, "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever}, ""},
@@ -53,5 +57,11 @@ func TestFeedOptionsApply(t *testing.T) {
 	}
 	if !(news.FeedOptions{FullText: news.FullTextNever}).Apply(&f) || f.FullText != news.FullTextNever {
 		t.Errorf("never not applied: %+v", f)
+	}
+	if (news.FeedOptions{Lang: news.LangArabic}).Apply(&f) {
+		t.Error("ar on a feed with no language (ar) is a change")
+	}
+	if !(news.FeedOptions{Lang: news.LangAny}).Apply(&f) || f.Lang != news.LangAny || f.FullText != news.FullTextNever {
+		t.Errorf("any not applied, or it changed another option: %+v", f)
 	}
 }

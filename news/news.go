@@ -181,6 +181,8 @@ type Feed struct {
 	Held HeldItems
 	// FullText is when the article's page is read for its whole text.
 	FullText FullTextMode
+	// Lang is which items of the feed are pushed by their language.
+	Lang FeedLanguage
 	// Pages counts the article pages read for this feed and the failures
 	// (the teaser was used); LastPageError says why the last one failed.
 	Pages         PageCounts
@@ -271,6 +273,43 @@ func ParseFullTextMode(s string) (FullTextMode, bool) {
 	return "", false
 }
 
+// FeedLanguage says which of a feed's items are pushed by their language:
+// readers of an Arabic news bot read Arabic, and outlets with Arabic names
+// publish English and French feeds too.
+type FeedLanguage string
+
+// The languages a feed's items may be pushed in.
+const (
+	// LangArabic pushes the items written in Arabic; the others are
+	// stored (searchable) and held (the default; "" means it too).
+	LangArabic FeedLanguage = "ar"
+	// LangAny pushes items whatever their language.
+	LangAny FeedLanguage = "any"
+)
+
+// ParseFeedLanguage reads a feed's language as stored or typed ("" is ar).
+func ParseFeedLanguage(s string) (FeedLanguage, bool) {
+	switch l := FeedLanguage(s); l {
+	case "":
+		return LangArabic, true
+	case LangArabic, LangAny:
+		return l, true
+	}
+	return "", false
+}
+
+// Screening is what an item's letters say before it is prepared: the
+// pipeline decides with it which items of a poll are pushed, and how.
+type Screening struct {
+	// Arabic: the item is written in Arabic (by its headline's letters).
+	Arabic bool
+	// Breaking: the item is marked urgent (by its feed or its headline).
+	Breaking bool
+	// Placeholder: its text only announces the story («التفاصيل بعد
+	// قليل»): its headline goes out at once, its text when it comes.
+	Placeholder bool
+}
+
 // PageCounts counts a feed's article pages read (Read) and those that
 // gave nothing usable (Failed: the teaser was used).
 type PageCounts struct {
@@ -287,13 +326,16 @@ const (
 	HeldFuture HeldReason = "future"
 	// HeldOverLimit: past the bound on pushes one poll of a feed makes.
 	HeldOverLimit HeldReason = "over_limit"
+	// HeldLanguage: not written in Arabic, from a feed that pushes only
+	// Arabic (lang=ar, the default).
+	HeldLanguage HeldReason = "language"
 )
 
 // HeldItems counts the new items of one feed poll stored (searchable) but
 // not pushed, by reason: a feed that relists its archive, dates its items
 // wrong or lists thousands at once must not ring every reader.
 type HeldItems struct {
-	Old, Future, OverLimit int
+	Old, Future, OverLimit, Language int
 }
 
 // Add counts one item held for why; "" counts nothing.
@@ -305,6 +347,8 @@ func (h *HeldItems) Add(why HeldReason) {
 		h.Future++
 	case HeldOverLimit:
 		h.OverLimit++
+	case HeldLanguage:
+		h.Language++
 	}
 }
 
@@ -316,7 +360,7 @@ type PollOutcome struct {
 }
 
 // Total is how many items were held.
-func (h HeldItems) Total() int { return h.Old + h.Future + h.OverLimit }
+func (h HeldItems) Total() int { return h.Old + h.Future + h.OverLimit + h.Language }
 
 // BreakingChannel is the Channel.Topic of a channel that gets every
 // breaking story, whatever its topics.
@@ -412,6 +456,9 @@ type Article struct {
 	// written again from every outlet's telling; it replaces the story's.
 	// Empty: the story keeps its summary.
 	StorySummary string
+	// Held is why the pipeline stores the article without pushing it
+	// ("" when it is pushed, or was not judged).
+	Held HeldReason
 }
 
 // FollowWindow is how long a reader follows a story after tapping

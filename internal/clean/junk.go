@@ -268,6 +268,13 @@ func wordSet(words string) map[string]bool {
 	return m
 }
 
+// TrimPlaceholder removes a placeholder from a headline («انفجار في
+// المرفأ.. التفاصيل بعد قليل»), and reports whether it had one; a
+// headline that is only one comes back "".
+func TrimPlaceholder(line string) (string, bool) {
+	return cutPlaceholder(line)
+}
+
 // cutPlaceholder removes a placeholder from a line: the whole line when it
 // is one («التفاصيل بعد قليل..», "عاجل"), or its tail after the news
 // («انفجار في المرفأ.. التفاصيل تباعاً»). It reports whether it found one.
