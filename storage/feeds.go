@@ -17,6 +17,7 @@ import (
 const feedColumns = `id, url, title, breaking, etag, last_modified, primed, failures, last_error,
 	last_error_at, last_success_at, held_old, held_future, held_over_limit, next_poll_at, created_at,
 	full_text, pages_read, pages_failed, last_page_error, poll_interval_ms, quiet_polls, publish_gap_ms,
+	lang, held_language,
 	COALESCE((SELECT w.state || char(31) || w.hub || char(31) || w.reason || char(31) || w.lease_until FROM websub w
 		WHERE w.feed_id = feeds.id AND w.state <> 'unsubscribing' ORDER BY w.created_at DESC LIMIT 1), '')`
 
@@ -24,12 +25,13 @@ func scanFeed(r rowScanner) (news.Feed, error) {
 	var f news.Feed
 	var breaking, primed int
 	var errAt, okAt, next, created int64
-	var mode, websub string
+	var mode, lang, websub string
 	var interval, gap int64
 	err := r.Scan(&f.ID, &f.URL, &f.Title, &breaking, &f.ETag, &f.LastModified, &primed, &f.Failures,
 		&f.LastError, &errAt, &okAt, &f.Held.Old, &f.Held.Future, &f.Held.OverLimit, &next, &created,
-		&mode, &f.Pages.Read, &f.Pages.Failed, &f.LastPageError, &interval, &f.QuietPolls, &gap, &websub)
-	f.FullText = news.FullTextMode(mode)
+		&mode, &f.Pages.Read, &f.Pages.Failed, &f.LastPageError, &interval, &f.QuietPolls, &gap,
+		&lang, &f.Held.Language, &websub)
+	f.FullText, f.Lang = news.FullTextMode(mode), news.FeedLanguage(lang)
 	f.Interval, f.PublishGap = time.Duration(interval)*time.Millisecond, time.Duration(gap)*time.Millisecond
 	if parts := strings.Split(websub, "\x1f"); len(parts) == 4 {
 		lease, _ := strconv.ParseInt(parts[3], 10, 64)
@@ -47,8 +49,12 @@ func (d *DB) AddFeed(ctx context.Context, f news.Feed) (news.Feed, error) {
 	if !ok {
 		return news.Feed{}, fmt.Errorf("storage: add feed %s: full text mode %q: %w", f.URL, f.FullText, news.ErrInvalid)
 	}
-	res, err := d.db.ExecContext(ctx, `INSERT INTO feeds (url, title, breaking, full_text, created_at) VALUES (?, ?, ?, ?, ?)`,
-		f.URL, f.Title, boolInt(f.Breaking), string(mode), d.Now().UnixMilli())
+	lang, ok := news.ParseFeedLanguage(string(f.Lang))
+	if !ok {
+		return news.Feed{}, fmt.Errorf("storage: add feed %s: language %q: %w", f.URL, f.Lang, news.ErrInvalid)
+	}
+	res, err := d.db.ExecContext(ctx, `INSERT INTO feeds (url, title, breaking, full_text, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		f.URL, f.Title, boolInt(f.Breaking), string(mode), string(lang), d.Now().UnixMilli())
 	var sqlErr sqlite3.Error
 	if errors.As(err, &sqlErr) && sqlErr.ExtendedCode == sqlite3.ErrConstraintUnique {
 		existing, ferr := scanFeed(d.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE url = ?`, f.URL))
@@ -107,11 +113,11 @@ func (d *DB) UpdateFeed(ctx context.Context, f news.Feed) error {
 	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET
 		title = CASE WHEN title = '' THEN ? ELSE title END,
 		etag = ?, last_modified = ?, primed = ?, failures = ?, last_error = ?,
-		last_error_at = ?, last_success_at = ?, held_old = ?, held_future = ?, held_over_limit = ?, next_poll_at = ?,
-		poll_interval_ms = ?, quiet_polls = ?, publish_gap_ms = ?
+		last_error_at = ?, last_success_at = ?, held_old = ?, held_future = ?, held_over_limit = ?, held_language = ?,
+		next_poll_at = ?, poll_interval_ms = ?, quiet_polls = ?, publish_gap_ms = ?
 		WHERE id = ?`,
 		f.Title, f.ETag, f.LastModified, boolInt(f.Primed), f.Failures, f.LastError,
-		millis(f.LastErrorAt), millis(f.LastSuccessAt), f.Held.Old, f.Held.Future, f.Held.OverLimit,
+		millis(f.LastErrorAt), millis(f.LastSuccessAt), f.Held.Old, f.Held.Future, f.Held.OverLimit, f.Held.Language,
 		millis(f.NextPollAt), f.Interval.Milliseconds(), f.QuietPolls, f.PublishGap.Milliseconds(), f.ID)
 	if err != nil {
 		return fmt.Errorf("storage: update feed %d: %w", f.ID, err)
@@ -130,8 +136,14 @@ func (d *DB) SetFeedOptions(ctx context.Context, id int64, opts news.FeedOptions
 			return news.Feed{}, fmt.Errorf("storage: feed %d: full text mode %q: %w", id, opts.FullText, news.ErrInvalid)
 		}
 	}
-	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET full_text = COALESCE(NULLIF(?, ''), full_text) WHERE id = ?`,
-		string(opts.FullText), id)
+	if opts.Lang != "" {
+		if _, ok := news.ParseFeedLanguage(string(opts.Lang)); !ok {
+			return news.Feed{}, fmt.Errorf("storage: feed %d: language %q: %w", id, opts.Lang, news.ErrInvalid)
+		}
+	}
+	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET full_text = COALESCE(NULLIF(?, ''), full_text),
+		lang = COALESCE(NULLIF(?, ''), lang) WHERE id = ?`,
+		string(opts.FullText), string(opts.Lang), id)
 	if err != nil {
 		return news.Feed{}, fmt.Errorf("storage: feed %d: options: %w", id, err)
 	}
