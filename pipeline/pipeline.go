@@ -119,6 +119,18 @@ type Followers interface {
 	QueueFollowUpdates(ctx context.Context, storyID int64, facts []string, source, url string) (int, error)
 }
 
+// TextFiller gives an item stored without a summary (its text was only a
+// placeholder, «التفاصيل بعد قليل») the text that came later — the same
+// item again with its text, or its page — and flags its sent pushes for an
+// edit, so readers who got its headline get the story in the same message
+// (storage).
+type TextFiller interface {
+	// FillText stores a's text and summary on the stored item a is (by
+	// origin and key, or link) when that item has no summary yet, and
+	// reports whether it did.
+	FillText(ctx context.Context, a news.Article) (bool, error)
+}
+
 // Observer hears the outcome of every article, for metrics. It is called
 // from the processing goroutine and must return quickly.
 type Observer interface {
@@ -171,6 +183,16 @@ type Options struct {
 	NewFacts  func(known, text string) []string
 	// UpdateNotifier is poked when follow updates were queued.
 	UpdateNotifier Notifier
+	// Screen reads, from a new item of a feed, what decides its way
+	// through a poll before it is prepared: its language (a feed with
+	// lang=ar, the default, holds the items not in Arabic), whether it is
+	// breaking and whether its text only announces the story (then its
+	// headline is pushed at once and its page read after); see
+	// analyze.Screen. Default: every item is Arabic and has its text.
+	Screen func(a news.Article) news.Screening
+	// Filler gives an item pushed as its headline alone the text that
+	// came later (default: the push keeps its headline alone).
+	Filler TextFiller
 }
 
 // Pipeline processes articles. It is safe for concurrent use.
@@ -293,8 +315,8 @@ func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news
 	if a.SeenAt.IsZero() {
 		a.SeenAt = p.opt.Now()
 	}
-	if push && p.staleness(a.PublishedAt) != "" {
-		push = false
+	if why := p.staleness(a.PublishedAt); push && why != "" {
+		a.Held, push = why, false
 	}
 	if p.opt.Stories != nil {
 		// Matching, saving and remembering an article are one step, or two
@@ -337,6 +359,9 @@ func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news
 		if p.opt.Observer != nil {
 			p.opt.Observer.ArticleSeen(a.FeedID, false, 0)
 		}
+		if push {
+			p.fillText(ctx, a)
+		}
 		return news.Article{}, 0, fmt.Errorf("pipeline: %w", err)
 	}
 	if err != nil {
@@ -355,6 +380,26 @@ func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news
 		p.tellFollowers(ctx, saved, known)
 	}
 	return saved, queued, nil
+}
+
+// fillText gives the stored item a is, when it was pushed as its headline
+// alone, a's text and summary: its pushes are edited to carry them. It is
+// a bonus: a failure is logged, nothing else changes.
+func (p *Pipeline) fillText(ctx context.Context, a news.Article) {
+	if p.opt.Filler == nil || a.Summary == "" {
+		return
+	}
+	filled, err := p.opt.Filler.FillText(ctx, a)
+	if err != nil {
+		p.log.Warn("pipeline: giving a headline its text", "key", a.Key, "err", err)
+		return
+	}
+	if filled {
+		p.log.Info("pipeline: the text of a story pushed as its headline came; its pushes are edited", "feed", a.FeedID, "key", a.Key)
+		if p.opt.Notifier != nil {
+			p.opt.Notifier.Notify()
+		}
+	}
 }
 
 // tellFollowers queues, for the followers of the story a joined, the
@@ -386,9 +431,14 @@ func (p *Pipeline) tellFollowers(ctx context.Context, a news.Article, known stri
 // has none, and Breaking when the feed is an all-breaking one.
 //
 // A poll pushes at most PushesPerPoll items, the newest of those that are
-// news by their date; items dated too old or in the future, and those past
-// the bound, are stored without pushing, and the returned count says how
-// many and why (the feed's status shows it), with how many were new. Items already stored are
+// news by their date and, unless the feed takes any language (lang=any),
+// written in Arabic (Screen); items dated too old or in the future, in
+// another language, and those past the bound, are stored without pushing,
+// and the returned count says how many and why (the feed's status shows
+// it), with how many were new. A breaking item whose text only announces
+// the story is pushed at once with its headline, and its page, read after,
+// gives the push its text (Filler); so does the same item seen again with
+// its text in a later poll. Items already stored are
 // skipped silently and invalid items with a debug log. A store failure
 // stops the poll and is returned, so the poller records it and polls again
 // later; the items saved before it are then simply not new.
@@ -422,6 +472,9 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 	// The items pushed are the newest PushesPerPoll of those not stored
 	// yet that are news by their date; the older rest wait in silence.
 	stale := make([]news.HeldReason, len(ordered))
+	// headlineFirst: a breaking item whose text is only a placeholder,
+	// pushed at once; its page, if read, comes after.
+	headlineFirst := make([]bool, len(ordered))
 	skip := 0 // how many of the oldest candidates are held back
 	var unknown map[string]bool
 	if push {
@@ -436,6 +489,13 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 		candidates := 0
 		for i, it := range ordered {
 			stale[i] = p.staleness(it.PublishedAt)
+			if stale[i] == "" && unknown[it.Key] && p.opt.Screen != nil {
+				sc := p.opt.Screen(it)
+				if !sc.Arabic && f.Lang != news.LangAny {
+					stale[i] = news.HeldLanguage
+				}
+				headlineFirst[i] = (sc.Breaking || f.Breaking) && sc.Placeholder
+			}
 			if stale[i] == "" && unknown[it.Key] {
 				candidates++
 			}
@@ -445,6 +505,7 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 	var held news.HeldItems
 	fresh, queued := 0, 0
 	process := func(it news.Article, why news.HeldReason) error {
+		it.Held = why
 		_, n, err := p.Process(ctx, it, push && why == "")
 		switch {
 		case err == nil:
@@ -481,7 +542,9 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 		}
 		if p.opt.Pages != nil && push && why == "" && unknown[it.Key] && it.URL != "" && f.FullText != news.FullTextNever {
 			pages.add(it)
-			continue
+			if !headlineFirst[i] {
+				continue
+			}
 		}
 		direct, whys = append(direct, it), append(whys, why)
 	}
@@ -521,7 +584,7 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 	}
 	if fresh > 0 {
 		p.log.Info("pipeline: new articles", "feed", f.ID, "new", fresh, "of", len(items), "queued", queued, "push", push,
-			"held_old", held.Old, "held_future", held.Future, "held_over", held.OverLimit)
+			"held_old", held.Old, "held_future", held.Future, "held_over", held.OverLimit, "held_language", held.Language)
 	}
 	return news.PollOutcome{New: fresh, Held: held}, nil
 }
