@@ -175,19 +175,16 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		AllowPrivate: cfg.AllowPrivateFeeds,
 		Client:       opt.fetchClient,
 	})
-	a.pipeline = pipeline.New(db, pipeline.Options{
-		Analyzer:        a.analyzer,
-		Stories:         story.NewAssigner(det),
-		StorySummarizer: summary.NewStoryWriter(db, summary.Options{}),
-		Notifier:        a.worker,
-		Observer:        pipelineMetrics{metrics},
-		Logger:          log.With("component", "pipeline"),
-		MaxItemAge:      cfg.MaxItemAge,
-		Pages:           feed.NewPageReader(a.fetcher, opt.pageGap),
-		Followers:       db,
-		NewFacts:        summary.NewFacts,
-		UpdateNotifier:  a.updater,
-	})
+	popt := pushRules(cfg, a.analyzer)
+	popt.Stories = story.NewAssigner(det)
+	popt.StorySummarizer = summary.NewStoryWriter(db, summary.Options{})
+	popt.Notifier = a.worker
+	popt.Observer = pipelineMetrics{metrics}
+	popt.Logger = log.With("component", "pipeline")
+	popt.Pages = feed.NewPageReader(a.fetcher, opt.pageGap)
+	popt.Followers, popt.NewFacts, popt.UpdateNotifier = db, summary.NewFacts, a.updater
+	popt.Filler = db
+	a.pipeline = pipeline.New(db, popt)
 	a.poller = feed.NewPoller(db, a.fetcher, a.pipeline, cfg.PollInterval, log.With("component", "feed"),
 		feed.WithObserver(feedFaults{Observer: metrics, faults: faults}), feed.WithMaxInterval(cfg.PollIntervalMax))
 	a.websub = feed.NewSubscriber(db, a.fetcher, a.poller, feed.WebSubOptions{

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ajel-news/ajel/config"
 	"github.com/ajel-news/ajel/storage/storagetest"
@@ -138,8 +140,11 @@ func TestPreviewFile(t *testing.T) {
 	if item.Title != "زلزال في تركيا" || !item.Breaking || !contains(item.Topics, "turkey") {
 		t.Errorf("second item: %+v", item)
 	}
+	if !item.Pushed || item.Held != "" {
+		t.Errorf("second item: pushed %v, held %q", item.Pushed, item.Held)
+	}
 	code, out, _ = runCLI(t, nil, "", "preview", path)
-	if code != 0 || !strings.Contains(out, "🔴 عاجل زلزال في تركيا") || !strings.Contains(out, "سوريا") {
+	if code != 0 || !strings.Contains(out, "🔴 عاجل زلزال في تركيا") || !strings.Contains(out, "سوريا") || !strings.Contains(out, "pushed") {
 		t.Errorf("text preview:\n%s", out)
 	}
 	code, _, stderr = runCLI(t, nil, "", "preview", filepath.Join(t.TempDir(), "missing.xml"))
@@ -151,6 +156,70 @@ func TestPreviewFile(t *testing.T) {
 	code, _, stderr = runCLI(t, nil, "", "preview", bad)
 	if code != 1 || !strings.Contains(stderr, "not a feed") {
 		t.Errorf("html file: %d %s", code, stderr)
+	}
+}
+
+// `ajel preview --json` says of every item whether the bot would push it
+// and, when not, why: the pipeline's own decisions (language, date, the
+// bound on a poll's pushes), for a feed's options given after the source
+// as in FEEDS (lang=any). Its summaries carry no placeholder, footer or cut.
+func TestPreviewSaysWhatIsPushedAndWhy(t *testing.T) {
+	now := time.Now().UTC()
+	item := func(guid, title, text string, published time.Time) string {
+		return fmt.Sprintf("<item><guid>%s</guid><title>%s</title><link>https://news.example/%s</link><description><![CDATA[%s]]></description><pubDate>%s</pubDate></item>",
+			guid, title, guid, text, published.Format(time.RFC1123Z))
+	}
+	doc := `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>وكالة المعاينة</title>` +
+		item("ar", "افتتاح مكتبة عامة جديدة في حلب", "افتتحت البلدية مكتبة عامة في حي الجميلية تضم عشرين ألف كتاب. وتفتح المكتبة أبوابها يوميا [&#8230;] The post افتتاح مكتبة appeared first on وكالة المعاينة.", now.Add(-time.Hour)) +
+		item("en", "Public library opens in Aleppo", "The municipality opened a public library with twenty thousand books.", now.Add(-time.Hour)) +
+		item("old", "افتتاح مكتبة قديمة في حمص", "خبر من العام الماضي عن مكتبة في حمص.", now.AddDate(-1, 0, 0)) +
+		item("future", "افتتاح مكتبة في المستقبل", "خبر مؤرخ بالعام المقبل.", now.AddDate(1, 0, 0)) +
+		item("wait", "عاجل: حريق في سوق المدينة القديمة بحلب", "التفاصيل بعد قليل..", now.Add(-time.Minute)) +
+		item("none", "...", "", now) +
+		`</channel></rss>`
+	path := filepath.Join(t.TempDir(), "feed.xml")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	read := func(args ...string) map[string]previewItem {
+		t.Helper()
+		code, out, stderr := runCLI(t, nil, "", append([]string{"preview"}, args...)...)
+		if code != 0 {
+			t.Fatalf("preview %q: %d %s", args, code, stderr)
+		}
+		items := map[string]previewItem{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var it previewItem
+			if err := json.Unmarshal([]byte(line), &it); err != nil {
+				t.Fatalf("%v: %s", err, line)
+			}
+			if !strings.Contains(line, `"pushed":`) {
+				t.Errorf("no pushed field: %s", line)
+			}
+			items[strings.TrimPrefix(it.URL, "https://news.example/")] = it
+		}
+		if len(items) != 6 {
+			t.Fatalf("%d items, want 6:\n%s", len(items), out)
+		}
+		return items
+	}
+	items := read(path, "--json")
+	for key, want := range map[string]string{"ar": "", "en": "language", "old": "old", "future": "future", "wait": "", "none": "invalid"} {
+		if got := items[key]; got.Pushed != (want == "") || got.Held != want {
+			t.Errorf("%s: pushed %v held %q, want held %q", key, got.Pushed, got.Held, want)
+		}
+	}
+	if s := items["ar"].Summary; s != "افتتحت البلدية مكتبة عامة في حي الجميلية تضم عشرين ألف كتاب." {
+		t.Errorf("summary %q: want the whole sentence, without the cut and the footer", s)
+	}
+	if w := items["wait"]; w.Summary != "" || w.Title != "حريق في سوق المدينة القديمة بحلب" || !w.Breaking {
+		t.Errorf("a placeholder's item: %+v; want its headline alone", w)
+	}
+	if items := read(path, "lang=any", "--json"); !items["en"].Pushed || items["en"].Held != "" {
+		t.Errorf("lang=any: %+v", items["en"])
+	}
+	if code, _, stderr := runCLI(t, nil, "", "preview", path, "lang=fr"); code != 2 || !strings.Contains(stderr, "lang=ar|any") {
+		t.Errorf("lang=fr: %d %s", code, stderr)
 	}
 }
 

@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/analyze"
+	"github.com/ajel-news/ajel/config"
 	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/pipeline"
 	"github.com/ajel-news/ajel/summary"
 	"github.com/ajel-news/ajel/topic"
 )
@@ -25,7 +27,50 @@ type previewItem struct {
 	Breaking bool     `json:"breaking"`
 	URL      string   `json:"url,omitempty"`
 	Source   string   `json:"source,omitempty"`
+	// Pushed says whether the bot would push the item (to the readers of
+	// its topics and keywords); Held says why not: language, old, future,
+	// over_limit, or invalid (no title).
+	Pushed bool   `json:"pushed"`
+	Held   string `json:"held,omitempty"`
 }
+
+// heldInvalid is preview's reason for an item the bot cannot store at
+// all (it has no title).
+const heldInvalid = "invalid"
+
+// pushRules are the pipeline's options that decide what is pushed and how
+// an item reads, shared by the bot and `ajel preview`, so that the preview
+// says what the bot does.
+func pushRules(cfg config.Config, an *analyze.Analyzer) pipeline.Options {
+	return pipeline.Options{Analyzer: an, MaxItemAge: cfg.MaxItemAge, Screen: analyze.Screen}
+}
+
+// previewStore is the pipeline's store for `ajel preview`: it keeps what
+// the pipeline would store, and whether it would push it, in memory.
+type previewStore struct {
+	saved map[string]news.Article
+	push  map[string]bool
+}
+
+func (s *previewStore) SaveArticle(_ context.Context, a news.Article, push bool) (news.Article, int, error) {
+	if _, ok := s.saved[a.Key]; ok {
+		return news.Article{}, 0, fmt.Errorf("preview: item %s twice: %w", a.Key, news.ErrAlreadyExists)
+	}
+	s.saved[a.Key], s.push[a.Key] = a, push
+	return a, 0, nil
+}
+
+func (s *previewStore) KeywordSubscriptions(context.Context) ([]string, error) { return nil, nil }
+
+func (s *previewStore) UnknownItems(_ context.Context, _ int64, keys []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out, nil
+}
+
+func (s *previewStore) RecordPage(context.Context, int64, string) error { return nil }
 
 func (c cli) cmdPreview(ctx context.Context, args []string) error {
 	fs := newFlagSet("preview")
@@ -34,8 +79,13 @@ func (c cli) cmdPreview(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: preview needs one SOURCE: a feed URL or a feed file", errUsage)
+	if len(pos) == 0 {
+		return fmt.Errorf("%w: preview needs one SOURCE: a feed URL or a feed file, and the feed's options if any (lang=any)", errUsage)
+	}
+	// The source and its options, as a FEEDS entry has them.
+	src, opts, err := news.ParseFeedEntry(strings.Join(pos, " "))
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	cfg, err := c.loadConfig()
 	if err != nil {
@@ -45,7 +95,6 @@ func (c cli) cmdPreview(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	src := pos[0]
 	var res *feed.Result
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
 		// The operator asked for this URL by hand: private addresses are fine.
@@ -62,8 +111,16 @@ func (c cli) cmdPreview(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("preview %s: %w", src, err)
 	}
-	// Exactly the path the bot's pipeline takes each article through.
+	// Exactly the path and the decisions of the bot's pipeline, for a poll
+	// of an added feed in which every item is new (a feed's first poll
+	// only records its items; the preview shows what comes after).
 	an := analyze.New(catalogue, analyze.Options{})
+	store := &previewStore{saved: map[string]news.Article{}, push: map[string]bool{}}
+	fd := news.Feed{ID: 1, URL: src, Title: res.Title, Primed: true}
+	opts.Apply(&fd)
+	if _, err := pipeline.New(store, pushRules(cfg, an)).HandleItems(ctx, fd, res.Items, true); err != nil {
+		return fmt.Errorf("preview %s: %w", src, err)
+	}
 	out := bufio.NewWriter(c.stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
@@ -72,17 +129,20 @@ func (c cli) cmdPreview(ctx context.Context, args []string) error {
 		fmt.Fprintf(out, "%s: %d items\n\n", orDefault(res.Title, src), len(res.Items))
 	}
 	for _, it := range res.Items {
-		if strings.TrimSpace(it.Source) == "" {
-			it.Source = res.Title // as the pipeline names a feed's items
-		}
-		a, err := an.Analyze(it)
-		if err != nil {
+		a, ok := store.saved[it.Key]
+		var item previewItem
+		if ok {
+			item = previewItem{Title: a.Title, Summary: a.Summary, Topics: nonNil(a.Topics), Breaking: a.Breaking, URL: a.URL,
+				Source: a.Source, Pushed: store.push[it.Key], Held: string(a.Held)}
+		} else {
+			// Refused by the analysis (no title): the bot skips it.
+			_, err := an.Analyze(it)
 			if !*asJSON {
 				fmt.Fprintf(out, "(skipped: %v)\n\n", err)
+				continue
 			}
-			continue
+			item = previewItem{Title: it.Title, Topics: []string{}, URL: it.URL, Source: orDefault(it.Source, res.Title), Held: heldInvalid}
 		}
-		item := previewItem{Title: a.Title, Summary: a.Summary, Topics: nonNil(a.Topics), Breaking: a.Breaking, URL: a.URL, Source: a.Source}
 		if *asJSON {
 			if err := enc.Encode(item); err != nil {
 				return err
@@ -90,11 +150,16 @@ func (c cli) cmdPreview(ctx context.Context, args []string) error {
 			continue
 		}
 		mark := "📰"
-		if a.Breaking {
+		if item.Breaking {
 			mark = "🔴 عاجل"
 		}
-		fmt.Fprintf(out, "%s %s\n%s\n", mark, a.Title, a.Summary)
-		fmt.Fprintf(out, "topics: %s · %s\n\n", strings.Join(topicNames(catalogue, a.Topics), "، "), a.URL)
+		fmt.Fprintf(out, "%s %s\n%s\n", mark, item.Title, item.Summary)
+		fmt.Fprintf(out, "topics: %s · %s\n", strings.Join(topicNames(catalogue, item.Topics), "، "), item.URL)
+		if item.Pushed {
+			fmt.Fprint(out, "pushed\n\n")
+		} else {
+			fmt.Fprintf(out, "not pushed: %s\n\n", item.Held)
+		}
 	}
 	return nil
 }

@@ -447,24 +447,31 @@ func TestBotAdminCommands(t *testing.T) {
 	mustContain(t, h.sayOne(chat, admin, "/addfeed https://example.com/rss?a=1&b=2 fulltext=never").PlainText,
 		"تغيّرت خياراته", "fulltext=never", "يُكتفى بنص المصدر")
 	mustContain(t, h.sayOne(chat, admin, "/addfeed https://teasers.example/rss fulltext=always").PlainText,
-		"#2", "fulltext=always")
-	for _, tc := range []struct{ args, says string }{
-		{"https://x.example/rss images=yes", "لا أعرف الخيار «images»"},
-		{"https://x.example/rss fulltext=sometimes", "«sometimes» غير معروفة"},
-		{"https://x.example/rss fulltext=", "غير معروفة"},
+		"#2", "fulltext=always", "lang=ar", "تُرسل الأخبار المكتوبة بالعربية")
+	// A feed in another language: its items are pushed with lang=any.
+	mustContain(t, h.sayOne(chat, admin, "/addfeed https://example.com/rss?a=1&b=2 lang=any").PlainText,
+		"تغيّرت خياراته", "lang=any", "بأي لغة", "fulltext=never")
+	for _, tc := range []struct{ args, says, names string }{
+		{"https://x.example/rss images=yes", "لا أعرف الخيار «images»", "lang=ar|any"},
+		{"https://x.example/rss fulltext=sometimes", "«sometimes» غير معروفة", "fulltext="},
+		{"https://x.example/rss fulltext=", "غير معروفة", "fulltext="},
+		{"https://x.example/rss lang=fr", "قيمة lang «fr» غير معروفة", "lang=ar|any"},
+		{"https://x.example/rss lang=", "غير معروفة", "lang=ar|any"},
 	} {
-		mustContain(t, h.sayOne(chat, admin, "/addfeed "+tc.args).PlainText, tc.says, "fulltext=")
+		mustContain(t, h.sayOne(chat, admin, "/addfeed "+tc.args).PlainText, tc.says, tc.names)
 	}
 	h.feeds.mu.Lock()
-	if n := len(h.feeds.feeds); n != 2 || h.feeds.feeds[0].FullText != news.FullTextNever {
-		t.Errorf("feeds after the options: %+v", h.feeds.feeds)
+	if n := len(h.feeds.feeds); n != 2 || h.feeds.feeds[0].FullText != news.FullTextNever || h.feeds.feeds[0].Lang != news.LangAny {
+		t.Errorf("feeds after the options (a refused option adds nothing): %+v", h.feeds.feeds)
 	}
+	h.feeds.feeds[0].Held = news.HeldItems{Language: 12}
 	h.feeds.feeds[1].Pages = news.PageCounts{Read: 5, Failed: 2}
 	h.feeds.feeds[1].LastPageError = "feed: page text is not the story (1 of 7 of its words)"
 	h.feeds.feeds[1].Interval = 150 * time.Second
 	h.feeds.feeds[0].WebSub = news.WebSubStatus{State: news.WebSubFailed, Reason: "the hub answered 500 Internal Server Error"}
 	h.feeds.mu.Unlock()
 	mustContain(t, h.sayOne(chat, admin, "/feeds").PlainText, "النص الكامل: always", "صفحات قُرئت: 5، تعذّر استعمال 2",
+		"حُفظ 12 خبرًا دون إرسال (12 بغير العربية",
 		"page text is not the story", "يُحدَّث كل دقيقتين و30 ثانية", "WebSub: تعذّر الاشتراك", "hub answered 500")
 	mustContain(t, h.sayOne(chat, admin, "/delfeed 2").PlainText, "حُذف المصدر")
 	// Refusals say why in Arabic; the Go error stays in the log.

@@ -83,7 +83,7 @@ const (
 	msgLinkLabel     = "الرابط"
 	msgBreaking      = "أخبار عاجلة"
 	msgFeedsEmpty    = "لا مصادر بعد. أضف مصدرًا بالأمر <code>/addfeed https://example.com/rss</code>"
-	msgAddFeedUsage  = "اكتب رابط المصدر بعد الأمر، مثل: <code>/addfeed https://example.com/rss</code>، وبعده إن شئت <code>fulltext=never</code> أو <code>fulltext=always</code>"
+	msgAddFeedUsage  = "اكتب رابط المصدر بعد الأمر، مثل: <code>/addfeed https://example.com/rss</code>، وبعده إن شئت <code>fulltext=never</code> أو <code>fulltext=always</code>، و<code>lang=any</code> لمصدر تُرسل أخباره بأي لغة"
 	msgDelFeedUsage  = "اكتب رقم المصدر بعد الأمر، مثل: <code>/delfeed 3</code>. تجد الأرقام في /feeds."
 	msgNever         = "لم يحدث بعد"
 	msgNone          = "لا يوجد"
@@ -192,6 +192,9 @@ func msgFeedHeld(h news.HeldItems) string {
 	if h.Future > 0 {
 		why = append(why, strconv.Itoa(h.Future)+" تاريخها في المستقبل")
 	}
+	if h.Language > 0 {
+		why = append(why, strconv.Itoa(h.Language)+" بغير العربية (<code>lang=any</code> يرسلها)")
+	}
 	return "\n🔕 في آخر تحديث للمصدر حُفظ " + countStories(h.Total()) + " دون إرسال (" + strings.Join(why, "، ") + ")"
 }
 
@@ -210,7 +213,15 @@ var fullTextNames = map[news.FullTextMode]string{
 // options, a line each.
 func msgFeedOptions(f news.Feed) string {
 	m := cmp.Or(f.FullText, news.FullTextAuto)
-	return "\nالنص الكامل (<code>fulltext=" + string(m) + "</code>): " + fullTextNames[m] + "."
+	l := cmp.Or(f.Lang, news.LangArabic)
+	return "\nالنص الكامل (<code>fulltext=" + string(m) + "</code>): " + fullTextNames[m] + "." +
+		"\nاللغة (<code>lang=" + string(l) + "</code>): " + langNames[l] + "."
+}
+
+// langNames says each feed language in the admin's words.
+var langNames = map[news.FeedLanguage]string{
+	news.LangArabic: "تُرسل الأخبار المكتوبة بالعربية، وتُحفظ غيرها دون إرسال",
+	news.LangAny:    "تُرسل الأخبار بأي لغة كُتبت",
 }
 
 func msgFeedOptionsSet(f news.Feed) string {

@@ -102,7 +102,13 @@ func TestVariables(t *testing.T) {
 					reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {FullText: news.FullTextNever}, "https://c.example/rss": {FullText: news.FullTextAlways}})
 			}, ""},
 		{"feeds unknown option", map[string]string{"FEEDS": "https://a.example/rss images=on"}, nil,
-			`config: FEEDS entry "https://a.example/rss": unknown option "images": the options are fulltext=auto|always|never, after the URL and a space`},
+			`config: FEEDS entry "https://a.example/rss": unknown option "images": the options are fulltext=auto|always|never lang=ar|any, after the URL and a space`},
+		{"feeds with a language", map[string]string{"FEEDS": "https://a.example/rss lang=any fulltext=never"},
+			func(c config.Config) bool {
+				return reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {FullText: news.FullTextNever, Lang: news.LangAny}})
+			}, ""},
+		{"feeds unknown language", map[string]string{"FEEDS": "https://a.example/rss lang=fr"}, nil,
+			`config: FEEDS entry "https://a.example/rss": lang="fr": use lang=ar|any`},
 		{"feeds bad full-text mode", map[string]string{"FEEDS": "https://a.example/rss fulltext=sometimes"}, nil,
 			`config: FEEDS entry "https://a.example/rss": fulltext="sometimes": use fulltext=auto|always|never`},
 		{"poll max default", map[string]string{}, func(c config.Config) bool { return c.PollIntervalMax == 15*time.Minute }, ""},

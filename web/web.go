@@ -491,6 +491,8 @@ type feedHealth struct {
 	// FullText is when the feed's article pages are read (auto, always,
 	// never).
 	FullText string `json:"full_text"`
+	// Lang is which items are pushed by their language (ar, any).
+	Lang string `json:"lang"`
 	// Pages is the article pages read and not used, with the last reason
 	// (omitted when none was read).
 	Pages *pagesHealth `json:"pages,omitempty"`
@@ -517,6 +519,7 @@ type heldHealth struct {
 	Old       int `json:"too_old"`
 	Future    int `json:"dated_in_future"`
 	OverLimit int `json:"over_poll_limit"`
+	Language  int `json:"not_arabic"`
 }
 
 type outboxHealth struct {
@@ -577,7 +580,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		} else {
 			for _, f := range feeds {
 				fh := feedHealth{ID: f.ID, URL: f.URL, LastError: f.LastError, Failures: f.Failures,
-					FullText: string(cmp.Or(f.FullText, news.FullTextAuto))}
+					FullText: string(cmp.Or(f.FullText, news.FullTextAuto)), Lang: string(cmp.Or(f.Lang, news.LangArabic))}
 				if f.Pages.Read > 0 {
 					fh.Pages = &pagesHealth{Read: f.Pages.Read, Failed: f.Pages.Failed, LastError: f.LastPageError}
 				}
@@ -590,7 +593,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 					}
 				}
 				if f.Held.Total() > 0 {
-					fh.Held = &heldHealth{Old: f.Held.Old, Future: f.Held.Future, OverLimit: f.Held.OverLimit}
+					fh.Held = &heldHealth{Old: f.Held.Old, Future: f.Held.Future, OverLimit: f.Held.OverLimit, Language: f.Held.Language}
 				}
 				if !f.LastSuccessAt.IsZero() {
 					t := f.LastSuccessAt.UTC()
