@@ -229,7 +229,7 @@ func TestScreen(t *testing.T) {
 		{"arabic", news.Article{Title: "حريق في مستودع للوقود قرب الميناء", Text: "اندلع الحريق فجر اليوم."}, news.Screening{Arabic: true}},
 		{"english", news.Article{Title: "Fire at a fuel depot near the port", Text: "A fire broke out at dawn."}, news.Screening{}},
 		{"french", news.Article{Title: "Incendie dans un dépôt de carburant", Text: "Un incendie s'est déclaré à l'aube."}, news.Screening{}},
-		{"persian", news.Article{Title: "آتش‌سوزی در انبار سوخت نزدیک بندر", Text: "آتش‌سوزی بامداد امروز رخ داد."}, news.Screening{}},
+		{"persian", news.Article{Title: "آتش\u200cسوزی در انبار سوخت نزدیک بندر", Text: "آتش\u200cسوزی بامداد امروز رخ داد."}, news.Screening{}},
 		{"short headline: the text tells", news.Article{Title: "NBA", Text: "فاز سبيرز على بولز في مباراة مثيرة الليلة الماضية."}, news.Screening{Arabic: true}},
 		{"breaking placeholder", news.Article{Title: "عاجل: انفجار في المرفأ", Text: "التفاصيل بعد قليل"}, news.Screening{Arabic: true, Breaking: true, Placeholder: true}},
 		{"placeholder in the headline", news.Article{Title: "انفجار في المرفأ.. التفاصيل تباعا"}, news.Screening{Arabic: true, Placeholder: true}},
