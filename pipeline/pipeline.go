@@ -470,7 +470,8 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 		}
 	}
 	// The items pushed are the newest PushesPerPoll of those not stored
-	// yet that are news by their date; the older rest wait in silence.
+	// yet that are news by their date and in a language the feed pushes;
+	// the older rest wait in silence.
 	stale := make([]news.HeldReason, len(ordered))
 	// headlineFirst: a breaking item whose text is only a placeholder,
 	// pushed at once; its page, if read, comes after.

@@ -35,7 +35,7 @@ var (
 	// bylineLineRE is a line that is only a byline: «بقلم: فلان», «كتب:
 	// فلان الفلاني», "By Jane Doe", "By Jane Doe, Reuters".
 	bylineLineRE = regexp.MustCompile(`^(?:(?:بقلم|(?:ي|ت)?كتب(?:ت)?|إعداد|اعداد|تحرير)\s*[:：]\s*[^.!?؟:：]{1,60}|بقلم\s+[^.!?؟:：]{1,50}|(?:ي|ت)كتب\s+[^.!?؟:：]{1,50}[:：]` +
-		`|(?i:by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,4}(?:\s*[,|–—-]\s*[\p{L} .]{1,40})?)$`)
+		`|(?i:by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,4}(?:\s*[,|–—-]\s*\p{Lu}[\p{L}.]*(?:\s+\p{Lu}[\p{L}.]*){0,3})?)$`)
 	// bylineOpenRE is a byline opening a paragraph: «بقلم فلان: …»,
 	// «بقلم فلان - …», «يكتب فلان: …», "By Jane Doe - …". The group is the
 	// name, which must look like one (see isName). Past tense «كتب فلان:»

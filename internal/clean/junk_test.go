@@ -60,6 +60,8 @@ func TestReadDropsWhatFeedsWrapAroundTheStory(t *testing.T) {
 		{name: "byline with a dash", in: "بقلم سامي الخطيب - تعيش المدينة أياما صعبة منذ بدء الشتاء.", want: "تعيش المدينة أياما صعبة منذ بدء الشتاء."},
 		{name: "english byline", in: "By Jane Doe\nThe city has had a hard winter.", want: "The city has had a hard winter."},
 		{name: "english byline opening", in: "By Jane Doe - The city has had a hard winter.", want: "The city has had a hard winter."},
+		{name: "english byline with the agency", in: "By Jane Doe, Reuters\nThe city has had a hard winter.", want: "The city has had a hard winter."},
+		{name: "a sentence opening with by stays", in: "By Monday, the council will vote on it", want: "By Monday, the council will vote on it"},
 		{name: "a quotation is not a byline", in: "كتب الرئيس على حسابه: سنعيد بناء ما تهدم.", want: "كتب الرئيس على حسابه: سنعيد بناء ما تهدم."},
 		{name: "past tense quote stays", in: "كتب الوزير: الحكومة ستدعم المزارعين.", want: "كتب الوزير: الحكومة ستدعم المزارعين."},
 		{name: "a sentence about writing stays", in: "يكتب الطلاب امتحاناتهم في قاعات مكيفة هذا العام.", want: "يكتب الطلاب امتحاناتهم في قاعات مكيفة هذا العام."},

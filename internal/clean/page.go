@@ -15,7 +15,7 @@ import (
 // wall gives "".
 func Page(text string) string {
 	var out []string
-	list := false // inside a "most read" list: its headlines go too
+	list := 0 // inside a "most read" list: how many more of its headlines may follow
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {
@@ -23,14 +23,15 @@ func Page(text string) string {
 		}
 		toks := arabic.Tokens(line)
 		if isListHeader(toks) {
-			list = true
+			list = maxListLines
 			continue
 		}
-		if list {
-			if !endsSentence(line) && len(toks) <= 20 {
+		if list > 0 {
+			list--
+			if !endsSentence(line) && len(toks) <= maxListHeadline {
 				continue // a headline of the list
 			}
-			list = false
+			list = 0
 		}
 		if isShareBar(toks) {
 			continue
@@ -45,6 +46,14 @@ func Page(text string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// A list of other stories is at most maxListLines headlines of at most
+// maxListHeadline words each, none ending as a sentence does: the story's
+// paragraphs are longer, and end with a full stop more often than not.
+const (
+	maxListLines    = 12
+	maxListHeadline = 14
+)
 
 // The words of a site's notices, as pages write them. A consent notice
 // speaks of cookies (or of browsing on) in the site's voice; a newsletter
