@@ -13,6 +13,29 @@ import (
 type FeedOptions struct {
 	// FullText is when the feed's article pages are read ("" not given).
 	FullText FullTextMode
+	// Breaking marks (Yes) or unmarks (No) a feed whose every item is
+	// urgent and that is always polled at the shortest ("" not given).
+	Breaking YesNo
+}
+
+// YesNo is a feed option that is on, off, or not given ("").
+type YesNo string
+
+// The values of a YesNo option.
+const (
+	Yes YesNo = "yes"
+	No  YesNo = "no"
+)
+
+// parseYesNo reads yes/no (also true/false, on/off, 1/0, نعم/لا).
+func parseYesNo(v string) (YesNo, bool) {
+	switch v {
+	case "yes", "true", "on", "1", "نعم":
+		return Yes, true
+	case "no", "false", "off", "0", "لا":
+		return No, true
+	}
+	return "", false
 }
 
 // IsZero reports whether no option was given.
@@ -23,6 +46,9 @@ func (o FeedOptions) Apply(f *Feed) bool {
 	changed := false
 	if o.FullText != "" && o.FullText != cmpFullText(f.FullText) {
 		f.FullText, changed = o.FullText, true
+	}
+	if o.Breaking != "" && (o.Breaking == Yes) != f.Breaking {
+		f.Breaking, changed = o.Breaking == Yes, true
 	}
 	return changed
 }
@@ -60,10 +86,16 @@ var feedOptions = []feedOption{
 			o.FullText = m
 			return true
 		}},
+	{key: "breaking", values: "yes|no",
+		set: func(o *FeedOptions, v string) bool {
+			b, ok := parseYesNo(v)
+			o.Breaking = b
+			return ok
+		}},
 }
 
 // FeedOptionUsage lists every option with its values, as errors and help
-// show it: "fulltext=auto|always|never".
+// show it: "fulltext=auto|always|never breaking=yes|no".
 func FeedOptionUsage() string {
 	parts := make([]string, len(feedOptions))
 	for i, o := range feedOptions {

@@ -19,7 +19,13 @@ func TestParseFeedEntry(t *testing.T) {
 		{"another spelling", "https://a.example/rss full_text=never", "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever}, ""},
 		{"empty", "   ", "", news.FeedOptions{}, ""},
 		{"unknown option", "https://a.example/rss images=on", "", news.FeedOptions{},
-			`unknown option "images": the options are fulltext=auto|always|never, after the URL and a space`},
+			`unknown option "images": the options are fulltext=auto|always|never breaking=yes|no, after the URL and a space`},
+		{"breaking", "https://a.example/rss breaking=yes fulltext=never", "https://a.example/rss",
+			news.FeedOptions{FullText: news.FullTextNever, Breaking: news.Yes}, ""},
+		{"breaking, other words", "https://a.example/rss Breaking=Off", "https://a.example/rss", news.FeedOptions{Breaking: news.No}, ""},
+		{"breaking in Arabic", "https://a.example/rss breaking=نعم", "https://a.example/rss", news.FeedOptions{Breaking: news.Yes}, ""},
+		{"bad breaking", "https://a.example/rss breaking=maybe", "", news.FeedOptions{}, `breaking="maybe": use breaking=yes|no`},
+		{"breaking with no value", "https://a.example/rss breaking", "", news.FeedOptions{}, `breaking="": use breaking=yes|no`},
 		{"bad value", "https://a.example/rss fulltext=sometimes", "", news.FeedOptions{}, `fulltext="sometimes": use fulltext=auto|always|never`},
 		{"no value", "https://a.example/rss fulltext=", "", news.FeedOptions{}, `fulltext="": use fulltext=auto|always|never`},
 		{"quoted value with spaces", `https://a.example/rss fulltext="never "`, "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever}, ""},
@@ -53,5 +59,14 @@ func TestFeedOptionsApply(t *testing.T) {
 	}
 	if !(news.FeedOptions{FullText: news.FullTextNever}).Apply(&f) || f.FullText != news.FullTextNever {
 		t.Errorf("never not applied: %+v", f)
+	}
+	if (news.FeedOptions{Breaking: news.No}).Apply(&f) || f.Breaking {
+		t.Error("breaking=no on a feed that is not breaking is a change")
+	}
+	if !(news.FeedOptions{Breaking: news.Yes}).Apply(&f) || !f.Breaking {
+		t.Errorf("breaking=yes not applied: %+v", f)
+	}
+	if !(news.FeedOptions{Breaking: news.No}).Apply(&f) || f.Breaking {
+		t.Errorf("breaking=no not applied: %+v", f)
 	}
 }
