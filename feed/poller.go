@@ -91,8 +91,9 @@ func (p *Poller) WatchHubs(h HubWatcher) { p.hubs = h }
 func WithObserver(o Observer) PollerOption { return func(p *Poller) { p.obs = o } }
 
 // Poller polls every feed on its own schedule: after a success, the
-// feed's interval adapted to how often it publishes (NextInterval) ± 10%,
-// after failures an exponential backoff (NextPoll).
+// interval its rhythm calls for (NextInterval: exactly the shortest, or a
+// longer wait up to a tenth earlier by jitter), after failures an
+// exponential backoff (NextPoll).
 type Poller struct {
 	store       Store
 	fetcher     *Fetcher
@@ -307,7 +308,11 @@ func (p *Poller) poll(ctx context.Context, fd news.Feed) (pollErr, saveErr error
 			Floor: res.MaxAge, Min: p.interval, Max: p.maxInterval,
 		})
 		fd.Interval, fd.QuietPolls, fd.PollReason = plan.Interval, plan.QuietPolls, plan.Reason
-		next := NextPoll(start, plan.Interval, 0, 0, p.jitter)
+		jitter := p.jitter
+		if plan.Interval <= p.interval {
+			jitter = nil // the shortest is exact; longer waits are spread
+		}
+		next := NextPoll(start, plan.Interval, 0, 0, jitter)
 		if !plan.Until.IsZero() && plan.Until.Before(next) {
 			next = plan.Until
 		}
