@@ -118,8 +118,9 @@ type Plan struct {
 // news is never found later than by polling at the shortest, Min, while
 // hours in which the feed does not publish are polled less:
 //
-//   - a breaking feed: always Min (even when its hub pushes: the hub is
-//     first, the polls its safety net at the shortest);
+//   - a breaking feed: always Min, whatever its server's freshness (an
+//     operator's choice), and even when its hub pushes (the hub is first,
+//     the polls its safety net at the shortest);
 //   - a feed whose hub pushes: Max, a safety net;
 //   - otherwise by its rhythm (see Usual): Min while it is new (its first
 //     week), in the hour after it published, and in any hour it usually
@@ -127,8 +128,8 @@ type Plan struct {
 //     longer, up to Max, and the wait ends at the start of the next usual
 //     hour if that comes first.
 //
-// The server's freshness (Floor) is a floor up to Max. The result is
-// within [Min, Max].
+// Otherwise the server's freshness (Floor) is a floor up to Max. The
+// result is within [Min, Max].
 func NextInterval(c Cadence) Plan {
 	c.Min = max(c.Min, minDelay)
 	c.Max = max(c.Max, c.Min)
