@@ -507,6 +507,58 @@ func TestBotAdminCommands(t *testing.T) {
 	mustContain(t, h.sayOne(telegramtest.PrivateChat(31), stranger, "/feeds").PlainText, "مشرفي البوت")
 }
 
+// breaking=yes|no marks a source whose every item is urgent (polled at
+// the shortest interval in every hour); a bad value is refused by name,
+// in Arabic, and adds nothing. /feeds says why each feed is polled as it
+// is.
+func TestBotFeedBreakingAndWhyPolled(t *testing.T) {
+	h := newHarness(t, nil)
+	admin, chat := telegramtest.NewUser(adminID, "Admin"), telegramtest.PrivateChat(adminID)
+	for _, tc := range []struct{ args, says string }{
+		{"https://x.example/rss breaking=maybe", "قيمة breaking «maybe» غير معروفة. القيم المقبولة: breaking=yes|no"},
+		{"https://x.example/rss breaking=", "قيمة breaking «» غير معروفة"},
+		{"https://x.example/rss fulltext=never breaking=sometimes", "breaking=yes|no"},
+	} {
+		mustContain(t, h.sayOne(chat, admin, "/addfeed "+tc.args).PlainText, tc.says)
+	}
+	h.feeds.mu.Lock()
+	if n := len(h.feeds.feeds); n != 0 {
+		t.Errorf("a refused option added %d feeds", n)
+	}
+	h.feeds.mu.Unlock()
+	mustContain(t, h.sayOne(chat, admin, "/addfeed https://urgent.example/rss breaking=yes").PlainText,
+		"#1", "breaking=yes", "كل أخباره عاجلة")
+	mustContain(t, h.sayOne(chat, admin, "/addfeed https://calm.example/rss").PlainText, "#2", "breaking=no")
+	mustContain(t, h.sayOne(chat, admin, "/addfeed https://urgent.example/rss breaking=no").PlainText,
+		"تغيّرت خياراته", "breaking=no")
+	mustContain(t, h.sayOne(chat, admin, "/addfeed https://calm.example/rss breaking=نعم").PlainText,
+		"تغيّرت خياراته", "breaking=yes")
+	h.feeds.mu.Lock()
+	if f := h.feeds.feeds; f[0].Breaking || !f[1].Breaking {
+		t.Errorf("breaking after the changes: %v, %v", f[0].Breaking, f[1].Breaking)
+	}
+	h.feeds.feeds[0].Interval, h.feeds.feeds[0].PollReason = 15*time.Minute, news.PollQuiet
+	h.feeds.feeds[1].Interval, h.feeds.feeds[1].PollReason = time.Minute, news.PollBreaking
+	h.feeds.mu.Unlock()
+	mustContain(t, h.sayOne(chat, admin, "/feeds").PlainText,
+		"يُحدَّث كل 15 دقيقة: ساعة هادئة لم ينشر فيها في الأسبوعين الأخيرين",
+		"يُحدَّث كل دقيقة: مصدر عاجل (breaking=yes)")
+	for reason, says := range map[news.PollReason]string{
+		news.PollLearning:    "مصدر جديد",
+		news.PollRecent:      "نشر في الساعة الأخيرة",
+		news.PollRhythm:      "ينشر عادةً في هذه الساعة",
+		news.PollWebSub:      "فمركز WebSub يرسل جديده فور نشره",
+		news.PollServerFresh: "طلب خادمه ذلك (Cache-Control أو Expires)",
+		news.PollRetryAfter:  "المحاولة التالية في 2026-12-02 17:00: طلب خادمه الانتظار (429 أو Retry-After)",
+		news.PollFailing:     "المحاولة التالية في 2026-12-02 17:00 بعد إخفاقات متتالية",
+	} {
+		h.feeds.mu.Lock()
+		h.feeds.feeds[0].PollReason, h.feeds.feeds[0].NextPollAt = reason, time.Date(2026, 12, 2, 14, 0, 0, 0, time.UTC)
+		h.feeds.mu.Unlock()
+		mustContain(t, stripIsolates(h.sayOne(chat, admin, "/feeds").PlainText), says)
+	}
+}
+
 func TestRateLimitPerChat(t *testing.T) {
 	h := newHarness(t, func(o *bot.Options) { o.ChatBurst = 0 }) // the default: 1/s, burst 10
 	flooder, floodChat := telegramtest.NewUser(9, "Flood"), telegramtest.PrivateChat(9)

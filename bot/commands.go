@@ -71,7 +71,7 @@ func commandTable() []*command {
 
 		{name: "stats", desc: "إحصاءات البوت", access: botAdmins, run: (*Bot).cmdStats},
 		{name: "feeds", desc: "المصادر وحالتها", access: botAdmins, run: (*Bot).cmdFeeds},
-		{name: "addfeed", args: "<رابط> [fulltext=auto|always|never] [lang=ar|any]", desc: "إضافة مصدر", access: botAdmins, run: (*Bot).cmdAddFeed},
+		{name: "addfeed", args: "<رابط> [fulltext=auto|always|never] [lang=ar|any] [breaking=yes|no]", desc: "إضافة مصدر", access: botAdmins, run: (*Bot).cmdAddFeed},
 		{name: "delfeed", args: "<رقم>", desc: "حذف مصدر", access: botAdmins, run: (*Bot).cmdDelFeed},
 		{name: "channel", args: "[add <@قناة> <موضوع> | del <@قناة>]", desc: "قنوات الموضوعات: عرضها وإضافتها وحذفها",
 			access: botAdmins, run: (*Bot).cmdChannel},

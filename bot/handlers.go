@@ -811,7 +811,7 @@ func (b *Bot) cmdFeeds(ctx context.Context, r *cmdReq) error {
 		blocks = append(blocks, msgFeedLine(f.ID, textcut.Words(cleanLine(f.Title), 200), textcut.Words(f.URL, 500),
 			b.when(f.LastSuccessAt), lastErr, f.Failures)+msgFeedHeld(f.Held)+
 			msgFeedPages(f.FullText, f.Pages, esc(textcut.Words(cleanLine(b.redactText(f.LastPageError)), 200)))+
-			msgFeedCadence(f.Interval, f.WebSub, b.when(f.WebSub.LeaseUntil), esc(textcut.Words(cleanLine(f.WebSub.Reason), 200))))
+			msgFeedCadence(f, b.when(f.NextPollAt), b.when(f.WebSub.LeaseUntil), esc(textcut.Words(cleanLine(f.WebSub.Reason), 200))))
 	}
 	return b.replyLong(ctx, r.to, msgFeedsHeader(len(feeds)), blocks)
 }

@@ -83,7 +83,7 @@ const (
 	msgLinkLabel     = "الرابط"
 	msgBreaking      = "أخبار عاجلة"
 	msgFeedsEmpty    = "لا مصادر بعد. أضف مصدرًا بالأمر <code>/addfeed https://example.com/rss</code>"
-	msgAddFeedUsage  = "اكتب رابط المصدر بعد الأمر، مثل: <code>/addfeed https://example.com/rss</code>، وبعده إن شئت <code>fulltext=never</code> أو <code>fulltext=always</code>، و<code>lang=any</code> لمصدر تُرسل أخباره بأي لغة"
+	msgAddFeedUsage  = "اكتب رابط المصدر بعد الأمر، مثل: <code>/addfeed https://example.com/rss</code>، وبعده إن شئت <code>fulltext=never</code> أو <code>fulltext=always</code>، و<code>lang=any</code> لمصدر تُرسل أخباره بأي لغة، و<code>breaking=yes</code> لمصدر كل أخباره عاجلة"
 	msgDelFeedUsage  = "اكتب رقم المصدر بعد الأمر، مثل: <code>/delfeed 3</code>. تجد الأرقام في /feeds."
 	msgNever         = "لم يحدث بعد"
 	msgNone          = "لا يوجد"
@@ -214,8 +214,12 @@ var fullTextNames = map[news.FullTextMode]string{
 func msgFeedOptions(f news.Feed) string {
 	m := cmp.Or(f.FullText, news.FullTextAuto)
 	l := cmp.Or(f.Lang, news.LangArabic)
-	return "\nالنص الكامل (<code>fulltext=" + string(m) + "</code>): " + fullTextNames[m] + "." +
+	s := "\nالنص الكامل (<code>fulltext=" + string(m) + "</code>): " + fullTextNames[m] + "." +
 		"\nاللغة (<code>lang=" + string(l) + "</code>): " + langNames[l] + "."
+	if f.Breaking {
+		return s + "\nعاجل (<code>breaking=yes</code>): كل أخباره عاجلة، ويُستطلع بأقصر فاصل في كل ساعة."
+	}
+	return s + "\nعاجل (<code>breaking=no</code>): أخباره عاجلة حين تدلّ عليها، ويُستطلع حسب إيقاع نشره."
 }
 
 // langNames says each feed language in the admin's words.
@@ -269,14 +273,35 @@ func msgFeedPages(m news.FullTextMode, c news.PageCounts, lastErr string) string
 	return s
 }
 
+// pollReasons says why a feed is polled at its interval, after «يُحدَّث
+// كل …:» (Telegram HTML).
+var pollReasons = map[news.PollReason]string{
+	news.PollLearning:    "مصدر جديد، يُتعلَّم في أسبوعه الأول متى ينشر",
+	news.PollRecent:      "نشر في الساعة الأخيرة",
+	news.PollRhythm:      "ينشر عادةً في هذه الساعة",
+	news.PollQuiet:       "ساعة هادئة لم ينشر فيها في الأسبوعين الأخيرين، ويعود إلى أقصر فاصل فور نشر جديد أو بدء ساعة ينشر فيها عادةً",
+	news.PollBreaking:    "مصدر عاجل (<code>breaking=yes</code>)، بأقصر فاصل في كل ساعة",
+	news.PollWebSub:      "احتياطًا، فمركز WebSub يرسل جديده فور نشره",
+	news.PollServerFresh: "طلب خادمه ذلك (Cache-Control أو Expires)",
+}
+
 // msgFeedCadence is the /feeds line about how the feed is followed: its
-// current interval between polls and its WebSub subscription (Telegram
-// HTML; until is the lease's end, formatted).
-func msgFeedCadence(interval time.Duration, ws news.WebSubStatus, until, reason string) string {
+// current interval between polls and why, or when it is tried again after
+// failures, and its WebSub subscription (Telegram HTML; next and until
+// are the next poll and the lease's end, formatted).
+func msgFeedCadence(f news.Feed, next, until, reason string) string {
 	var s string
-	if interval > 0 {
-		s = "\nيُحدَّث كل " + arabicDuration(interval)
+	switch why := f.PollReason; {
+	case why == news.PollRetryAfter:
+		s = "\nالمحاولة التالية في " + next + ": طلب خادمه الانتظار (429 أو Retry-After)"
+	case why == news.PollFailing:
+		s = "\nالمحاولة التالية في " + next + " بعد إخفاقات متتالية"
+	case f.Interval > 0 && pollReasons[why] != "":
+		s = "\nيُحدَّث كل " + arabicDuration(f.Interval) + ": " + pollReasons[why]
+	case f.Interval > 0:
+		s = "\nيُحدَّث كل " + arabicDuration(f.Interval)
 	}
+	ws := f.WebSub
 	switch ws.State {
 	case news.WebSubActive:
 		s += "\nWebSub: يصل الجديد فور نشره، والاشتراك قائم حتى " + until

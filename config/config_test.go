@@ -102,7 +102,7 @@ func TestVariables(t *testing.T) {
 					reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {FullText: news.FullTextNever}, "https://c.example/rss": {FullText: news.FullTextAlways}})
 			}, ""},
 		{"feeds unknown option", map[string]string{"FEEDS": "https://a.example/rss images=on"}, nil,
-			`config: FEEDS entry "https://a.example/rss": unknown option "images": the options are fulltext=auto|always|never lang=ar|any, after the URL and a space`},
+			`config: FEEDS entry "https://a.example/rss": unknown option "images": the options are fulltext=auto|always|never lang=ar|any breaking=yes|no, after the URL and a space`},
 		{"feeds with a language", map[string]string{"FEEDS": "https://a.example/rss lang=any fulltext=never"},
 			func(c config.Config) bool {
 				return reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {FullText: news.FullTextNever, Lang: news.LangAny}})
@@ -111,6 +111,14 @@ func TestVariables(t *testing.T) {
 			`config: FEEDS entry "https://a.example/rss": lang="fr": use lang=ar|any`},
 		{"feeds bad full-text mode", map[string]string{"FEEDS": "https://a.example/rss fulltext=sometimes"}, nil,
 			`config: FEEDS entry "https://a.example/rss": fulltext="sometimes": use fulltext=auto|always|never`},
+		{"feeds breaking", map[string]string{"FEEDS": "https://a.example/rss breaking=yes fulltext=never, https://b.example/rss Breaking=NO"},
+			func(c config.Config) bool {
+				return reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{
+					"https://a.example/rss": {FullText: news.FullTextNever, Breaking: news.Yes},
+					"https://b.example/rss": {Breaking: news.No}})
+			}, ""},
+		{"feeds bad breaking", map[string]string{"FEEDS": "https://a.example/rss breaking=maybe"}, nil,
+			`config: FEEDS entry "https://a.example/rss": breaking="maybe": use breaking=yes|no`},
 		{"poll max default", map[string]string{}, func(c config.Config) bool { return c.PollIntervalMax == 15*time.Minute }, ""},
 		{"poll max set", map[string]string{"POLL_INTERVAL": "30s", "POLL_INTERVAL_MAX": "1h"},
 			func(c config.Config) bool { return c.PollInterval == 30*time.Second && c.PollIntervalMax == time.Hour }, ""},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -90,8 +91,9 @@ func (p *Poller) WatchHubs(h HubWatcher) { p.hubs = h }
 func WithObserver(o Observer) PollerOption { return func(p *Poller) { p.obs = o } }
 
 // Poller polls every feed on its own schedule: after a success, the
-// feed's interval adapted to how often it publishes (NextInterval) ± 10%,
-// after failures an exponential backoff (NextPoll).
+// interval its rhythm calls for (NextInterval: exactly the shortest, or a
+// longer wait up to a tenth earlier by jitter), after failures an
+// exponential backoff (NextPoll).
 type Poller struct {
 	store       Store
 	fetcher     *Fetcher
@@ -135,28 +137,34 @@ func NewPoller(store Store, fetcher *Fetcher, h Handler, interval time.Duration,
 }
 
 // Run polls due feeds until ctx is done, then waits for polls in flight
-// and returns nil. Every tick it reloads the feeds, so a feed added with
-// /addfeed is picked up within a tick. At most the worker count of feeds
-// are fetched at once; a due feed that finds no free worker waits for the
-// next tick, so a slow feed holds one worker, never the loop.
+// and returns nil. It wakes when the next feed is due (so a feed is
+// polled exactly on time), when a poll ends, and at least every tick, to
+// reload the feeds: a feed added with /addfeed is picked up within a
+// tick. At most the worker count of feeds are fetched at once; a due feed
+// that finds no free worker waits for one to end its poll, so a slow feed
+// holds one worker, never the loop.
 func (p *Poller) Run(ctx context.Context) error {
 	sem := make(chan struct{}, p.workers)
+	ended := make(chan struct{}, 1)
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	t := time.NewTicker(p.tick)
+	t := time.NewTimer(p.tick)
 	defer t.Stop()
 	for {
-		p.dispatch(ctx, sem, &wg)
+		t.Reset(p.dispatch(ctx, sem, ended, &wg))
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		case <-ended:
 		}
 	}
 }
 
-// dispatch starts a poll for every due feed that has a free worker.
-func (p *Poller) dispatch(ctx context.Context, sem chan struct{}, wg *sync.WaitGroup) {
+// dispatch starts a poll for every due feed that has a free worker, and
+// says how long to wait before looking again: until the next feed is
+// due, at most a tick. Each poll it starts signals ended when it ends.
+func (p *Poller) dispatch(ctx context.Context, sem chan struct{}, ended chan<- struct{}, wg *sync.WaitGroup) time.Duration {
 	p.mu.Lock()
 	gen := p.gen
 	p.mu.Unlock()
@@ -165,17 +173,19 @@ func (p *Poller) dispatch(ctx context.Context, sem chan struct{}, wg *sync.WaitG
 		if ctx.Err() == nil {
 			p.log.Error("feed: listing feeds", "err", err)
 		}
-		return
+		return p.tick
 	}
 	now := p.now()
+	wait := p.tick
 	for _, fd := range feeds {
 		if fd.NextPollAt.After(now) {
+			wait = min(wait, fd.NextPollAt.Sub(now))
 			continue
 		}
 		select {
 		case sem <- struct{}{}:
 		default:
-			return // all workers busy: the rest wait for the next tick
+			return p.tick // all workers busy: the rest wait for one to end
 		}
 		lock := p.feedLock(fd.ID)
 		if !lock.TryLock() {
@@ -193,6 +203,12 @@ func (p *Poller) dispatch(ctx context.Context, sem chan struct{}, wg *sync.WaitG
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				select {
+				case ended <- struct{}{}:
+				default: // the loop will look anyway
+				}
+			}()
 			defer func() { <-sem }()
 			defer lock.Unlock()
 			// The poll's own failure is recorded in the feed and logged by poll.
@@ -201,6 +217,7 @@ func (p *Poller) dispatch(ctx context.Context, sem chan struct{}, wg *sync.WaitG
 			}
 		}()
 	}
+	return wait
 }
 
 func (p *Poller) feedLock(id int64) *sync.Mutex {
@@ -239,6 +256,7 @@ func (p *Poller) PollNow(ctx context.Context, feedID int64) error {
 // The caller holds the feed's lock. It returns the poll's failure (also
 // recorded in the feed) and the failure to save the state, if any.
 func (p *Poller) poll(ctx context.Context, fd news.Feed) (pollErr, saveErr error) {
+	start := p.now()
 	res, err := p.fetcher.Fetch(ctx, fd)
 	items := 0
 	if err == nil && fd.Title == "" {
@@ -263,7 +281,13 @@ func (p *Poller) poll(ctx context.Context, fd news.Feed) (pollErr, saveErr error
 		fd.Failures++
 		fd.LastError = oneLine(err)
 		fd.LastErrorAt = now
-		fd.NextPollAt = NextPoll(now, p.current(fd), fd.Failures, RetryAfter(err), p.jitter)
+		retryAfter := RetryAfter(err)
+		fd.NextPollAt = p.nextPoll(now, NextPoll(start, p.current(fd), fd.Failures, retryAfter, p.jitter))
+		fd.PollReason = news.PollFailing
+		var fe *FetchError
+		if retryAfter > 0 || errors.As(err, &fe) && fe.StatusCode == http.StatusTooManyRequests {
+			fd.PollReason = news.PollRetryAfter
+		}
 		p.log.Warn("feed: poll failed", "feed", fd.ID, "url", fd.URL, "failures", fd.Failures,
 			"next", fd.NextPollAt, "err", fd.LastError)
 	} else {
@@ -271,23 +295,30 @@ func (p *Poller) poll(ctx context.Context, fd news.Feed) (pollErr, saveErr error
 			// Validators are saved only after the handler took the items:
 			// a 304 must never hide items that were not recorded.
 			fd.ETag, fd.LastModified = res.ETag, res.LastModified
-			if gap := PublishGap(res.Items); gap > 0 {
-				fd.PublishGap = gap
-			}
 		} else {
 			fd.ETag, fd.LastModified = or(res.ETag, fd.ETag), or(res.LastModified, fd.LastModified)
 		}
+		Learn(&fd.Rhythm, res.Items, fd.LastSuccessAt, now, outcome.New)
 		fd.Primed = true
 		fd.Failures = 0
 		fd.LastSuccessAt = now
 		pushed := fd.WebSub.State == news.WebSubActive && fd.WebSub.LeaseUntil.After(now)
-		fd.Interval, fd.QuietPolls = NextInterval(Cadence{
-			Current: fd.Interval, QuietPolls: fd.QuietPolls, New: outcome.New, Gap: fd.PublishGap,
-			Floor: res.MaxAge, Pushed: pushed, Min: p.interval, Max: p.maxInterval,
+		plan := NextInterval(Cadence{
+			Now: now, Rhythm: fd.Rhythm, QuietPolls: fd.QuietPolls, Breaking: fd.Breaking, Pushed: pushed,
+			Floor: res.MaxAge, Min: p.interval, Max: p.maxInterval,
 		})
-		fd.NextPollAt = NextPoll(now, fd.Interval, 0, 0, p.jitter)
+		fd.Interval, fd.QuietPolls, fd.PollReason = plan.Interval, plan.QuietPolls, plan.Reason
+		jitter := p.jitter
+		if plan.Interval <= p.interval {
+			jitter = nil // the shortest is exact; longer waits are spread
+		}
+		next := NextPoll(start, plan.Interval, 0, 0, jitter)
+		if !plan.Until.IsZero() && plan.Until.Before(next) {
+			next = plan.Until
+		}
+		fd.NextPollAt = p.nextPoll(now, next)
 		p.log.Debug("feed: polled", "feed", fd.ID, "items", items, "new", outcome.New, "not_modified", res.NotModified,
-			"interval", fd.Interval)
+			"interval", fd.Interval, "reason", fd.PollReason)
 	}
 	if p.obs != nil {
 		p.obs.FeedFetched(fd.ID, items, err)
@@ -304,6 +335,17 @@ func (p *Poller) poll(ctx context.Context, fd news.Feed) (pollErr, saveErr error
 		p.hubs.Discovered(ctx, fd, res.Hub, or(res.Self, fd.URL))
 	}
 	return err, serr
+}
+
+// nextPoll keeps a poll's next one, due counting from the poll's start
+// (so polls start exactly an interval apart), from coming right after a
+// poll that took longer than its interval: at least a tenth of the
+// shortest interval after it ended.
+func (p *Poller) nextPoll(end, next time.Time) time.Time {
+	if soonest := end.Add(p.interval / 10); next.Before(soonest) {
+		return soonest
+	}
+	return next
 }
 
 // current is the feed's interval between polls now: its adapted one, or
@@ -342,6 +384,7 @@ func (p *Poller) Deliver(ctx context.Context, feedID int64, items []news.Article
 			return out, fmt.Errorf("feed: handling pushed items: %w", err)
 		}
 		if out.New > 0 {
+			Learn(&fd.Rhythm, items, fd.LastSuccessAt, p.now(), out.New)
 			fd.Held, fd.QuietPolls = out.Held, 0
 			if err := p.store.UpdateFeed(ctx, fd); err != nil {
 				return out, fmt.Errorf("feed: saving feed %d: %w", fd.ID, err)

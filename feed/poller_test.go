@@ -204,7 +204,8 @@ func TestPollerFailureBackoff(t *testing.T) {
 		fmt.Fprint(w, `<rss version="2.0"><channel><title>عاد</title><item><title>x</title></item></channel></rss>`)
 	}))
 	defer bad.Close()
-	store := &memStore{feeds: []news.Feed{{ID: 1, URL: bad.URL}}}
+	// Breaking: failures back off and Retry-After is honoured all the same.
+	store := &memStore{feeds: []news.Feed{{ID: 1, URL: bad.URL, Breaking: true}}}
 	now := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
 	p := feed.NewPoller(store, fetcher(feed.Options{}), &recorder{}, time.Minute, nil,
 		feed.WithClock(func() time.Time { return now }), feed.WithJitter(nil))
@@ -217,7 +218,7 @@ func TestPollerFailureBackoff(t *testing.T) {
 		}
 		f := store.get(t, 1)
 		waits = append(waits, f.NextPollAt.Sub(now))
-		if f.LastError != "feed: server answered 500 Internal Server Error" || !f.LastErrorAt.Equal(now) || f.Primed {
+		if f.LastError != "feed: server answered 500 Internal Server Error" || !f.LastErrorAt.Equal(now) || f.Primed || f.PollReason != news.PollFailing {
 			t.Errorf("feed after failure: %+v", f)
 		}
 	}
@@ -227,8 +228,8 @@ func TestPollerFailureBackoff(t *testing.T) {
 
 	status.Store(http.StatusTooManyRequests)
 	p.PollNow(t.Context(), 1)
-	if f := store.get(t, 1); f.Failures != 4 || f.NextPollAt.Sub(now) != 2*time.Hour {
-		t.Errorf("Retry-After not honoured: failures %d next +%v", f.Failures, f.NextPollAt.Sub(now))
+	if f := store.get(t, 1); f.Failures != 4 || f.NextPollAt.Sub(now) != 2*time.Hour || f.PollReason != news.PollRetryAfter {
+		t.Errorf("Retry-After not honoured: failures %d next +%v (%s)", f.Failures, f.NextPollAt.Sub(now), f.PollReason)
 	}
 
 	status.Store(200)
@@ -332,15 +333,103 @@ func TestPollerRun(t *testing.T) {
 	}
 }
 
-// Each feed's interval adapts: a new feed starts at the shortest, quiet
-// polls make it longer up to the longest, a server's max-age is a floor,
-// an active WebSub subscription makes polls the longest.
-func TestPollerAdaptsEachFeedsInterval(t *testing.T) {
-	maxAge := ""
+// Each feed's interval and why, through the real poller: a new feed at
+// the shortest while its rhythm is learnt; a quiet hour relaxing, and back
+// to the shortest when an item comes or a usual hour begins; the server's
+// max-age a floor up to the longest; a breaking feed at the shortest
+// whatever the server says; a feed whose hub pushes at the longest.
+func TestPollerIntervalAndWhy(t *testing.T) {
+	var maxAge atomic.Value
+	maxAge.Store("")
+	var items atomic.Int32
+	items.Store(1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if maxAge != "" {
-			w.Header().Set("Cache-Control", "max-age="+maxAge)
+		if v := maxAge.Load().(string); v != "" {
+			w.Header().Set("Cache-Control", "max-age="+v)
 		}
+		etag := fmt.Sprintf(`"n%d"`, items.Load())
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>t</title>`)
+		for i := range items.Load() {
+			fmt.Fprintf(w, `<item><title>خبر %d</title><guid>g%d</guid></item>`, i, i)
+		}
+		fmt.Fprint(w, `</channel></rss>`)
+	}))
+	defer srv.Close()
+	clock := &fakeClock{now: time.Date(2026, 12, 2, 12, 30, 0, 0, time.UTC)} // a Wednesday
+	store := &memStore{feeds: []news.Feed{{ID: 1, URL: srv.URL}, {ID: 2, URL: srv.URL, Breaking: true}}}
+	p := feed.NewPoller(store, fetcher(feed.Options{}), &recorder{}, time.Minute, nil,
+		feed.WithClock(clock.Now), feed.WithJitter(nil), feed.WithMaxInterval(10*time.Minute))
+	poll := func(id int64, wantEvery time.Duration, wantWhy news.PollReason) news.Feed {
+		t.Helper()
+		if err := p.PollNow(t.Context(), id); err != nil {
+			t.Fatal(err)
+		}
+		f := store.get(t, id)
+		if f.Interval != wantEvery || f.PollReason != wantWhy {
+			t.Errorf("feed %d: every %s (%s), want %s (%s)", id, f.Interval, f.PollReason, wantEvery, wantWhy)
+		}
+		return f
+	}
+	f := poll(1, time.Minute, news.PollLearning)
+	if !f.NextPollAt.Equal(clock.Now().Add(time.Minute)) || f.Rhythm.Since.IsZero() {
+		t.Errorf("a new feed: next poll %s, rhythm %+v", f.NextPollAt, f.Rhythm)
+	}
+
+	// Three weeks on, at an hour it has never published in.
+	clock.Add(21 * 24 * time.Hour)
+	poll(1, 90*time.Second, news.PollQuiet)
+	f = poll(1, 135*time.Second, news.PollQuiet)
+	if !f.NextPollAt.Equal(clock.Now().Add(135 * time.Second)) {
+		t.Errorf("quiet: next poll %s, want in 135s", f.NextPollAt)
+	}
+	items.Store(2) // something new: the shortest at once
+	poll(1, time.Minute, news.PollRecent)
+
+	// The server's freshness: a floor, up to the longest.
+	maxAge.Store("240")
+	poll(1, 4*time.Minute, news.PollServerFresh)
+	maxAge.Store("3000")
+	poll(1, 10*time.Minute, news.PollServerFresh)
+	poll(2, time.Minute, news.PollBreaking)
+	maxAge.Store("")
+
+	// At 12:55, quiet, before an hour it publishes in on most days: the
+	// wait ends at 13:00.
+	store.mu.Lock()
+	r := &store.feeds[0].Rhythm
+	r.LastPublished, r.Weights, r.DecayedAt = time.Time{}, [news.HoursPerWeek]float32{}, clock.Now()
+	for _, day := range []int{0, 1, 2, 4, 5, 6} { // 13:00 UTC every day but Wednesday, a week ago
+		r.Weights[day*24+13] = 0.5
+	}
+	store.feeds[0].QuietPolls = 20
+	store.mu.Unlock()
+	clock.Add(25 * time.Minute)
+	f = poll(1, 10*time.Minute, news.PollQuiet)
+	if want := time.Date(2026, 12, 23, 13, 0, 0, 0, time.UTC); !f.NextPollAt.Equal(want) {
+		t.Errorf("quiet before a usual hour: next poll %s, want %s", f.NextPollAt, want)
+	}
+	clock.Add(5 * time.Minute)
+	poll(1, time.Minute, news.PollRhythm)
+
+	// A hub pushes: polls are a safety net.
+	store.mu.Lock()
+	store.feeds[0].WebSub = news.WebSubStatus{State: news.WebSubActive, LeaseUntil: clock.Now().Add(time.Hour)}
+	store.mu.Unlock()
+	poll(1, 10*time.Minute, news.PollWebSub)
+}
+
+// Run starts each poll when the feed is due, not at the next tick: with
+// POLL_INTERVAL=1s and ticks an hour apart, the feed is still polled every
+// second.
+func TestPollerRunPollsWhenDue(t *testing.T) {
+	var polls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		polls.Add(1)
 		w.Header().Set("ETag", `"same"`)
 		if r.Header.Get("If-None-Match") == `"same"` {
 			w.WriteHeader(http.StatusNotModified)
@@ -349,39 +438,22 @@ func TestPollerAdaptsEachFeedsInterval(t *testing.T) {
 		fmt.Fprint(w, `<rss version="2.0"><channel><title>t</title><item><title>a</title><guid>a</guid></item></channel></rss>`)
 	}))
 	defer srv.Close()
-	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	store := &memStore{feeds: []news.Feed{{ID: 1, URL: srv.URL}}}
-	p := feed.NewPoller(store, fetcher(feed.Options{}), &recorder{}, time.Minute, nil,
-		feed.WithClock(func() time.Time { return now }), feed.WithJitter(nil), feed.WithMaxInterval(10*time.Minute))
-	var intervals []time.Duration
-	for range 8 {
-		if err := p.PollNow(t.Context(), 1); err != nil {
-			t.Fatal(err)
+	p := feed.NewPoller(store, fetcher(feed.Options{}), &recorder{}, time.Second, nil, feed.WithTick(time.Hour))
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	for polls.Load() < 3 {
+		select {
+		case err := <-done:
+			t.Fatalf("Run returned early: %v", err)
+		case <-t.Context().Done():
+			t.Fatalf("only %d polls: the loop waits for its tick", polls.Load())
+		case <-time.After(20 * time.Millisecond):
 		}
-		f := store.get(t, 1)
-		intervals = append(intervals, f.Interval)
-		if !f.NextPollAt.Equal(now.Add(f.Interval)) {
-			t.Fatalf("next poll %s, want now + %s", f.NextPollAt, f.Interval)
-		}
 	}
-	want := []time.Duration{time.Minute, time.Minute, 90 * time.Second, 135 * time.Second, 202500 * time.Millisecond,
-		303750 * time.Millisecond, 455625 * time.Millisecond, 10 * time.Minute}
-	if !slices.Equal(intervals, want) {
-		t.Errorf("intervals %v, want %v", intervals, want)
-	}
-	maxAge = "3000" // 50 minutes, past the longest
-	store.feeds[0].QuietPolls, store.feeds[0].ETag = 0, ""
-	if err := p.PollNow(t.Context(), 1); err != nil {
-		t.Fatal(err)
-	}
-	if f := store.get(t, 1); f.Interval != 10*time.Minute {
-		t.Errorf("with max-age=3000: %s, want the longest", f.Interval)
-	}
-	maxAge = "240"
-	if err := p.PollNow(t.Context(), 1); err != nil {
-		t.Fatal(err)
-	}
-	if f := store.get(t, 1); f.Interval < 4*time.Minute {
-		t.Errorf("with max-age=240: %s, want at least 4m", f.Interval)
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v", err)
 	}
 }

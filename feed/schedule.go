@@ -2,7 +2,6 @@ package feed
 
 import (
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"time"
 
@@ -21,11 +20,13 @@ const (
 )
 
 // NextPoll says when a feed should be polled next. After a success
-// (failures == 0) that is interval later, give or take jitter(interval/10).
-// After the n-th consecutive failure it is interval·2ⁿ later, capped at
-// MaxBackoff (or interval, if longer), with the same ±10% jitter but never
-// past the cap; a Retry-After longer than that wins, up to MaxRetryAfter.
-// jitter(max) must return a duration in [-max, max]; nil means none.
+// (failures == 0) that is interval later, or up to a tenth earlier by
+// jitter: never later, so the shortest interval is kept exactly. After
+// the n-th consecutive failure it is interval·2ⁿ later, capped at
+// MaxBackoff (or interval, if longer), with the same jitter; a
+// Retry-After longer than that wins, up to MaxRetryAfter.
+// jitter(max) must return a duration in [-max, max] (its size is what
+// counts); nil means none.
 func NextPoll(now time.Time, interval time.Duration, failures int, retryAfter time.Duration, jitter func(time.Duration) time.Duration) time.Time {
 	interval = max(interval, minDelay)
 	d := interval
@@ -38,10 +39,11 @@ func NextPoll(now time.Time, interval time.Duration, failures int, retryAfter ti
 	}
 	if jitter != nil {
 		spread := d / 10
-		d += min(max(jitter(spread), -spread), spread)
-	}
-	if failures > 0 {
-		d = min(d, limit)
+		j := min(max(jitter(spread), -spread), spread)
+		if j < 0 {
+			j = -j
+		}
+		d -= j
 	}
 	if retryAfter > d {
 		d = min(retryAfter, MaxRetryAfter)
@@ -74,83 +76,99 @@ func defaultJitter(limit time.Duration) time.Duration {
 // DefaultMaxInterval is the longest a quiet feed waits between polls.
 const DefaultMaxInterval = 15 * time.Minute
 
-// relaxFactor is how much longer each poll that finds nothing new makes
-// the next wait.
+// relaxFactor is how much longer each poll of a quiet hour makes the
+// next wait.
 const relaxFactor = 1.5
 
-// Cadence is what decides a feed's next interval between polls.
+// Cadence is what decides a feed's interval after a successful poll.
 type Cadence struct {
-	// Current is the feed's interval so far (0: never polled); QuietPolls
-	// the polls in a row, before this one, that found nothing new.
-	Current    time.Duration
+	// Now is when the poll was.
+	Now time.Time
+	// Rhythm is the feed's rhythm, already taught this poll's dates.
+	Rhythm news.Rhythm
+	// QuietPolls is how many polls in a row, before this one, fell in a
+	// quiet hour.
 	QuietPolls int
-	// New is how many new items this poll found.
-	New int
-	// Gap is the median time between the feed's recent items (0: not
-	// known), see PublishGap.
-	Gap time.Duration
-	// Floor is how long the server said its answer stays fresh
-	// (Cache-Control max-age, Expires): no sooner than that.
-	Floor time.Duration
+	// Breaking is set for a feed an operator marked breaking.
+	Breaking bool
 	// Pushed is set while a WebSub hub pushes the feed's new items: polls
 	// are only a safety net then.
 	Pushed bool
+	// Floor is how long the server said its answer stays fresh
+	// (Cache-Control max-age, Expires): no sooner than that, up to Max.
+	Floor time.Duration
 	// Min and Max are POLL_INTERVAL and POLL_INTERVAL_MAX.
 	Min, Max time.Duration
 }
 
-// NextInterval adapts a feed's interval to how it publishes and returns it
-// with the new count of quiet polls. The base is half the feed's median
-// gap between items (a feed that publishes every 10 minutes is polled
-// every 5), the shortest when the gap is unknown. A poll that finds
-// something new goes back to the base; so does the first that finds
-// nothing (half the gap is expected to), and each one after it makes the
-// wait 1.5 times longer. The server's freshness is a
-// floor; the result stays within [Min, Max]. A feed whose hub pushes is
-// polled at Max.
-func NextInterval(c Cadence) (time.Duration, int) {
-	c.Max = max(c.Max, c.Min)
-	clamp := func(d time.Duration) time.Duration { return min(max(d, c.Min), c.Max) }
-	quiet := 0
-	if c.New == 0 {
-		quiet = c.QuietPolls + 1
-	}
-	if c.Pushed {
-		return c.Max, quiet
-	}
-	d := c.Min
-	if c.Gap > 0 {
-		d = clamp(c.Gap / 2)
-	}
-	// One quiet poll is expected (the base is half the gap); later ones
-	// say the feed has slowed down.
-	for range min(max(quiet-1, 0), 64) {
-		if d >= c.Max {
-			break
-		}
-		d = time.Duration(float64(d) * relaxFactor)
-	}
-	return clamp(max(d, c.Floor)), quiet
+// Plan is a feed's schedule after a successful poll.
+type Plan struct {
+	// Interval is the time to the next poll, before jitter.
+	Interval time.Duration
+	// Reason is why.
+	Reason news.PollReason
+	// QuietPolls is the new count of polls in a row in a quiet hour.
+	QuietPolls int
+	// Until, when set, is the start of an hour the feed usually publishes
+	// in, before Interval ends: the next poll is then, not later.
+	Until time.Time
 }
 
-// PublishGap is the median time between the feed's most recent items
-// (up to ten, by their dates); 0 when fewer than two are dated.
-func PublishGap(items []news.Article) time.Duration {
-	var dates []time.Time
-	for _, it := range items {
-		if !it.PublishedAt.IsZero() {
-			dates = append(dates, it.PublishedAt)
+// NextInterval decides how long a feed waits for its next poll, so that
+// news is never found later than by polling at the shortest, Min, while
+// hours in which the feed does not publish are polled less:
+//
+//   - a breaking feed: always Min, whatever its server's freshness (an
+//     operator's choice), and even when its hub pushes (the hub is first,
+//     the polls its safety net at the shortest);
+//   - a feed whose hub pushes: Max, a safety net;
+//   - otherwise by its rhythm (see Usual): Min while it is new (its first
+//     week), in the hour after it published, and in any hour it usually
+//     publishes in; in a quiet hour each poll makes the wait 1.5 times
+//     longer, up to Max, and the wait ends at the start of the next usual
+//     hour if that comes first.
+//
+// Otherwise the server's freshness (Floor) is a floor up to Max. The
+// result is within [Min, Max].
+func NextInterval(c Cadence) Plan {
+	c.Min = max(c.Min, minDelay)
+	c.Max = max(c.Max, c.Min)
+	switch {
+	case c.Breaking:
+		return Plan{Interval: c.Min, Reason: news.PollBreaking}
+	case c.Pushed:
+		return Plan{Interval: c.Max, Reason: news.PollWebSub}
+	}
+	p := Plan{Interval: c.Min}
+	r, now := &c.Rhythm, c.Now
+	switch {
+	case r.Since.IsZero() || now.Sub(r.Since) < LearnRhythmFor:
+		p.Reason = news.PollLearning
+	case !r.LastPublished.IsZero() && now.Sub(r.LastPublished) < activeAfterPublishing:
+		p.Reason = news.PollRecent
+	case Usual(r, now):
+		p.Reason = news.PollRhythm
+	default:
+		p.Reason, p.QuietPolls = news.PollQuiet, c.QuietPolls+1
+		d := c.Min
+		for range min(p.QuietPolls, 64) {
+			if d >= c.Max {
+				break
+			}
+			d = time.Duration(float64(d) * relaxFactor)
+		}
+		p.Interval = min(d, c.Max)
+		// Back to the shortest as soon as an hour it usually publishes in
+		// begins.
+		for h := now.Truncate(time.Hour).Add(time.Hour); h.Before(now.Add(p.Interval)); h = h.Add(time.Hour) {
+			if Usual(r, h) {
+				p.Until = h
+				break
+			}
 		}
 	}
-	slices.SortFunc(dates, func(a, b time.Time) int { return b.Compare(a) })
-	dates = dates[:min(len(dates), 10)]
-	if len(dates) < 2 {
-		return 0
+	if floor := min(c.Floor, c.Max); floor > p.Interval {
+		p.Interval, p.Reason, p.Until = floor, news.PollServerFresh, time.Time{}
 	}
-	gaps := make([]time.Duration, 0, len(dates)-1)
-	for i := 1; i < len(dates); i++ {
-		gaps = append(gaps, dates[i-1].Sub(dates[i]))
-	}
-	slices.Sort(gaps)
-	return gaps[len(gaps)/2]
+	return p
 }

@@ -15,6 +15,29 @@ type FeedOptions struct {
 	FullText FullTextMode
 	// Lang is which items are pushed by their language ("" not given).
 	Lang FeedLanguage
+	// Breaking marks (Yes) or unmarks (No) a feed whose every item is
+	// urgent and that is always polled at the shortest ("" not given).
+	Breaking YesNo
+}
+
+// YesNo is a feed option that is on, off, or not given ("").
+type YesNo string
+
+// The values of a YesNo option.
+const (
+	Yes YesNo = "yes"
+	No  YesNo = "no"
+)
+
+// parseYesNo reads yes/no (also true/false, on/off, 1/0, نعم/لا).
+func parseYesNo(v string) (YesNo, bool) {
+	switch v {
+	case "yes", "true", "on", "1", "نعم":
+		return Yes, true
+	case "no", "false", "off", "0", "لا":
+		return No, true
+	}
+	return "", false
 }
 
 // IsZero reports whether no option was given.
@@ -28,6 +51,9 @@ func (o FeedOptions) Apply(f *Feed) bool {
 	}
 	if o.Lang != "" && o.Lang != cmpLang(f.Lang) {
 		f.Lang, changed = o.Lang, true
+	}
+	if o.Breaking != "" && (o.Breaking == Yes) != f.Breaking {
+		f.Breaking, changed = o.Breaking == Yes, true
 	}
 	return changed
 }
@@ -81,10 +107,16 @@ var feedOptions = []feedOption{
 			o.Lang = l
 			return true
 		}},
+	{key: "breaking", values: "yes|no",
+		set: func(o *FeedOptions, v string) bool {
+			b, ok := parseYesNo(v)
+			o.Breaking = b
+			return ok
+		}},
 }
 
 // FeedOptionUsage lists every option with its values, as errors and help
-// show it: "fulltext=auto|always|never".
+// show it: "fulltext=auto|always|never breaking=yes|no".
 func FeedOptionUsage() string {
 	parts := make([]string, len(feedOptions))
 	for i, o := range feedOptions {

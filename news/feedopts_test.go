@@ -19,11 +19,17 @@ func TestParseFeedEntry(t *testing.T) {
 		{"another spelling", "https://a.example/rss full_text=never", "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever}, ""},
 		{"empty", "   ", "", news.FeedOptions{}, ""},
 		{"unknown option", "https://a.example/rss images=on", "", news.FeedOptions{},
-			`unknown option "images": the options are fulltext=auto|always|never lang=ar|any, after the URL and a space`},
+			`unknown option "images": the options are fulltext=auto|always|never lang=ar|any breaking=yes|no, after the URL and a space`},
 		{"language", "https://a.example/rss lang=ANY fulltext=never", "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever, Lang: news.LangAny}, ""},
 		{"language spelled out", "https://a.example/rss language=ar", "https://a.example/rss", news.FeedOptions{Lang: news.LangArabic}, ""},
 		{"unknown language", "https://a.example/rss lang=fr", "", news.FeedOptions{}, `lang="fr": use lang=ar|any`},
 		{"no language", "https://a.example/rss lang=", "", news.FeedOptions{}, `lang="": use lang=ar|any`},
+		{"breaking", "https://a.example/rss breaking=yes fulltext=never", "https://a.example/rss",
+			news.FeedOptions{FullText: news.FullTextNever, Breaking: news.Yes}, ""},
+		{"breaking, other words", "https://a.example/rss Breaking=Off", "https://a.example/rss", news.FeedOptions{Breaking: news.No}, ""},
+		{"breaking in Arabic", "https://a.example/rss breaking=نعم", "https://a.example/rss", news.FeedOptions{Breaking: news.Yes}, ""},
+		{"bad breaking", "https://a.example/rss breaking=maybe", "", news.FeedOptions{}, `breaking="maybe": use breaking=yes|no`},
+		{"breaking with no value", "https://a.example/rss breaking", "", news.FeedOptions{}, `breaking="": use breaking=yes|no`},
 		{"bad value", "https://a.example/rss fulltext=sometimes", "", news.FeedOptions{}, `fulltext="sometimes": use fulltext=auto|always|never`},
 		{"no value", "https://a.example/rss fulltext=", "", news.FeedOptions{}, `fulltext="": use fulltext=auto|always|never`},
 		{"quoted value with spaces", `https://a.example/rss fulltext="never "`, "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever}, ""},
@@ -63,5 +69,14 @@ func TestFeedOptionsApply(t *testing.T) {
 	}
 	if !(news.FeedOptions{Lang: news.LangAny}).Apply(&f) || f.Lang != news.LangAny || f.FullText != news.FullTextNever {
 		t.Errorf("any not applied, or it changed another option: %+v", f)
+	}
+	if (news.FeedOptions{Breaking: news.No}).Apply(&f) || f.Breaking {
+		t.Error("breaking=no on a feed that is not breaking is a change")
+	}
+	if !(news.FeedOptions{Breaking: news.Yes}).Apply(&f) || !f.Breaking {
+		t.Errorf("breaking=yes not applied: %+v", f)
+	}
+	if !(news.FeedOptions{Breaking: news.No}).Apply(&f) || f.Breaking {
+		t.Errorf("breaking=no not applied: %+v", f)
 	}
 }

@@ -187,17 +187,72 @@ type Feed struct {
 	// (the teaser was used); LastPageError says why the last one failed.
 	Pages         PageCounts
 	LastPageError string
-	// Interval is the feed's current time between polls, adapted to how
-	// often it publishes (0: not yet, the shortest is used); QuietPolls
-	// counts the polls in a row that found nothing new, and PublishGap is
-	// the median time between its recent items (0: unknown).
+	// Interval is the feed's current time between polls (0: not polled
+	// yet, the shortest is used) and PollReason why it is that; QuietPolls
+	// counts the polls in a row of a quiet hour, each relaxing the next.
 	Interval   time.Duration
+	PollReason PollReason
 	QuietPolls int
-	PublishGap time.Duration
+	// Rhythm is when the feed usually publishes, learnt from its dates.
+	Rhythm Rhythm
 	// WebSub is the state of the feed's WebSub subscription, if any.
 	WebSub     WebSubStatus
 	NextPollAt time.Time
 	CreatedAt  time.Time
+}
+
+// PollReason says why a feed is polled at its current interval, for
+// /feeds and /healthz.
+type PollReason string
+
+// The reasons for a feed's interval.
+const (
+	// PollLearning: a new feed whose rhythm is still being learnt (its
+	// first week) is polled at the shortest.
+	PollLearning PollReason = "learning"
+	// PollRecent: it published within the last hour: the shortest.
+	PollRecent PollReason = "recent"
+	// PollRhythm: it usually publishes at this hour: the shortest.
+	PollRhythm PollReason = "rhythm"
+	// PollQuiet: an hour it has not published in for the last weeks; the
+	// interval grows until it publishes or a usual hour begins.
+	PollQuiet PollReason = "quiet"
+	// PollBreaking: an operator marked it breaking: always the shortest.
+	PollBreaking PollReason = "breaking"
+	// PollWebSub: its hub pushes new items; polls are a safety net at the
+	// longest interval.
+	PollWebSub PollReason = "websub"
+	// PollServerFresh: its server said (Cache-Control max-age, Expires)
+	// how long its answer stays fresh, a floor up to the longest interval.
+	PollServerFresh PollReason = "server_fresh"
+	// PollRetryAfter: its server asked Ajel to wait (429, Retry-After).
+	PollRetryAfter PollReason = "retry_after"
+	// PollFailing: backing off after failures.
+	PollFailing PollReason = "failing"
+)
+
+// HoursPerWeek is how many hours of the week a Rhythm tells apart.
+const HoursPerWeek = 7 * 24
+
+// Rhythm is what a feed's publication dates taught about when it
+// publishes: for each UTC hour of the week (Sunday 00:00–00:59 UTC is 0)
+// how recently the feed published in it, as a weight that is 1 when it
+// did and halves every week after. Its size is fixed however long the
+// feed lives. UTC, never the operator's TIMEZONE, so a change of zone or
+// of daylight-saving time cannot move what was learnt.
+type Rhythm struct {
+	// Weights are by hour of the week, as they stood at DecayedAt.
+	Weights   [HoursPerWeek]float32
+	DecayedAt time.Time
+	// Since is since when every item of the feed is known (the oldest
+	// date its first poll listed, or that poll); zero: nothing learnt yet.
+	Since time.Time
+	// Newest is the newest item date counted, as the feed gave it: an item
+	// that is not newer is not counted again.
+	Newest time.Time
+	// LastPublished is when the feed last published, by the dates counted
+	// (never later than the poll that found the item).
+	LastPublished time.Time
 }
 
 // WebSubState is where a feed's WebSub subscription stands.

@@ -16,7 +16,7 @@ import (
 
 const feedColumns = `id, url, title, breaking, etag, last_modified, primed, failures, last_error,
 	last_error_at, last_success_at, held_old, held_future, held_over_limit, next_poll_at, created_at,
-	full_text, pages_read, pages_failed, last_page_error, poll_interval_ms, quiet_polls, publish_gap_ms,
+	full_text, pages_read, pages_failed, last_page_error, poll_interval_ms, quiet_polls, poll_reason, rhythm,
 	lang, held_language,
 	COALESCE((SELECT w.state || char(31) || w.hub || char(31) || w.reason || char(31) || w.lease_until FROM websub w
 		WHERE w.feed_id = feeds.id AND w.state <> 'unsubscribing' ORDER BY w.created_at DESC LIMIT 1), '')`
@@ -26,13 +26,16 @@ func scanFeed(r rowScanner) (news.Feed, error) {
 	var breaking, primed int
 	var errAt, okAt, next, created int64
 	var mode, lang, websub string
-	var interval, gap int64
+	var interval int64
+	var reason string
+	var rhythm []byte
 	err := r.Scan(&f.ID, &f.URL, &f.Title, &breaking, &f.ETag, &f.LastModified, &primed, &f.Failures,
 		&f.LastError, &errAt, &okAt, &f.Held.Old, &f.Held.Future, &f.Held.OverLimit, &next, &created,
-		&mode, &f.Pages.Read, &f.Pages.Failed, &f.LastPageError, &interval, &f.QuietPolls, &gap,
+		&mode, &f.Pages.Read, &f.Pages.Failed, &f.LastPageError, &interval, &f.QuietPolls, &reason, &rhythm,
 		&lang, &f.Held.Language, &websub)
 	f.FullText, f.Lang = news.FullTextMode(mode), news.FeedLanguage(lang)
-	f.Interval, f.PublishGap = time.Duration(interval)*time.Millisecond, time.Duration(gap)*time.Millisecond
+	f.Interval, f.PollReason = time.Duration(interval)*time.Millisecond, news.PollReason(reason)
+	f.Rhythm = decodeRhythm(rhythm)
 	if parts := strings.Split(websub, "\x1f"); len(parts) == 4 {
 		lease, _ := strconv.ParseInt(parts[3], 10, 64)
 		f.WebSub = news.WebSubStatus{State: news.WebSubState(parts[0]), Hub: parts[1], Reason: parts[2], LeaseUntil: fromMillis(lease)}
@@ -107,18 +110,18 @@ func (d *DB) Feeds(ctx context.Context) ([]news.Feed, error) {
 }
 
 // UpdateFeed saves what a poll learned: validators, title, priming, the
-// failure count and last error, the items held back, and when to poll
-// next.
+// failure count and last error, the items held back, the feed's rhythm,
+// and when to poll next and why.
 func (d *DB) UpdateFeed(ctx context.Context, f news.Feed) error {
 	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET
 		title = CASE WHEN title = '' THEN ? ELSE title END,
 		etag = ?, last_modified = ?, primed = ?, failures = ?, last_error = ?,
 		last_error_at = ?, last_success_at = ?, held_old = ?, held_future = ?, held_over_limit = ?, held_language = ?,
-		next_poll_at = ?, poll_interval_ms = ?, quiet_polls = ?, publish_gap_ms = ?
+		next_poll_at = ?, poll_interval_ms = ?, quiet_polls = ?, poll_reason = ?, rhythm = ?
 		WHERE id = ?`,
 		f.Title, f.ETag, f.LastModified, boolInt(f.Primed), f.Failures, f.LastError,
 		millis(f.LastErrorAt), millis(f.LastSuccessAt), f.Held.Old, f.Held.Future, f.Held.OverLimit, f.Held.Language,
-		millis(f.NextPollAt), f.Interval.Milliseconds(), f.QuietPolls, f.PublishGap.Milliseconds(), f.ID)
+		millis(f.NextPollAt), f.Interval.Milliseconds(), f.QuietPolls, string(f.PollReason), encodeRhythm(f.Rhythm), f.ID)
 	if err != nil {
 		return fmt.Errorf("storage: update feed %d: %w", f.ID, err)
 	}
@@ -141,9 +144,15 @@ func (d *DB) SetFeedOptions(ctx context.Context, id int64, opts news.FeedOptions
 			return news.Feed{}, fmt.Errorf("storage: feed %d: language %q: %w", id, opts.Lang, news.ErrInvalid)
 		}
 	}
+	switch opts.Breaking {
+	case "", news.Yes, news.No:
+	default:
+		return news.Feed{}, fmt.Errorf("storage: feed %d: breaking %q: %w", id, opts.Breaking, news.ErrInvalid)
+	}
 	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET full_text = COALESCE(NULLIF(?, ''), full_text),
-		lang = COALESCE(NULLIF(?, ''), lang) WHERE id = ?`,
-		string(opts.FullText), string(opts.Lang), id)
+		lang = COALESCE(NULLIF(?, ''), lang),
+		breaking = CASE ? WHEN 'yes' THEN 1 WHEN 'no' THEN 0 ELSE breaking END WHERE id = ?`,
+		string(opts.FullText), string(opts.Lang), string(opts.Breaking), id)
 	if err != nil {
 		return news.Feed{}, fmt.Errorf("storage: feed %d: options: %w", id, err)
 	}

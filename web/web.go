@@ -496,8 +496,11 @@ type feedHealth struct {
 	// Pages is the article pages read and not used, with the last reason
 	// (omitted when none was read).
 	Pages *pagesHealth `json:"pages,omitempty"`
-	// PollIntervalSeconds is the feed's current interval between polls.
+	// PollIntervalSeconds is the feed's current interval between polls,
+	// PollReason why (learning, recent, rhythm, quiet, breaking, websub,
+	// server_fresh, retry_after, failing; omitted before its first poll).
 	PollIntervalSeconds float64 `json:"poll_interval_seconds"`
+	PollReason          string  `json:"poll_reason,omitempty"`
 	// WebSub is the feed's WebSub subscription (omitted when none).
 	WebSub *websubHealth `json:"websub,omitempty"`
 }
@@ -584,7 +587,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 				if f.Pages.Read > 0 {
 					fh.Pages = &pagesHealth{Read: f.Pages.Read, Failed: f.Pages.Failed, LastError: f.LastPageError}
 				}
-				fh.PollIntervalSeconds = cmp.Or(f.Interval, s.opt.PollInterval).Seconds()
+				fh.PollIntervalSeconds, fh.PollReason = cmp.Or(f.Interval, s.opt.PollInterval).Seconds(), string(f.PollReason)
 				if ws := f.WebSub; ws.State != news.WebSubNone {
 					fh.WebSub = &websubHealth{State: string(ws.State), Hub: ws.Hub, Reason: ws.Reason}
 					if !ws.LeaseUntil.IsZero() {

@@ -242,7 +242,7 @@ func TestIngestDisabledWithoutToken(t *testing.T) {
 func TestHealthz(t *testing.T) {
 	ok := time.Date(2024, 5, 1, 11, 59, 0, 0, time.UTC)
 	feeds := []news.Feed{
-		{ID: 1, URL: "https://a.example/rss", LastSuccessAt: ok},
+		{ID: 1, URL: "https://a.example/rss", LastSuccessAt: ok, Interval: 15 * time.Minute, PollReason: news.PollQuiet},
 		{ID: 2, URL: "https://b.example/rss", LastError: "HTTP 500", Failures: 4},
 	}
 	tests := []struct {
@@ -270,6 +270,9 @@ func TestHealthz(t *testing.T) {
 				if len(fs) != 2 || f0["last_success"] != "2024-05-01T11:59:00Z" || f1["last_success"] != nil ||
 					f1["last_error"] != "HTTP 500" || f1["failures"] != 4.0 || f0["id"] != 1.0 || f0["url"] != "https://a.example/rss" {
 					t.Errorf("feeds %v", fs)
+				}
+				if f0["poll_interval_seconds"] != 900.0 || f0["poll_reason"] != "quiet" {
+					t.Errorf("feed 1's interval and why: %v, %v", f0["poll_interval_seconds"], f0["poll_reason"])
 				}
 				ob := body["outbox"].(map[string]any)
 				if ob["pending"] != 2.0 || ob["oldest_pending_age_seconds"] != 30.0 || body["database"] != "ok" {
