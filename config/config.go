@@ -359,6 +359,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	if v, ok := p.get(EnvChannels); ok {
 		c.Channels = p.channels(v)
 	}
+	problems := len(p.problems)
 	for _, d := range []struct {
 		name string
 		to   *time.Duration
@@ -366,6 +367,13 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		if v, ok := p.get(d.name); ok {
 			p.retention(d.name, v, d.to)
 		}
+	}
+	if len(p.problems) == problems && c.ArticleRetention < c.MaxItemAge {
+		// An item is known by its article until it is pruned, and too old
+		// to push once MAX_ITEM_AGE has passed; between the two, a dated
+		// item a feed still lists would be news again.
+		p.fail(EnvArticleRetention, "=%s is shorter than %s=%s: articles must be kept at least as long as an item may still be pushed; raise %s or lower %s",
+			c.ArticleRetention, EnvMaxItemAge, c.MaxItemAge, EnvArticleRetention, EnvMaxItemAge)
 	}
 	if v, ok := p.get(EnvTimezone); ok {
 		loc, err := time.LoadLocation(v)

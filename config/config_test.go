@@ -292,6 +292,10 @@ func TestVariables(t *testing.T) {
 			`config: DELIVERY_RETENTION="30m" is too short: use at least 1h, such as 7d or 30d`},
 		{"max item age too short", map[string]string{"MAX_ITEM_AGE": "10m"}, nil,
 			`config: MAX_ITEM_AGE="10m" is too short: use at least 1h, such as 7d or 30d`},
+		{"articles kept shorter than an item may be pushed", map[string]string{"ARTICLE_RETENTION": "12h", "MAX_ITEM_AGE": "2d"}, nil,
+			`config: ARTICLE_RETENTION=12h0m0s is shorter than MAX_ITEM_AGE=48h0m0s: articles must be kept at least as long as an item may still be pushed; raise ARTICLE_RETENTION or lower MAX_ITEM_AGE`},
+		{"articles kept as long as an item may be pushed", map[string]string{"ARTICLE_RETENTION": "2d", "MAX_ITEM_AGE": "2d"},
+			func(c config.Config) bool { return c.ArticleRetention == c.MaxItemAge }, ""},
 		{"max item age negative days", map[string]string{"MAX_ITEM_AGE": "-1d"}, nil,
 			`config: MAX_ITEM_AGE="-1d" is not a duration: use days such as 7d or 30d, or a Go duration such as 12h`},
 

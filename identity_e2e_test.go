@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ajel-news/ajel/bot/telegramtest"
+	"github.com/ajel-news/ajel/config"
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/storage/storagetest"
+)
+
+// A feed that keeps listing its items (undated, as evergreen pages and
+// some outlets' feeds are) pushes none of them again after retention
+// pruned their articles: not under their GUIDs, not under new GUIDs with
+// the same links. A really new item still goes out once.
+func TestPrunedItemsAreNotNewsAgain(t *testing.T) {
+	t.Parallel()
+	tg := telegramtest.NewTest(t, testToken)
+	feedSrv := newFeedServer(t)
+	a := startApp(t, tg, filepath.Join(t.TempDir(), "ajel.db"), map[string]string{
+		config.EnvFeeds: feedSrv.srv.URL + "/rss", config.EnvPollInterval: "1h"})
+	ctx := t.Context()
+	reader := telegramtest.PrivateChat(3300)
+	storagetest.Chat(t, a.db, reader.ID, news.ChatPrivate, "syria")
+	if err := a.addFeeds(ctx, a.cfg.Feeds, nil); err != nil {
+		t.Fatal(err)
+	}
+	feeds, err := a.db.Feeds(ctx)
+	if err != nil || len(feeds) != 1 {
+		t.Fatalf("feeds %+v, %v", feeds, err)
+	}
+	feedID := feeds[0].ID
+	var listed []rssItem
+	for i, title := range syriaHeadlines[:6] {
+		listed = append(listed, rssItem{guid: fmt.Sprint("ever-", i), title: title,
+			text: "<p>" + title + ". وقال مسؤولون إن الأمر يتابع عن كثب.</p>", link: fmt.Sprintf("https://news.example/page/%d", i)})
+	}
+	poll := func(what string, items ...rssItem) {
+		t.Helper()
+		feedSrv.set(rss(items...), "")
+		if err := a.poller.PollNow(ctx, feedID); err != nil {
+			t.Fatalf("%s: poll: %v", what, err)
+		}
+	}
+	pending := func() int {
+		t.Helper()
+		ds, err := a.db.Deliveries(ctx, reader.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ds)
+	}
+	poll("priming", listed...)
+	fresh := rssItem{guid: "new-1", title: syriaHeadlines[6], text: "<p>" + syriaHeadlines[6] + ".</p>", link: "https://news.example/new/1"}
+	listed = append(listed, fresh)
+	poll("one new item", listed...)
+	if n := pending(); n != 1 {
+		t.Fatalf("the new item queued %d pushes, want 1", n)
+	}
+	wait := func(n int) {
+		t.Helper()
+		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		if err := tg.WaitFor(wctx, func() bool {
+			ds, err := a.db.Deliveries(ctx, reader.ID)
+			return err == nil && len(ds) > 0 && ds[len(ds)-1].Status == news.DeliverySent && len(pushes(tg.Sent(reader.ID))) == n
+		}); err != nil {
+			t.Fatalf("waiting for %d pushes: %v (got %d)", n, err, len(pushes(tg.Sent(reader.ID))))
+		}
+	}
+	wait(1)
+
+	// A year later (the clock far ahead), retention has taken every
+	// article and every sent row.
+	p, err := a.db.Prune(ctx, time.Now().AddDate(1, 0, 0), storage.Retention{
+		Deliveries: a.cfg.DeliveryRetention, Articles: a.cfg.ArticleRetention})
+	if err != nil || p.Articles != len(listed) {
+		t.Fatalf("pruned %+v, %v; want all %d articles", p, err, len(listed))
+	}
+	poll("the same list after retention", listed...)
+	renamed := make([]rssItem, len(listed))
+	for i, it := range listed {
+		it.guid = fmt.Sprint("urn:uuid:renamed-", i)
+		renamed[i] = it
+	}
+	poll("the same pages under new GUIDs", renamed...)
+	if n := pending(); n != 0 {
+		t.Fatalf("items listed again after their articles were pruned queued %d pushes, want none", n)
+	}
+	last := rssItem{guid: "new-2", title: syriaHeadlines[7], text: "<p>" + syriaHeadlines[7] + ".</p>", link: "https://news.example/new/2"}
+	poll("another new item", append(renamed, last)...)
+	if n := pending(); n != 1 {
+		t.Fatalf("the second new item queued %d pushes, want 1", n)
+	}
+	wait(2)
+}
