@@ -139,6 +139,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		PollTimeout: opt.pollTimeout,
 		Throttle:    budget,
 		Faults:      faults,
+		Updates:     metrics,
 		// The worker's automatic cap (delivery.Options.BurstPerHour's
 		// default), which /limit mentions.
 		BurstPerHour: delivery.DefaultBurstPerHour,

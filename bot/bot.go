@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +23,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"golang.org/x/time/rate"
 
+	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/internal/wait"
 	"github.com/ajel-news/ajel/news"
 )
@@ -64,6 +66,23 @@ type Inbox interface {
 	PendingUpdates(ctx context.Context, after int64, limit int) ([]news.InboundUpdate, error)
 	// FinishUpdate forgets a handled update.
 	FinishUpdate(ctx context.Context, seq int64) error
+	// BeginUpdate counts an attempt at handling a kept update (its
+	// Attempts when PendingUpdates returns it again).
+	BeginUpdate(ctx context.Context, seq int64) error
+	// ParkUpdate sets an update aside for a look, with the reason: out of
+	// the inbox when it was kept there (Seq set), never handled again.
+	ParkUpdate(ctx context.Context, u news.InboundUpdate, reason string) error
+}
+
+// UpdateObserver hears about the updates the bot set aside, for metrics;
+// *web.Metrics implements it.
+type UpdateObserver interface {
+	// UpdateSkipped: an update Ajel cannot use was skipped (its offset
+	// saved).
+	UpdateSkipped()
+	// UpdateParked: handling an update panicked, or began again and again
+	// without finishing; it was parked and the bot went on.
+	UpdateParked()
 }
 
 // ChannelStore keeps the topic channels (/channel, CHANNELS).
@@ -178,6 +197,9 @@ type Options struct {
 	// Faults hears of trouble the bot keeps working through (another
 	// process polling with the same token), for /healthz; nil: none.
 	Faults Faults
+	// Updates hears about updates skipped or parked, for /metrics; nil:
+	// nobody.
+	Updates UpdateObserver
 	// BurstPerHour is the delivery worker's automatic hourly cap for a
 	// chat without /limit, which /limit mentions; 0: there is none.
 	BurstPerHour int
@@ -190,8 +212,12 @@ type Faults interface {
 	Clear(component string)
 }
 
-// faultUpdates is the component the bot reports update trouble under.
-const faultUpdates = "telegram_updates"
+// Components the bot reports faults under: getting updates from
+// Telegram, and handling one of them.
+const (
+	faultUpdates  = "telegram_updates"
+	faultHandling = "update_handling"
+)
 
 // Bot talks to Telegram for Ajel. It is safe for concurrent use: the
 // delivery worker may Send while Run handles updates.
@@ -217,6 +243,7 @@ type Bot struct {
 	throttle   Throttle
 	replyRetry time.Duration
 	faults     Faults
+	updates    UpdateObserver
 	burst      int // the automatic hourly cap, for /limit's text
 
 	limiter  *chatLimiter
@@ -256,6 +283,7 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 		pollEvery: o.PollTimeout,
 		throttle:  o.Throttle,
 		faults:    o.Faults,
+		updates:   o.Updates,
 		burst:     o.BurstPerHour,
 	}
 	for _, id := range o.AdminIDs {
@@ -281,6 +309,9 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 	}
 	if b.now == nil {
 		b.now = time.Now
+	}
+	if b.updates == nil {
+		b.updates = nopUpdates{}
 	}
 	chatRate, burst := o.ChatRate, o.ChatBurst
 	if chatRate <= 0 {
@@ -526,10 +557,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		ups := make([]news.InboundUpdate, 0, len(raws))
 		next := offset
 		for _, raw := range raws {
-			u, err := inbound(raw)
-			if err != nil {
-				b.log.Warn("bot: update Telegram sent is not readable; skipped", "err", err)
-				continue
+			u, skip := b.receive(ctx, raw)
+			if u.UpdateID <= 0 {
+				continue // no update_id: nothing to confirm
 			}
 			if u.UpdateID < offset {
 				// The offset confirmed every update below it, so this is
@@ -538,8 +568,10 @@ func (b *Bot) Run(ctx context.Context) error {
 				// leave the bot deaf, asking for it again and again.
 				b.log.Info("bot: update ids restarted below the offset", "update_id", u.UpdateID, "offset", offset)
 			}
-			ups = append(ups, u)
 			next = u.UpdateID + 1
+			if !skip {
+				ups = append(ups, u)
+			}
 		}
 		// Kept even while stopping: Telegram has sent them, and the next
 		// run handles what this one does not get to.
@@ -572,21 +604,107 @@ func isConflict(err error) bool {
 	return errors.As(err, &te) && te.Code == http.StatusConflict
 }
 
-// inbound reads what the inbox keeps of one raw update.
+// inbound reads what the inbox keeps of one raw update: its id, the chat
+// it is handled in, and its JSON. An error says why Ajel cannot use it
+// (unreadable, or see usable); UpdateID is then still set when the update
+// has one, so its offset can be confirmed.
 func inbound(raw json.RawMessage) (news.InboundUpdate, error) {
+	var id struct {
+		UpdateID int `json:"update_id"`
+	}
+	_ = json.Unmarshal(raw, &id) // an unreadable update has no id to confirm
+	in := news.InboundUpdate{UpdateID: max(id.UpdateID, 0), Raw: append([]byte(nil), raw...)}
 	var u tgbotapi.Update
 	if err := json.Unmarshal(raw, &u); err != nil {
-		return news.InboundUpdate{}, err
+		return in, fmt.Errorf("not readable: %w", err)
 	}
 	if u.UpdateID <= 0 {
-		return news.InboundUpdate{}, errors.New("no update_id")
+		return in, errors.New("no update_id")
 	}
-	in := news.InboundUpdate{UpdateID: u.UpdateID, Raw: append([]byte(nil), raw...)}
-	if c := u.FromChat(); c != nil {
-		in.ChatID = c.ID
-	}
-	return in, nil
+	chatID, err := usable(&u, raw)
+	in.ChatID = chatID
+	return in, err
 }
+
+// usable says which chat an update is handled in (its handler's queue),
+// or why Ajel cannot use it. Ajel acts on messages in a chat and on
+// buttons pressed under its own messages; anything else — a kind of
+// update it does not handle, a button under an inline-mode message (which
+// carries inline_message_id instead of the message) — is skipped. A kind
+// Ajel learns to handle (inline queries, keyed by their sender) is one
+// more case here, in allowedUpdates and in handleRaw.
+func usable(u *tgbotapi.Update, raw json.RawMessage) (chatID int64, err error) {
+	switch {
+	case u.Message != nil && u.Message.Chat != nil:
+		return u.Message.Chat.ID, nil
+	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.Message.Chat != nil:
+		return u.CallbackQuery.Message.Chat.ID, nil
+	case u.CallbackQuery != nil:
+		return 0, errors.New("callback_query without the message it was pressed under (an inline-mode message)")
+	case u.Message != nil:
+		return 0, errors.New("message without a chat")
+	}
+	return 0, fmt.Errorf("%s: a kind of update Ajel does not handle", updateKind(raw))
+}
+
+// updateKind names an update's kind: the field beside update_id.
+func updateKind(raw json.RawMessage) string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) == nil {
+		for k := range fields {
+			if k != "update_id" {
+				return textcut.Line(k, 40)
+			}
+		}
+	}
+	return "an update of no kind"
+}
+
+// receive reads one update Telegram sent (long polling or webhook) for
+// the inbox. An update Ajel cannot use is logged once, counted and
+// skipped (skip): only its offset is saved. Reading never stops the bot:
+// a panic is recovered and the update parked instead.
+func (b *Bot) receive(ctx context.Context, raw json.RawMessage) (u news.InboundUpdate, skip bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.park(ctx, u, fmt.Sprintf("reading it panicked: %v", p), debug.Stack())
+			skip = true
+		}
+	}()
+	u, err := inbound(raw)
+	if err != nil {
+		b.log.Warn("bot: an update Ajel cannot use; skipped", "update_id", u.UpdateID, "why", err)
+		b.updates.UpdateSkipped()
+		return u, true
+	}
+	return u, false
+}
+
+// park sets an update aside that made the bot panic (or that never
+// finished): logged with the stack, counted, kept in the database for a
+// look and never handled again, and listed in /healthz for a while.
+func (b *Bot) park(ctx context.Context, u news.InboundUpdate, reason string, stack []byte) {
+	attrs := []any{"update_id", u.UpdateID, "chat", u.ChatID, "reason", reason}
+	if len(stack) > 0 {
+		attrs = append(attrs, "stack", string(stack))
+	}
+	b.log.Error("bot: an update could not be handled; parked, not retried", attrs...)
+	b.updates.UpdateParked()
+	if b.faults != nil {
+		b.faults.Report(faultHandling, fmt.Sprintf("update %d parked: %s", u.UpdateID, textcut.Line(reason, 200)))
+	}
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := b.store.ParkUpdate(pctx, u, textcut.Line(reason, 500)); err != nil {
+		b.log.Error("bot: park an update", "update_id", u.UpdateID, "err", err)
+	}
+}
+
+// nopUpdates is the UpdateObserver of a bot nobody observes.
+type nopUpdates struct{}
+
+func (nopUpdates) UpdateSkipped() {}
+func (nopUpdates) UpdateParked()  {}
 
 // SetCommands registers the public commands with their Arabic
 // descriptions, from the command table.

@@ -137,13 +137,15 @@ const adminID = 777
 
 // harness runs a Bot against a fake Telegram and a real SQLite file.
 type harness struct {
-	t      *testing.T
-	srv    *telegramtest.Server
-	db     *storage.DB
-	path   string
-	opts   bot.Options
-	bot    *bot.Bot
-	feeds  *feedAdmin
+	t     *testing.T
+	srv   *telegramtest.Server
+	db    *storage.DB
+	path  string
+	opts  bot.Options
+	bot   *bot.Bot
+	feeds *feedAdmin
+	// wrap, when set, wraps the database the bot is given (faults).
+	wrap   func(*storage.DB) bot.Store
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -198,6 +200,9 @@ func (h *harness) openDB() { h.db = storagetest.OpenAt(h.t, h.path) }
 func (h *harness) start() {
 	h.t.Helper()
 	h.opts.Store = h.db
+	if h.wrap != nil {
+		h.opts.Store = h.wrap(h.db)
+	}
 	ctx, cancel := context.WithCancel(h.t.Context())
 	b, err := bot.New(ctx, h.opts)
 	if err != nil {

@@ -371,6 +371,9 @@ type InboundUpdate struct {
 	// Raw is the update's JSON as Telegram sent it.
 	Raw        []byte
 	ReceivedAt time.Time
+	// Attempts counts how often its handling began (and, when it is still
+	// kept, did not finish).
+	Attempts int
 }
 
 // Article is one item from a feed or the ingest API.
