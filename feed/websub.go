@@ -30,6 +30,11 @@ const (
 	DefaultCallbackPath = "/websub/"
 	// DefaultLeaseSeconds is the lease asked of a hub (ten days).
 	DefaultLeaseSeconds = 10 * 24 * 3600
+	// MaxLeaseSeconds is the longest lease Ajel counts on (30 days),
+	// whatever a hub grants: a lease of 2^63−1 seconds would overflow into
+	// one that ended in the past, and a month is long enough to go without
+	// renewing.
+	MaxLeaseSeconds = 30 * 24 * 3600
 	// DefaultVerifyTimeout is how long a hub has to verify a subscription
 	// before it is given up (the feed stays polled).
 	DefaultVerifyTimeout = 10 * time.Minute
@@ -101,6 +106,7 @@ func NewSubscriber(store WebSubStore, f *Fetcher, d Deliverer, opt WebSubOptions
 	if opt.LeaseSeconds <= 0 {
 		opt.LeaseSeconds = DefaultLeaseSeconds
 	}
+	opt.LeaseSeconds = min(opt.LeaseSeconds, MaxLeaseSeconds)
 	if opt.VerifyTimeout <= 0 {
 		opt.VerifyTimeout = DefaultVerifyTimeout
 	}
@@ -207,7 +213,14 @@ func (s *Subscriber) tend(ctx context.Context, w news.WebSub, now time.Time) {
 // renewBefore is how long before its lease ends a subscription is
 // renewed: a fifth of the lease, between a minute and a day.
 func renewBefore(leaseSeconds int) time.Duration {
-	return min(max(time.Duration(leaseSeconds)*time.Second/5, time.Minute), 24*time.Hour)
+	return min(max(leaseDuration(leaseSeconds)/5, time.Minute), 24*time.Hour)
+}
+
+// leaseDuration is a lease in seconds as a duration, at most
+// MaxLeaseSeconds (a lease saved before leases were bounded may be
+// larger).
+func leaseDuration(leaseSeconds int) time.Duration {
+	return time.Duration(min(max(leaseSeconds, 0), MaxLeaseSeconds)) * time.Second
 }
 
 // Run tends every subscription once a minute (renewals, timeouts) until
@@ -407,12 +420,19 @@ func (s *Subscriber) verify(w http.ResponseWriter, r *http.Request, sub news.Web
 		http.Error(w, "no hub.challenge", http.StatusBadRequest)
 		return
 	case mode == "subscribe" && (sub.State == news.WebSubPending || sub.State == news.WebSubActive):
-		lease, err := strconv.Atoi(q.Get("hub.lease_seconds"))
-		if err != nil || lease <= 0 {
-			lease = s.opt.LeaseSeconds
+		// A lease too large for an int, or for a time, is a long one:
+		// counted as MaxLeaseSeconds.
+		lease, err := strconv.ParseUint(q.Get("hub.lease_seconds"), 10, 64)
+		var numErr *strconv.NumError
+		switch {
+		case errors.As(err, &numErr) && errors.Is(numErr.Err, strconv.ErrRange):
+			lease = MaxLeaseSeconds
+		case err != nil || lease == 0:
+			lease = uint64(s.opt.LeaseSeconds)
 		}
+		seconds := int(min(lease, MaxLeaseSeconds))
 		sub.State, sub.Reason = news.WebSubActive, ""
-		sub.LeaseSeconds, sub.LeaseUntil = lease, s.opt.Now().Add(time.Duration(lease)*time.Second)
+		sub.LeaseSeconds, sub.LeaseUntil = seconds, s.opt.Now().Add(leaseDuration(seconds))
 		s.save(r.Context(), sub)
 		s.log.Info("feed: websub: subscription verified", "feed", sub.FeedID, "hub", sub.Hub, "until", sub.LeaseUntil)
 	case mode == "unsubscribe" && sub.State == news.WebSubUnsubscribing:

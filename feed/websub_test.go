@@ -29,6 +29,7 @@ type fakeHub struct {
 
 	mu       sync.Mutex
 	behave   string // verify, sync-verify, never, wrong-topic, deny, 500, 400
+	lease    string // the hub.lease_seconds it grants (default 600)
 	requests []url.Values
 	answers  []int    // status of the callback's answer to each verification
 	echoed   []string // the callback's body for each verification
@@ -76,7 +77,13 @@ func (h *fakeHub) serve(w http.ResponseWriter, r *http.Request) {
 
 // verify calls the subscriber back as a hub does.
 func (h *fakeHub) verify(form url.Values, topic, mode string) {
-	q := url.Values{"hub.mode": {mode}, "hub.topic": {topic}, "hub.challenge": {"challenge-" + mode}, "hub.lease_seconds": {"600"}}
+	h.mu.Lock()
+	lease := h.lease
+	h.mu.Unlock()
+	if lease == "" {
+		lease = "600"
+	}
+	q := url.Values{"hub.mode": {mode}, "hub.topic": {topic}, "hub.challenge": {"challenge-" + mode}, "hub.lease_seconds": {lease}}
 	if mode == "denied" {
 		q.Del("hub.challenge")
 		q.Set("hub.reason", "topic not found")
@@ -487,6 +494,37 @@ func TestFetchFindsTheHubAndFreshness(t *testing.T) {
 			}
 			if d := res.MaxAge - tt.fresh; d < -2*time.Second || d > 2*time.Second {
 				t.Errorf("fresh for %s, want %s", res.MaxAge, tt.fresh)
+			}
+		})
+	}
+}
+
+// A hub that grants an absurd lease (2^63−1 seconds, or more than any
+// integer) gets a subscription of 30 days, not one that overflowed into
+// the past: it is not asked again at every tend, and /healthz shows the
+// real end.
+func TestWebSubHugeLeasesAreBounded(t *testing.T) {
+	for _, lease := range []string{"9223372036854775807", "99999999999999999999999", "2592001"} {
+		t.Run(lease, func(t *testing.T) {
+			r := newWebSubRig(t, true)
+			hub := newFakeHub(t, "verify")
+			hub.lease = lease
+			r.sub.Discovered(t.Context(), r.feed, hub.srv.URL, r.feed.URL)
+			st := r.waitState(t, news.WebSubActive)
+			want := r.clock.Now().Add(feed.MaxLeaseSeconds * time.Second)
+			if d := st.LeaseUntil.Sub(want); d < -time.Minute || d > time.Minute {
+				t.Errorf("lease until %s, want %s (30 days)", st.LeaseUntil, want)
+			}
+			r.clock.Add(time.Hour)
+			r.sub.Discovered(t.Context(), r.feed, hub.srv.URL, r.feed.URL)
+			if n := len(hub.asked()); n != 1 {
+				t.Errorf("the hub was asked %d times; a lease of 30 days is not renewed after an hour", n)
+			}
+			// It is renewed near its end (a fifth of it, at most a day), like any other.
+			r.clock.Add(30*24*time.Hour - 13*time.Hour)
+			r.sub.Discovered(t.Context(), r.feed, hub.srv.URL, r.feed.URL)
+			if n := len(hub.asked()); n != 2 {
+				t.Errorf("the hub was asked %d times; want a renewal near the end of the lease", n)
 			}
 		})
 	}
