@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,4 +99,52 @@ func TestPrunedItemsAreNotNewsAgain(t *testing.T) {
 		t.Fatalf("the second new item queued %d pushes, want 1", n)
 	}
 	wait(2)
+}
+
+// A mute typed with an invisible character inside (a variation selector
+// after a letter, as some keyboards add) keeps the stories that mention
+// the word out, as the same mute typed without it does; a keyword typed
+// so brings them in.
+func TestMuteWithAnInvisibleCharacterKeepsTheStoryOut(t *testing.T) {
+	t.Parallel()
+	tg := telegramtest.NewTest(t, testToken)
+	feedSrv := newFeedServer(t)
+	a := startApp(t, tg, filepath.Join(t.TempDir(), "ajel.db"), map[string]string{
+		config.EnvFeeds: feedSrv.srv.URL + "/rss", config.EnvPollInterval: "1h"})
+	ctx := t.Context()
+	if err := a.addFeeds(ctx, a.cfg.Feeds, nil); err != nil {
+		t.Fatal(err)
+	}
+	feeds, err := a.db.Feeds(ctx)
+	if err != nil || len(feeds) != 1 {
+		t.Fatalf("feeds %+v, %v", feeds, err)
+	}
+	poll := func(items ...rssItem) {
+		t.Helper()
+		feedSrv.set(rss(items...), "")
+		if err := a.poller.PollNow(ctx, feeds[0].ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	poll(itemOld)
+	user := telegramtest.NewUser(3400, "قارئ")
+	chat := telegramtest.PrivateChat(user.ID)
+	h := &harness{t: t, tg: tg}
+	h.say(chat, user, "/subscribe سوريا")
+	if m := h.say(chat, user, "/mute م\uFE0Fصر"); !strings.Contains(m.PlainText, "«مصر»") {
+		t.Fatalf("/mute answered %q", m.PlainText)
+	}
+	if m := h.say(chat, user, "/subscribe ح\u034Fمص"); !strings.Contains(m.PlainText, "حمص") {
+		t.Fatalf("/subscribe answered %q", m.PlainText)
+	}
+	muted := rssItem{"egypt-1", "وزير خارجية مصر يزور دمشق", "<p>وصل وزير خارجية مصر إلى دمشق في زيارة لبحث الأوضاع في سوريا.</p>", "https://news.example/egypt"}
+	homs := rssItem{"homs-1", "افتتاح سوق جديد في حمص", "<p>افتتحت في مدينة حمص سوق شعبية جديدة.</p>", "https://news.example/homs"}
+	poll(itemOld, muted, homs)
+	ds, err := a.db.Deliveries(ctx, chat.ID)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("queued %d pushes (%v); want the story about Homs alone", len(ds), err)
+	}
+	if art, _ := a.db.Article(ctx, ds[0].ArticleID); !strings.Contains(art.Title, "حمص") {
+		t.Errorf("pushed %q, want the story about Homs", art.Title)
+	}
 }

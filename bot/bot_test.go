@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/bot"
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/news"
@@ -813,5 +814,56 @@ func TestFollowButtonRefusals(t *testing.T) {
 	}
 	if fs, _ := h.db.Follows(t.Context(), news.Target{ChatID: reader.ID}); len(fs) != 0 {
 		t.Errorf("follows after the refusals: %+v", fs)
+	}
+}
+
+// A keyword or a mute typed with an invisible character inside — a
+// variation selector (U+FE0F), the combining grapheme joiner (U+034F), a
+// Hangul filler (U+3164, which Unicode calls a letter), a zero-width
+// space, a tag — is stored and shown as the word the keyword index
+// matches, without it: the reader sees «مصر» and «مصر» is what matches.
+// One made of such characters alone is refused; bidi controls still are.
+func TestInvisibleCharactersInKeywordsAndMutes(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(12, "قارئ"), telegramtest.PrivateChat(12)
+	for _, inv := range []string{"\uFE0F", "\u034F", "\u3164", "\uFFA0", "\u200B", "\U000E0100", "\u180B"} {
+		t.Run(fmt.Sprintf("%U", []rune(inv)[0]), func(t *testing.T) {
+			reply := h.sayOne(chat, user, "/mute م"+inv+"صر").PlainText
+			mustContain(t, reply, "«مصر»")
+			if strings.Contains(reply, inv) {
+				t.Errorf("the reply shows the invisible character: %q", reply)
+			}
+			reply = h.sayOne(chat, user, "/subscribe د"+inv+"مشق").PlainText
+			mustContain(t, reply, "دمشق")
+			var mute, word *news.Subscription
+			for _, s := range h.subs(chat.ID) {
+				switch s.Kind {
+				case news.KindMute:
+					mute = &s
+				case news.KindKeyword:
+					word = &s
+				}
+			}
+			if mute == nil || mute.Display != "مصر" || mute.Key != arabic.Normalize("مصر") {
+				t.Fatalf("mute stored as %+v, want «مصر» under the key the index matches", mute)
+			}
+			if word == nil || word.Display != "دمشق" || word.Key != arabic.Normalize("دمشق") {
+				t.Fatalf("keyword stored as %+v, want «دمشق»", word)
+			}
+			// The same word without it is the same entry, and either
+			// spelling removes it.
+			mustContain(t, h.sayOne(chat, user, "/mute مصر").PlainText, "مكتومة بالفعل")
+			mustContain(t, h.sayOne(chat, user, "/unmute م"+inv+"صر").PlainText, "أُلغي كتم", "مصر")
+			mustContain(t, h.sayOne(chat, user, "/unsubscribe دمشق").PlainText, "دمشق")
+			if n := len(h.subs(chat.ID)); n != 0 {
+				t.Errorf("%d entries left", n)
+			}
+		})
+	}
+	for _, args := range []string{"\u3164\u3164", "\uFE0F", "م\u202Eصر"} {
+		reply := h.sayOne(chat, user, "/mute "+args).PlainText
+		if strings.Contains(reply, "لن تصلك") || len(h.subs(chat.ID)) != 0 {
+			t.Errorf("/mute %+q was taken: %s", args, reply)
+		}
 	}
 }
