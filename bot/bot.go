@@ -721,13 +721,23 @@ func (b *Bot) SetCommands(ctx context.Context) error {
 	return nil
 }
 
-// chatLimiter is a token bucket per chat, so one chat flooding commands
-// cannot slow the others.
+// chatLimiter is a token bucket per user within a chat, so one member
+// flooding commands slows neither the other chats nor the other members
+// of a group; an admin's settings commands (command.settings) draw on a
+// bucket of their own.
 type chatLimiter struct {
 	mu    sync.Mutex
 	rate  rate.Limit
 	burst int
-	chats map[int64]*chatBucket
+	chats map[bucketKey]*chatBucket
+}
+
+// bucketKey names one bucket: a user's in a chat (in a private chat the
+// user is the chat), and apart from it, when the user may change the
+// chat, that user's settings commands.
+type bucketKey struct {
+	chat, user int64
+	settings   bool
 }
 
 type chatBucket struct {
@@ -737,7 +747,7 @@ type chatBucket struct {
 }
 
 func newChatLimiter(r rate.Limit, burst int) *chatLimiter {
-	return &chatLimiter{rate: r, burst: burst, chats: map[int64]*chatBucket{}}
+	return &chatLimiter{rate: r, burst: burst, chats: map[bucketKey]*chatBucket{}}
 }
 
 // verdict of the limiter for one update.
@@ -749,16 +759,16 @@ const (
 	drop
 )
 
-func (l *chatLimiter) check(chatID int64, now time.Time) verdict {
+func (l *chatLimiter) check(key bucketKey, now time.Time) verdict {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	c := l.chats[chatID]
+	c := l.chats[key]
 	if c == nil {
 		if len(l.chats) >= 10000 {
 			l.sweep(now)
 		}
 		c = &chatBucket{lim: rate.NewLimiter(l.rate, l.burst)}
-		l.chats[chatID] = c
+		l.chats[key] = c
 	}
 	c.last = now
 	if c.lim.AllowN(now, 1) {

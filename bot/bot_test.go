@@ -530,6 +530,57 @@ func TestRateLimitPerChat(t *testing.T) {
 	}
 }
 
+// In a group the budget is each member's: one member flooding /latest
+// gets a few answers and one notice, while the admin's /pause and /resume
+// and another member's /help are answered. An admin's settings commands
+// have a budget of their own, so even an admin who flooded /latest
+// first can still /pause, and press the settings buttons.
+func TestRateLimitPerUserInAChat(t *testing.T) {
+	h := newHarness(t, func(o *bot.Options) { o.ChatBurst = 0 }) // the default: 1/s, burst 10, clock frozen
+	group := telegramtest.Supergroup(-1007001, "حيّنا")
+	admin, member, other := telegramtest.NewUser(7001, "مشرفة"), telegramtest.NewUser(7002, "مستعجل"), telegramtest.NewUser(7003, "هادئ")
+	h.srv.SetAdmin(group.ID, admin.ID)
+	h.say(group, admin, "/subscribe سوريا")
+	replies := func(from telegramtest.User, text string, n int) []telegramtest.Message {
+		t.Helper()
+		before := h.srv.SentCount(group.ID)
+		for range n {
+			h.srv.SendText(group, from, text)
+		}
+		h.settle()
+		return h.newSince(group.ID, before)
+	}
+	if got := replies(member, "/latest", 100); len(got) != 11 {
+		t.Fatalf("the flooding member got %d messages, want 10 answers and 1 notice", len(got))
+	}
+	for _, tc := range []struct {
+		from telegramtest.User
+		text string
+		want string
+	}{
+		{admin, "/pause", "أُوقفت"},
+		{admin, "/resume", "استُؤنفت"},
+		{other, "/help", "/subscribe"},
+	} {
+		if got := replies(tc.from, tc.text, 1); len(got) != 1 || !strings.Contains(got[0].PlainText, tc.want) {
+			t.Errorf("%s during a member's flood: %+v, want an answer saying %q", tc.text, got, tc.want)
+		}
+	}
+	// The admin's own flood of other commands leaves /pause answered.
+	replies(admin, "/latest", 30)
+	if got := replies(admin, "/pause", 1); len(got) != 1 || !strings.Contains(got[0].PlainText, "أُوقفت") {
+		t.Errorf("/pause after the admin's own flood: %+v", got)
+	}
+	if c, err := h.db.Chat(t.Context(), group.ID); err != nil || !c.Paused {
+		t.Errorf("the group is not paused: %+v, %v", c, err)
+	}
+	// A member's /pause is no settings command of an admin: limited with
+	// the rest of that member's flood.
+	if got := replies(member, "/pause", 1); len(got) != 0 {
+		t.Errorf("the flooding member's /pause was answered: %+v", got)
+	}
+}
+
 func TestLatestAndSearch(t *testing.T) {
 	h := newHarness(t, nil)
 	user, chat := telegramtest.NewUser(9, "Lina"), telegramtest.PrivateChat(9)
