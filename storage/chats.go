@@ -213,7 +213,9 @@ func (d *DB) MigrateChat(ctx context.Context, fromID, toID int64) error {
 // Subscribe adds a subscription of a chat, or of one forum topic thread of
 // it (s.ThreadID). It returns news.ErrAlreadyExists when the chat or thread
 // already follows it and news.ErrTooManySubscriptions past
-// news.MaxSubscriptionsPerChat for that chat or thread; in both cases
+// news.MaxSubscriptionsPerChat for the whole chat, its threads and mutes
+// together (counted per thread, a forum group could hold 50 in each, and
+// a deleted thread's moved to the main thread beyond 50); in both cases
 // nothing changes.
 func (d *DB) Subscribe(ctx context.Context, s news.Subscription) (news.Subscription, error) {
 	if s.Key == "" || (s.Kind != news.KindTopic && s.Kind != news.KindKeyword && s.Kind != news.KindMute) {
@@ -222,9 +224,9 @@ func (d *DB) Subscribe(ctx context.Context, s news.Subscription) (news.Subscript
 	now := d.Now()
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var count, dup int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(kind = ? AND key = ?), 0) FROM subscriptions
-			WHERE chat_id = ? AND thread_id = ?`,
-			string(s.Kind), s.Key, s.ChatID, s.ThreadID).Scan(&count, &dup); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(thread_id = ? AND kind = ? AND key = ?), 0) FROM subscriptions
+			WHERE chat_id = ?`,
+			s.ThreadID, string(s.Kind), s.Key, s.ChatID).Scan(&count, &dup); err != nil {
 			return err
 		}
 		if dup > 0 {
