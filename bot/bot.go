@@ -7,10 +7,12 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -347,7 +349,7 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 	}
 	// Built by hand: the library's constructor calls getMe at once, and a
 	// start must survive Telegram being unreachable (see Connect).
-	api := &tgbotapi.BotAPI{Token: o.Token, Client: ctxClient{ctx: ctx, c: b.client}, Buffer: 100}
+	api := &tgbotapi.BotAPI{Token: o.Token, Client: ctxClient{ctx: ctx, c: b.client, token: o.Token}, Buffer: 100}
 	api.SetAPIEndpoint(endpoint)
 	b.api = api
 	return b, nil
@@ -407,21 +409,84 @@ func (b *Bot) selfID() int64 {
 	return 0
 }
 
-// ctxClient makes a request under a context, which tgbotapi cannot pass.
+// ctxClient makes a request under a context, which tgbotapi cannot pass,
+// and makes sure the library reads an answer that says what went wrong
+// (see botAPIAnswer).
 type ctxClient struct {
-	ctx context.Context
-	c   *http.Client
+	ctx   context.Context
+	c     *http.Client
+	token string // kept out of what an answer's text repeats
 }
 
 func (c ctxClient) Do(req *http.Request) (*http.Response, error) {
-	return c.c.Do(req.WithContext(c.ctx))
+	resp, err := c.c.Do(req.WithContext(c.ctx))
+	if err != nil {
+		return resp, err
+	}
+	return botAPIAnswer(resp, c.token), nil
+}
+
+// maxAnswer bounds an answer read to check it is the Bot API's (getUpdates
+// with 100 updates is well under 1 MiB).
+const maxAnswer = 16 << 20
+
+// botAPIAnswer hands tgbotapi an answer it can tell the reason of. The
+// library reads every body as the Bot API's JSON ({"ok":…,"description":…})
+// and drops the HTTP status, so an endpoint that is not the Bot API — a
+// wrong TELEGRAM_API_ENDPOINT answering 500 {"message":"Route not found"},
+// a proxy's 502 page — became an error with no code and an empty
+// description, retried for ever with nothing in the log or /healthz. Such
+// an answer is replaced by a Bot API error that names the status, the
+// host and the start of the body. A 200 in JSON, every successful call,
+// is passed on as it is.
+func botAPIAnswer(resp *http.Response, token string) *http.Response {
+	if resp.StatusCode == http.StatusOK && strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return resp
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
+	resp.Body.Close()
+	var probe struct {
+		Ok *bool `json:"ok"`
+	}
+	if err == nil && len(body) <= maxAnswer && json.Unmarshal(body, &probe) == nil && probe.Ok != nil {
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		return resp
+	}
+	what := textcut.Line(strings.ToValidUTF8(string(body), "?"), 200)
+	switch {
+	case err != nil:
+		what = "the answer could not be read: " + err.Error()
+	case len(body) > maxAnswer:
+		what = fmt.Sprintf("an answer over %d MiB", maxAnswer>>20)
+	case strings.TrimSpace(what) == "":
+		what = "an empty body"
+	}
+	if token != "" {
+		what = strings.ReplaceAll(what, token, "<token>")
+	}
+	code := resp.StatusCode
+	if code < 400 {
+		code = http.StatusBadGateway // not an error status, but no answer either
+	}
+	host := "the endpoint"
+	if resp.Request != nil && resp.Request.URL != nil {
+		host = resp.Request.URL.Host
+	}
+	synth, _ := json.Marshal(struct {
+		Ok          bool   `json:"ok"`
+		ErrorCode   int    `json:"error_code"`
+		Description string `json:"description"`
+	}{false, code, fmt.Sprintf("not a Bot API answer: HTTP %s from %s: %s (is TELEGRAM_API_ENDPOINT right?)", resp.Status, host, what)})
+	resp.Body = io.NopCloser(bytes.NewReader(synth))
+	resp.ContentLength = int64(len(synth))
+	return resp
 }
 
 // apiFor returns a copy of the tgbotapi client whose requests honour ctx.
 // BotAPI holds no locks, so a shallow copy is a cheap per-call client.
 func (b *Bot) apiFor(ctx context.Context) *tgbotapi.BotAPI {
 	a := *b.api
-	a.Client = ctxClient{ctx: ctx, c: b.client}
+	a.Client = ctxClient{ctx: ctx, c: b.client, token: b.token}
 	return &a
 }
 
@@ -539,6 +604,8 @@ func (b *Bot) Run(ctx context.Context) error {
 				// misses what the other takes.
 				b.fault("409 Conflict: another process is polling Telegram with this bot's token; stop it, or this bot misses the updates it takes")
 				b.log.Error("bot: another process is polling Telegram with this bot's token (409 Conflict); retrying", "retry_in", pause)
+			default:
+				b.fault("getUpdates failed; trying again: " + textcut.Line(err.Error(), 300))
 			}
 			b.log.Warn("bot: getUpdates failed", "err", err, "retry_in", pause)
 			if !wait.Sleep(ctx, pause) {

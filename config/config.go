@@ -275,9 +275,12 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		}
 	}
 	if v, ok := p.get(EnvTelegramEndpoint); ok {
-		if checkEndpoint(v) {
+		switch ok, port := checkEndpoint(v); {
+		case ok:
 			c.TelegramEndpoint = v
-		} else {
+		case port != "":
+			p.fail(EnvTelegramEndpoint, "=%q has port %s: a port is a number from 1 to 65535", v, port)
+		default:
 			p.fail(EnvTelegramEndpoint, "=%q must be an http(s) URL format with two %%s (the token, then the method), like %s", v, DefaultTelegramEndpoint)
 		}
 	}
@@ -759,13 +762,22 @@ func (p *parser) adminIDs(v string) []int64 {
 }
 
 // checkEndpoint accepts a format that, given a token and a method, yields an
-// http(s) URL; it must hold exactly two verbs, both %s.
-func checkEndpoint(v string) bool {
+// http(s) URL with a usable port, if any; it must hold exactly two verbs,
+// both %s. A bad port is returned, to be named.
+func checkEndpoint(v string) (ok bool, badPort string) {
 	if strings.Count(v, "%s") != 2 || strings.Count(strings.ReplaceAll(v, "%%", ""), "%") != 2 {
-		return false
+		return false, ""
 	}
 	u, err := url.Parse(fmt.Sprintf(v, "123:token", "getMe"))
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return false, ""
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return false, p
+		}
+	}
+	return true, ""
 }
 
 func checkHostPort(v string) bool {

@@ -84,6 +84,10 @@ func TestVariables(t *testing.T) {
 			`config: TELEGRAM_API_ENDPOINT="https://x/bot%s" must be an http(s) URL format with two %s (the token, then the method), like https://api.telegram.org/bot%s/%s`},
 		{"endpoint other verb", map[string]string{"TELEGRAM_API_ENDPOINT": "https://x/bot%s/%s/%d"}, nil,
 			`config: TELEGRAM_API_ENDPOINT="https://x/bot%s/%s/%d" must be an http(s) URL format with two %s (the token, then the method), like https://api.telegram.org/bot%s/%s`},
+		{"endpoint port out of range", map[string]string{"TELEGRAM_API_ENDPOINT": "http://127.0.0.1:99999/bot%s/%s"}, nil,
+			`config: TELEGRAM_API_ENDPOINT="http://127.0.0.1:99999/bot%s/%s" has port 99999: a port is a number from 1 to 65535`},
+		{"endpoint port zero", map[string]string{"TELEGRAM_API_ENDPOINT": "http://[::1]:0/bot%s/%s"}, nil,
+			`config: TELEGRAM_API_ENDPOINT="http://[::1]:0/bot%s/%s" has port 0: a port is a number from 1 to 65535`},
 		{"endpoint not url", map[string]string{"TELEGRAM_API_ENDPOINT": "bot%s/%s"}, nil,
 			`config: TELEGRAM_API_ENDPOINT="bot%s/%s" must be an http(s) URL format with two %s (the token, then the method), like https://api.telegram.org/bot%s/%s`},
 
