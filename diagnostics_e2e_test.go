@@ -5,11 +5,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/config"
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // A TELEGRAM_API_ENDPOINT that is not the Bot API — it answers every call
@@ -51,5 +55,34 @@ func TestEndpointThatIsNotTheBotAPIIsNamed(t *testing.T) {
 	}
 	if strings.Contains(body+logs.String(), testToken) {
 		t.Error("the token leaked")
+	}
+}
+
+// A push queued by a clock that was ahead (the clock was then set back)
+// does not wait, in silence, for the clock to catch up: it goes out at
+// once and /healthz says what happened.
+func TestPushDatedInTheFutureGoesOut(t *testing.T) {
+	t.Parallel()
+	tg := telegramtest.NewTest(t, testToken)
+	dbPath := filepath.Join(t.TempDir(), "ajel.db")
+	db := storagetest.OpenAt(t, dbPath)
+	reader := telegramtest.PrivateChat(3500)
+	storagetest.Chat(t, db, reader.ID, news.ChatPrivate, "syria")
+	ahead := time.Now().Add(2 * time.Hour)
+	if _, n, err := db.SaveArticle(t.Context(), news.Article{Key: "ahead", Source: "وكالة", Title: "خبر سُجّل بساعة متقدمة",
+		Summary: "ملخص الخبر.", Topics: []string{"syria"}, SeenAt: ahead}, true); err != nil || n != 1 {
+		t.Fatalf("queued %d, %v", n, err)
+	}
+	db.Close()
+
+	a := startApp(t, tg, dbPath, map[string]string{config.EnvHTTPAddr: "127.0.0.1:0"})
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	if err := tg.WaitFor(ctx, func() bool { return len(pushes(tg.Sent(reader.ID))) == 1 }); err != nil {
+		t.Fatalf("the push dated two hours ahead did not go out: %v", err)
+	}
+	body := waitHealth(t, a, "the clock went back")
+	if !strings.Contains(body, `"status":"degraded"`) || !regexp.MustCompile(`1 pending pushes were dated up to (2h0m0s|1h59m\d+s) in the future`).MatchString(body) {
+		t.Errorf("/healthz: %s", body)
 	}
 }
