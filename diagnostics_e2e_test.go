@@ -27,21 +27,9 @@ func TestEndpointThatIsNotTheBotAPIIsNamed(t *testing.T) {
 		w.Write([]byte(`{"message":"Route not found"}`))
 	}))
 	defer wrong.Close()
-	cfg, err := config.Load(envLookup(testEnv(wrong.URL+"/bot%s/%s", filepath.Join(t.TempDir(), "ajel.db"),
-		map[string]string{config.EnvHTTPAddr: "127.0.0.1:0"})))
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := newApp(ctx, cfg, newLogger(logs, cfg.LogLevel, testToken), appOptions{pollTimeout: time.Second})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done; a.Close() })
+	a := launchApp(t, testEnv(wrong.URL+"/bot%s/%s", filepath.Join(t.TempDir(), "ajel.db"),
+		map[string]string{config.EnvHTTPAddr: "127.0.0.1:0"}), appOptions{pollTimeout: time.Second}, logs)
 
 	const reason = `not a Bot API answer: HTTP 500 Internal Server Error from `
 	body := waitHealth(t, a, reason)
@@ -84,5 +72,27 @@ func TestPushDatedInTheFutureGoesOut(t *testing.T) {
 	body := waitHealth(t, a, "the clock went back")
 	if !strings.Contains(body, `"status":"degraded"`) || !regexp.MustCompile(`1 pending pushes were dated up to (2h0m0s|1h59m\d+s) in the future`).MatchString(body) {
 		t.Errorf("/healthz: %s", body)
+	}
+}
+
+// An update the bot cannot use (a button under an inline-mode message)
+// is skipped and counted in /metrics; the next reader is answered.
+func TestSkippedUpdatesAreCounted(t *testing.T) {
+	t.Parallel()
+	tg := telegramtest.NewTest(t, testToken)
+	a := startApp(t, tg, filepath.Join(t.TempDir(), "ajel.db"), map[string]string{config.EnvHTTPAddr: "127.0.0.1:0"})
+	user := telegramtest.NewUser(3600, "قارئ")
+	if _, err := tg.EnqueueRaw("callback_query", map[string]any{
+		"id": "77", "from": user, "inline_message_id": "AAQAAAAAAAA", "chat_instance": "-1", "data": "t:syria",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, tg: tg}
+	if m := h.say(telegramtest.PrivateChat(user.ID), user, "/help"); !strings.Contains(m.PlainText, "/subscribe") {
+		t.Fatalf("/help after the skipped update: %q", m.PlainText)
+	}
+	if m := httpGet(t, "http://"+a.listener.Addr().String()+"/metrics"); !strings.Contains(m, "ajel_updates_skipped_total 1\n") ||
+		!strings.Contains(m, "ajel_updates_parked_total 0\n") {
+		t.Errorf("/metrics does not count the skipped update")
 	}
 }

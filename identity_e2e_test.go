@@ -15,6 +15,24 @@ import (
 	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
+// oneFeedApp runs the app with one feed, served by the returned server
+// and polled when a test says so (POLL_INTERVAL=1h), and returns the
+// feed's id.
+func oneFeedApp(t *testing.T, tg *telegramtest.Server) (*app, *feedServer, int64) {
+	t.Helper()
+	feedSrv := newFeedServer(t)
+	a := startApp(t, tg, filepath.Join(t.TempDir(), "ajel.db"), map[string]string{
+		config.EnvFeeds: feedSrv.srv.URL + "/rss", config.EnvPollInterval: "1h"})
+	if err := a.addFeeds(t.Context(), a.cfg.Feeds, nil); err != nil {
+		t.Fatal(err)
+	}
+	feeds, err := a.db.Feeds(t.Context())
+	if err != nil || len(feeds) != 1 {
+		t.Fatalf("feeds %+v, %v", feeds, err)
+	}
+	return a, feedSrv, feeds[0].ID
+}
+
 // A feed that keeps listing its items (undated, as evergreen pages and
 // some outlets' feeds are) pushes none of them again after retention
 // pruned their articles: not under their GUIDs, not under new GUIDs with
@@ -22,20 +40,10 @@ import (
 func TestPrunedItemsAreNotNewsAgain(t *testing.T) {
 	t.Parallel()
 	tg := telegramtest.NewTest(t, testToken)
-	feedSrv := newFeedServer(t)
-	a := startApp(t, tg, filepath.Join(t.TempDir(), "ajel.db"), map[string]string{
-		config.EnvFeeds: feedSrv.srv.URL + "/rss", config.EnvPollInterval: "1h"})
+	a, feedSrv, feedID := oneFeedApp(t, tg)
 	ctx := t.Context()
 	reader := telegramtest.PrivateChat(3300)
 	storagetest.Chat(t, a.db, reader.ID, news.ChatPrivate, "syria")
-	if err := a.addFeeds(ctx, a.cfg.Feeds, nil); err != nil {
-		t.Fatal(err)
-	}
-	feeds, err := a.db.Feeds(ctx)
-	if err != nil || len(feeds) != 1 {
-		t.Fatalf("feeds %+v, %v", feeds, err)
-	}
-	feedID := feeds[0].ID
 	var listed []rssItem
 	for i, title := range syriaHeadlines[:6] {
 		listed = append(listed, rssItem{guid: fmt.Sprint("ever-", i), title: title,
@@ -108,21 +116,12 @@ func TestPrunedItemsAreNotNewsAgain(t *testing.T) {
 func TestMuteWithAnInvisibleCharacterKeepsTheStoryOut(t *testing.T) {
 	t.Parallel()
 	tg := telegramtest.NewTest(t, testToken)
-	feedSrv := newFeedServer(t)
-	a := startApp(t, tg, filepath.Join(t.TempDir(), "ajel.db"), map[string]string{
-		config.EnvFeeds: feedSrv.srv.URL + "/rss", config.EnvPollInterval: "1h"})
+	a, feedSrv, feedID := oneFeedApp(t, tg)
 	ctx := t.Context()
-	if err := a.addFeeds(ctx, a.cfg.Feeds, nil); err != nil {
-		t.Fatal(err)
-	}
-	feeds, err := a.db.Feeds(ctx)
-	if err != nil || len(feeds) != 1 {
-		t.Fatalf("feeds %+v, %v", feeds, err)
-	}
 	poll := func(items ...rssItem) {
 		t.Helper()
 		feedSrv.set(rss(items...), "")
-		if err := a.poller.PollNow(ctx, feeds[0].ID); err != nil {
+		if err := a.poller.PollNow(ctx, feedID); err != nil {
 			t.Fatal(err)
 		}
 	}

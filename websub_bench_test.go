@@ -45,6 +45,16 @@ func heapPeak() (stop func() float64) {
 	}
 }
 
+// subscribedApp is the app subscribed at a test hub to a feed that names
+// it, with one reader.
+func subscribedApp(b *testing.B, reader int64) (*app, *testHub, *feedServer) {
+	tg := telegramtest.NewTest(b, testToken)
+	hub := newTestHub(b)
+	fs := newFeedServerTB(b)
+	fs.set(hubFeed(hub.srv.URL, fs.srv.URL+"/rss", itemOld), "")
+	return webSubApp(b, tg, hub, fs, reader), hub, fs
+}
+
 // postSigned posts body to the hub's subscriber, signed with secret, and
 // returns the status (0: no answer, the connection was closed) and how
 // long the answer took.
@@ -74,11 +84,7 @@ func postSigned(tb testing.TB, hub *testHub, body []byte, secret string) (int, t
 // largest heap meanwhile. Run with -benchtime=1x.
 func BenchmarkWebSubTenThousandItems(b *testing.B) {
 	for range b.N {
-		tg := telegramtest.NewTest(b, testToken)
-		hub := newTestHub(b)
-		fs := newFeedServerTB(b)
-		fs.set(hubFeed(hub.srv.URL, fs.srv.URL+"/rss", itemOld), "")
-		a := webSubApp(b, tg, hub, fs, 4100)
+		a, hub, fs := subscribedApp(b, 4100)
 		items := make([]rssItem, 10_000)
 		for i := range items {
 			items[i] = rssItem{guid: fmt.Sprint("bulk-", i), title: fmt.Sprintf("%s رقم %d", syriaHeadlines[i%len(syriaHeadlines)], i),
@@ -119,11 +125,7 @@ func BenchmarkWebSubTenThousandItems(b *testing.B) {
 // heap before. Run with -benchtime=1x.
 func BenchmarkWebSubParallelBodies(b *testing.B) {
 	for range b.N {
-		tg := telegramtest.NewTest(b, testToken)
-		hub := newTestHub(b)
-		fs := newFeedServerTB(b)
-		fs.set(hubFeed(hub.srv.URL, fs.srv.URL+"/rss", itemOld), "")
-		webSubApp(b, tg, hub, fs, 4200)
+		_, hub, _ := subscribedApp(b, 4200)
 		body := []byte(strings.Repeat("<item>x</item>", 10_000_000/14))
 		runtime.GC()
 		var before runtime.MemStats

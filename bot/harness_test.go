@@ -261,6 +261,23 @@ func (h *harness) newSince(chatID int64, before int) []telegramtest.Message {
 	return all[before:]
 }
 
+// sayInThread sends text as user in a forum topic thread of chat and
+// returns the one reply, which must come in that thread.
+func (h *harness) sayInThread(chat telegramtest.Chat, user telegramtest.User, thread int, text string) telegramtest.Message {
+	h.t.Helper()
+	before := h.srv.SentCount(chat.ID)
+	h.srv.SendTextInThread(chat, user, thread, text)
+	h.settle()
+	got := h.newSince(chat.ID, before)
+	if len(got) != 1 {
+		h.t.Fatalf("%q in thread %d: %d replies, want 1", text, thread, len(got))
+	}
+	if got[0].ThreadID != thread {
+		h.t.Errorf("%q in thread %d answered in thread %d", text, thread, got[0].ThreadID)
+	}
+	return got[0]
+}
+
 // sayOne is say expecting exactly one reply, checked to be valid HTML.
 func (h *harness) sayOne(chat telegramtest.Chat, user telegramtest.User, text string) telegramtest.Message {
 	h.t.Helper()

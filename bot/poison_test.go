@@ -66,8 +66,7 @@ type poisonStore struct {
 func (p *poisonStore) SaveChat(ctx context.Context, c news.Chat) error {
 	if c.ID == p.chat {
 		p.saves.Add(1)
-		var m map[string]int
-		m["boom"]++ // a nil map: the kind of bug that panics
+		panic(fmt.Sprintf("a bug while saving chat %d", c.ID))
 	}
 	return p.DB.SaveChat(ctx, c)
 }

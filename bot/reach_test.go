@@ -168,20 +168,7 @@ func TestForumThreads(t *testing.T) {
 	h.srv.SetAdmin(group, admin.ID)
 	chat, _ := h.srv.Chat(group)
 
-	sayIn := func(thread int, text string) telegramtest.Message {
-		t.Helper()
-		before := h.srv.SentCount(group)
-		h.srv.SendTextInThread(chat, admin, thread, text)
-		h.settle()
-		got := h.newSince(group, before)
-		if len(got) != 1 {
-			t.Fatalf("%q in thread %d: %d replies, want 1", text, thread, len(got))
-		}
-		if got[0].ThreadID != thread {
-			t.Errorf("%q in thread %d answered in thread %d", text, thread, got[0].ThreadID)
-		}
-		return got[0]
-	}
+	sayIn := func(thread int, text string) telegramtest.Message { return h.sayInThread(chat, admin, thread, text) }
 	sayIn(news1, "/subscribe سوريا")
 	sayIn(news2, "/subscribe لبنان")
 	mustContain(t, sayIn(news1, "/list").PlainText, "سوريا")
@@ -301,17 +288,7 @@ func TestForumThreadsShareTheChatsBound(t *testing.T) {
 	h.srv.AddForumTopic(group, thread)
 	h.srv.SetAdmin(group, admin.ID)
 	chat, _ := h.srv.Chat(group)
-	sayIn := func(thread int, text string) string {
-		t.Helper()
-		before := h.srv.SentCount(group)
-		h.srv.SendTextInThread(chat, admin, thread, text)
-		h.settle()
-		got := h.newSince(group, before)
-		if len(got) != 1 {
-			t.Fatalf("%q in thread %d: %d replies, want 1", text, thread, len(got))
-		}
-		return got[0].PlainText
-	}
+	sayIn := func(thread int, text string) string { return h.sayInThread(chat, admin, thread, text).PlainText }
 	for i := range news.MaxSubscriptionsPerChat - 5 {
 		sayIn(0, fmt.Sprintf("/subscribe كلمة%d", i))
 	}
@@ -321,14 +298,8 @@ func TestForumThreadsShareTheChatsBound(t *testing.T) {
 	sayIn(thread, "/mute الطقس")
 	mustContain(t, sayIn(thread, "/subscribe سوريا"), "50")
 	mustContain(t, sayIn(thread, "/mute كرة"), "50")
-	before := h.srv.SentCount(group)
-	h.srv.SendTextInThread(chat, admin, thread, "/topics")
-	h.settle()
-	kb := h.newSince(group, before)
-	if len(kb) != 1 {
-		t.Fatalf("/topics: %d replies", len(kb))
-	}
-	if a := h.press(chat, admin, kb[0].ID, "t:syria"); !strings.Contains(a.Text, "50") {
+	kb := h.sayInThread(chat, admin, thread, "/topics")
+	if a := h.press(chat, admin, kb.ID, "t:syria"); !strings.Contains(a.Text, "50") {
 		t.Errorf("the topic button past the bound answered %q", a.Text)
 	}
 	// The thread goes; what it followed joins the main thread, still 50.
