@@ -147,3 +147,40 @@ func TestMuteWithAnInvisibleCharacterKeepsTheStoryOut(t *testing.T) {
 		t.Errorf("pushed %q, want the story about Homs", art.Title)
 	}
 }
+
+// A mute and a keyword saved before the matching form dropped invisible
+// characters (stored with U+FE0F inside, so they never matched) are
+// brought up to it when Ajel starts: shown and matched as «مصر»; one that
+// then repeats another of its chat goes, and others are left as they are.
+func TestOldKeywordsWithInvisibleCharactersAreRekeyed(t *testing.T) {
+	t.Parallel()
+	tg := telegramtest.NewTest(t, testToken)
+	dbPath := filepath.Join(t.TempDir(), "ajel.db")
+	db := storagetest.OpenAt(t, dbPath)
+	const chat = 3700
+	storagetest.Chat(t, db, chat, news.ChatPrivate)
+	for _, s := range []news.Subscription{
+		{ChatID: chat, Kind: news.KindMute, Key: "م\uFE0Fصر", Display: "م\uFE0Fصر"},
+		{ChatID: chat, Kind: news.KindKeyword, Key: "دمشق", Display: "دمشق"},
+		{ChatID: chat, Kind: news.KindKeyword, Key: "د\u034Fمشق", Display: "د\u034Fمشق"},
+		{ChatID: chat, Kind: news.KindKeyword, Key: "قطاع غزه", Display: "قطاع غزة"},
+	} {
+		if _, err := db.Subscribe(t.Context(), s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	a := startApp(t, tg, dbPath, nil)
+	subs, err := a.db.Subscriptions(t.Context(), news.Target{ChatID: chat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range subs {
+		got = append(got, fmt.Sprintf("%s %s «%s»", s.Kind, s.Key, s.Display))
+	}
+	want := []string{"mute مصر «مصر»", "keyword دمشق «دمشق»", "keyword قطاع غزه «قطاع غزة»"}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("after the start: %q, want %q", got, want)
+	}
+}
