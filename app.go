@@ -102,6 +102,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 			a.Close()
 		}
 	}()
+	// Keywords and mutes saved before the matching form dropped every
+	// invisible character (a variation selector inside «مصر») never
+	// matched: they are brought up to it.
+	if n, err := db.RekeyKeywords(ctx, keywordForm); err != nil {
+		return nil, err
+	} else if n > 0 {
+		log.Info("keywords and mutes brought up to the current matching form", "changed", n)
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -139,6 +147,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		PollTimeout: opt.pollTimeout,
 		Throttle:    budget,
 		Faults:      faults,
+		Updates:     metrics,
 		// The worker's automatic cap (delivery.Options.BurstPerHour's
 		// default), which /limit mentions.
 		BurstPerHour: delivery.DefaultBurstPerHour,
@@ -457,6 +466,24 @@ func (w subscriptionWatcher) DeleteChat(ctx context.Context, chatID int64) error
 		w.changed()
 	}
 	return err
+}
+
+// keywordForm is a keyword subscription's key and display as /subscribe
+// and /mute write them now: the key in matching form, the display without
+// the invisible characters the matching form drops.
+func keywordForm(key, display string) (string, string) {
+	visible := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if arabic.IsInvisible(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	if k := visible(key); k != key { // only what the change concerns is written again
+		key = arabic.KeywordForm(k)
+	}
+	return key, strings.Join(strings.Fields(visible(display)), " ")
 }
 
 type healthAdapter struct{ *storage.DB }

@@ -16,6 +16,7 @@ import (
 const (
 	faultTelegram = "telegram"
 	faultDatabase = "database"
+	faultClock    = "clock"
 )
 
 // deliveryFaults tells /healthz what the delivery worker runs into:
@@ -45,6 +46,15 @@ func (d deliveryFaults) RateLimited(retryAfter time.Duration) {
 func (d deliveryFaults) StoreError(err error) {
 	d.faults.Report(faultDatabase, oneLine(err.Error()))
 	d.Observer.StoreError(err)
+}
+
+// clockFaultFor is how long /healthz lists that the clock went back.
+const clockFaultFor = time.Hour
+
+func (d deliveryFaults) Rescheduled(rows int, ahead time.Duration) {
+	d.faults.ReportFor(faultClock, fmt.Sprintf("the clock went back: %d pending pushes were dated up to %s in the future; they were sent at once instead of waiting for the clock to catch up (check the time sync)",
+		rows, ahead.Round(time.Second)), clockFaultFor)
+	d.Observer.Rescheduled(rows, ahead)
 }
 
 // feedFaults tells /healthz when a feed poll failed because of the

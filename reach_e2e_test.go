@@ -65,6 +65,20 @@ func startApp(t *testing.T, tg *telegramtest.Server, dbPath string, env map[stri
 // startAppWith is startApp from exactly env, with opt, logging to logs.
 func startAppWith(t testing.TB, tg *telegramtest.Server, env map[string]string, opt appOptions, logs io.Writer) *app {
 	t.Helper()
+	a := launchApp(t, env, opt, logs)
+	wctx, wcancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer wcancel()
+	if err := tg.WaitFor(wctx, tg.Polling); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// launchApp runs the whole bot from exactly env, with opt, logging to
+// logs, until the test ends, and returns it at once (Telegram may not
+// answer yet).
+func launchApp(t testing.TB, env map[string]string, opt appOptions, logs io.Writer) *app {
+	t.Helper()
 	cfg, err := config.Load(envLookup(env))
 	if err != nil {
 		t.Fatal(err)
@@ -84,11 +98,6 @@ func startAppWith(t testing.TB, tg *telegramtest.Server, env map[string]string, 
 		}
 		a.Close()
 	})
-	wctx, wcancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer wcancel()
-	if err := tg.WaitFor(wctx, tg.Polling); err != nil {
-		t.Fatal(err)
-	}
 	return a
 }
 

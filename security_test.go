@@ -15,7 +15,8 @@ import (
 
 // With ALLOW_PRIVATE_FEEDS off, /addfeed refuses every address that
 // reaches inside: loopback by number and by name, private, link-local and
-// the cloud metadata address, and the server behind it is never contacted.
+// the cloud metadata address, IPv4-compatible and NAT64 forms of them, and
+// the server behind it is never contacted.
 // (Redirects and DNS answers that change are refused at connect time:
 // feed.TestGuardAfterRedirectsAndChangingDNS.)
 func TestAddFeedRefusesInternalAddresses(t *testing.T) {
@@ -40,6 +41,18 @@ func TestAddFeedRefusesInternalAddresses(t *testing.T) {
 		"http://100.100.100.200/latest/meta-data",
 	} {
 		reply := h.say(chat, admin, "/addfeed "+u)
+		if !strings.Contains(reply.PlainText, "تعذّرت إضافة المصدر") {
+			t.Errorf("/addfeed %s was not refused: %q", u, reply.PlainText)
+		}
+	}
+	// More, from a group (each chat has its own budget of commands).
+	group := telegramtest.Supergroup(-1004242, "مشرفون")
+	for _, u := range []string{
+		"http://[::127.0.0.1]:" + port + "/rss",          // IPv4-compatible
+		"http://[64:ff9b::7f00:1]:" + port + "/rss",      // NAT64 of loopback
+		"http://[64:ff9b:1::a9fe:a9fe]/latest/meta-data", // local-use NAT64
+	} {
+		reply := h.say(group, admin, "/addfeed "+u)
 		if !strings.Contains(reply.PlainText, "تعذّرت إضافة المصدر") {
 			t.Errorf("/addfeed %s was not refused: %q", u, reply.PlainText)
 		}

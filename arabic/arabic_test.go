@@ -29,6 +29,15 @@ func TestNormalize(t *testing.T) {
 		{"\uFE8D\uFEE0", "ال"}, // presentation forms
 		{"OpenAI GPT", "openai gpt"},
 		{"a\xffb", "a b"},
+		// Invisible inside a word: a variation selector, the combining
+		// grapheme joiner, Hangul fillers, a tag, Mongolian and Khmer ones.
+		{"م\uFE0Fصر", "مصر"},
+		{"م\u034Fصر", "مصر"},
+		{"م\u3164صر", "مصر"},
+		{"م\uFFA0ص\u115Fر\u1160", "مصر"},
+		{"م\U000E0041صر\U000E0100", "مصر"},
+		{"م\u180Bص\u17B4ر\u2065", "مصر"},
+		{"❤\uFE0F", "❤"},
 	}
 	for _, tt := range tests {
 		if got := arabic.Normalize(tt.in); got != tt.want {

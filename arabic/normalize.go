@@ -149,15 +149,34 @@ func isDiacritic(r rune) bool {
 	return false
 }
 
-// isInvisible reports zero-width, joiner and bidi control characters that
-// copy-pasted news text carries and that must not split or alter words.
+// IsInvisible reports the characters the matching form drops because
+// they show nothing — Unicode's Default_Ignorable_Code_Point: zero-width
+// characters and joiners, bidi controls, the soft hyphen, variation
+// selectors (U+FE0F after a letter), the combining grapheme joiner
+// (U+034F), Hangul fillers (U+3164, which Unicode counts as a letter),
+// Mongolian and Khmer invisibles, tags. Copy-pasted text carries them,
+// and a word with one inside looks the same and must match the same:
+// code that shows a reader the word it matches strips these.
+func IsInvisible(r rune) bool { return isInvisible(r) }
+
 func isInvisible(r rune) bool {
 	switch {
-	case 0x200B <= r && r <= 0x200F,
+	case r < 0x00AD:
+		return false
+	case r == 0x00AD, r == 0x034F, r == 0x061C,
+		0x115F <= r && r <= 0x1160,
+		0x17B4 <= r && r <= 0x17B5,
+		0x180B <= r && r <= 0x180F,
+		0x200B <= r && r <= 0x200F,
 		0x202A <= r && r <= 0x202E,
-		0x2060 <= r && r <= 0x2064,
-		0x2066 <= r && r <= 0x2069,
-		r == 0xFEFF, r == 0x061C, r == 0x00AD, r == 0x180E:
+		0x2060 <= r && r <= 0x206F,
+		r == 0x3164,
+		0xFE00 <= r && r <= 0xFE0F,
+		r == 0xFEFF, r == 0xFFA0,
+		0xFFF0 <= r && r <= 0xFFF8,
+		0x1BCA0 <= r && r <= 0x1BCA3,
+		0x1D173 <= r && r <= 0x1D17A,
+		0xE0000 <= r && r <= 0xE0FFF:
 		return true
 	}
 	return false

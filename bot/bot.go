@@ -7,13 +7,16 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +25,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"golang.org/x/time/rate"
 
+	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/internal/wait"
 	"github.com/ajel-news/ajel/news"
 )
@@ -64,6 +68,23 @@ type Inbox interface {
 	PendingUpdates(ctx context.Context, after int64, limit int) ([]news.InboundUpdate, error)
 	// FinishUpdate forgets a handled update.
 	FinishUpdate(ctx context.Context, seq int64) error
+	// BeginUpdate counts an attempt at handling a kept update (its
+	// Attempts when PendingUpdates returns it again).
+	BeginUpdate(ctx context.Context, seq int64) error
+	// ParkUpdate sets an update aside for a look, with the reason: out of
+	// the inbox when it was kept there (Seq set), never handled again.
+	ParkUpdate(ctx context.Context, u news.InboundUpdate, reason string) error
+}
+
+// UpdateObserver hears about the updates the bot set aside, for metrics;
+// *web.Metrics implements it.
+type UpdateObserver interface {
+	// UpdateSkipped: an update Ajel cannot use was skipped (its offset
+	// saved).
+	UpdateSkipped()
+	// UpdateParked: handling an update panicked, or began again and again
+	// without finishing; it was parked and the bot went on.
+	UpdateParked()
 }
 
 // ChannelStore keeps the topic channels (/channel, CHANNELS).
@@ -178,6 +199,9 @@ type Options struct {
 	// Faults hears of trouble the bot keeps working through (another
 	// process polling with the same token), for /healthz; nil: none.
 	Faults Faults
+	// Updates hears about updates skipped or parked, for /metrics; nil:
+	// nobody.
+	Updates UpdateObserver
 	// BurstPerHour is the delivery worker's automatic hourly cap for a
 	// chat without /limit, which /limit mentions; 0: there is none.
 	BurstPerHour int
@@ -190,8 +214,12 @@ type Faults interface {
 	Clear(component string)
 }
 
-// faultUpdates is the component the bot reports update trouble under.
-const faultUpdates = "telegram_updates"
+// Components the bot reports faults under: getting updates from
+// Telegram, and handling one of them.
+const (
+	faultUpdates  = "telegram_updates"
+	faultHandling = "update_handling"
+)
 
 // Bot talks to Telegram for Ajel. It is safe for concurrent use: the
 // delivery worker may Send while Run handles updates.
@@ -217,6 +245,7 @@ type Bot struct {
 	throttle   Throttle
 	replyRetry time.Duration
 	faults     Faults
+	updates    UpdateObserver
 	burst      int // the automatic hourly cap, for /limit's text
 
 	limiter  *chatLimiter
@@ -256,6 +285,7 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 		pollEvery: o.PollTimeout,
 		throttle:  o.Throttle,
 		faults:    o.Faults,
+		updates:   o.Updates,
 		burst:     o.BurstPerHour,
 	}
 	for _, id := range o.AdminIDs {
@@ -281,6 +311,9 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 	}
 	if b.now == nil {
 		b.now = time.Now
+	}
+	if b.updates == nil {
+		b.updates = nopUpdates{}
 	}
 	chatRate, burst := o.ChatRate, o.ChatBurst
 	if chatRate <= 0 {
@@ -316,7 +349,7 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 	}
 	// Built by hand: the library's constructor calls getMe at once, and a
 	// start must survive Telegram being unreachable (see Connect).
-	api := &tgbotapi.BotAPI{Token: o.Token, Client: ctxClient{ctx: ctx, c: b.client}, Buffer: 100}
+	api := &tgbotapi.BotAPI{Token: o.Token, Client: ctxClient{ctx: ctx, c: b.client, token: o.Token}, Buffer: 100}
 	api.SetAPIEndpoint(endpoint)
 	b.api = api
 	return b, nil
@@ -376,21 +409,84 @@ func (b *Bot) selfID() int64 {
 	return 0
 }
 
-// ctxClient makes a request under a context, which tgbotapi cannot pass.
+// ctxClient makes a request under a context, which tgbotapi cannot pass,
+// and makes sure the library reads an answer that says what went wrong
+// (see botAPIAnswer).
 type ctxClient struct {
-	ctx context.Context
-	c   *http.Client
+	ctx   context.Context
+	c     *http.Client
+	token string // kept out of what an answer's text repeats
 }
 
 func (c ctxClient) Do(req *http.Request) (*http.Response, error) {
-	return c.c.Do(req.WithContext(c.ctx))
+	resp, err := c.c.Do(req.WithContext(c.ctx))
+	if err != nil {
+		return resp, err
+	}
+	return botAPIAnswer(resp, c.token), nil
+}
+
+// maxAnswer bounds an answer read to check it is the Bot API's (getUpdates
+// with 100 updates is well under 1 MiB).
+const maxAnswer = 16 << 20
+
+// botAPIAnswer hands tgbotapi an answer it can tell the reason of. The
+// library reads every body as the Bot API's JSON ({"ok":…,"description":…})
+// and drops the HTTP status, so an endpoint that is not the Bot API — a
+// wrong TELEGRAM_API_ENDPOINT answering 500 {"message":"Route not found"},
+// a proxy's 502 page — became an error with no code and an empty
+// description, retried for ever with nothing in the log or /healthz. Such
+// an answer is replaced by a Bot API error that names the status, the
+// host and the start of the body. A 200 in JSON, every successful call,
+// is passed on as it is.
+func botAPIAnswer(resp *http.Response, token string) *http.Response {
+	if resp.StatusCode == http.StatusOK && strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return resp
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
+	resp.Body.Close()
+	var probe struct {
+		Ok *bool `json:"ok"`
+	}
+	if err == nil && len(body) <= maxAnswer && json.Unmarshal(body, &probe) == nil && probe.Ok != nil {
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		return resp
+	}
+	what := textcut.Line(strings.ToValidUTF8(string(body), "?"), 200)
+	switch {
+	case err != nil:
+		what = "the answer could not be read: " + err.Error()
+	case len(body) > maxAnswer:
+		what = fmt.Sprintf("an answer over %d MiB", maxAnswer>>20)
+	case strings.TrimSpace(what) == "":
+		what = "an empty body"
+	}
+	if token != "" {
+		what = strings.ReplaceAll(what, token, "<token>")
+	}
+	code := resp.StatusCode
+	if code < 400 {
+		code = http.StatusBadGateway // not an error status, but no answer either
+	}
+	host := "the endpoint"
+	if resp.Request != nil && resp.Request.URL != nil {
+		host = resp.Request.URL.Host
+	}
+	synth, _ := json.Marshal(struct {
+		Ok          bool   `json:"ok"`
+		ErrorCode   int    `json:"error_code"`
+		Description string `json:"description"`
+	}{false, code, fmt.Sprintf("not a Bot API answer: HTTP %s from %s: %s (is TELEGRAM_API_ENDPOINT right?)", resp.Status, host, what)})
+	resp.Body = io.NopCloser(bytes.NewReader(synth))
+	resp.ContentLength = int64(len(synth))
+	return resp
 }
 
 // apiFor returns a copy of the tgbotapi client whose requests honour ctx.
 // BotAPI holds no locks, so a shallow copy is a cheap per-call client.
 func (b *Bot) apiFor(ctx context.Context) *tgbotapi.BotAPI {
 	a := *b.api
-	a.Client = ctxClient{ctx: ctx, c: b.client}
+	a.Client = ctxClient{ctx: ctx, c: b.client, token: b.token}
 	return &a
 }
 
@@ -508,6 +604,8 @@ func (b *Bot) Run(ctx context.Context) error {
 				// misses what the other takes.
 				b.fault("409 Conflict: another process is polling Telegram with this bot's token; stop it, or this bot misses the updates it takes")
 				b.log.Error("bot: another process is polling Telegram with this bot's token (409 Conflict); retrying", "retry_in", pause)
+			default:
+				b.fault("getUpdates failed; trying again: " + textcut.Line(err.Error(), 300))
 			}
 			b.log.Warn("bot: getUpdates failed", "err", err, "retry_in", pause)
 			if !wait.Sleep(ctx, pause) {
@@ -526,10 +624,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		ups := make([]news.InboundUpdate, 0, len(raws))
 		next := offset
 		for _, raw := range raws {
-			u, err := inbound(raw)
-			if err != nil {
-				b.log.Warn("bot: update Telegram sent is not readable; skipped", "err", err)
-				continue
+			u, skip := b.receive(ctx, raw)
+			if u.UpdateID <= 0 {
+				continue // no update_id: nothing to confirm
 			}
 			if u.UpdateID < offset {
 				// The offset confirmed every update below it, so this is
@@ -538,8 +635,10 @@ func (b *Bot) Run(ctx context.Context) error {
 				// leave the bot deaf, asking for it again and again.
 				b.log.Info("bot: update ids restarted below the offset", "update_id", u.UpdateID, "offset", offset)
 			}
-			ups = append(ups, u)
 			next = u.UpdateID + 1
+			if !skip {
+				ups = append(ups, u)
+			}
 		}
 		// Kept even while stopping: Telegram has sent them, and the next
 		// run handles what this one does not get to.
@@ -572,21 +671,107 @@ func isConflict(err error) bool {
 	return errors.As(err, &te) && te.Code == http.StatusConflict
 }
 
-// inbound reads what the inbox keeps of one raw update.
+// inbound reads what the inbox keeps of one raw update: its id, the chat
+// it is handled in, and its JSON. An error says why Ajel cannot use it
+// (unreadable, or see usable); UpdateID is then still set when the update
+// has one, so its offset can be confirmed.
 func inbound(raw json.RawMessage) (news.InboundUpdate, error) {
+	var id struct {
+		UpdateID int `json:"update_id"`
+	}
+	_ = json.Unmarshal(raw, &id) // an unreadable update has no id to confirm
+	in := news.InboundUpdate{UpdateID: max(id.UpdateID, 0), Raw: append([]byte(nil), raw...)}
 	var u tgbotapi.Update
 	if err := json.Unmarshal(raw, &u); err != nil {
-		return news.InboundUpdate{}, err
+		return in, fmt.Errorf("not readable: %w", err)
 	}
 	if u.UpdateID <= 0 {
-		return news.InboundUpdate{}, errors.New("no update_id")
+		return in, errors.New("no update_id")
 	}
-	in := news.InboundUpdate{UpdateID: u.UpdateID, Raw: append([]byte(nil), raw...)}
-	if c := u.FromChat(); c != nil {
-		in.ChatID = c.ID
-	}
-	return in, nil
+	chatID, err := usable(&u, raw)
+	in.ChatID = chatID
+	return in, err
 }
+
+// usable says which chat an update is handled in (its handler's queue),
+// or why Ajel cannot use it. Ajel acts on messages in a chat and on
+// buttons pressed under its own messages; anything else — a kind of
+// update it does not handle, a button under an inline-mode message (which
+// carries inline_message_id instead of the message) — is skipped. A kind
+// Ajel learns to handle (inline queries, keyed by their sender) is one
+// more case here, in allowedUpdates and in handleRaw.
+func usable(u *tgbotapi.Update, raw json.RawMessage) (chatID int64, err error) {
+	switch {
+	case u.Message != nil && u.Message.Chat != nil:
+		return u.Message.Chat.ID, nil
+	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.Message.Chat != nil:
+		return u.CallbackQuery.Message.Chat.ID, nil
+	case u.CallbackQuery != nil:
+		return 0, errors.New("callback_query without the message it was pressed under (an inline-mode message)")
+	case u.Message != nil:
+		return 0, errors.New("message without a chat")
+	}
+	return 0, fmt.Errorf("%s: a kind of update Ajel does not handle", updateKind(raw))
+}
+
+// updateKind names an update's kind: the field beside update_id.
+func updateKind(raw json.RawMessage) string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) == nil {
+		for k := range fields {
+			if k != "update_id" {
+				return textcut.Line(k, 40)
+			}
+		}
+	}
+	return "an update of no kind"
+}
+
+// receive reads one update Telegram sent (long polling or webhook) for
+// the inbox. An update Ajel cannot use is logged once, counted and
+// skipped (skip): only its offset is saved. Reading never stops the bot:
+// a panic is recovered and the update parked instead.
+func (b *Bot) receive(ctx context.Context, raw json.RawMessage) (u news.InboundUpdate, skip bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.park(ctx, u, fmt.Sprintf("reading it panicked: %v", p), debug.Stack())
+			skip = true
+		}
+	}()
+	u, err := inbound(raw)
+	if err != nil {
+		b.log.Warn("bot: an update Ajel cannot use; skipped", "update_id", u.UpdateID, "why", err)
+		b.updates.UpdateSkipped()
+		return u, true
+	}
+	return u, false
+}
+
+// park sets an update aside that made the bot panic (or that never
+// finished): logged with the stack, counted, kept in the database for a
+// look and never handled again, and listed in /healthz for a while.
+func (b *Bot) park(ctx context.Context, u news.InboundUpdate, reason string, stack []byte) {
+	attrs := []any{"update_id", u.UpdateID, "chat", u.ChatID, "reason", reason}
+	if len(stack) > 0 {
+		attrs = append(attrs, "stack", string(stack))
+	}
+	b.log.Error("bot: an update could not be handled; parked, not retried", attrs...)
+	b.updates.UpdateParked()
+	if b.faults != nil {
+		b.faults.Report(faultHandling, fmt.Sprintf("update %d parked: %s", u.UpdateID, textcut.Line(reason, 200)))
+	}
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := b.store.ParkUpdate(pctx, u, textcut.Line(reason, 500)); err != nil {
+		b.log.Error("bot: park an update", "update_id", u.UpdateID, "err", err)
+	}
+}
+
+// nopUpdates is the UpdateObserver of a bot nobody observes.
+type nopUpdates struct{}
+
+func (nopUpdates) UpdateSkipped() {}
+func (nopUpdates) UpdateParked()  {}
 
 // SetCommands registers the public commands with their Arabic
 // descriptions, from the command table.
@@ -603,13 +788,23 @@ func (b *Bot) SetCommands(ctx context.Context) error {
 	return nil
 }
 
-// chatLimiter is a token bucket per chat, so one chat flooding commands
-// cannot slow the others.
+// chatLimiter is a token bucket per user within a chat, so one member
+// flooding commands slows neither the other chats nor the other members
+// of a group; an admin's settings commands (command.settings) draw on a
+// bucket of their own.
 type chatLimiter struct {
 	mu    sync.Mutex
 	rate  rate.Limit
 	burst int
-	chats map[int64]*chatBucket
+	chats map[bucketKey]*chatBucket
+}
+
+// bucketKey names one bucket: a user's in a chat (in a private chat the
+// user is the chat), and apart from it, when the user may change the
+// chat, that user's settings commands.
+type bucketKey struct {
+	chat, user int64
+	settings   bool
 }
 
 type chatBucket struct {
@@ -619,7 +814,7 @@ type chatBucket struct {
 }
 
 func newChatLimiter(r rate.Limit, burst int) *chatLimiter {
-	return &chatLimiter{rate: r, burst: burst, chats: map[int64]*chatBucket{}}
+	return &chatLimiter{rate: r, burst: burst, chats: map[bucketKey]*chatBucket{}}
 }
 
 // verdict of the limiter for one update.
@@ -631,16 +826,16 @@ const (
 	drop
 )
 
-func (l *chatLimiter) check(chatID int64, now time.Time) verdict {
+func (l *chatLimiter) check(key bucketKey, now time.Time) verdict {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	c := l.chats[chatID]
+	c := l.chats[key]
 	if c == nil {
 		if len(l.chats) >= 10000 {
 			l.sweep(now)
 		}
 		c = &chatBucket{lim: rate.NewLimiter(l.rate, l.burst)}
-		l.chats[chatID] = c
+		l.chats[key] = c
 	}
 	c.last = now
 	if c.lim.AllowN(now, 1) {

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/bot"
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/news"
@@ -588,6 +589,57 @@ func TestRateLimitPerChat(t *testing.T) {
 	}
 }
 
+// In a group the budget is each member's: one member flooding /latest
+// gets a few answers and one notice, while the admin's /pause and /resume
+// and another member's /help are answered. An admin's settings commands
+// have a budget of their own, so even an admin who flooded /latest
+// first can still /pause, and press the settings buttons.
+func TestRateLimitPerUserInAChat(t *testing.T) {
+	h := newHarness(t, func(o *bot.Options) { o.ChatBurst = 0 }) // the default: 1/s, burst 10, clock frozen
+	group := telegramtest.Supergroup(-1007001, "حيّنا")
+	admin, member, other := telegramtest.NewUser(7001, "مشرفة"), telegramtest.NewUser(7002, "مستعجل"), telegramtest.NewUser(7003, "هادئ")
+	h.srv.SetAdmin(group.ID, admin.ID)
+	h.say(group, admin, "/subscribe سوريا")
+	replies := func(from telegramtest.User, text string, n int) []telegramtest.Message {
+		t.Helper()
+		before := h.srv.SentCount(group.ID)
+		for range n {
+			h.srv.SendText(group, from, text)
+		}
+		h.settle()
+		return h.newSince(group.ID, before)
+	}
+	if got := replies(member, "/latest", 100); len(got) != 11 {
+		t.Fatalf("the flooding member got %d messages, want 10 answers and 1 notice", len(got))
+	}
+	for _, tc := range []struct {
+		from telegramtest.User
+		text string
+		want string
+	}{
+		{admin, "/pause", "أُوقفت"},
+		{admin, "/resume", "استُؤنفت"},
+		{other, "/help", "/subscribe"},
+	} {
+		if got := replies(tc.from, tc.text, 1); len(got) != 1 || !strings.Contains(got[0].PlainText, tc.want) {
+			t.Errorf("%s during a member's flood: %+v, want an answer saying %q", tc.text, got, tc.want)
+		}
+	}
+	// The admin's own flood of other commands leaves /pause answered.
+	replies(admin, "/latest", 30)
+	if got := replies(admin, "/pause", 1); len(got) != 1 || !strings.Contains(got[0].PlainText, "أُوقفت") {
+		t.Errorf("/pause after the admin's own flood: %+v", got)
+	}
+	if c, err := h.db.Chat(t.Context(), group.ID); err != nil || !c.Paused {
+		t.Errorf("the group is not paused: %+v, %v", c, err)
+	}
+	// A member's /pause is no settings command of an admin: limited with
+	// the rest of that member's flood.
+	if got := replies(member, "/pause", 1); len(got) != 0 {
+		t.Errorf("the flooding member's /pause was answered: %+v", got)
+	}
+}
+
 func TestLatestAndSearch(t *testing.T) {
 	h := newHarness(t, nil)
 	user, chat := telegramtest.NewUser(9, "Lina"), telegramtest.PrivateChat(9)
@@ -872,5 +924,56 @@ func TestFollowButtonRefusals(t *testing.T) {
 	}
 	if fs, _ := h.db.Follows(t.Context(), news.Target{ChatID: reader.ID}); len(fs) != 0 {
 		t.Errorf("follows after the refusals: %+v", fs)
+	}
+}
+
+// A keyword or a mute typed with an invisible character inside — a
+// variation selector (U+FE0F), the combining grapheme joiner (U+034F), a
+// Hangul filler (U+3164, which Unicode calls a letter), a zero-width
+// space, a tag — is stored and shown as the word the keyword index
+// matches, without it: the reader sees «مصر» and «مصر» is what matches.
+// One made of such characters alone is refused; bidi controls still are.
+func TestInvisibleCharactersInKeywordsAndMutes(t *testing.T) {
+	h := newHarness(t, nil)
+	user, chat := telegramtest.NewUser(12, "قارئ"), telegramtest.PrivateChat(12)
+	for _, inv := range []string{"\uFE0F", "\u034F", "\u3164", "\uFFA0", "\u200B", "\U000E0100", "\u180B"} {
+		t.Run(fmt.Sprintf("%U", []rune(inv)[0]), func(t *testing.T) {
+			reply := h.sayOne(chat, user, "/mute م"+inv+"صر").PlainText
+			mustContain(t, reply, "«مصر»")
+			if strings.Contains(reply, inv) {
+				t.Errorf("the reply shows the invisible character: %q", reply)
+			}
+			reply = h.sayOne(chat, user, "/subscribe د"+inv+"مشق").PlainText
+			mustContain(t, reply, "دمشق")
+			var mute, word *news.Subscription
+			for _, s := range h.subs(chat.ID) {
+				switch s.Kind {
+				case news.KindMute:
+					mute = &s
+				case news.KindKeyword:
+					word = &s
+				}
+			}
+			if mute == nil || mute.Display != "مصر" || mute.Key != arabic.Normalize("مصر") {
+				t.Fatalf("mute stored as %+v, want «مصر» under the key the index matches", mute)
+			}
+			if word == nil || word.Display != "دمشق" || word.Key != arabic.Normalize("دمشق") {
+				t.Fatalf("keyword stored as %+v, want «دمشق»", word)
+			}
+			// The same word without it is the same entry, and either
+			// spelling removes it.
+			mustContain(t, h.sayOne(chat, user, "/mute مصر").PlainText, "مكتومة بالفعل")
+			mustContain(t, h.sayOne(chat, user, "/unmute م"+inv+"صر").PlainText, "أُلغي كتم", "مصر")
+			mustContain(t, h.sayOne(chat, user, "/unsubscribe دمشق").PlainText, "دمشق")
+			if n := len(h.subs(chat.ID)); n != 0 {
+				t.Errorf("%d entries left", n)
+			}
+		})
+	}
+	for _, args := range []string{"\u3164\u3164", "\uFE0F", "م\u202Eصر"} {
+		reply := h.sayOne(chat, user, "/mute "+args).PlainText
+		if strings.Contains(reply, "لن تصلك") || len(h.subs(chat.ID)) != 0 {
+			t.Errorf("/mute %+q was taken: %s", args, reply)
+		}
 	}
 }

@@ -35,7 +35,11 @@ type command struct {
 	desc    string // one line of plain text (setMyCommands takes no HTML)
 	access  access
 	changes changes
-	run     handler
+	// settings marks the commands that govern how the chat is sent to
+	// (/pause, /quiet, /settings…): an admin's have a rate budget of their
+	// own, so they are answered even after a flood of other commands.
+	settings bool
+	run      handler
 }
 
 // commandTable lists the commands in the order /help shows them. (A
@@ -56,18 +60,18 @@ func commandTable() []*command {
 		{name: "mute", args: "<كلمة أو عبارة>", desc: "إخفاء كل خبر يذكر كلمة، ولو طابق اشتراكاتك",
 			changes: changesWithArgs, run: (*Bot).cmdMute},
 		{name: "unmute", args: "[كلمة]", desc: "إلغاء كتم كلمة", changes: changesWithArgs, run: (*Bot).cmdUnmute},
-		{name: "pause", desc: "إيقاف الإشعارات مؤقتًا", changes: changesAlways, run: (*Bot).cmdPause},
-		{name: "resume", desc: "استئناف الإشعارات", changes: changesAlways, run: (*Bot).cmdResume},
-		{name: "quiet", args: "<22-07 أو off>", desc: "ساعات الهدوء: لا يرنّ فيها شيء، وتصل الأخبار العادية مجمّعة عند انتهائها",
+		{name: "pause", settings: true, desc: "إيقاف الإشعارات مؤقتًا", changes: changesAlways, run: (*Bot).cmdPause},
+		{name: "resume", settings: true, desc: "استئناف الإشعارات", changes: changesAlways, run: (*Bot).cmdResume},
+		{name: "quiet", settings: true, args: "<22-07 أو off>", desc: "ساعات الهدوء: لا يرنّ فيها شيء، وتصل الأخبار العادية مجمّعة عند انتهائها",
 			changes: changesWithArgs, run: (*Bot).cmdQuiet},
-		{name: "limit", args: "<1-60 أو off>", desc: "حدّ الأخبار في الساعة، وما زاد عليه يصل في موجز واحد",
+		{name: "limit", settings: true, args: "<1-60 أو off>", desc: "حدّ الأخبار في الساعة، وما زاد عليه يصل في موجز واحد",
 			changes: changesWithArgs, run: (*Bot).cmdLimit},
-		{name: "pictures", args: "<on أو off>", desc: "صورة الخبر فوق نصه أو بدونها",
+		{name: "pictures", settings: true, args: "<on أو off>", desc: "صورة الخبر فوق نصه أو بدونها",
 			changes: changesWithArgs, run: (*Bot).cmdPictures},
-		{name: "sound", args: "<breaking أو all أو none>", desc: "ما يصل بصوت: العاجل فقط أو كل الأخبار أو لا شيء",
+		{name: "sound", settings: true, args: "<breaking أو all أو none>", desc: "ما يصل بصوت: العاجل فقط أو كل الأخبار أو لا شيء",
 			changes: changesWithArgs, run: (*Bot).cmdSound},
-		{name: "settings", desc: "كل الإعدادات في رسالة واحدة بأزرار", run: (*Bot).cmdSettings},
-		{name: "stop", desc: "حذف كل الاشتراكات والبيانات", changes: changesAlways, run: (*Bot).cmdStop},
+		{name: "settings", settings: true, desc: "كل الإعدادات في رسالة واحدة بأزرار", run: (*Bot).cmdSettings},
+		{name: "stop", settings: true, desc: "حذف كل الاشتراكات والبيانات", changes: changesAlways, run: (*Bot).cmdStop},
 
 		{name: "stats", desc: "إحصاءات البوت", access: botAdmins, run: (*Bot).cmdStats},
 		{name: "feeds", desc: "المصادر وحالتها", access: botAdmins, run: (*Bot).cmdFeeds},

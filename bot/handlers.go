@@ -95,14 +95,15 @@ func chatOf(c *tgbotapi.Chat) news.Chat {
 }
 
 // admit is what every message and button press goes through first:
-// nothing from a channel is for the bot, a chat that floods it gets one
-// notice (through notice) and then nothing for a while, and the chat is
-// saved, which also makes a chat that had blocked the bot active again.
-func (b *Bot) admit(ctx context.Context, chat news.Chat, notice func(text string) error) (bool, error) {
+// nothing from a channel is for the bot, a user who floods it (in one
+// chat) gets one notice (through notice) and then nothing for a while,
+// and the chat is saved, which also makes a chat that had blocked the bot
+// active again. key says whose bucket the update draws on.
+func (b *Bot) admit(ctx context.Context, chat news.Chat, key bucketKey, notice func(text string) error) (bool, error) {
 	if chat.Type == news.ChatChannel {
 		return false, nil
 	}
-	switch b.limiter.check(chat.ID, b.now()) {
+	switch b.limiter.check(key, b.now()) {
 	case drop:
 		return false, nil
 	case warnOnce:
@@ -127,7 +128,16 @@ func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message, thread int
 	if !isCmd && chat.Type.IsGroup() {
 		return nil // group chatter is not for us
 	}
-	ok, err := b.admit(ctx, chat, func(text string) error { return b.reply(ctx, to, text) })
+	key := bucketKey{chat: chat.ID, user: senderOf(m)}
+	if c := b.commands[cmd]; isCmd && c != nil && c.settings {
+		switch {
+		case m.SenderChat != nil && m.SenderChat.ID == chat.ID: // an anonymous admin
+			key.settings = true
+		case m.From != nil:
+			key.settings = b.mayAdminister(ctx, chat, m.From.ID)
+		}
+	}
+	ok, err := b.admit(ctx, chat, key, func(text string) error { return b.reply(ctx, to, text) })
 	if !ok || err != nil {
 		return err
 	}
@@ -145,6 +155,34 @@ func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message, thread int
 		}
 	}
 	return err
+}
+
+// senderOf is who sent a message, for rate limits: the user, or the chat
+// a message was sent on behalf of (an anonymous group admin, a channel).
+func senderOf(m *tgbotapi.Message) int64 {
+	switch {
+	case m.SenderChat != nil:
+		return m.SenderChat.ID
+	case m.From != nil:
+		return m.From.ID
+	}
+	return m.Chat.ID
+}
+
+// mayAdminister reports whether userID may change the chat's settings: a
+// bot admin, or whoever mayChange lets (a group's administrators, anyone
+// in a private chat). An error asking Telegram counts as no: the command
+// is then limited like any other.
+func (b *Bot) mayAdminister(ctx context.Context, chat news.Chat, userID int64) bool {
+	if b.admins[userID] {
+		return true
+	}
+	ok, err := b.mayChange(ctx, chat, userID)
+	if err != nil {
+		b.log.Warn("bot: could not tell whether the sender administers the chat", "chat", chat.ID, "err", err)
+		return false
+	}
+	return ok
 }
 
 // parseCommand splits "/name@bot args" into its parts. Telegram command

@@ -137,13 +137,15 @@ const adminID = 777
 
 // harness runs a Bot against a fake Telegram and a real SQLite file.
 type harness struct {
-	t      *testing.T
-	srv    *telegramtest.Server
-	db     *storage.DB
-	path   string
-	opts   bot.Options
-	bot    *bot.Bot
-	feeds  *feedAdmin
+	t     *testing.T
+	srv   *telegramtest.Server
+	db    *storage.DB
+	path  string
+	opts  bot.Options
+	bot   *bot.Bot
+	feeds *feedAdmin
+	// wrap, when set, wraps the database the bot is given (faults).
+	wrap   func(*storage.DB) bot.Store
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -198,6 +200,9 @@ func (h *harness) openDB() { h.db = storagetest.OpenAt(h.t, h.path) }
 func (h *harness) start() {
 	h.t.Helper()
 	h.opts.Store = h.db
+	if h.wrap != nil {
+		h.opts.Store = h.wrap(h.db)
+	}
 	ctx, cancel := context.WithCancel(h.t.Context())
 	b, err := bot.New(ctx, h.opts)
 	if err != nil {
@@ -254,6 +259,23 @@ func (h *harness) newSince(chatID int64, before int) []telegramtest.Message {
 		return nil
 	}
 	return all[before:]
+}
+
+// sayInThread sends text as user in a forum topic thread of chat and
+// returns the one reply, which must come in that thread.
+func (h *harness) sayInThread(chat telegramtest.Chat, user telegramtest.User, thread int, text string) telegramtest.Message {
+	h.t.Helper()
+	before := h.srv.SentCount(chat.ID)
+	h.srv.SendTextInThread(chat, user, thread, text)
+	h.settle()
+	got := h.newSince(chat.ID, before)
+	if len(got) != 1 {
+		h.t.Fatalf("%q in thread %d: %d replies, want 1", text, thread, len(got))
+	}
+	if got[0].ThreadID != thread {
+		h.t.Errorf("%q in thread %d answered in thread %d", text, thread, got[0].ThreadID)
+	}
+	return got[0]
 }
 
 // sayOne is say expecting exactly one reply, checked to be valid HTML.

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -18,6 +20,10 @@ const (
 	handleMargin = 30 * time.Second
 	// leftoverPage is how many kept updates one read of the inbox takes.
 	leftoverPage = 500
+	// maxAttempts is how often the handling of one update may begin
+	// without finishing (the process died each time, or a shutdown cut it
+	// off) before it is parked instead of being tried once more.
+	maxAttempts = 3
 )
 
 // dispatcher hands the updates kept in the inbox to handlers: one
@@ -175,11 +181,26 @@ func (d *dispatcher) forget(chatID int64) {
 // handle handles one update and forgets it. An update whose handling was
 // cut off by shutdown stays in the inbox and is handled again after the
 // restart; one that failed otherwise is logged and not retried, so one bad
-// update cannot block a chat.
+// update cannot block a chat. One whose handling panicked, or began
+// maxAttempts times without finishing (it killed the process each time),
+// is parked: kept for a look, never handled again.
 func (d *dispatcher) handle(base context.Context, u news.InboundUpdate) {
+	if u.Attempts >= maxAttempts {
+		d.b.park(base, u, fmt.Sprintf("its handling began %d times and never finished (the process stopped each time)", u.Attempts), nil)
+		return
+	}
+	bctx, bcancel := context.WithTimeout(base, 10*time.Second)
+	if err := d.b.store.BeginUpdate(bctx, u.Seq); err != nil && base.Err() == nil {
+		d.b.log.Warn("bot: count an attempt at an update", "update_id", u.UpdateID, "err", err)
+	}
+	bcancel()
 	hctx, cancel := context.WithTimeout(base, d.b.replyRetry+handleMargin)
-	err := d.b.handleRaw(hctx, u.Raw)
+	stack, err := d.b.handleSafely(hctx, u.Raw)
 	cancel()
+	if stack != nil {
+		d.b.park(base, u, err.Error(), stack)
+		return
+	}
 	if err != nil && base.Err() != nil {
 		d.b.log.Warn("bot: stopped while handling an update; it is handled again after the restart",
 			"update_id", u.UpdateID, "chat", u.ChatID)
@@ -196,4 +217,15 @@ func (d *dispatcher) handle(base context.Context, u news.InboundUpdate) {
 		d.b.log.Error("bot: forget a handled update; it may be handled again after a restart",
 			"update_id", u.UpdateID, "err", err)
 	}
+}
+
+// handleSafely is handleRaw with a panic recovered: the error then says
+// what panicked and stack is where.
+func (b *Bot) handleSafely(ctx context.Context, raw []byte) (stack []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			stack, err = debug.Stack(), fmt.Errorf("handling it panicked: %v", p)
+		}
+	}()
+	return nil, b.handleRaw(ctx, raw)
 }

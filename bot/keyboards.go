@@ -140,11 +140,15 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery, thr
 	}
 	chat := chatOf(q.Message.Chat)
 	to := news.Target{ChatID: chat.ID, ThreadID: thread}
-	ok, err := b.admit(ctx, chat, func(text string) error { return b.answer(ctx, q.ID, stripTags(text), true) })
+	kind, arg, _ := strings.Cut(q.Data, ":")
+	key := bucketKey{chat: chat.ID, user: q.From.ID}
+	if kind+":" == cbSettings {
+		key.settings = b.mayAdminister(ctx, chat, q.From.ID)
+	}
+	ok, err := b.admit(ctx, chat, key, func(text string) error { return b.answer(ctx, q.ID, stripTags(text), true) })
 	if !ok || err != nil {
 		return err
 	}
-	kind, arg, _ := strings.Cut(q.Data, ":")
 	switch kind + ":" {
 	case cbTopic:
 		t, ok := b.topics.BySlug(arg)

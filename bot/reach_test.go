@@ -168,20 +168,7 @@ func TestForumThreads(t *testing.T) {
 	h.srv.SetAdmin(group, admin.ID)
 	chat, _ := h.srv.Chat(group)
 
-	sayIn := func(thread int, text string) telegramtest.Message {
-		t.Helper()
-		before := h.srv.SentCount(group)
-		h.srv.SendTextInThread(chat, admin, thread, text)
-		h.settle()
-		got := h.newSince(group, before)
-		if len(got) != 1 {
-			t.Fatalf("%q in thread %d: %d replies, want 1", text, thread, len(got))
-		}
-		if got[0].ThreadID != thread {
-			t.Errorf("%q in thread %d answered in thread %d", text, thread, got[0].ThreadID)
-		}
-		return got[0]
-	}
+	sayIn := func(thread int, text string) telegramtest.Message { return h.sayInThread(chat, admin, thread, text) }
 	sayIn(news1, "/subscribe سوريا")
 	sayIn(news2, "/subscribe لبنان")
 	mustContain(t, sayIn(news1, "/list").PlainText, "سوريا")
@@ -288,4 +275,46 @@ func TestNotices(t *testing.T) {
 		t.Fatalf("group note %+v, want one in the main thread", m)
 	}
 	mustContain(t, m.PlainText, "الموضوع العام")
+}
+
+// The bound of 50 subscriptions (mutes included) is the chat's, all its
+// forum threads together: counted per thread, a forum group held 50 in
+// each, and a deleted thread's moved to the main thread beyond 50 (the
+// probe found 56 there).
+func TestForumThreadsShareTheChatsBound(t *testing.T) {
+	const group, thread = -1009000000002, 7
+	h := newHarness(t, nil)
+	admin := telegramtest.NewUser(32, "مشرفة")
+	h.srv.AddForumTopic(group, thread)
+	h.srv.SetAdmin(group, admin.ID)
+	chat, _ := h.srv.Chat(group)
+	sayIn := func(thread int, text string) string { return h.sayInThread(chat, admin, thread, text).PlainText }
+	for i := range news.MaxSubscriptionsPerChat - 5 {
+		sayIn(0, fmt.Sprintf("/subscribe كلمة%d", i))
+	}
+	for i := range 4 {
+		sayIn(thread, fmt.Sprintf("/subscribe موضوع%d", i))
+	}
+	sayIn(thread, "/mute الطقس")
+	mustContain(t, sayIn(thread, "/subscribe سوريا"), "50")
+	mustContain(t, sayIn(thread, "/mute كرة"), "50")
+	kb := h.sayInThread(chat, admin, thread, "/topics")
+	if a := h.press(chat, admin, kb.ID, "t:syria"); !strings.Contains(a.Text, "50") {
+		t.Errorf("the topic button past the bound answered %q", a.Text)
+	}
+	// The thread goes; what it followed joins the main thread, still 50.
+	if _, err := h.db.MoveThread(t.Context(), group, thread); err != nil {
+		t.Fatal(err)
+	}
+	var total int
+	for _, th := range []int{0, thread} {
+		subs, err := h.db.Subscriptions(t.Context(), news.Target{ChatID: group, ThreadID: th})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += len(subs)
+	}
+	if total != news.MaxSubscriptionsPerChat {
+		t.Errorf("the group holds %d subscriptions, want %d", total, news.MaxSubscriptionsPerChat)
+	}
 }

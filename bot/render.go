@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/text/unicode/bidi"
 
+	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
@@ -222,17 +223,6 @@ func isBidiControl(r rune) bool {
 	return false
 }
 
-// isZeroWidth reports invisible characters that carry no text. ZWJ and ZWNJ
-// are kept in text (emoji sequences, Persian), but a keyword of nothing else
-// is empty.
-func isZeroWidth(r rune) bool {
-	switch r {
-	case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD:
-		return true
-	}
-	return false
-}
-
 // cleanText removes bidi controls, stray zero-width characters and control
 // characters (keeping newlines), and trims each line.
 func cleanText(s string) string {
@@ -276,10 +266,13 @@ func cleanLine(s string) string {
 	return strings.Join(strings.Fields(cleanText(s)), " ")
 }
 
-// stripInvisible removes bidi controls and zero-width characters.
+// stripInvisible removes what the keyword index drops as invisible
+// (arabic.IsInvisible: zero-width characters, bidi controls, variation
+// selectors, the combining grapheme joiner, Hangul fillers…), so a word
+// typed with one finds the subscription, mute or article without it.
 func stripInvisible(s string) string {
 	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if isBidiControl(r) || isZeroWidth(r) {
+		if arabic.IsInvisible(r) {
 			return -1
 		}
 		return r
@@ -374,21 +367,21 @@ func packMessages(header string, blocks []string, limit int) []string {
 	return out
 }
 
-// cleanKeyword checks a keyword a reader typed and returns its display
-// form, or the Arabic reason it is refused.
+// cleanKeyword checks a keyword (or a mute) a reader typed and returns
+// its display form, or the Arabic reason it is refused. What the keyword
+// index drops as invisible (arabic.IsInvisible: a variation selector, the
+// combining grapheme joiner, a Hangul filler, zero-width characters) is
+// stripped, so the word stored and shown is the one that matches; bidi
+// controls, which would reorder what the reader is shown, and other
+// control or format characters are refused.
 func cleanKeyword(raw string) (display, reason string) {
 	for _, r := range raw {
 		if isBidiControl(r) || (unicode.IsControl(r) && !unicode.IsSpace(r)) ||
-			(unicode.Is(unicode.Cf, r) && !isZeroWidth(r)) {
+			(unicode.Is(unicode.Cf, r) && !arabic.IsInvisible(r)) {
 			return "", msgKeywordControl
 		}
 	}
-	display = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if isZeroWidth(r) {
-			return -1
-		}
-		return r
-	}, raw)), " ")
+	display = strings.Join(strings.Fields(stripInvisible(raw)), " ")
 	switch {
 	case display == "" && strings.TrimSpace(raw) != "":
 		return "", msgKeywordControl

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -201,14 +202,37 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
-		u, status, err := decodeUpdate(w, r)
+		raw, status, err := decodeUpdate(w, r)
 		if err != nil {
 			b.log.Warn("bot: webhook request refused", append(remoteAttrs(r), "status", status, "err", err)...)
 			http.Error(w, http.StatusText(status), status)
 			return
 		}
-		w.WriteHeader(b.keepWebhookUpdate(r.Context(), u))
+		w.WriteHeader(b.takeWebhookUpdate(r.Context(), raw))
 	})
+}
+
+// takeWebhookUpdate keeps one update Telegram posted and returns the
+// status to answer. An update Ajel cannot use is answered 200 with its
+// offset saved, as is one that made the bot panic (parked): any other
+// answer makes Telegram send it again and again.
+func (b *Bot) takeWebhookUpdate(ctx context.Context, raw json.RawMessage) (status int) {
+	var u news.InboundUpdate
+	defer func() {
+		if p := recover(); p != nil {
+			if u.Raw == nil {
+				u.Raw = raw
+			}
+			b.park(ctx, u, fmt.Sprintf("keeping it panicked: %v", p), debug.Stack())
+			status = http.StatusOK
+		}
+	}()
+	u, skip := b.receive(ctx, raw)
+	if u.UpdateID <= 0 {
+		b.log.Warn("bot: webhook request refused: not an update (no update_id)")
+		return http.StatusBadRequest
+	}
+	return b.keepWebhookUpdate(ctx, u, skip)
 }
 
 // remoteAttrs describe a request's sender for logs (never its headers'
@@ -221,16 +245,16 @@ func remoteAttrs(r *http.Request) []any {
 	return attrs
 }
 
-// decodeUpdate reads the one update of a webhook request, or says which
-// status refuses it.
-func decodeUpdate(w http.ResponseWriter, r *http.Request) (news.InboundUpdate, int, error) {
+// decodeUpdate reads the one JSON value of a webhook request, or says
+// which status refuses it.
+func decodeUpdate(w http.ResponseWriter, r *http.Request) (json.RawMessage, int, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return news.InboundUpdate{}, http.StatusRequestEntityTooLarge, fmt.Errorf("body over %d bytes", tooBig.Limit)
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body over %d bytes", tooBig.Limit)
 	}
 	if err != nil {
-		return news.InboundUpdate{}, http.StatusBadRequest, fmt.Errorf("read body: %w", err)
+		return nil, http.StatusBadRequest, fmt.Errorf("read body: %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	var raw json.RawMessage
@@ -245,19 +269,15 @@ func decodeUpdate(w http.ResponseWriter, r *http.Request) (news.InboundUpdate, i
 		}
 	}
 	if err != nil {
-		return news.InboundUpdate{}, http.StatusBadRequest, fmt.Errorf("not a JSON update: %w", err)
+		return nil, http.StatusBadRequest, fmt.Errorf("not a JSON update: %w", err)
 	}
-	u, err := inbound(raw)
-	if err != nil {
-		return u, http.StatusBadRequest, fmt.Errorf("not an update: %w", err)
-	}
-	return u, http.StatusOK, nil
+	return raw, http.StatusOK, nil
 }
 
-// keepWebhookUpdate keeps one update in the inbox unless it is a repeat,
-// with the next offset, hands it to its chat's handler, and returns the
-// status to answer.
-func (b *Bot) keepWebhookUpdate(ctx context.Context, u news.InboundUpdate) int {
+// keepWebhookUpdate keeps one update in the inbox unless it is a repeat
+// or one to skip, with the next offset, hands it to its chat's handler,
+// and returns the status to answer.
+func (b *Bot) keepWebhookUpdate(ctx context.Context, u news.InboundUpdate, skip bool) int {
 	h := &b.hook
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -278,8 +298,12 @@ func (b *Bot) keepWebhookUpdate(ctx context.Context, u news.InboundUpdate) int {
 		b.log.Debug("bot: webhook update already handled", "update_id", u.UpdateID, "offset", h.offset)
 		return http.StatusOK
 	}
+	keep := []news.InboundUpdate{u}
+	if skip {
+		keep = nil // only its offset is saved
+	}
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	queued, err := b.store.QueueUpdates(sctx, []news.InboundUpdate{u}, u.UpdateID+1)
+	queued, err := b.store.QueueUpdates(sctx, keep, u.UpdateID+1)
 	cancel()
 	if err != nil {
 		// Not kept: Telegram sends it again after a 500.

@@ -57,8 +57,14 @@ func newHookEnv(t *testing.T) *hookEnv {
 // newBot opens the database and connects a new Bot, as a process start does.
 func (e *hookEnv) newBot() (*bot.Bot, *storage.DB) {
 	e.t.Helper()
+	return e.newBotWith(nil)
+}
+
+// newBotWith is newBot with the options changed by mod.
+func (e *hookEnv) newBotWith(mod func(*bot.Options)) (*bot.Bot, *storage.DB) {
+	e.t.Helper()
 	db := storagetest.OpenAt(e.t, e.path)
-	b, err := bot.New(e.t.Context(), bot.Options{
+	o := bot.Options{
 		Token:       testToken,
 		Endpoint:    e.srv.Endpoint(),
 		Store:       db,
@@ -69,7 +75,11 @@ func (e *hookEnv) newBot() (*bot.Bot, *storage.DB) {
 		PollTimeout: time.Second,
 		ChatBurst:   1000,
 		Logger:      slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
+	}
+	if mod != nil {
+		mod(&o)
+	}
+	b, err := bot.New(e.t.Context(), o)
 	if err != nil {
 		e.t.Fatalf("bot.New: %v", err)
 	}

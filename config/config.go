@@ -275,9 +275,12 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		}
 	}
 	if v, ok := p.get(EnvTelegramEndpoint); ok {
-		if checkEndpoint(v) {
+		switch ok, port := checkEndpoint(v); {
+		case ok:
 			c.TelegramEndpoint = v
-		} else {
+		case port != "":
+			p.fail(EnvTelegramEndpoint, "=%q has port %s: a port is a number from 1 to 65535", v, port)
+		default:
 			p.fail(EnvTelegramEndpoint, "=%q must be an http(s) URL format with two %%s (the token, then the method), like %s", v, DefaultTelegramEndpoint)
 		}
 	}
@@ -359,6 +362,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	if v, ok := p.get(EnvChannels); ok {
 		c.Channels = p.channels(v)
 	}
+	problems := len(p.problems)
 	for _, d := range []struct {
 		name string
 		to   *time.Duration
@@ -366,6 +370,13 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		if v, ok := p.get(d.name); ok {
 			p.retention(d.name, v, d.to)
 		}
+	}
+	if len(p.problems) == problems && c.ArticleRetention < c.MaxItemAge {
+		// An item is known by its article until it is pruned, and too old
+		// to push once MAX_ITEM_AGE has passed; between the two, a dated
+		// item a feed still lists would be news again.
+		p.fail(EnvArticleRetention, "=%s is shorter than %s=%s: articles must be kept at least as long as an item may still be pushed; raise %s or lower %s",
+			c.ArticleRetention, EnvMaxItemAge, c.MaxItemAge, EnvArticleRetention, EnvMaxItemAge)
 	}
 	if v, ok := p.get(EnvTimezone); ok {
 		loc, err := time.LoadLocation(v)
@@ -751,13 +762,22 @@ func (p *parser) adminIDs(v string) []int64 {
 }
 
 // checkEndpoint accepts a format that, given a token and a method, yields an
-// http(s) URL; it must hold exactly two verbs, both %s.
-func checkEndpoint(v string) bool {
+// http(s) URL with a usable port, if any; it must hold exactly two verbs,
+// both %s. A bad port is returned, to be named.
+func checkEndpoint(v string) (ok bool, badPort string) {
 	if strings.Count(v, "%s") != 2 || strings.Count(strings.ReplaceAll(v, "%%", ""), "%") != 2 {
-		return false
+		return false, ""
 	}
 	u, err := url.Parse(fmt.Sprintf(v, "123:token", "getMe"))
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return false, ""
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return false, p
+		}
+	}
+	return true, ""
 }
 
 func checkHostPort(v string) bool {

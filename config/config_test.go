@@ -84,6 +84,10 @@ func TestVariables(t *testing.T) {
 			`config: TELEGRAM_API_ENDPOINT="https://x/bot%s" must be an http(s) URL format with two %s (the token, then the method), like https://api.telegram.org/bot%s/%s`},
 		{"endpoint other verb", map[string]string{"TELEGRAM_API_ENDPOINT": "https://x/bot%s/%s/%d"}, nil,
 			`config: TELEGRAM_API_ENDPOINT="https://x/bot%s/%s/%d" must be an http(s) URL format with two %s (the token, then the method), like https://api.telegram.org/bot%s/%s`},
+		{"endpoint port out of range", map[string]string{"TELEGRAM_API_ENDPOINT": "http://127.0.0.1:99999/bot%s/%s"}, nil,
+			`config: TELEGRAM_API_ENDPOINT="http://127.0.0.1:99999/bot%s/%s" has port 99999: a port is a number from 1 to 65535`},
+		{"endpoint port zero", map[string]string{"TELEGRAM_API_ENDPOINT": "http://[::1]:0/bot%s/%s"}, nil,
+			`config: TELEGRAM_API_ENDPOINT="http://[::1]:0/bot%s/%s" has port 0: a port is a number from 1 to 65535`},
 		{"endpoint not url", map[string]string{"TELEGRAM_API_ENDPOINT": "bot%s/%s"}, nil,
 			`config: TELEGRAM_API_ENDPOINT="bot%s/%s" must be an http(s) URL format with two %s (the token, then the method), like https://api.telegram.org/bot%s/%s`},
 
@@ -306,6 +310,10 @@ func TestVariables(t *testing.T) {
 			`config: DELIVERY_RETENTION="30m" is too short: use at least 1h, such as 7d or 30d`},
 		{"max item age too short", map[string]string{"MAX_ITEM_AGE": "10m"}, nil,
 			`config: MAX_ITEM_AGE="10m" is too short: use at least 1h, such as 7d or 30d`},
+		{"articles kept shorter than an item may be pushed", map[string]string{"ARTICLE_RETENTION": "12h", "MAX_ITEM_AGE": "2d"}, nil,
+			`config: ARTICLE_RETENTION=12h0m0s is shorter than MAX_ITEM_AGE=48h0m0s: articles must be kept at least as long as an item may still be pushed; raise ARTICLE_RETENTION or lower MAX_ITEM_AGE`},
+		{"articles kept as long as an item may be pushed", map[string]string{"ARTICLE_RETENTION": "2d", "MAX_ITEM_AGE": "2d"},
+			func(c config.Config) bool { return c.ArticleRetention == c.MaxItemAge }, ""},
 		{"max item age negative days", map[string]string{"MAX_ITEM_AGE": "-1d"}, nil,
 			`config: MAX_ITEM_AGE="-1d" is not a duration: use days such as 7d or 30d, or a Go duration such as 12h`},
 

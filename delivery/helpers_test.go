@@ -31,6 +31,13 @@ func (c *fakeClock) Now() time.Time {
 	return c.now
 }
 
+// Set moves the clock to t, backwards too (a clock set back).
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
 func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	c.mu.Lock()
 	if d > 0 {
@@ -146,7 +153,7 @@ func (s *fakeSender) to(chatID int64) []sent {
 type countingObserver struct {
 	mu                                                    sync.Mutex
 	sent, retried, failed, limited, deactivated, migrated int
-	storeErrors                                           int
+	storeErrors, rescheduled                              int
 	edited, editRefused, digests, digestStories           int
 	latencies                                             []time.Duration
 }
@@ -158,12 +165,13 @@ func (o *countingObserver) Sent(_ news.Delivery, l time.Duration) {
 	o.latencies = append(o.latencies, l)
 }
 
-func (o *countingObserver) Retried(news.Delivery, string) { o.inc(&o.retried) }
-func (o *countingObserver) Failed(news.Delivery, string)  { o.inc(&o.failed) }
-func (o *countingObserver) RateLimited(time.Duration)     { o.inc(&o.limited) }
-func (o *countingObserver) ChatDeactivated(int64, int)    { o.inc(&o.deactivated) }
-func (o *countingObserver) ChatMigrated(int64, int64)     { o.inc(&o.migrated) }
-func (o *countingObserver) StoreError(error)              { o.inc(&o.storeErrors) }
+func (o *countingObserver) Retried(news.Delivery, string)  { o.inc(&o.retried) }
+func (o *countingObserver) Failed(news.Delivery, string)   { o.inc(&o.failed) }
+func (o *countingObserver) RateLimited(time.Duration)      { o.inc(&o.limited) }
+func (o *countingObserver) ChatDeactivated(int64, int)     { o.inc(&o.deactivated) }
+func (o *countingObserver) ChatMigrated(int64, int64)      { o.inc(&o.migrated) }
+func (o *countingObserver) StoreError(error)               { o.inc(&o.storeErrors) }
+func (o *countingObserver) Rescheduled(int, time.Duration) { o.inc(&o.rescheduled) }
 
 func (o *countingObserver) Edited(_ news.Delivery, err error) {
 	if err != nil {

@@ -52,6 +52,11 @@ type Outbox interface {
 	// pending rows, to the chat's main thread (dropping what the main
 	// thread already has) and says how many rows it moved.
 	MoveThread(ctx context.Context, chatID int64, threadID int) (int, error)
+	// RescheduleFuture makes due now the pending rows (pushes and follow
+	// updates) queued after now by more than slack — written by a clock
+	// ahead of this one — and says how many and how far ahead the
+	// furthest was.
+	RescheduleFuture(ctx context.Context, now time.Time, slack time.Duration) (int, time.Duration, error)
 }
 
 // DigestStore is what a chat's hourly cap and its digests need.
@@ -138,6 +143,10 @@ type Observer interface {
 	// DigestSent is called when stories held for a chat went out in one
 	// digest message (each story is also reported to Sent).
 	DigestSent(chatID int64, stories int)
+	// Rescheduled is called when pending rows were found queued in the
+	// future (the clock was set back) and made due now: how many, and how
+	// far ahead the furthest was.
+	Rescheduled(rows int, ahead time.Duration)
 }
 
 // NopObserver ignores everything; embed it in an Observer that cares about
@@ -170,6 +179,9 @@ func (NopObserver) ChatMigrated(int64, int64) {}
 
 // StoreError does nothing.
 func (NopObserver) StoreError(error) {}
+
+// Rescheduled does nothing.
+func (NopObserver) Rescheduled(int, time.Duration) {}
 
 // Options tune a Worker. Zero fields take the defaults noted on each.
 type Options struct {
@@ -272,6 +284,13 @@ const (
 	passWindow = time.Second
 	// noticeTimeout bounds a notice to admins or a group.
 	noticeTimeout = 3 * time.Minute
+	// clockCheck is how often the outbox is looked at for rows queued in
+	// the future (see Outbox.RescheduleFuture); also at start and as soon
+	// as the clock is seen going back.
+	clockCheck = 30 * time.Second
+	// clockSlack is how far in the future a row may be dated before it
+	// counts as written by a clock that was ahead.
+	clockSlack = 2 * time.Second
 )
 
 // Worker drains the outbox. Create it with New and start it with Run.
@@ -301,6 +320,10 @@ type Worker struct {
 	gone map[int64]bool
 
 	lastPrune time.Time // Run's goroutine only
+	// lastClock is when the outbox was last looked at for rows dated in
+	// the future, and lastNow the clock at the last turn of Run's loop
+	// (Run's goroutine only).
+	lastClock, lastNow time.Time
 }
 
 // New returns a worker that sends store's pending deliveries through sender.
@@ -412,6 +435,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			continue
 		}
 		w.prune(now)
+		w.checkClock(ctx, now)
 		w.mu.Lock()
 		clear(w.gone) // a new read shows blocked and moved chats as they are
 		w.mu.Unlock()
@@ -932,6 +956,37 @@ func (w *Worker) prune(now time.Time) {
 	w.mu.Lock()
 	w.pace.prune(now)
 	w.mu.Unlock()
+}
+
+// checkClock makes due the rows queued in the future, at start, every
+// clockCheck and whenever the clock went back since the last turn: a
+// clock set back would otherwise keep pushes waiting, in silence, until it
+// caught up. The observer hears of it (/healthz lists it).
+func (w *Worker) checkClock(ctx context.Context, now time.Time) {
+	// The wall clocks are compared (Round(0) drops the monotonic reading
+	// time.Now carries): the database's times are wall times, and the
+	// monotonic clock never goes back. (The rate budget and the per-chat
+	// pacing compare readings of one process, monotonic, and need nothing.)
+	now = now.Round(0)
+	back := !w.lastNow.IsZero() && now.Before(w.lastNow.Add(-clockSlack))
+	w.lastNow = now
+	if !back && !w.lastClock.IsZero() && now.Sub(w.lastClock) < clockCheck && now.After(w.lastClock) {
+		return
+	}
+	w.lastClock = now
+	sctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	rows, ahead, err := w.store.RescheduleFuture(sctx, now, clockSlack)
+	switch {
+	case err != nil:
+		if ctx.Err() == nil {
+			w.storeFailed("reschedule rows dated in the future", err)
+		}
+	case rows > 0:
+		w.log.Warn("delivery: pending pushes were dated in the future (the clock went back?); sending them now",
+			"rows", rows, "furthest_ahead", ahead.Round(time.Second))
+		w.obs.Rescheduled(rows, ahead)
+	}
 }
 
 func (w *Worker) now() time.Time { return w.opt.Now() }

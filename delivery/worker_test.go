@@ -550,3 +550,63 @@ func TestDefaultBackoff(t *testing.T) {
 		t.Errorf("backoff runs %s … %s", delivery.DefaultBackoff(1), prev)
 	}
 }
+
+// A clock set back an hour while the worker runs does not hold the pushes
+// queued just before for that hour: the worker sees the clock go back,
+// makes them due and sends them at once, and tells its observer.
+func TestClockSetBackDoesNotHoldPushes(t *testing.T) {
+	f := newFakeWorld(t)
+	// The rate budget reads the process's monotonic clock, which a clock
+	// set back does not move; the fake clock has none, so the budget
+	// gets a view of it that never goes back.
+	f.opt.Budget = delivery.NewBudget(delivery.BudgetOptions{Rate: 25, Now: monotonic(f.clock.Now), After: f.clock.After})
+	storagetest.Chat(t, f.db, 1, news.ChatPrivate, "syria")
+	storagetest.Chat(t, f.db, 2, news.ChatPrivate, "economy")
+	release := make(chan struct{})
+	f.sender.onSend = func(n int) {
+		if n == 1 {
+			<-release
+		}
+	}
+	addStory(t, f.db, "first", "syria", false)
+	stop := start(t, f.worker(nil))
+	defer stop()
+	waitFor(t, "the first send", func() bool { return len(f.sender.all()) == 1 })
+	// The second story is queued at the clock's time; then the clock
+	// goes back an hour.
+	queued := f.clock.Now()
+	f.clock.Set(queued.Add(-time.Hour))
+	if _, _, err := f.db.SaveArticle(t.Context(), news.Article{Key: "second", Source: "وكالة", URL: "https://example.com/second",
+		Title: "second", Summary: "ملخص", Topics: []string{"economy"}, SeenAt: queued}, true); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	drained(t, f.db)
+	for _, c := range f.sender.all() {
+		if c.push.Title == "second" && c.at.After(queued.Add(-50*time.Minute)) {
+			t.Errorf("the push queued before the clock went back was sent at %s, an hour later than it could", c.at)
+		}
+	}
+	if n := f.obs.get(&f.obs.rescheduled); n != 1 {
+		t.Errorf("the observer heard of %d reschedules, want 1", n)
+	}
+}
+
+// monotonic is a view of a clock that never goes back, as time.Now's
+// monotonic reading: a step back is added to an offset.
+func monotonic(now func() time.Time) func() time.Time {
+	var mu sync.Mutex
+	var last time.Time
+	var offset time.Duration
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		t := now().Add(offset)
+		if t.Before(last) {
+			offset += last.Sub(t)
+			t = last
+		}
+		last = t
+		return t
+	}
+}

@@ -18,6 +18,15 @@ var (
 	benchmark4 = netip.MustParsePrefix("198.18.0.0/15")
 	nat64      = netip.MustParsePrefix("64:ff9b::/96")
 	sixToFour  = netip.MustParsePrefix("2002::/16")
+	// nat64Local is the local-use NAT64 prefix (RFC 8215): what it
+	// translates to is the local network's choice, so it is never public.
+	nat64Local = netip.MustParsePrefix("64:ff9b:1::/48")
+	// v4Compatible holds the deprecated IPv4-compatible addresses
+	// (::a.b.c.d, RFC 4291): no public host has one, and a stack that still
+	// maps them reaches the embedded IPv4 address, loopback included.
+	v4Compatible = netip.MustParsePrefix("::/96")
+	discard6     = netip.MustParsePrefix("100::/64")      // discard-only (RFC 6666)
+	docs6        = netip.MustParsePrefix("2001:db8::/32") // documentation
 )
 
 // blockedReason says why ip must not be reached from a feed fetch, or ""
@@ -40,6 +49,12 @@ func blockedReason(ip netip.Addr) string {
 	case cgnat.Contains(ip):
 		return "shared (CGNAT) address"
 	case thisNet.Contains(ip), reserved4.Contains(ip), ietf4.Contains(ip), benchmark4.Contains(ip):
+		return "reserved address"
+	case v4Compatible.Contains(ip):
+		return "IPv4-compatible address"
+	case nat64Local.Contains(ip):
+		return "local-use NAT64 address"
+	case discard6.Contains(ip), docs6.Contains(ip):
 		return "reserved address"
 	case nat64.Contains(ip):
 		// The IPv4 address embedded in the last 32 bits is what gets reached.

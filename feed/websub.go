@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -30,6 +31,11 @@ const (
 	DefaultCallbackPath = "/websub/"
 	// DefaultLeaseSeconds is the lease asked of a hub (ten days).
 	DefaultLeaseSeconds = 10 * 24 * 3600
+	// MaxLeaseSeconds is the longest lease Ajel counts on (30 days),
+	// whatever a hub grants: a lease of 2^63−1 seconds would overflow into
+	// one that ended in the past, and a month is long enough to go without
+	// renewing.
+	MaxLeaseSeconds = 30 * 24 * 3600
 	// DefaultVerifyTimeout is how long a hub has to verify a subscription
 	// before it is given up (the feed stays polled).
 	DefaultVerifyTimeout = 10 * time.Minute
@@ -40,6 +46,17 @@ const (
 	// unsubscribeGrace is how long a subscription being ended waits for
 	// its hub to confirm before it is forgotten.
 	unsubscribeGrace = 24 * time.Hour
+	// DefaultNotifyReaders is how many notifications are read at once;
+	// each takes up to MaxBodyBytes of memory while it is read.
+	DefaultNotifyReaders = 4
+	// DefaultNotifyWait is how long a notification waits for a reader
+	// before the hub is told to try again later (503, Retry-After).
+	DefaultNotifyWait = 10 * time.Second
+	// notifyRetry is how long after a failure kept notifications are
+	// looked at again; notifyTries how often one is tried before it is
+	// given up.
+	notifyRetry = time.Minute
+	notifyTries = 5
 )
 
 // WebSubStore keeps the WebSub subscriptions; *storage.DB implements it.
@@ -49,6 +66,14 @@ type WebSubStore interface {
 	// WebSubs lists the subscriptions of a feed, or all with feedID 0.
 	WebSubs(ctx context.Context, feedID int64) ([]news.WebSub, error)
 	DeleteWebSub(ctx context.Context, callbackID string) error
+	// QueueNotification keeps a signed notification until it is
+	// processed; it wraps news.ErrTooManyNotifications when too many wait.
+	QueueNotification(ctx context.Context, n news.WebSubNotification) (int64, error)
+	// NextNotification returns the oldest kept notification, or
+	// news.ErrNotFound.
+	NextNotification(ctx context.Context) (news.WebSubNotification, error)
+	// DeleteNotification forgets a processed notification.
+	DeleteNotification(ctx context.Context, id int64) error
 }
 
 // Deliverer takes the items a hub pushed for a feed (the Poller).
@@ -71,6 +96,11 @@ type WebSubOptions struct {
 	VerifyTimeout, RetryFailed time.Duration
 	// MaxBodyBytes caps a notification (default DefaultMaxBodyBytes).
 	MaxBodyBytes int64
+	// NotifyReaders bounds the notifications read at once (default
+	// DefaultNotifyReaders); NotifyWait is how long one waits for its
+	// turn (default DefaultNotifyWait).
+	NotifyReaders int
+	NotifyWait    time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Logger (default: discard).
@@ -81,13 +111,16 @@ type WebSubOptions struct {
 // feeds name, answers their verification of what it asked for and
 // nothing else, renews leases before they end, unsubscribes when a feed
 // goes or moves to another hub, and hands the content hubs push, once
-// its signature is checked, to the same path as a poll's items.
+// its signature is checked and it is kept, to the same path as a poll's
+// items (Run processes what was kept).
 type Subscriber struct {
 	store   WebSubStore
 	client  *http.Client
 	deliver Deliverer
 	opt     WebSubOptions
 	log     *slog.Logger
+	readers chan struct{} // one token per notification being read
+	kept    chan struct{} // a notification was kept: process it
 
 	mu sync.Mutex // one feed's subscription is decided at a time
 }
@@ -101,6 +134,7 @@ func NewSubscriber(store WebSubStore, f *Fetcher, d Deliverer, opt WebSubOptions
 	if opt.LeaseSeconds <= 0 {
 		opt.LeaseSeconds = DefaultLeaseSeconds
 	}
+	opt.LeaseSeconds = min(opt.LeaseSeconds, MaxLeaseSeconds)
 	if opt.VerifyTimeout <= 0 {
 		opt.VerifyTimeout = DefaultVerifyTimeout
 	}
@@ -110,6 +144,12 @@ func NewSubscriber(store WebSubStore, f *Fetcher, d Deliverer, opt WebSubOptions
 	if opt.MaxBodyBytes <= 0 {
 		opt.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if opt.NotifyReaders <= 0 {
+		opt.NotifyReaders = DefaultNotifyReaders
+	}
+	if opt.NotifyWait <= 0 {
+		opt.NotifyWait = DefaultNotifyWait
+	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -118,7 +158,8 @@ func NewSubscriber(store WebSubStore, f *Fetcher, d Deliverer, opt WebSubOptions
 		log = slog.New(slog.DiscardHandler)
 	}
 	opt.PublicURL = strings.TrimSuffix(opt.PublicURL, "/")
-	return &Subscriber{store: store, client: f.client, deliver: d, opt: opt, log: log}
+	return &Subscriber{store: store, client: f.client, deliver: d, opt: opt, log: log,
+		readers: make(chan struct{}, opt.NotifyReaders), kept: make(chan struct{}, 1)}
 }
 
 // Enabled reports whether Ajel has a public URL hubs can call back.
@@ -207,16 +248,27 @@ func (s *Subscriber) tend(ctx context.Context, w news.WebSub, now time.Time) {
 // renewBefore is how long before its lease ends a subscription is
 // renewed: a fifth of the lease, between a minute and a day.
 func renewBefore(leaseSeconds int) time.Duration {
-	return min(max(time.Duration(leaseSeconds)*time.Second/5, time.Minute), 24*time.Hour)
+	return min(max(leaseDuration(leaseSeconds)/5, time.Minute), 24*time.Hour)
+}
+
+// leaseDuration is a lease in seconds as a duration, at most
+// MaxLeaseSeconds (a lease saved before leases were bounded may be
+// larger).
+func leaseDuration(leaseSeconds int) time.Duration {
+	return time.Duration(min(max(leaseSeconds, 0), MaxLeaseSeconds)) * time.Second
 }
 
 // Run tends every subscription once a minute (renewals, timeouts) until
-// ctx ends: a feed polled rarely still has its lease renewed in time.
+// ctx ends: a feed polled rarely still has its lease renewed in time. It
+// also processes the notifications kept (see processNotifications).
 func (s *Subscriber) Run(ctx context.Context) error {
 	if !s.Enabled() {
 		<-ctx.Done()
 		return nil
 	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { s.processNotifications(ctx) })
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
@@ -407,12 +459,19 @@ func (s *Subscriber) verify(w http.ResponseWriter, r *http.Request, sub news.Web
 		http.Error(w, "no hub.challenge", http.StatusBadRequest)
 		return
 	case mode == "subscribe" && (sub.State == news.WebSubPending || sub.State == news.WebSubActive):
-		lease, err := strconv.Atoi(q.Get("hub.lease_seconds"))
-		if err != nil || lease <= 0 {
-			lease = s.opt.LeaseSeconds
+		// A lease too large for an int, or for a time, is a long one:
+		// counted as MaxLeaseSeconds.
+		lease, err := strconv.ParseUint(q.Get("hub.lease_seconds"), 10, 64)
+		var numErr *strconv.NumError
+		switch {
+		case errors.As(err, &numErr) && errors.Is(numErr.Err, strconv.ErrRange):
+			lease = MaxLeaseSeconds
+		case err != nil || lease == 0:
+			lease = uint64(s.opt.LeaseSeconds)
 		}
+		seconds := int(min(lease, MaxLeaseSeconds))
 		sub.State, sub.Reason = news.WebSubActive, ""
-		sub.LeaseSeconds, sub.LeaseUntil = lease, s.opt.Now().Add(time.Duration(lease)*time.Second)
+		sub.LeaseSeconds, sub.LeaseUntil = seconds, s.opt.Now().Add(leaseDuration(seconds))
 		s.save(r.Context(), sub)
 		s.log.Info("feed: websub: subscription verified", "feed", sub.FeedID, "hub", sub.Hub, "until", sub.LeaseUntil)
 	case mode == "unsubscribe" && sub.State == news.WebSubUnsubscribing:
@@ -429,9 +488,15 @@ func (s *Subscriber) verify(w http.ResponseWriter, r *http.Request, sub news.Web
 }
 
 // notified takes a hub's content notification: under the size cap,
-// signed with the subscription's secret, a feed document; its items go
-// through the feed path at once. A bad signature or a body that is not
-// a feed is acknowledged (as WebSub asks) and ignored.
+// signed with the subscription's secret. A signature header that cannot
+// be right (none, an unknown method, not hex) is acknowledged (as WebSub
+// asks) and ignored without reading the body. Otherwise the body is read
+// — a few notifications at a time, so their memory is bounded — through
+// the HMAC, and once the signature matches it is kept and the hub
+// answered 204 at once; Run hands its items to the feed's path
+// afterwards. A body with a wrong signature is acknowledged and ignored.
+// A hub that finds every reader busy, or too many notifications waiting,
+// is told to try again later (503 with Retry-After).
 func (s *Subscriber) notified(w http.ResponseWriter, r *http.Request, sub news.WebSub) {
 	if sub.State != news.WebSubActive && sub.State != news.WebSubPending {
 		http.Error(w, "no such subscription", http.StatusGone)
@@ -441,7 +506,25 @@ func (s *Subscriber) notified(w http.ResponseWriter, r *http.Request, sub news.W
 		http.Error(w, "notification too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes))
+	mac, want, err := parseSignature(r.Header.Get("X-Hub-Signature"), sub.Secret)
+	if err != nil {
+		s.log.Warn("feed: websub: notification ignored", "feed", sub.FeedID, "err", err)
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
+	wait := time.NewTimer(s.opt.NotifyWait)
+	defer wait.Stop()
+	select {
+	case s.readers <- struct{}{}:
+		defer func() { <-s.readers }()
+	case <-wait.C:
+		s.log.Warn("feed: websub: every notification reader is busy; the hub is told to try again", "feed", sub.FeedID)
+		tryLater(w)
+		return
+	case <-r.Context().Done():
+		return
+	}
+	body, err := readNotification(w, r, s.opt.MaxBodyBytes, mac)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -451,39 +534,135 @@ func (s *Subscriber) notified(w http.ResponseWriter, r *http.Request, sub news.W
 		http.Error(w, "could not read the notification", http.StatusBadRequest)
 		return
 	}
-	if err := checkSignature(r.Header.Get("X-Hub-Signature"), sub.Secret, body); err != nil {
-		s.log.Warn("feed: websub: notification ignored", "feed", sub.FeedID, "err", err)
+	if !hmac.Equal(mac.Sum(nil), want) {
+		s.log.Warn("feed: websub: notification ignored", "feed", sub.FeedID, "err", "X-Hub-Signature does not match")
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}
-	base, _ := url.Parse(sub.Topic)
-	res, err := parseBytes(body, r.Header.Get("Content-Type"), base)
+	_, err = s.store.QueueNotification(r.Context(), news.WebSubNotification{
+		FeedID: sub.FeedID, Topic: sub.Topic, ContentType: r.Header.Get("Content-Type"), Body: body, ReceivedAt: s.opt.Now(),
+	})
 	if err != nil {
-		s.log.Warn("feed: websub: notification is not a feed; ignored", "feed", sub.FeedID, "err", err)
-		w.WriteHeader(http.StatusAccepted)
+		// Not kept: the hub retries, nothing is lost.
+		s.log.Warn("feed: websub: notification not kept; the hub is told to try again", "feed", sub.FeedID, "err", err)
+		tryLater(w)
 		return
 	}
-	out, err := s.deliver.Deliver(r.Context(), sub.FeedID, res.Items)
-	if errors.Is(err, news.ErrNotFound) {
-		http.Error(w, "no such feed", http.StatusGone)
-		return
-	}
-	if err != nil {
-		// Not stored: the hub retries, nothing is lost.
-		s.log.Warn("feed: websub: notification not stored", "feed", sub.FeedID, "err", err)
-		http.Error(w, "try again later", http.StatusServiceUnavailable)
-		return
-	}
-	s.log.Info("feed: websub: notification", "feed", sub.FeedID, "items", len(res.Items), "new", out.New)
+	signal(s.kept)
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// checkSignature checks X-Hub-Signature ("sha256=<hex>"; sha1, sha384
-// and sha512 too, as WebSub allows) against the body.
-func checkSignature(header, secret string, body []byte) error {
+// tryLater answers a hub 503 with a Retry-After: it sends the
+// notification again later.
+func tryLater(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "60")
+	http.Error(w, "busy; try again later", http.StatusServiceUnavailable)
+}
+
+// signal wakes whoever waits on ch without blocking.
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// readNotification reads a notification's body of at most limit bytes,
+// writing it through mac as it comes, so the signature is computed while
+// reading; a body announcing its length is read into a buffer of that
+// size, with no copy on the way.
+func readNotification(w http.ResponseWriter, r *http.Request, limit int64, mac hash.Hash) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := r.ContentLength; n > 0 && n <= limit {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.TeeReader(http.MaxBytesReader(w, r.Body, limit), mac))
+	return buf.Bytes(), err
+}
+
+// processNotifications processes the notifications kept, oldest first,
+// one at a time, until ctx ends: those a previous run left at once, then
+// each as soon as it is kept. Their items go to the Deliverer, the
+// feed's path under its lock, as a poll's. A notification that is not a
+// feed, or whose feed is gone, is dropped; one the Deliverer fails on
+// (the database) is tried again a minute later, notifyTries times at most.
+func (s *Subscriber) processNotifications(ctx context.Context) {
+	fails := map[int64]int{}
+	for {
+		for s.processOne(ctx, fails) {
+		}
+		wait := time.NewTimer(notifyRetry)
+		select {
+		case <-ctx.Done():
+			wait.Stop()
+			return
+		case <-s.kept:
+		case <-wait.C:
+		}
+		wait.Stop()
+	}
+}
+
+// processOne processes the oldest kept notification and reports whether
+// the next may be looked at at once.
+func (s *Subscriber) processOne(ctx context.Context, fails map[int64]int) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	n, err := s.store.NextNotification(ctx)
+	if errors.Is(err, news.ErrNotFound) {
+		return false
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("feed: websub: reading kept notifications; trying again later", "err", err)
+		}
+		return false
+	}
+	forget := func() bool {
+		delete(fails, n.ID)
+		if err := s.store.DeleteNotification(ctx, n.ID); err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("feed: websub: forgetting a processed notification", "feed", n.FeedID, "err", err)
+			}
+			return false
+		}
+		return true
+	}
+	base, _ := url.Parse(n.Topic)
+	res, err := parseBytes(n.Body, n.ContentType, base)
+	if err != nil {
+		s.log.Warn("feed: websub: notification is not a feed; ignored", "feed", n.FeedID, "err", err)
+		return forget()
+	}
+	out, err := s.deliver.Deliver(ctx, n.FeedID, res.Items)
+	switch {
+	case errors.Is(err, news.ErrNotFound):
+		s.log.Info("feed: websub: notification for a feed that is gone; ignored", "feed", n.FeedID)
+		return forget()
+	case err != nil && ctx.Err() != nil:
+		return false // processed again after the restart; its items are known by then
+	case err != nil:
+		fails[n.ID]++
+		if fails[n.ID] >= notifyTries {
+			s.log.Error("feed: websub: notification given up", "feed", n.FeedID, "tries", fails[n.ID], "err", err)
+			return forget()
+		}
+		s.log.Warn("feed: websub: notification not processed; trying again later", "feed", n.FeedID, "err", err)
+		return false
+	}
+	s.log.Info("feed: websub: notification", "feed", n.FeedID, "items", len(res.Items), "new", out.New,
+		"waited", s.opt.Now().Sub(n.ReceivedAt).Round(time.Millisecond))
+	return forget()
+}
+
+// parseSignature reads X-Hub-Signature ("sha256=<hex>"; sha1, sha384 and
+// sha512 too, as WebSub allows): the HMAC to compute with secret and the
+// value it must come to.
+func parseSignature(header, secret string) (mac hash.Hash, want []byte, err error) {
 	alg, sig, ok := strings.Cut(strings.TrimSpace(header), "=")
 	if !ok || sig == "" {
-		return errors.New("no X-Hub-Signature")
+		return nil, nil, errors.New("no X-Hub-Signature")
 	}
 	var h func() hash.Hash
 	switch strings.ToLower(alg) {
@@ -496,18 +675,13 @@ func checkSignature(header, secret string, body []byte) error {
 	case "sha512":
 		h = sha512.New
 	default:
-		return fmt.Errorf("X-Hub-Signature uses an unknown method %q", textcut.Line(alg, 20))
+		return nil, nil, fmt.Errorf("X-Hub-Signature uses an unknown method %q", textcut.Line(alg, 20))
 	}
-	want, err := hex.DecodeString(sig)
-	if err != nil {
-		return errors.New("X-Hub-Signature is not hex")
+	want, err = hex.DecodeString(sig)
+	if err != nil || len(want) != h().Size() {
+		return nil, nil, errors.New("X-Hub-Signature is not a hex HMAC of its method's size")
 	}
-	mac := hmac.New(h, []byte(secret))
-	mac.Write(body)
-	if !hmac.Equal(mac.Sum(nil), want) {
-		return errors.New("X-Hub-Signature does not match")
-	}
-	return nil
+	return hmac.New(h, []byte(secret)), want, nil
 }
 
 func randomHex(n int) string {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"hash"
 	"io"
 	"net/http"
@@ -29,6 +30,7 @@ type fakeHub struct {
 
 	mu       sync.Mutex
 	behave   string // verify, sync-verify, never, wrong-topic, deny, 500, 400
+	lease    string // the hub.lease_seconds it grants (default 600)
 	requests []url.Values
 	answers  []int    // status of the callback's answer to each verification
 	echoed   []string // the callback's body for each verification
@@ -76,7 +78,13 @@ func (h *fakeHub) serve(w http.ResponseWriter, r *http.Request) {
 
 // verify calls the subscriber back as a hub does.
 func (h *fakeHub) verify(form url.Values, topic, mode string) {
-	q := url.Values{"hub.mode": {mode}, "hub.topic": {topic}, "hub.challenge": {"challenge-" + mode}, "hub.lease_seconds": {"600"}}
+	h.mu.Lock()
+	lease := h.lease
+	h.mu.Unlock()
+	if lease == "" {
+		lease = "600"
+	}
+	q := url.Values{"hub.mode": {mode}, "hub.topic": {topic}, "hub.challenge": {"challenge-" + mode}, "hub.lease_seconds": {lease}}
 	if mode == "denied" {
 		q.Del("hub.challenge")
 		q.Set("hub.reason", "topic not found")
@@ -147,13 +155,23 @@ func (c *fakeClock) Add(d time.Duration) {
 }
 
 func newWebSubRig(t *testing.T, allowPrivate bool) *websubRig {
+	r := newIdleWebSubRig(t, allowPrivate, nil)
+	r.run(t)
+	return r
+}
+
+// newIdleWebSubRig is newWebSubRig with options changed by mod, and not
+// running: notifications are kept and not processed until run.
+func newIdleWebSubRig(t *testing.T, allowPrivate bool, mod func(*feed.WebSubOptions)) *websubRig {
 	r := &websubRig{db: storagetest.Open(t), got: &delivered{}, clock: &fakeClock{now: time.Now()}}
 	var h http.Handler = http.NotFoundHandler()
 	r.cb = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) { h.ServeHTTP(w, req) }))
 	t.Cleanup(r.cb.Close)
-	r.sub = feed.NewSubscriber(r.db, feed.NewFetcher(feed.Options{AllowPrivate: true}), r.got, feed.WebSubOptions{
-		PublicURL: r.cb.URL, AllowPrivate: allowPrivate, Now: r.clock.Now, MaxBodyBytes: 1 << 20,
-	})
+	opt := feed.WebSubOptions{PublicURL: r.cb.URL, AllowPrivate: allowPrivate, Now: r.clock.Now, MaxBodyBytes: 1 << 20}
+	if mod != nil {
+		mod(&opt)
+	}
+	r.sub = feed.NewSubscriber(r.db, feed.NewFetcher(feed.Options{AllowPrivate: true}), r.got, opt)
 	h = r.sub
 	f, err := r.db.AddFeed(t.Context(), news.Feed{URL: "https://news.example/rss"})
 	if err != nil {
@@ -161,6 +179,35 @@ func newWebSubRig(t *testing.T, allowPrivate bool) *websubRig {
 	}
 	r.feed = f
 	return r
+}
+
+// run runs the subscriber (tending, and processing what hubs push) until
+// the test ends.
+func (r *websubRig) run(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- r.sub.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+}
+
+// processed waits until every notification kept has been processed.
+func (r *websubRig) processed(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := r.db.NextNotification(t.Context()); errors.Is(err, news.ErrNotFound) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("kept notifications were not processed")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // state is the feed's subscription as /feeds and /healthz read it.
@@ -251,11 +298,14 @@ func TestWebSubSubscribeVerifyAndNotify(t *testing.T) {
 				{"wrong signature", sign(sha256.New, "sha256", "not the secret", body), rss, body, 202, 0},
 				{"garbled signature", "sha256=zz", rss, body, 202, 0},
 				{"unknown method", "md5=00", rss, body, 202, 0},
-				{"not a feed", sign(sha256.New, "sha256", w.Secret, []byte("<html><body>hi</body></html>")), "text/html", []byte("<html><body>hi</body></html>"), 202, 0},
+				{"short signature", "sha256=00ff", rss, body, 202, 0},
+				{"not a feed", sign(sha256.New, "sha256", w.Secret, []byte("<html><body>hi</body></html>")), "text/html", []byte("<html><body>hi</body></html>"), 204, 0},
 				{"signed sha256", sign(sha256.New, "sha256", w.Secret, body), rss, body, 204, 1},
 				{"signed sha1", sign(sha1.New, "sha1", w.Secret, body), rss, body, 204, 2},
 			} {
-				if got := post(tc.body, tc.sig, tc.ct); got != tc.want || r.got.count() != tc.items {
+				got := post(tc.body, tc.sig, tc.ct)
+				r.processed(t)
+				if got != tc.want || r.got.count() != tc.items {
 					t.Errorf("%s: status %d, %d items delivered; want %d and %d", tc.name, got, r.got.count(), tc.want, tc.items)
 				}
 			}
@@ -487,6 +537,37 @@ func TestFetchFindsTheHubAndFreshness(t *testing.T) {
 			}
 			if d := res.MaxAge - tt.fresh; d < -2*time.Second || d > 2*time.Second {
 				t.Errorf("fresh for %s, want %s", res.MaxAge, tt.fresh)
+			}
+		})
+	}
+}
+
+// A hub that grants an absurd lease (2^63−1 seconds, or more than any
+// integer) gets a subscription of 30 days, not one that overflowed into
+// the past: it is not asked again at every tend, and /healthz shows the
+// real end.
+func TestWebSubHugeLeasesAreBounded(t *testing.T) {
+	for _, lease := range []string{"9223372036854775807", "99999999999999999999999", "2592001"} {
+		t.Run(lease, func(t *testing.T) {
+			r := newWebSubRig(t, true)
+			hub := newFakeHub(t, "verify")
+			hub.lease = lease
+			r.sub.Discovered(t.Context(), r.feed, hub.srv.URL, r.feed.URL)
+			st := r.waitState(t, news.WebSubActive)
+			want := r.clock.Now().Add(feed.MaxLeaseSeconds * time.Second)
+			if d := st.LeaseUntil.Sub(want); d < -time.Minute || d > time.Minute {
+				t.Errorf("lease until %s, want %s (30 days)", st.LeaseUntil, want)
+			}
+			r.clock.Add(time.Hour)
+			r.sub.Discovered(t.Context(), r.feed, hub.srv.URL, r.feed.URL)
+			if n := len(hub.asked()); n != 1 {
+				t.Errorf("the hub was asked %d times; a lease of 30 days is not renewed after an hour", n)
+			}
+			// It is renewed near its end (a fifth of it, at most a day), like any other.
+			r.clock.Add(30*24*time.Hour - 13*time.Hour)
+			r.sub.Discovered(t.Context(), r.feed, hub.srv.URL, r.feed.URL)
+			if n := len(hub.asked()); n != 2 {
+				t.Errorf("the hub was asked %d times; want a renewal near the end of the lease", n)
 			}
 		})
 	}

@@ -19,6 +19,9 @@ var (
 	ErrAlreadyExists = errors.New("already exists")
 	// ErrTooManySubscriptions means a chat reached MaxSubscriptionsPerChat.
 	ErrTooManySubscriptions = errors.New("too many subscriptions")
+	// ErrTooManyNotifications means the WebSub notifications waiting to be
+	// processed reached their bound: the hub should try again later.
+	ErrTooManyNotifications = errors.New("too many notifications waiting")
 	// ErrInvalid marks input that failed validation; the wrapping error says why.
 	ErrInvalid = errors.New("invalid")
 )
@@ -303,6 +306,18 @@ type WebSub struct {
 	CreatedAt   time.Time
 }
 
+// WebSubNotification is content a hub pushed for a feed, its signature
+// checked, kept until its items went through the feed's path.
+type WebSubNotification struct {
+	ID     int64
+	FeedID int64
+	// Topic is the subscription's topic (the feed's self URL), the base of
+	// relative links; ContentType is the hub's Content-Type.
+	Topic, ContentType string
+	Body               []byte
+	ReceivedAt         time.Time
+}
+
 // FullTextMode says when a feed's items are completed from their article
 // page: many feeds carry only a teaser.
 type FullTextMode string
@@ -470,6 +485,9 @@ type InboundUpdate struct {
 	// Raw is the update's JSON as Telegram sent it.
 	Raw        []byte
 	ReceivedAt time.Time
+	// Attempts counts how often its handling began (and, when it is still
+	// kept, did not finish).
+	Attempts int
 }
 
 // Article is one item from a feed or the ingest API.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/ajel-news/ajel/news"
@@ -18,7 +17,11 @@ import (
 // the rest of Ajel knows what is new. Nor is one whose ContentKey or LinkKey
 // an article of the same origin has (the feed renamed its items): it is
 // recorded under its Key in that article's story, without text, search
-// entry or outbox rows, and the error wraps news.ErrAlreadyExists too.
+// entry or outbox rows, and the error wraps news.ErrAlreadyExists too. A
+// feed's items are also recorded in its record of seen items, which
+// outlives their articles (see SeenItemsPerFeed): an item it lists again
+// after its article was pruned, under its key or with its content or link,
+// is not new either.
 //
 // With a.StoryID set the article joins that story; otherwise it starts one.
 // When push is true every active, unpaused chat with a subscription matching
@@ -48,7 +51,17 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 			origin, a.Key).Scan(&known); err != nil {
 			return err
 		}
-		if known {
+		fromFeed := a.FeedID != 0
+		var seenItem, seenContent bool
+		if fromFeed && !known {
+			// The article may be gone (ARTICLE_RETENTION) while the feed
+			// still lists the item: its record of seen items remembers.
+			var err error
+			if seenItem, seenContent, err = seenBefore(ctx, tx, a); err != nil {
+				return err
+			}
+		}
+		if known || seenItem {
 			return news.ErrAlreadyExists
 		}
 		var same int64
@@ -66,9 +79,17 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 				ON CONFLICT (origin, item_key) DO NOTHING`,
 				feedID, origin, a.Key, a.Source, a.URL, a.Title, a.Summary, topics, keywords,
 				boolInt(a.Breaking), millis(a.PublishedAt), millis(a.SeenAt), sameStory, a.ContentKey, a.LinkKey)
+			if err == nil && fromFeed {
+				err = recordSeen(ctx, tx, a, a.SeenAt)
+			}
 			return err // committed: seenAs says it is not new
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
+		case seenContent:
+			// Its article was pruned: the new key is remembered, nothing
+			// else is stored.
+			seenAs = "the same content or link as an item the feed listed before"
+			return recordSeen(ctx, tx, a, a.SeenAt)
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO articles
 			(feed_id, origin, item_key, source, url, title, body, summary, topics, keywords, breaking, published_at, seen_at,
@@ -85,6 +106,11 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 		}
 		if a.ID, err = res.LastInsertId(); err != nil {
 			return err
+		}
+		if fromFeed {
+			if err := recordSeen(ctx, tx, a, a.SeenAt); err != nil {
+				return err
+			}
 		}
 		if err := indexArticle(ctx, tx, a.ID, a.SearchText); err != nil {
 			return err
@@ -155,34 +181,9 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 // feedID is the feeds row it belongs to (nil for the ingest API).
 func articleOrigin(a news.Article) (origin string, feedID any) {
 	if a.FeedID != 0 {
-		return "feed:" + strconv.FormatInt(a.FeedID, 10), a.FeedID
+		return feedOrigin(a.FeedID), a.FeedID
 	}
 	return "ingest:" + a.Source, nil
-}
-
-// UnknownItems returns those of keys that feed feedID has no article
-// under yet: the items of a poll that may be new (an item relisted under
-// a new key may still turn out to be known by its content or link).
-func (d *DB) UnknownItems(ctx context.Context, feedID int64, keys []string) (map[string]bool, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT DISTINCT j.value FROM json_each(?2) j
-		WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.origin = ?1 AND a.item_key = j.value)`,
-		"feed:"+strconv.FormatInt(feedID, 10), jsonList(keys))
-	if err != nil {
-		return nil, fmt.Errorf("storage: unknown items of feed %d: %w", feedID, err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, fmt.Errorf("storage: unknown items of feed %d: %w", feedID, err)
-		}
-		out[k] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: unknown items of feed %d: %w", feedID, err)
-	}
-	return out, nil
 }
 
 // queueDeliveries queues the article's story, in one row per chat (or

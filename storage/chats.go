@@ -213,7 +213,9 @@ func (d *DB) MigrateChat(ctx context.Context, fromID, toID int64) error {
 // Subscribe adds a subscription of a chat, or of one forum topic thread of
 // it (s.ThreadID). It returns news.ErrAlreadyExists when the chat or thread
 // already follows it and news.ErrTooManySubscriptions past
-// news.MaxSubscriptionsPerChat for that chat or thread; in both cases
+// news.MaxSubscriptionsPerChat for the whole chat, its threads and mutes
+// together (counted per thread, a forum group could hold 50 in each, and
+// a deleted thread's moved to the main thread beyond 50); in both cases
 // nothing changes.
 func (d *DB) Subscribe(ctx context.Context, s news.Subscription) (news.Subscription, error) {
 	if s.Key == "" || (s.Kind != news.KindTopic && s.Kind != news.KindKeyword && s.Kind != news.KindMute) {
@@ -222,9 +224,9 @@ func (d *DB) Subscribe(ctx context.Context, s news.Subscription) (news.Subscript
 	now := d.Now()
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var count, dup int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(kind = ? AND key = ?), 0) FROM subscriptions
-			WHERE chat_id = ? AND thread_id = ?`,
-			string(s.Kind), s.Key, s.ChatID, s.ThreadID).Scan(&count, &dup); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(thread_id = ? AND kind = ? AND key = ?), 0) FROM subscriptions
+			WHERE chat_id = ?`,
+			s.ThreadID, string(s.Kind), s.Key, s.ChatID).Scan(&count, &dup); err != nil {
 			return err
 		}
 		if dup > 0 {
@@ -354,4 +356,60 @@ func (d *DB) setState(ctx context.Context, name, value string) error {
 		return fmt.Errorf("storage: save %s: %w", name, err)
 	}
 	return nil
+}
+
+// RekeyKeywords brings the keyword subscriptions and mutes saved under an
+// older matching form up to the current one: rekey gives a subscription's
+// key and display as they are written now (the same when nothing
+// changed). One that becomes the same as another of its chat or thread,
+// or whose key becomes empty (it could never match), is dropped. It says
+// how many it changed or dropped.
+func (d *DB) RekeyKeywords(ctx context.Context, rekey func(key, display string) (string, string)) (int, error) {
+	type change struct {
+		id           int64
+		key, display string
+	}
+	var changes []change
+	err := d.scan(ctx, func(rows *sql.Rows) error {
+		var c change
+		if err := rows.Scan(&c.id, &c.key, &c.display); err != nil {
+			return err
+		}
+		if key, display := rekey(c.key, c.display); key != c.key || display != c.display {
+			changes = append(changes, change{c.id, key, display})
+		}
+		return nil
+	}, `SELECT id, key, display FROM subscriptions WHERE kind IN ('keyword', 'mute')`)
+	if err != nil || len(changes) == 0 {
+		return 0, wrapRekey(err)
+	}
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		for _, c := range changes {
+			kept := int64(0)
+			if c.key != "" {
+				res, err := tx.ExecContext(ctx, `UPDATE OR IGNORE subscriptions SET key = ?, display = ? WHERE id = ?`, c.key, c.display, c.id)
+				if err != nil {
+					return err
+				}
+				kept, _ = res.RowsAffected()
+			}
+			if kept == 0 { // the chat has it already under the new key, or it is empty
+				if _, err := tx.ExecContext(ctx, `DELETE FROM subscriptions WHERE id = ?`, c.id); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, wrapRekey(err)
+	}
+	return len(changes), nil
+}
+
+func wrapRekey(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("storage: bring keywords up to the matching form: %w", err)
 }

@@ -32,6 +32,9 @@ type DB struct {
 	Now func() time.Time
 
 	pruned pruneTotals
+	// seenPerFeed bounds each feed's record of seen items
+	// (SeenItemsPerFeed; tests lower it).
+	seenPerFeed int
 }
 
 // walAutocheckpoint is how many WAL pages a commit may leave before SQLite
@@ -47,8 +50,12 @@ const driverName = "sqlite3_ajel"
 
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec("PRAGMA wal_autocheckpoint = "+strconv.Itoa(walAutocheckpoint), nil)
-		return err
+		if _, err := c.Exec("PRAGMA wal_autocheckpoint = "+strconv.Itoa(walAutocheckpoint), nil); err != nil {
+			return err
+		}
+		// The hash of an item's keys in seen_items, so SQL (a migration
+		// filling it from articles) and Go compute the same one.
+		return c.RegisterFunc("ajel_key_hash", keyHash, true)
 	}})
 }
 
@@ -80,7 +87,7 @@ func Open(ctx context.Context, dbPath string) (*DB, error) {
 	}
 	sqlDB.SetMaxOpenConns(4)
 	sqlDB.SetConnMaxIdleTime(time.Minute)
-	d := &DB{db: sqlDB, path: dbPath, Now: time.Now}
+	d := &DB{db: sqlDB, path: dbPath, Now: time.Now, seenPerFeed: SeenItemsPerFeed}
 	if err := sqlDB.PingContext(ctx); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dbPath, err)

@@ -371,3 +371,47 @@ func (d *DB) Stats(ctx context.Context) (Stats, error) {
 	}
 	return s, nil
 }
+
+// RescheduleFuture makes due now the pending pushes and follow updates
+// queued after now (by more than slack): their times were written by a
+// clock ahead of this one (it was set back, or the database came from a
+// machine whose clock ran ahead), and they would otherwise wait, in
+// silence, until the clock caught up. Their queued, held and due times
+// become now; quiet hours and limits are then applied on this clock. It
+// says how many rows it moved and how far ahead the furthest was.
+func (d *DB) RescheduleFuture(ctx context.Context, now time.Time, slack time.Duration) (rows int, ahead time.Duration, err error) {
+	at, cut := now.UnixMilli(), now.Add(slack).UnixMilli()
+	var furthest int64
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		rows, furthest = 0, 0
+		for _, table := range []string{"deliveries", "updates"} {
+			var n int
+			var last int64
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(created_at), 0) FROM `+table+`
+				WHERE status = 'pending' AND created_at > ?`, cut).Scan(&n, &last); err != nil {
+				return err
+			}
+			if n == 0 {
+				continue
+			}
+			held := ""
+			if table == "deliveries" {
+				held = ", held_at = MIN(held_at, ?1)"
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET created_at = ?1, next_attempt_at = MIN(next_attempt_at, ?1)`+held+`
+				WHERE status = 'pending' AND created_at > ?2`, at, cut); err != nil {
+				return err
+			}
+			rows += n
+			furthest = max(furthest, last)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: reschedule pushes dated in the future: %w", err)
+	}
+	if rows > 0 {
+		ahead = time.Duration(furthest-at) * time.Millisecond
+	}
+	return rows, ahead, nil
+}

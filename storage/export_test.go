@@ -46,3 +46,7 @@ func (d *DB) Checkpoint(ctx context.Context) error {
 	_, err := d.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	return err
 }
+
+// SetSeenItemsPerFeed lowers the bound of each feed's record of seen
+// items, so a test need not list thousands.
+func (d *DB) SetSeenItemsPerFeed(n int) { d.seenPerFeed = n }

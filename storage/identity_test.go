@@ -2,7 +2,9 @@ package storage_test
 
 import (
 	"errors"
+	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -81,5 +83,89 @@ func TestSaveArticleKnowsAnItemByContentOrLink(t *testing.T) {
 		if _, _, err := db.SaveArticle(ctx, a, false); err != nil {
 			t.Errorf("keyless article %s: %v", key, err)
 		}
+	}
+}
+
+// A feed's record of seen items outlives its articles and is bounded by
+// count: past the bound the items listed longest ago are forgotten, and
+// an item the feed keeps listing (refreshed when a poll lists it again)
+// is never among them. An item forgotten that way is new once more.
+func TestSeenItemsOutliveArticlesWithinTheirBound(t *testing.T) {
+	db := MustOpenDB(t)
+	db.SetSeenItemsPerFeed(20)
+	ctx := t.Context()
+	feed, err := db.AddFeed(ctx, news.Feed{URL: "https://example.com/rss"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := start
+	db.Now = func() time.Time { return clock }
+	item := func(i int) news.Article {
+		a := article(fmt.Sprint("g:", i), fmt.Sprint("خبر رقم ", i), nil, nil)
+		a.FeedID, a.ContentKey, a.LinkKey = feed.ID, fmt.Sprint("c:", i), fmt.Sprint("k:", i)
+		return a
+	}
+	for i := range 25 {
+		clock = start.Add(time.Duration(i) * time.Hour)
+		if _, _, err := db.SaveArticle(ctx, item(i), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Two days later the feed still lists item 0 (an evergreen page).
+	clock = start.Add(50 * time.Hour)
+	if unknown, err := db.UnknownItems(ctx, feed.ID, []string{"g:0", "g:new"}); err != nil || !maps.Equal(unknown, map[string]bool{"g:new": true}) {
+		t.Fatalf("unknown items %v, %v; want only the new one", unknown, err)
+	}
+	p, err := db.Prune(ctx, start.AddDate(1, 0, 0), keep)
+	if err != nil || p.Articles != 25 || p.SeenItems != 5 {
+		t.Fatalf("pruned %+v, %v; want 25 articles and the 5 items listed longest ago", p, err)
+	}
+	for _, tc := range []struct {
+		name string
+		a    news.Article
+		new  bool
+	}{
+		{"still listed, its article pruned", item(0), false},
+		{"listed recently, its article pruned", item(24), false},
+		{"listed recently, under a new GUID", func() news.Article { a := item(23); a.Key = "g:renamed"; return a }(), false},
+		{"listed recently, same page only", func() news.Article { a := item(22); a.Key, a.ContentKey = "g:moved", "c:edited"; return a }(), false},
+		{"listed longest ago, forgotten", item(1), true},
+	} {
+		_, _, err := db.SaveArticle(ctx, tc.a, false)
+		if got := !errors.Is(err, news.ErrAlreadyExists); got != tc.new || (tc.new && err != nil) {
+			t.Errorf("%s: SaveArticle = %v, want new %v", tc.name, err, tc.new)
+		}
+	}
+}
+
+// A database from before the record of seen items gets it filled from
+// the articles it holds when it opens.
+func TestSeenItemsFilledFromArticlesOnUpgrade(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ajel.db")
+	db := mustOpenPath(t, path)
+	ctx := t.Context()
+	feed, err := db.AddFeed(ctx, news.Feed{URL: "https://example.com/rss"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := article("g:old", "خبر قديم", nil, nil)
+	a.FeedID, a.ContentKey, a.LinkKey = feed.ID, "c:old", "k:old"
+	if _, _, err := db.SaveArticle(ctx, a, false); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// Back to the schema before it: no record, no attempts, no queue.
+	if _, err := rawExec(t, path, `DROP TABLE seen_items; DROP TABLE parked_updates; DROP TABLE websub_notifications;
+		ALTER TABLE inbox DROP COLUMN attempts; DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)`); err != nil {
+		t.Fatal(err)
+	}
+	db = mustOpenPath(t, path)
+	if _, err := db.Prune(ctx, time.Now().AddDate(1, 0, 0), keep); err != nil {
+		t.Fatal(err)
+	}
+	a.Key = "g:renamed"
+	if _, _, err := db.SaveArticle(ctx, a, false); !errors.Is(err, news.ErrAlreadyExists) {
+		t.Fatalf("an item known before the upgrade, its article pruned since: %v, want ErrAlreadyExists", err)
 	}
 }

@@ -40,6 +40,9 @@ const (
 // Pruned says what one Prune deleted.
 type Pruned struct {
 	Deliveries, Articles, Stories int
+	// SeenItems counts the items forgotten from feeds' records of seen
+	// items beyond SeenItemsPerFeed (items those feeds stopped listing).
+	SeenItems int
 	// LongestLock is the longest one batch held the write lock: from the
 	// moment its transaction had the lock to the end of its deletes (the
 	// commit, which appends the pages to the WAL, follows).
@@ -110,6 +113,11 @@ func (d *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, err
 		}
 		d.pruned.sizes.Store(st.what, size)
 	}
+	seen, err := d.pruneSeen(ctx, r.Batch)
+	p.SeenItems = seen
+	if err != nil {
+		return p, err
+	}
 	// Follows that ended are forgotten (few: one per tap).
 	if _, err := d.db.ExecContext(ctx, `DELETE FROM follows WHERE until < ?`, millis(now)); err != nil {
 		return p, fmt.Errorf("storage: prune follows: %w", err)
@@ -171,24 +179,51 @@ func (d *DB) pruneBatch(ctx context.Context, what, pick string, cutoff int64, li
 const vacuumPages = 1000
 
 // vacuumFree gives the free pages back to the file system, a step at a
-// time, and says how many it gave.
+// time, and says how many it gave: what the file lost, in pages (the free
+// pages and the pointer-map pages that tracked them), not the pages asked
+// for.
+//
+// PRAGMA incremental_vacuum frees one page per step of its statement (it
+// returns a row per page), so it is read to the end: executed once, as
+// database/sql's Exec does, it frees a single page of the thousand asked
+// for, and counting the thousand made the prune log ~1000× too high.
 func (d *DB) vacuumFree(ctx context.Context) (int, error) {
-	freed := 0
+	pragma := func(name string) (int, error) {
+		var n int
+		if err := d.db.QueryRowContext(ctx, `PRAGMA `+name).Scan(&n); err != nil {
+			return 0, fmt.Errorf("storage: %s: %w", name, err)
+		}
+		return n, nil
+	}
+	pages, err := pragma("page_count")
+	if err != nil {
+		return 0, err
+	}
+	freed := func() int {
+		now, err := pragma("page_count")
+		if err != nil {
+			return 0
+		}
+		return max(pages-now, 0)
+	}
 	for ctx.Err() == nil {
-		var free int
-		if err := d.db.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free); err != nil {
-			return freed, fmt.Errorf("storage: freelist_count: %w", err)
+		free, err := pragma("freelist_count")
+		if err != nil {
+			return freed(), err
 		}
 		if free == 0 {
 			break
 		}
-		step := min(free, vacuumPages)
-		if _, err := d.db.ExecContext(ctx, fmt.Sprintf(`PRAGMA incremental_vacuum(%d)`, step)); err != nil {
-			return freed, fmt.Errorf("storage: incremental_vacuum: %w", err)
+		steps := 0
+		if err := d.scan(ctx, func(*sql.Rows) error { steps++; return nil },
+			fmt.Sprintf(`PRAGMA incremental_vacuum(%d)`, min(free, vacuumPages))); err != nil {
+			return freed(), fmt.Errorf("storage: incremental_vacuum: %w", err)
 		}
-		freed += step
+		if steps == 0 {
+			break // nothing could be given back now
+		}
 	}
-	return freed, nil
+	return freed(), nil
 }
 
 // pruneTotals counts what this process pruned, for /stats, /healthz and
@@ -245,8 +280,9 @@ func (d *DB) KeepPruned(ctx context.Context, r Retention, interval time.Duration
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("storage: pruning failed; tried again later", "err", err)
-		case p.Deliveries+p.Articles+p.Stories > 0:
+		case p.Deliveries+p.Articles+p.Stories+p.SeenItems > 0:
 			log.Info("storage: pruned", "deliveries", p.Deliveries, "articles", p.Articles, "stories", p.Stories,
+				"seen_items", p.SeenItems,
 				"freed_pages", p.FreedPages, "longest_lock", p.LongestLock, "longest_batch", p.LongestBatch)
 		}
 		select {

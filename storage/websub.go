@@ -84,3 +84,68 @@ func (d *DB) DeleteWebSub(ctx context.Context, callbackID string) error {
 	}
 	return nil
 }
+
+// Bounds on the WebSub notifications kept and not yet processed: past
+// either, a hub is told to try again later (its notifications then wait
+// on its side, not on this disk).
+const (
+	MaxQueuedNotifications     = 100
+	MaxQueuedNotificationBytes = 256 << 20
+)
+
+// QueueNotification keeps a signed WebSub notification until
+// DeleteNotification; it wraps news.ErrTooManyNotifications when
+// MaxQueuedNotifications or MaxQueuedNotificationBytes are reached.
+func (d *DB) QueueNotification(ctx context.Context, n news.WebSubNotification) (int64, error) {
+	received := n.ReceivedAt
+	if received.IsZero() {
+		received = d.Now()
+	}
+	var id int64
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var count, size int64
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(length(body)), 0) FROM websub_notifications`).
+			Scan(&count, &size); err != nil {
+			return err
+		}
+		if count >= MaxQueuedNotifications || size+int64(len(n.Body)) > MaxQueuedNotificationBytes {
+			return fmt.Errorf("%d notifications (%d MiB) wait already: %w", count, size>>20, news.ErrTooManyNotifications)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO websub_notifications (feed_id, topic, content_type, body, received_at)
+			VALUES (?, ?, ?, ?, ?)`, n.FeedID, n.Topic, n.ContentType, n.Body, millis(received))
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: keep websub notification of feed %d: %w", n.FeedID, err)
+	}
+	return id, nil
+}
+
+// NextNotification returns the oldest kept WebSub notification, or
+// news.ErrNotFound.
+func (d *DB) NextNotification(ctx context.Context) (news.WebSubNotification, error) {
+	var n news.WebSubNotification
+	var received int64
+	err := d.db.QueryRowContext(ctx, `SELECT id, feed_id, topic, content_type, body, received_at
+		FROM websub_notifications ORDER BY id LIMIT 1`).Scan(&n.ID, &n.FeedID, &n.Topic, &n.ContentType, &n.Body, &received)
+	if errors.Is(err, sql.ErrNoRows) {
+		return n, fmt.Errorf("storage: next websub notification: %w", news.ErrNotFound)
+	}
+	if err != nil {
+		return n, fmt.Errorf("storage: next websub notification: %w", err)
+	}
+	n.ReceivedAt = fromMillis(received)
+	return n, nil
+}
+
+// DeleteNotification forgets a processed WebSub notification.
+func (d *DB) DeleteNotification(ctx context.Context, id int64) error {
+	if _, err := d.db.ExecContext(ctx, `DELETE FROM websub_notifications WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("storage: forget websub notification %d: %w", id, err)
+	}
+	return nil
+}

@@ -17,6 +17,9 @@ type Fault struct {
 	Last  time.Time `json:"last"`
 	// Count is how often it was seen since it began.
 	Count int `json:"count"`
+	// keep is how long it stays listed after it was last seen (at least
+	// FaultMemory).
+	keep time.Duration
 }
 
 // FaultMemory is how long a fault stays listed after it was last seen when
@@ -45,7 +48,13 @@ func NewFaults(now func() time.Time) *Faults {
 }
 
 // Report records that component failed with msg.
-func (f *Faults) Report(component, msg string) {
+func (f *Faults) Report(component, msg string) { f.ReportFor(component, msg, FaultMemory) }
+
+// ReportFor records that something happened to component that /healthz
+// should list for keep after it was last seen, though nothing will clear
+// it: an event already dealt with that an operator should still hear of
+// (the clock went back).
+func (f *Faults) ReportFor(component, msg string, keep time.Duration) {
 	t := f.now()
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -54,7 +63,7 @@ func (f *Faults) Report(component, msg string) {
 		ft = &Fault{Component: component, Since: t}
 		f.open[component] = ft
 	}
-	ft.Error, ft.Last = msg, t
+	ft.Error, ft.Last, ft.keep = msg, t, max(keep, FaultMemory)
 	ft.Count++
 }
 
@@ -73,7 +82,7 @@ func (f *Faults) List() []Fault {
 	defer f.mu.Unlock()
 	out := make([]Fault, 0, len(f.open))
 	for c, ft := range f.open {
-		if t.Sub(ft.Last) > FaultMemory {
+		if t.Sub(ft.Last) > ft.keep {
 			delete(f.open, c)
 			continue
 		}

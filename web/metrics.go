@@ -59,6 +59,9 @@ type Metrics struct {
 	paid           prometheus.Counter
 	channelPosts   prometheus.Counter
 	pages          *prometheus.CounterVec
+	rescheduled    prometheus.Counter
+	updatesSkipped prometheus.Counter
+	updatesParked  prometheus.Counter
 	deliveryReport *DeliveryMetrics
 	upkeep         atomic.Pointer[func() Upkeep]
 }
@@ -109,6 +112,9 @@ func (m *Metrics) readUpkeep() Upkeep {
 //	ajel_article_pages_total{result}        article pages read for teasers: used, or why not
 //	ajel_outbox_pending                     pending outbox rows (refreshed on each scrape)
 //	ajel_outbox_oldest_pending_age_seconds  age of the oldest pending row (refreshed on each scrape)
+//	ajel_outbox_rescheduled_total           pending rows found dated in the future (the clock went back), sent at once
+//	ajel_updates_skipped_total              Telegram updates Ajel cannot use, skipped (offset saved)
+//	ajel_updates_parked_total               updates whose handling panicked or never finished, parked
 //
 // Go runtime and process collectors are not added here; main may register
 // them on the same registry.
@@ -146,10 +152,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		edits: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ajel_push_edits_total", Help: "Edits of sent pushes when more outlets joined their story, by outcome.",
 		}, []string{"result"}),
-		digests:       counter("ajel_digests_sent_total", "Digest messages of stories held by a chat's hourly limit."),
-		digestStories: counter("ajel_digest_stories_total", "Stories sent inside digests."),
-		paid:          counter("ajel_paid_broadcast_messages_total", "Pushes sent with allow_paid_broadcast (0.1 Telegram Star each)."),
-		channelPosts:  counter("ajel_channel_posts_total", "Stories posted to topic channels."),
+		digests:        counter("ajel_digests_sent_total", "Digest messages of stories held by a chat's hourly limit."),
+		digestStories:  counter("ajel_digest_stories_total", "Stories sent inside digests."),
+		paid:           counter("ajel_paid_broadcast_messages_total", "Pushes sent with allow_paid_broadcast (0.1 Telegram Star each)."),
+		channelPosts:   counter("ajel_channel_posts_total", "Stories posted to topic channels."),
+		rescheduled:    counter("ajel_outbox_rescheduled_total", "Pending rows found dated in the future (the clock went back) and made due at once."),
+		updatesSkipped: counter("ajel_updates_skipped_total", "Telegram updates Ajel cannot use, skipped with their offset saved."),
+		updatesParked:  counter("ajel_updates_parked_total", "Telegram updates whose handling panicked or never finished, parked for a look."),
 		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ajel_article_pages_total", Help: "Article pages read for teaser items, by result (used, or why the teaser was kept).",
 		}, []string{"result"}),
@@ -180,7 +189,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	)
 	reg.MustRegister(m.feedPolls, m.feedErrors, m.fetched, m.seen, m.fresh, m.queued, m.sent, m.failed,
 		m.rateLimited, m.storeErrors, m.latency, m.ingest, m.outboxPending, m.outboxOldest,
-		m.edits, m.digests, m.digestStories, m.paid, m.channelPosts, m.pages)
+		m.edits, m.digests, m.digestStories, m.paid, m.channelPosts, m.pages, m.rescheduled, m.updatesSkipped, m.updatesParked)
 	m.deliveryReport = &DeliveryMetrics{m: m}
 	return m
 }
@@ -202,6 +211,14 @@ func (m *Metrics) ArticleSeen(_ int64, isNew bool, queued int) {
 	}
 	m.queued.Add(float64(queued))
 }
+
+// UpdateSkipped records a Telegram update Ajel cannot use (the bot's
+// UpdateObserver).
+func (m *Metrics) UpdateSkipped() { m.updatesSkipped.Inc() }
+
+// UpdateParked records an update whose handling panicked or never
+// finished, set aside.
+func (m *Metrics) UpdateParked() { m.updatesParked.Inc() }
 
 // PageUsed is the result label of an article page that gave the text.
 const PageUsed = "used"
@@ -282,6 +299,9 @@ func (d *DeliveryMetrics) ChatMigrated(int64, int64) { d.m.PushFailed(ReasonMigr
 
 // StoreError records a database error in the delivery worker.
 func (d *DeliveryMetrics) StoreError(error) { d.m.storeErrors.Inc() }
+
+// Rescheduled records pending rows found dated in the future.
+func (d *DeliveryMetrics) Rescheduled(rows int, _ time.Duration) { d.m.rescheduled.Add(float64(rows)) }
 
 // Outcomes of ajel_push_edits_total.
 const (

@@ -129,6 +129,17 @@ func TestHealthzFaults(t *testing.T) {
 	if code, body := get(); code != 200 || body["status"] != "ok" {
 		t.Errorf("a fault not seen for FaultMemory is forgotten: %d %v", code, body)
 	}
+	// An event dealt with that an operator should still hear of stays
+	// listed as long as it was reported for.
+	faults.ReportFor("clock", "the clock went back", time.Hour)
+	clock = clock.Add(50 * time.Minute)
+	if _, body := get(); body["status"] != "degraded" || len(body["faults"].([]any)) != 1 {
+		t.Errorf("50 minutes after a fault reported for an hour: %v", body)
+	}
+	clock = clock.Add(11 * time.Minute)
+	if _, body := get(); body["status"] != "ok" {
+		t.Errorf("61 minutes after a fault reported for an hour: %v", body)
+	}
 }
 
 // FuzzIngest posts any body to the ingest API: it never fails with a 500,

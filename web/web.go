@@ -20,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -249,38 +250,92 @@ type ingestRequest struct {
 	Breaking  bool   `json:"breaking"`
 }
 
-// brokenText finds the field of a decoded ingest body whose raw JSON
-// string was not valid text (invalid UTF-8 bytes, a lone surrogate
-// escape), which encoding/json quietly turned into U+FFFD. Only bodies
-// with a U+FFFD in some field are looked at again.
-func brokenText(body []byte, req ingestRequest) (field string, bad bool) {
-	if !strings.ContainsRune(req.Title+req.Text+req.URL+req.Source+req.Published, utf8.RuneError) {
-		return "", false
+// ingestFields are the fields of an ingest body, spelled exactly so.
+var ingestFields = []string{"title", "text", "url", "source", "published", "breaking"}
+
+// bodyField is one field of an ingest body as sent.
+type bodyField struct {
+	name string
+	raw  json.RawMessage
+}
+
+// objectFields reads a JSON object's fields in order, and nothing after
+// it.
+func objectFields(body []byte) ([]bodyField, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil {
-		return "", false // decoded once already: cannot happen
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, errors.New("the body must be one JSON object")
 	}
-	for _, name := range []string{"title", "text", "url", "source", "published"} {
-		raw, ok := fields[name]
-		if !ok || len(raw) == 0 || raw[0] != '"' {
-			continue
+	var fields []bodyField
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil, err
 		}
-		var v string
-		if json.Unmarshal(raw, &v) != nil || !strings.ContainsRune(v, utf8.RuneError) {
-			continue
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, err
 		}
-		// A U+FFFD the sender wrote, as the character or as \ufffd, is
-		// text; any other one is the decoder's replacement.
-		literal := strings.Count(strings.ToLower(string(raw)), `\ufffd`)
-		if utf8.Valid(raw) {
-			literal += strings.Count(string(raw), string(utf8.RuneError))
+		fields = append(fields, bodyField{name: key.(string), raw: raw}) // object keys are strings
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("unexpected data after the JSON object")
+	}
+	return fields, nil
+}
+
+// checkFields refuses what encoding/json would quietly accept: a field
+// it matches without regard to case ("Title" is taken as title, and which
+// of "Title" and "title" wins is its rule, not the sender's), a field
+// given twice (the last would win), and a string that is not valid text
+// (invalid UTF-8 bytes, a lone surrogate escape), which it would store
+// with U+FFFD. It returns the field at fault and the message.
+func checkFields(fields []bodyField) (field, msg string) {
+	seen := map[string]bool{}
+	for _, f := range fields {
+		if !slices.Contains(ingestFields, f.name) {
+			for _, known := range ingestFields {
+				if strings.EqualFold(f.name, known) {
+					return f.name, fmt.Sprintf("unknown field %q: field names are lower-case, write %q", f.name, known)
+				}
+			}
+			return f.name, fmt.Sprintf("unknown field %q (known: %s)", f.name, strings.Join(ingestFields, ", "))
 		}
-		if strings.Count(v, string(utf8.RuneError)) > literal {
-			return name, true
+		if seen[f.name] {
+			return f.name, fmt.Sprintf("%s is given twice: send each field once", f.name)
+		}
+		seen[f.name] = true
+		if brokenString(f.raw) {
+			return f.name, fmt.Sprintf("%s is not valid UTF-8 text: send the article in UTF-8", f.name)
 		}
 	}
-	return "", false
+	return "", ""
+}
+
+// brokenString reports whether a raw JSON string is not valid text:
+// invalid UTF-8 bytes or a lone surrogate escape, which encoding/json
+// turns into U+FFFD. A U+FFFD the sender wrote, as the character or as
+// \ufffd, is text.
+func brokenString(raw json.RawMessage) bool {
+	if len(raw) == 0 || raw[0] != '"' {
+		return false
+	}
+	if !utf8.Valid(raw) {
+		return true
+	}
+	var v string
+	if json.Unmarshal(raw, &v) != nil || !strings.ContainsRune(v, utf8.RuneError) {
+		return false
+	}
+	literal := strings.Count(strings.ToLower(string(raw)), `\ufffd`) + strings.Count(string(raw), string(utf8.RuneError))
+	return strings.Count(v, string(utf8.RuneError)) > literal
 }
 
 // errorBody is every error answer: what went wrong and, for validation,
@@ -299,7 +354,9 @@ type errorBody struct {
 //	405, 413 (body over MaxBodyBytes), 415 (not JSON), 500, 503 (timed out)
 //
 // Unknown fields are refused, naming the field, so a typo ("titel") fails
-// loudly instead of storing an article without a title.
+// loudly instead of storing an article without a title; so are another
+// spelling of a field ("Title", which encoding/json would take for the
+// title) and a field given twice (see checkFields).
 func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -322,37 +379,20 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var req ingestRequest
-	// The body is read whole first: encoding/json replaces invalid UTF-8
-	// with U+FFFD, and the raw bytes are what tells a broken encoding
-	// (refused, naming the field) from a real U+FFFD.
+	// The body is read whole and its fields looked at as sent: encoding/json
+	// matches names without regard to case and replaces invalid UTF-8 with
+	// U+FFFD, and the raw bytes are what tells a broken encoding (refused,
+	// naming the field) from a real U+FFFD.
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes))
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
+	var fields []bodyField
 	if err == nil {
-		err = dec.Decode(&req)
-	}
-	if err == nil {
-		if _, terr := dec.Token(); terr != io.EOF {
-			var tooBig *http.MaxBytesError
-			if errors.As(terr, &tooBig) {
-				err = terr
-			} else {
-				err = errors.New("unexpected data after the JSON object")
-			}
-		}
+		fields, err = objectFields(body)
 	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &tooBig):
 			reject(http.StatusRequestEntityTooLarge, "", "request body is larger than %d bytes", tooBig.Limit)
-		case errors.As(err, &typeErr):
-			reject(http.StatusBadRequest, typeErr.Field, "invalid JSON: %s must be a %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()))
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			reject(http.StatusBadRequest, field, "unknown field %q (known: title, text, url, source, published, breaking)", field)
 		case errors.Is(err, io.EOF):
 			reject(http.StatusBadRequest, "", "invalid JSON: empty body")
 		default:
@@ -360,8 +400,18 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	if field, bad := brokenText(body, req); bad {
-		reject(http.StatusBadRequest, field, "%s is not valid UTF-8 text: send the article in UTF-8", field)
+	if field, msg := checkFields(fields); msg != "" {
+		reject(http.StatusBadRequest, field, "%s", msg)
+		return
+	}
+	var req ingestRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			reject(http.StatusBadRequest, typeErr.Field, "invalid JSON: %s must be a %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()))
+		} else {
+			reject(http.StatusBadRequest, "", "invalid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+		}
 		return
 	}
 	a, field, msg := s.article(req)

@@ -145,6 +145,12 @@ func TestIngest(t *testing.T) {
 		{"invalid UTF-8 in title", "POST", bearer, "{\"title\":\"\xd8\xb9\xd8\xa7\xff\xfe\"}", 400, "title is not valid UTF-8", "title"},
 		{"windows-1256 text", "POST", bearer, "{\"title\":\"t\",\"text\":\"\xe3\xd1\xcd\xc8\xc7\"}", 400, "text is not valid UTF-8", "text"},
 		{"lone surrogate in source", "POST", bearer, `{"title":"t","source":"\ud800x"}`, 400, "source is not valid UTF-8", "source"},
+		// encoding/json matches names without regard to case: "Title"
+		// would be read as the title, past the check of "title"'s bytes.
+		{"invalid UTF-8 under another spelling", "POST", bearer, "{\"title\":\"t\",\"Title\":\"\xff\"}", 400, `unknown field "Title": field names are lower-case, write "title"`, "Title"},
+		{"another spelling alone", "POST", bearer, `{"TEXT":"نص","title":"t"}`, 400, `write "text"`, "TEXT"},
+		{"a field twice", "POST", bearer, "{\"title\":\"t\",\"title\":\"\xff\"}", 400, "title is given twice", "title"},
+		{"not an object", "POST", bearer, `["title"]`, 400, "invalid JSON", ""},
 		{"oversized body", "POST", bearer, big, 413, "larger than", ""},
 		{"GET", "GET", bearer, ``, 405, "method not allowed", ""},
 	}
