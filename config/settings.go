@@ -55,6 +55,9 @@ func settings(c *Config) []setting {
 			help: "feeds (RSS, Atom, JSON Feed) added on start; an entry may carry options after its URL and a space, as in " +
 				"`https://a.example/rss fulltext=never breaking=yes, https://en.example/rss lang=any` (see [Feed options](#feed-options))",
 			value: feedList(&c.Feeds, &c.FeedOptions)},
+		// At least 1s, so that a typo ("1ms") does not hammer every source;
+		// at most 24h, so that one ("60h" for "60s") does not silence them
+		// for days.
 		{name: EnvPollInterval, def: "60s",
 			help: "how often a feed is polled in the hours it publishes, and while a new feed's rhythm is learnt (its first " +
 				"week): `1s` polls every second; conditional GET makes polls cheap",
@@ -77,10 +80,13 @@ func settings(c *Config) []setting {
 		{name: EnvAdminIDs,
 			help:  "the Telegram user ids allowed to use admin commands (ask @userinfobot for yours)",
 			value: adminIDs(&c.AdminIDs)},
+		// Above about 30 messages a second a bot gets 429s.
 		{name: EnvSendRate, def: "25",
 			help: "messages a second, all chats together (Telegram allows about 30); replies, pushes, edits and digests " +
 				"share it, replies first",
 			value: number{max: 30, why: "messages a second; Telegram allows about 30"}.into(&c.SendRate)},
+		// 16 in flight keep up SEND_RATE with round trips of up to half a
+		// second (25/s × 0.5 s ≈ 13); 100 bounds what a crash can repeat.
 		{name: EnvSendConcurrency, def: "16",
 			help: "most messages in flight to Telegram at once: a round trip takes 50–300 ms, so one at a time cannot reach " +
 				"`SEND_RATE`; `SEND_RATE` × round trip is what is needed (25/s × 0.3 s ≈ 8); a crash can repeat at most these",
