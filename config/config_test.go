@@ -132,6 +132,8 @@ func TestVariables(t *testing.T) {
 			`config: POLL_INTERVAL_MAX=1m0s is shorter than POLL_INTERVAL=5m0s: the longest interval between polls must be at least the shortest`},
 		{"poll max not a duration", map[string]string{"POLL_INTERVAL_MAX": "soon"}, nil,
 			`config: POLL_INTERVAL_MAX="soon" is not a duration: use a Go duration such as 15m or 1h`},
+		{"poll max under a second", map[string]string{"POLL_INTERVAL_MAX": "500ms"}, nil,
+			`config: POLL_INTERVAL_MAX="500ms" is too short: use at least 1s, such as 15m or 1h`},
 		{"public url", map[string]string{"PUBLIC_URL": "https://bot.example.com/"},
 			func(c config.Config) bool { return c.PublicURL == "https://bot.example.com" }, ""},
 		{"public url from the webhook", map[string]string{"WEBHOOK_URL": "https://bot.example.com/tg/hook", "HTTP_ADDR": "127.0.0.1:8080"},
@@ -372,6 +374,30 @@ func TestSeveralProblemsOneLine(t *testing.T) {
 	}
 	if !reflect.DeepEqual(vars, []string{"POLL_INTERVAL", "ADMIN_IDS", "SEND_RATE"}) {
 		t.Errorf("problem variables = %v", vars)
+	}
+}
+
+// TestRulesBetweenVariables: a rule between variables is reported after
+// every variable's own problems, and says nothing about a variable that
+// already has one.
+func TestRulesBetweenVariables(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"POLL_INTERVAL_MAX": "1m", "POLL_INTERVAL": "5m", "SEND_RATE": "0"},
+			`config: SEND_RATE="0" must be a number above 0 and at most 30 (messages a second; Telegram allows about 30); ` +
+				`POLL_INTERVAL_MAX=1m0s is shorter than POLL_INTERVAL=5m0s: the longest interval between polls must be at least the shortest`},
+		{map[string]string{"POLL_INTERVAL": "soon", "POLL_INTERVAL_MAX": "30s"},
+			`config: POLL_INTERVAL="soon" is not a duration: use a Go duration such as 60s or 5m`},
+		{map[string]string{"ARTICLE_RETENTION": "12h", "MAX_ITEM_AGE": "a week"},
+			`config: MAX_ITEM_AGE="a week" is not a duration: use days such as 7d or 30d, or a Go duration such as 12h`},
+		{map[string]string{"PUBLIC_URL": "/ajel", "HTTP_ADDR": ""},
+			`config: PUBLIC_URL="/ajel" is not an absolute http(s) URL: use the bot's public base address, such as https://bot.example.com`},
+	} {
+		if _, err := config.Load(env(tc.env)); err == nil || err.Error() != tc.want {
+			t.Errorf("%v: error\n got %v\nwant %s", tc.env, err, tc.want)
+		}
 	}
 }
 

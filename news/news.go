@@ -386,6 +386,11 @@ type PageCounts struct {
 	Read, Failed int
 }
 
+// DefaultMaxItemAge is how old, by its own date, an item may be and still
+// be pushed when the operator sets no MAX_ITEM_AGE: an older one is stored
+// (searchable) in silence, so a feed that relists its archive rings no one.
+const DefaultMaxItemAge = 24 * time.Hour
+
 // HeldReason is why a new item was stored without being pushed.
 type HeldReason string
 

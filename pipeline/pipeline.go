@@ -26,9 +26,6 @@ import (
 const DefaultKeywordRefresh = 5 * time.Second
 
 const (
-	// DefaultMaxItemAge is how old, by its date, an article may be and
-	// still be pushed: older ones are stored (searchable) in silence.
-	DefaultMaxItemAge = 24 * time.Hour
 	// DefaultPushesPerPoll bounds the new items of one feed poll that are
 	// pushed; the rest are stored in silence and the feed's note says so.
 	DefaultPushesPerPoll = 20
@@ -167,7 +164,7 @@ type Options struct {
 	// time.Now).
 	Now func() time.Time
 	// MaxItemAge is how old an article may be by its PublishedAt and still
-	// be pushed (default DefaultMaxItemAge); one dated further in the
+	// be pushed (default news.DefaultMaxItemAge); one dated further in the
 	// future than a few minutes is not pushed either.
 	MaxItemAge time.Duration
 	// PushesPerPoll bounds how many new items of one feed poll are pushed
@@ -223,7 +220,7 @@ func New(store Store, opt Options) *Pipeline {
 		opt.Now = time.Now
 	}
 	if opt.MaxItemAge <= 0 {
-		opt.MaxItemAge = DefaultMaxItemAge
+		opt.MaxItemAge = news.DefaultMaxItemAge
 	}
 	if opt.PushesPerPoll <= 0 {
 		opt.PushesPerPoll = DefaultPushesPerPoll
