@@ -58,6 +58,19 @@ func (s *memStore) get(t *testing.T, id int64) news.Feed {
 	return news.Feed{}
 }
 
+// fakeClock is a clock tests move by hand.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
 type call struct {
 	feedID int64
 	items  int

@@ -1,4 +1,4 @@
-package feed
+package news
 
 import (
 	"crypto/sha256"
@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// ItemKey is an item's identity inside its feed, so a re-sent item is never
+// ItemKey is an item's identity inside its source, so a re-sent item is never
 // new again: the GUID when there is one, else the canonical link (tracking
 // parameters and fragment removed), else a hash of title and content (white
 // space normalized). It is a kind letter and 32 hex digits of a SHA-256
