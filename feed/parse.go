@@ -144,14 +144,8 @@ func article(it *gofeed.Item, base *url.URL) (news.Article, bool) {
 			link = u.String()
 		}
 	}
-	a := news.Article{
-		Key:      news.ItemKey(it.GUID, link, title, text),
-		LinkKey:  news.LinkKey(link),
-		URL:      news.CanonicalLink(link),
-		Title:    title,
-		Text:     text,
-		ImageURL: itemImage(it),
-	}
+	a := news.Article{Title: title, Text: text, ImageURL: itemImage(it)}
+	a.Identify(it.GUID, link)
 	switch {
 	case it.PublishedParsed != nil:
 		a.PublishedAt = it.PublishedParsed.UTC()

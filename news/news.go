@@ -490,7 +490,7 @@ type Article struct {
 	ID int64
 	// FeedID is the feed it came from; 0 for the ingest API.
 	FeedID int64
-	// Key is the item's identity inside its source (see ItemKey): a
+	// Key is the item's identity inside its source (see Identify): a
 	// re-sent item has the same key and is never new again.
 	Key    string
 	Source string // outlet name shown to readers

@@ -10,7 +10,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -513,28 +512,12 @@ func (s *Server) article(req ingestRequest) (a news.Article, field, msg string) 
 		}
 		published = t.UTC()
 	}
-	return news.Article{
-		Key:         ingestKey(link, title, req.Text),
-		Source:      source,
-		URL:         link,
-		Title:       title,
-		Text:        req.Text,
-		Breaking:    req.Breaking,
-		PublishedAt: published,
-	}, "", ""
-}
-
-// ingestKey is an ingested article's identity: its URL when it has one
-// (a correction re-sent with the same link is not new), else its title and
-// text.
-func ingestKey(link, title, text string) string {
-	var sum [sha256.Size]byte
-	if link != "" {
-		sum = sha256.Sum256([]byte(link))
-	} else {
-		sum = sha256.Sum256([]byte(title + "\n" + text))
-	}
-	return "i:" + hex.EncodeToString(sum[:])
+	a = news.Article{Source: source, Title: title, Text: req.Text, Breaking: req.Breaking, PublishedAt: published}
+	// The identity a feed's item gets: its link, folded (a correction
+	// re-sent with the same link, or the link with a campaign's
+	// parameters, is not new), else its title and text.
+	a.Identify("", link)
+	return a, "", ""
 }
 
 // jsonKind names a Go kind the way an integrator knows JSON types.

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/metrics"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/web"
@@ -187,8 +188,8 @@ func TestIngest(t *testing.T) {
 		a.URL != "https://example.com/a?x=1" || !a.PublishedAt.Equal(time.Date(2024, 5, 1, 7, 0, 0, 0, time.UTC)) {
 		t.Errorf("article %+v", a)
 	}
-	if !strings.HasPrefix(a.Key, "i:") || len(a.Key) != 2+64 {
-		t.Errorf("key %q", a.Key)
+	if a.Key != news.ItemKey("", "https://example.com/a?x=1", "", "") || a.LinkKey != news.LinkKey("https://example.com/a?x=1") {
+		t.Errorf("key %q, link key %q: want the identity of its link", a.Key, a.LinkKey)
 	}
 	// The same URL again is a duplicate, whatever the title says now.
 	code, body, _ = do(t, "POST", url, "bearer "+token, `{"title":"تصحيح","url":"https://example.com/a?x=1"}`)
@@ -208,6 +209,43 @@ func TestIngest(t *testing.T) {
 	}
 	if code, _, _ := do(t, "POST", url, bearer, `{"title":"خبر بلا رابط"}`); code != 200 {
 		t.Fatalf("same title and text again: %d", code)
+	}
+}
+
+// An article pushed to the ingest API gets the identity a feed's item
+// with the same link gets: the link folded the same way (tracking
+// parameters and fragment gone, scheme and host lower-cased; for LinkKey
+// also www., http and a trailing slash), so one page is one item whichever
+// way it came.
+func TestIngestFoldsALinkAsAFeedDoes(t *testing.T) {
+	const link = "HTTPS://www.Example.com:443/news/1/?id=7&utm_source=telegram&fbclid=x#top"
+	ing := &fakeIngester{}
+	ts, _ := newServer(t, ing, nil)
+	body := fmt.Sprintf(`{"title":"خبر","text":"نص الخبر","url":%q}`, link)
+	if code, got, _ := do(t, "POST", ts.URL+"/api/v1/articles", "Bearer "+token, body); code != 201 {
+		t.Fatalf("ingest: %d %v", code, got)
+	}
+	rss := fmt.Sprintf(`<rss version="2.0"><channel><title>t</title><item><title>خبر</title><link>%s</link><description>نص الخبر</description></item></channel></rss>`,
+		strings.ReplaceAll(link, "&", "&amp;"))
+	res, err := feed.Parse(strings.NewReader(rss), "", 0)
+	if err != nil || len(res.Items) != 1 {
+		t.Fatalf("feed: %v %+v", err, res)
+	}
+	a, f := ing.got[0], res.Items[0]
+	if a.URL != "https://www.example.com/news/1/?id=7" || a.URL != f.URL {
+		t.Errorf("URL: ingest %q, feed %q, want both https://www.example.com/news/1/?id=7", a.URL, f.URL)
+	}
+	if a.Key == "" || a.Key != f.Key {
+		t.Errorf("Key: ingest %q, feed %q", a.Key, f.Key)
+	}
+	if a.LinkKey == "" || a.LinkKey != f.LinkKey || a.LinkKey != news.LinkKey("http://example.com/news/1?id=7") {
+		t.Errorf("LinkKey: ingest %q, feed %q, want both that of http://example.com/news/1?id=7", a.LinkKey, f.LinkKey)
+	}
+	// The same page again through the API, spelled without the tracking,
+	// is the same article.
+	if code, got, _ := do(t, "POST", ts.URL+"/api/v1/articles", "Bearer "+token,
+		`{"title":"تصحيح","url":"https://www.example.com/news/1/?id=7"}`); code != 200 || got["duplicate"] != true {
+		t.Errorf("the same page without tracking: %d %v, want 200 duplicate", code, got)
 	}
 }
 
