@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/internal/testclock"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -56,19 +57,6 @@ func (s *memStore) get(t *testing.T, id int64) news.Feed {
 	}
 	t.Fatalf("feed %d not found", id)
 	return news.Feed{}
-}
-
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
 }
 
 type call struct {
@@ -373,7 +361,7 @@ func TestPollerIntervalAndWhy(t *testing.T) {
 		fmt.Fprint(w, `</channel></rss>`)
 	}))
 	defer srv.Close()
-	clock := &fakeClock{now: time.Date(2026, 12, 2, 12, 30, 0, 0, time.UTC)} // a Wednesday
+	clock := testclock.New(time.Date(2026, 12, 2, 12, 30, 0, 0, time.UTC)) // a Wednesday
 	store := &memStore{feeds: []news.Feed{{ID: 1, URL: srv.URL}, {ID: 2, URL: srv.URL, Breaking: true}}}
 	p := feed.NewPoller(store, fetcher(feed.Options{}), &recorder{}, time.Minute, nil,
 		feed.WithClock(clock.Now), feed.WithJitter(nil), feed.WithMaxInterval(10*time.Minute))

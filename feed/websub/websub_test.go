@@ -19,6 +19,7 @@ import (
 
 	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/feed/websub"
+	"github.com/ajel-news/ajel/internal/testclock"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
 	"github.com/ajel-news/ajel/storage/storagetest"
@@ -140,19 +141,7 @@ type websubRig struct {
 	cb    *httptest.Server
 	got   *delivered
 	feed  news.Feed
-	clock *fakeClock
-}
-
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
+	clock *testclock.Clock
 }
 
 func newWebSubRig(t *testing.T, allowPrivate bool) *websubRig {
@@ -164,7 +153,7 @@ func newWebSubRig(t *testing.T, allowPrivate bool) *websubRig {
 // newIdleWebSubRig is newWebSubRig with options changed by mod, and not
 // running: notifications are kept and not processed until run.
 func newIdleWebSubRig(t *testing.T, allowPrivate bool, mod func(*websub.Options)) *websubRig {
-	r := &websubRig{db: storagetest.Open(t), got: &delivered{}, clock: &fakeClock{now: time.Now()}}
+	r := &websubRig{db: storagetest.Open(t), got: &delivered{}, clock: testclock.New(time.Now())}
 	var h http.Handler = http.NotFoundHandler()
 	r.cb = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) { h.ServeHTTP(w, req) }))
 	t.Cleanup(r.cb.Close)
