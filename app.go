@@ -15,11 +15,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ajel-news/ajel/analyze"
-	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/bot"
 	"github.com/ajel-news/ajel/config"
 	"github.com/ajel-news/ajel/delivery"
+	"github.com/ajel-news/ajel/faults"
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/feed/page"
+	"github.com/ajel-news/ajel/feed/websub"
+	"github.com/ajel-news/ajel/metrics"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/pipeline"
 	"github.com/ajel-news/ajel/storage"
@@ -40,7 +43,7 @@ type app struct {
 	pipeline  *pipeline.Pipeline
 	fetcher   *feed.Fetcher
 	poller    *feed.Poller
-	websub    *feed.Subscriber
+	websub    *websub.Subscriber
 	updater   *delivery.Updater
 	worker    *delivery.Worker
 	bot       *bot.Bot
@@ -50,7 +53,7 @@ type app struct {
 	// paid is whether breaking stories may go by paid broadcast.
 	paid bool
 	// faults are what /healthz lists as going wrong.
-	faults *web.Faults
+	faults *faults.Tracker
 
 	// Background work a component asks for (the first poll of a feed
 	// /addfeed added) runs under run's context and is waited for like
@@ -105,7 +108,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	// Keywords and mutes saved before the matching form dropped every
 	// invisible character (a variation selector inside «مصر») never
 	// matched: they are brought up to it.
-	if n, err := db.RekeyKeywords(ctx, keywordForm); err != nil {
+	if n, err := db.RekeyKeywords(ctx, analyze.KeywordForms); err != nil {
 		return nil, err
 	} else if n > 0 {
 		log.Info("keywords and mutes brought up to the current matching form", "changed", n)
@@ -113,19 +116,19 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := web.NewMetrics(reg)
-	metrics.WatchUpkeep(func() web.Upkeep {
+	meter := metrics.NewMetrics(reg)
+	meter.WatchUpkeep(func() metrics.Upkeep {
 		u := db.Upkeep()
-		return web.Upkeep{Bytes: u.Bytes, PrunedDeliveries: u.PrunedDeliveries, PrunedArticles: u.PrunedArticles,
+		return metrics.Upkeep{Bytes: u.Bytes, PrunedDeliveries: u.PrunedDeliveries, PrunedArticles: u.PrunedArticles,
 			PrunedStories: u.PrunedStories, LastPrune: u.LastPrune}
 	})
-	faults := web.NewFaults(nil)
+	tracker := faults.NewTracker(nil)
 
 	// One budget for everything the bot sends: replies, pushes, edits,
 	// digests (Telegram's limit is per bot).
 	budget := delivery.NewBudget(delivery.BudgetOptions{Rate: cfg.SendRate, PaidRate: float64(cfg.PaidBroadcastRate)})
 	a.paid = budget.PaidEnabled()
-	a.faults = faults
+	a.faults = tracker
 	if cfg.PaidBroadcastRate > 0 && !a.paid {
 		log.Warn("PAID_BROADCAST_RATE is not above SEND_RATE: paid broadcast adds nothing and stays off",
 			"paid_broadcast_rate", cfg.PaidBroadcastRate, "send_rate", cfg.SendRate)
@@ -140,14 +143,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Feeds:       feedAdmin{app: a},
 		Follows:     db,
 		Stats:       a.stats,
-		KeywordKey:  arabic.KeywordForm,
+		KeywordKey:  analyze.KeywordKey,
 		SearchTerms: analyze.SearchTerms,
 		Location:    cfg.Timezone,
 		Logger:      log.With("component", "bot"),
 		PollTimeout: opt.pollTimeout,
 		Throttle:    budget,
-		Faults:      faults,
-		Updates:     metrics,
+		Faults:      tracker,
+		Updates:     meter,
 		// The worker's automatic cap (delivery.Options.BurstPerHour's
 		// default), which /limit mentions.
 		BurstPerHour: delivery.DefaultBurstPerHour,
@@ -162,7 +165,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Noticer:     b,
 		Location:    cfg.Timezone,
 		Logger:      log.With("component", "delivery"),
-		Observer:    deliveryFaults{Observer: metrics.Delivery(), faults: faults},
+		Observer:    deliveryFaults{Observer: meter.Delivery(), faults: tracker},
 		// Pushes already sent are edited when more outlets carry their
 		// story; a chat's /limit gathers the overflow into digests.
 		Editor:         b,
@@ -188,15 +191,15 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	popt.Stories = story.NewAssigner(det)
 	popt.StorySummarizer = summary.NewStoryWriter(db, summary.Options{})
 	popt.Notifier = a.worker
-	popt.Observer = pipelineMetrics{metrics}
+	popt.Observer = pipelineMetrics{meter}
 	popt.Logger = log.With("component", "pipeline")
-	popt.Pages = feed.NewPageReader(a.fetcher, opt.pageGap)
+	popt.Pages = page.NewReader(a.fetcher, page.Options{Gap: opt.pageGap})
 	popt.Followers, popt.NewFacts, popt.UpdateNotifier = db, summary.NewFacts, a.updater
 	popt.Filler = db
 	a.pipeline = pipeline.New(db, popt)
 	a.poller = feed.NewPoller(db, a.fetcher, a.pipeline, cfg.PollInterval, log.With("component", "feed"),
-		feed.WithObserver(feedFaults{Observer: metrics, faults: faults}), feed.WithMaxInterval(cfg.PollIntervalMax))
-	a.websub = feed.NewSubscriber(db, a.fetcher, a.poller, feed.WebSubOptions{
+		feed.WithObserver(feedFaults{Observer: meter, faults: tracker}), feed.WithMaxInterval(cfg.PollIntervalMax))
+	a.websub = websub.NewSubscriber(db, a.fetcher, a.poller, websub.Options{
 		PublicURL: cfg.PublicURL, AllowPrivate: cfg.AllowPrivateFeeds, Logger: log.With("component", "websub"),
 	})
 	a.poller.WatchHubs(a.websub)
@@ -207,9 +210,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Ingester:     a.pipeline,
 		Health:       healthAdapter{db},
 		Registry:     reg,
-		Metrics:      metrics,
+		Metrics:      meter,
 		Logger:       log.With("component", "web"),
-		Faults:       faults,
+		Faults:       tracker,
 		PollInterval: cfg.PollInterval,
 	})
 	if cfg.HTTPAddr != "" {
@@ -392,10 +395,10 @@ func (a *app) stats(ctx context.Context) (bot.Stats, error) {
 }
 
 // pipelineMetrics counts the pipeline's articles and article pages, the
-// reason a page was not used named as package feed names it.
-type pipelineMetrics struct{ *web.Metrics }
+// reason a page was not used named as package page names it.
+type pipelineMetrics struct{ *metrics.Metrics }
 
-func (m pipelineMetrics) PageRead(_ int64, err error) { m.Metrics.PageRead(feed.PageFailure(err)) }
+func (m pipelineMetrics) PageRead(_ int64, err error) { m.Metrics.PageRead(page.Failure(err)) }
 
 // feedAdmin serves the admin commands /feeds, /addfeed and /delfeed.
 type feedAdmin struct{ app *app }
@@ -466,24 +469,6 @@ func (w subscriptionWatcher) DeleteChat(ctx context.Context, chatID int64) error
 		w.changed()
 	}
 	return err
-}
-
-// keywordForm is a keyword subscription's key and display as /subscribe
-// and /mute write them now: the key in matching form, the display without
-// the invisible characters the matching form drops.
-func keywordForm(key, display string) (string, string) {
-	visible := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if arabic.IsInvisible(r) {
-				return -1
-			}
-			return r
-		}, s)
-	}
-	if k := visible(key); k != key { // only what the change concerns is written again
-		key = arabic.KeywordForm(k)
-	}
-	return key, strings.Join(strings.Fields(visible(display)), " ")
 }
 
 type healthAdapter struct{ *storage.DB }

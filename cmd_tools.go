@@ -258,7 +258,8 @@ func (c cli) cmdSummarize(ctx context.Context, args []string) error {
 				fmt.Fprintf(c.stderr, "ajel summarize: line %d: published %q is not RFC 3339; ignored\n", line, a.Published)
 			}
 		}
-		art := news.Article{Key: fmt.Sprintf("line %d", line), Title: a.Title, Text: a.Text, Source: a.Source, URL: a.URL}
+		art := news.Article{Title: a.Title, Text: a.Text, Source: a.Source}
+		art.Identify(string(a.ID), a.URL) // as the bot would know it
 		prepared, err := an.Analyze(art)
 		if err != nil {
 			bad++

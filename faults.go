@@ -5,11 +5,11 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/delivery"
+	"github.com/ajel-news/ajel/faults"
 	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
-	"github.com/ajel-news/ajel/web"
 )
 
 // Fault components as /healthz names them.
@@ -24,7 +24,7 @@ const (
 // A message accepted and recorded clears both.
 type deliveryFaults struct {
 	delivery.Observer
-	faults *web.Faults
+	faults *faults.Tracker
 }
 
 func (d deliveryFaults) Sent(dl news.Delivery, latency time.Duration) {
@@ -62,7 +62,7 @@ func (d deliveryFaults) Rescheduled(rows int, ahead time.Duration) {
 // then. A feed that fails by itself is already listed with its error.
 type feedFaults struct {
 	feed.Observer
-	faults *web.Faults
+	faults *faults.Tracker
 }
 
 func (f feedFaults) FeedFetched(feedID int64, items int, err error) {

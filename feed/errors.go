@@ -115,17 +115,5 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return min(d.Round(time.Second), MaxRetryAfter)
 }
 
-// sizeString prints a byte count the way people read it: "10 MiB", "64 KiB".
-func sizeString(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	default:
-		return fmt.Sprintf("%d bytes", n)
-	}
-}
-
 // oneLine turns an error into the single short line kept in Feed.LastError.
 func oneLine(err error) string { return textcut.Line(err.Error(), 300) }

@@ -1,13 +1,15 @@
 // Package feed fetches and parses news feeds (RSS, Atom, JSON Feed) safely
 // and politely: conditional GET, size and time limits, a guard against
-// internal addresses, charset conversion to UTF-8, stable item identity,
-// and a per-feed schedule with jitter and exponential backoff (Poller).
+// internal addresses, charset conversion to UTF-8, each item's identity
+// (news.Identify), the hub a feed names, and a per-feed schedule with
+// jitter and exponential backoff (Poller). Article pages (feed/page) and
+// WebSub (feed/websub) live beside it and reach other sites only through
+// a Fetcher's guarded client (Fetcher.Do).
 package feed
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -43,10 +45,6 @@ type Options struct {
 	ConnectTimeout time.Duration
 	// MaxBodyBytes caps the body after decompression (default 10 MiB).
 	MaxBodyBytes int64
-	// PageTimeout bounds one article page (default DefaultPageTimeout).
-	PageTimeout time.Duration
-	// MaxPageBytes caps an article page (default DefaultMaxPageBytes).
-	MaxPageBytes int64
 	// AllowPrivate lets fetches reach loopback and private addresses
 	// (tests, intranets).
 	AllowPrivate bool
@@ -78,12 +76,6 @@ func NewFetcher(opt Options) *Fetcher {
 	}
 	if opt.MaxBodyBytes <= 0 {
 		opt.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if opt.PageTimeout <= 0 {
-		opt.PageTimeout = DefaultPageTimeout
-	}
-	if opt.MaxPageBytes <= 0 {
-		opt.MaxPageBytes = DefaultMaxPageBytes
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -154,7 +146,6 @@ func (f *Fetcher) Fetch(ctx context.Context, fd news.Feed) (*Result, error) {
 	if err != nil {
 		return nil, newErr(ErrBadURL, err, "feed: not an http(s) URL: %q", fd.URL)
 	}
-	req.Header.Set("User-Agent", f.opt.UserAgent)
 	req.Header.Set("Accept", acceptHeader)
 	if fd.ETag != "" {
 		req.Header.Set("If-None-Match", fd.ETag)
@@ -162,7 +153,7 @@ func (f *Fetcher) Fetch(ctx context.Context, fd news.Feed) (*Result, error) {
 	if fd.LastModified != "" {
 		req.Header.Set("If-Modified-Since", fd.LastModified)
 	}
-	resp, err := f.client.Do(req)
+	resp, err := f.Do(req)
 	if err != nil {
 		return nil, f.requestError(parent, err)
 	}
@@ -176,21 +167,21 @@ func (f *Fetcher) Fetch(ctx context.Context, fd news.Feed) (*Result, error) {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, &FetchError{
 			StatusCode: resp.StatusCode,
-			Status:     statusText(resp),
+			Status:     StatusText(resp),
 			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), f.opt.Now()),
 		}
 	}
 	if resp.ContentLength > f.opt.MaxBodyBytes {
-		return nil, newErr(ErrTooLarge, nil, "feed: body larger than %s", sizeString(f.opt.MaxBodyBytes))
+		return nil, newErr(ErrTooLarge, nil, "feed: body larger than %s", SizeString(f.opt.MaxBodyBytes))
 	}
-	data, err := readLimited(resp.Body, f.opt.MaxBodyBytes)
+	data, err := ReadLimited(resp.Body, f.opt.MaxBodyBytes)
 	if err != nil {
 		if errors.Is(err, ErrTooLarge) {
 			return nil, err
 		}
 		return nil, f.requestError(parent, err)
 	}
-	res, err := parseBytes(data, resp.Header.Get("Content-Type"), resp.Request.URL)
+	res, err := ParseBytes(data, resp.Header.Get("Content-Type"), resp.Request.URL)
 	if err != nil {
 		return nil, err
 	}
@@ -217,29 +208,7 @@ func (f *Fetcher) Fetch(ctx context.Context, fd news.Feed) (*Result, error) {
 // requestError turns a transport error of a feed fetch into one clear
 // error.
 func (f *Fetcher) requestError(parent context.Context, err error) error {
-	return f.transportError(parent, err, "feed: ", f.opt.Timeout)
-}
-
-// transportError turns a transport error into one clear error, each
-// message starting with prefix; timeout is the request's bound.
-func (f *Fetcher) transportError(parent context.Context, err error, prefix string, timeout time.Duration) error {
-	var ke *kindError
-	switch {
-	case errors.As(err, &ke):
-		// Our own guard or redirect policy: its message says it all.
-		return ke
-	case parent.Err() != nil:
-		return fmt.Errorf("%sfetch cancelled: %w", prefix, parent.Err())
-	case isDialTimeout(err):
-		return newErr(ErrTimeout, err, "%scould not connect within %s", prefix, f.opt.ConnectTimeout)
-	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return newErr(ErrTimeout, err, "%sno complete answer within %s", prefix, timeout)
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return fmt.Errorf("%srequest failed: %w", prefix, err)
+	return f.RequestError(parent, err, "feed: ", f.opt.Timeout)
 }
 
 func isDialTimeout(err error) bool {
@@ -250,16 +219,6 @@ func isDialTimeout(err error) bool {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
-}
-
-func statusText(resp *http.Response) string {
-	if t := http.StatusText(resp.StatusCode); t != "" {
-		return fmt.Sprintf("%d %s", resp.StatusCode, t)
-	}
-	if resp.Status != "" {
-		return resp.Status
-	}
-	return fmt.Sprint(resp.StatusCode)
 }
 
 func or(a, b string) string {

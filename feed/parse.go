@@ -3,7 +3,6 @@ package feed
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/url"
@@ -65,27 +64,16 @@ func Parse(r io.Reader, contentType string, maxBytes int64) (*Result, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBodyBytes
 	}
-	data, err := readLimited(r, maxBytes)
+	data, err := ReadLimited(r, maxBytes)
 	if err != nil {
 		return nil, err
 	}
-	return parseBytes(data, contentType, nil)
+	return ParseBytes(data, contentType, nil)
 }
 
-// readLimited reads all of r but refuses more than limit bytes.
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(data)) > limit {
-		return nil, newErr(ErrTooLarge, nil, "feed: body larger than %s", sizeString(limit))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("feed: reading body: %w", err)
-	}
-	return data, nil
-}
-
-// parseBytes parses a whole body; base, when set, resolves relative links.
-func parseBytes(data []byte, contentType string, base *url.URL) (res *Result, err error) {
+// ParseBytes is Parse of a body already read (a hub's notification, a
+// fetched answer); base, when set, resolves relative links.
+func ParseBytes(data []byte, contentType string, base *url.URL) (res *Result, err error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, newErr(ErrEmptyBody, nil, "feed: empty body")
 	}
@@ -156,14 +144,8 @@ func article(it *gofeed.Item, base *url.URL) (news.Article, bool) {
 			link = u.String()
 		}
 	}
-	a := news.Article{
-		Key:      ItemKey(it.GUID, link, title, text),
-		LinkKey:  LinkKey(link),
-		URL:      CanonicalLink(link),
-		Title:    title,
-		Text:     text,
-		ImageURL: itemImage(it),
-	}
+	a := news.Article{Title: title, Text: text, ImageURL: itemImage(it)}
+	a.Identify(it.GUID, link)
 	switch {
 	case it.PublishedParsed != nil:
 		a.PublishedAt = it.PublishedParsed.UTC()

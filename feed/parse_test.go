@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/news"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -107,7 +108,7 @@ func TestParseRSS(t *testing.T) {
 	if a.Source != "وكالة الاختبار" {
 		t.Errorf("Source = %q", a.Source)
 	}
-	if a.Key != feed.ItemKey("item-1", "", "", "") {
+	if a.Key != news.ItemKey("item-1", "", "", "") {
 		t.Errorf("Key = %q, want the GUID's", a.Key)
 	}
 	if b := res.Items[1]; b.Text != "نص الخبر الثاني" || b.Breaking || !b.PublishedAt.Equal(time.Date(2023, 1, 2, 11, 0, 0, 0, time.UTC)) {
@@ -117,7 +118,7 @@ func TestParseRSS(t *testing.T) {
 	if c.Title != "" || c.URL != "" || c.Text != "خبر بلا عنوان ولا رابط" {
 		t.Errorf("third item %+v", c)
 	}
-	if c.Key != feed.ItemKey("", "", "", "خبر بلا عنوان ولا رابط") || !strings.HasPrefix(c.Key, "h:") {
+	if c.Key != news.ItemKey("", "", "", "خبر بلا عنوان ولا رابط") || !strings.HasPrefix(c.Key, "h:") {
 		t.Errorf("third item key %q should hash title+content", c.Key)
 	}
 }
@@ -263,10 +264,10 @@ func TestParseIdentityWithoutGUID(t *testing.T) {
 	if len(res.Items) != 3 {
 		t.Fatalf("got %d items, want 3 (same link with other utm params is the same item)", len(res.Items))
 	}
-	if res.Items[0].Key != feed.ItemKey("", "https://x.example.org/p?id=1", "", "") {
+	if res.Items[0].Key != news.ItemKey("", "https://x.example.org/p?id=1", "", "") {
 		t.Errorf("key from link: %q", res.Items[0].Key)
 	}
-	if res.Items[2].Key != feed.ItemKey("", "", "ج", "نص") {
+	if res.Items[2].Key != news.ItemKey("", "", "ج", "نص") {
 		t.Errorf("key from title+content: %q", res.Items[2].Key)
 	}
 	// The same document parsed again gives the same keys.

@@ -84,7 +84,7 @@ func WithMaxInterval(d time.Duration) PollerOption {
 func WithHubs(h HubWatcher) PollerOption { return func(p *Poller) { p.hubs = h } }
 
 // WatchHubs is WithHubs for a watcher that needs the poller to exist
-// first (the WebSub Subscriber delivers to it); call it before Run.
+// first (websub.Subscriber delivers to it); call it before Run.
 func (p *Poller) WatchHubs(h HubWatcher) { p.hubs = h }
 
 // WithObserver sets a metrics hook.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/internal/testclock"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -360,7 +361,7 @@ func TestPollerIntervalAndWhy(t *testing.T) {
 		fmt.Fprint(w, `</channel></rss>`)
 	}))
 	defer srv.Close()
-	clock := &fakeClock{now: time.Date(2026, 12, 2, 12, 30, 0, 0, time.UTC)} // a Wednesday
+	clock := testclock.New(time.Date(2026, 12, 2, 12, 30, 0, 0, time.UTC)) // a Wednesday
 	store := &memStore{feeds: []news.Feed{{ID: 1, URL: srv.URL}, {ID: 2, URL: srv.URL, Breaking: true}}}
 	p := feed.NewPoller(store, fetcher(feed.Options{}), &recorder{}, time.Minute, nil,
 		feed.WithClock(clock.Now), feed.WithJitter(nil), feed.WithMaxInterval(10*time.Minute))

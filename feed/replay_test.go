@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/internal/testclock"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -35,7 +36,7 @@ type simFeed struct {
 // simFeeds serves the replay's feeds at /<name> with an ETag that changes
 // with each new item, and records when each was asked for.
 type simFeeds struct {
-	clock    *fakeClock
+	clock    *testclock.Clock
 	feeds    map[string]*simFeed
 	mu       sync.Mutex
 	requests map[string][]time.Time
@@ -95,7 +96,7 @@ func (s *simFeeds) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // found is the replay's handler: it records, for each item pushed, when
 // it was published and how long after that it was first handed over.
 type found struct {
-	clock *fakeClock
+	clock *testclock.Clock
 	mu    sync.Mutex
 	seen  map[string]bool
 	items map[int64][]foundItem
@@ -184,7 +185,7 @@ func (r replayResult) perDay() float64 { return float64(r.requests) / r.days }
 func replay(tb testing.TB, store replayStore, feeds []simFeed, start, end time.Time, shortest, longest time.Duration) map[string]replayed {
 	tb.Helper()
 	ctx := context.Background()
-	clock := &fakeClock{now: start}
+	clock := testclock.New(start)
 	srv := &simFeeds{clock: clock, feeds: map[string]*simFeed{}, requests: map[string][]time.Time{}}
 	names := map[int64]string{}
 	for i := range feeds {
@@ -219,9 +220,7 @@ func replay(tb testing.TB, store replayStore, feeds []simFeed, start, end time.T
 		if !at.Before(end) {
 			break
 		}
-		clock.mu.Lock()
-		clock.now = at
-		clock.mu.Unlock()
+		clock.Set(at)
 		if err := p.PollNow(ctx, next.ID); err != nil {
 			tb.Fatalf("%s at %s: %v", names[next.ID], at, err)
 		}

@@ -69,9 +69,17 @@ func TestGuardAfterRedirectsAndChangingDNS(t *testing.T) {
 			t.Errorf("redirect %s: %v, want ErrPrivateAddress", path, err)
 		}
 	}
-	// Article pages go through the same guard.
+	// Article pages and hubs go through the same guard (Do, which
+	// feed/page and feed/websub use).
 	for _, path := range []string{"/to-loopback", "/to-metadata"} {
-		if _, err := fetcher.FetchPage(t.Context(), "http://public.ajel-test.net"+path); !errors.Is(err, ErrPrivateAddress) {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://public.ajel-test.net"+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp, err := fetcher.Do(req); !errors.Is(err, ErrPrivateAddress) {
+			if err == nil {
+				resp.Body.Close()
+			}
 			t.Errorf("page redirect %s: %v, want ErrPrivateAddress", path, err)
 		}
 	}

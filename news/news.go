@@ -7,6 +7,7 @@ package news
 
 import (
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -104,11 +105,17 @@ const (
 
 // ParseRingMode reads a ring mode as stored or typed ("" is breaking).
 func ParseRingMode(s string) (RingMode, bool) {
-	switch m := RingMode(s); m {
-	case "":
-		return RingBreaking, true
-	case RingBreaking, RingAll, RingNone:
-		return m, true
+	return parseChoice(s, RingBreaking, RingBreaking, RingAll, RingNone)
+}
+
+// parseChoice reads one of a closed set of values as stored or typed:
+// "" is def; anything outside choices is refused ("", false).
+func parseChoice[T ~string](s string, def T, choices ...T) (T, bool) {
+	switch v := T(s); {
+	case v == "":
+		return def, true
+	case slices.Contains(choices, v):
+		return v, true
 	}
 	return "", false
 }
@@ -334,13 +341,7 @@ const (
 
 // ParseFullTextMode reads a mode as an admin types it ("" is auto).
 func ParseFullTextMode(s string) (FullTextMode, bool) {
-	switch m := FullTextMode(s); m {
-	case "":
-		return FullTextAuto, true
-	case FullTextAuto, FullTextAlways, FullTextNever:
-		return m, true
-	}
-	return "", false
+	return parseChoice(s, FullTextAuto, FullTextAuto, FullTextAlways, FullTextNever)
 }
 
 // FeedLanguage says which of a feed's items are pushed by their language:
@@ -359,13 +360,7 @@ const (
 
 // ParseFeedLanguage reads a feed's language as stored or typed ("" is ar).
 func ParseFeedLanguage(s string) (FeedLanguage, bool) {
-	switch l := FeedLanguage(s); l {
-	case "":
-		return LangArabic, true
-	case LangArabic, LangAny:
-		return l, true
-	}
-	return "", false
+	return parseChoice(s, LangArabic, LangArabic, LangAny)
 }
 
 // Screening is what an item's letters say before it is prepared: the
@@ -500,7 +495,7 @@ type Article struct {
 	ID int64
 	// FeedID is the feed it came from; 0 for the ingest API.
 	FeedID int64
-	// Key is the item's identity inside its source (see feed.ItemKey): a
+	// Key is the item's identity inside its source (see Identify): a
 	// re-sent item has the same key and is never new again.
 	Key    string
 	Source string // outlet name shown to readers

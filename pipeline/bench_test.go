@@ -12,6 +12,7 @@ import (
 
 	"github.com/ajel-news/ajel/analyze"
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/feed/page"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/pipeline"
 	"github.com/ajel-news/ajel/storage/storagetest"
@@ -40,7 +41,7 @@ var benchStory = []string{
 //
 //	go test -run '^$' -bench FullTextLatency -benchtime 1x ./pipeline
 func BenchmarkFullTextLatency(b *testing.B) {
-	page := "<!doctype html><html lang=\"ar\"><head><meta charset=\"utf-8\"><title>مستشفى جديد للأطفال في حلب</title></head><body>" +
+	articleHTML := "<!doctype html><html lang=\"ar\"><head><meta charset=\"utf-8\"><title>مستشفى جديد للأطفال في حلب</title></head><body>" +
 		"<nav><a href=\"/\">الرئيسية</a> <a href=\"/syria\">سوريا</a></nav><article><h1>افتتاح مستشفى جديد للأطفال في حلب</h1><p>" +
 		strings.Join(benchStory, "</p><p>") + "</p></article><footer>موقع تجريبي</footer></body></html>"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +50,7 @@ func BenchmarkFullTextLatency(b *testing.B) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, page)
+		fmt.Fprint(w, articleHTML)
 	}))
 	defer srv.Close()
 	// Both on loopback: "localhost" names a second host.
@@ -57,7 +58,7 @@ func BenchmarkFullTextLatency(b *testing.B) {
 
 	db := storagetest.Open(b)
 	storagetest.Readers(b, db, 1, 100, "syria")
-	reader := feed.NewPageReader(feed.NewFetcher(feed.Options{AllowPrivate: true, PageTimeout: 3 * time.Second}), 0)
+	reader := page.NewReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), page.Options{Timeout: 3 * time.Second})
 	notes := &timedNotifier{}
 	p := pipeline.New(db, pipeline.Options{Analyzer: analyze.New(topic.Embedded(), analyze.Options{}), Pages: reader, Notifier: notes})
 	f, err := db.AddFeed(b.Context(), news.Feed{URL: srv.URL + "/rss"})

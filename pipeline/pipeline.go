@@ -56,7 +56,7 @@ type Store interface {
 }
 
 // Pages completes an item whose feed carries only a teaser from its
-// article page (package feed's PageReader). It must be safe for
+// article page (page.Reader, in feed/page). It must be safe for
 // concurrent use and bound the time of each page itself.
 type Pages interface {
 	// Complete returns the article with the page's main text as Text (the

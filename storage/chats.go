@@ -11,8 +11,6 @@ import (
 
 const chatColumns = `id, type, title, username, active, paused, quiet_from, quiet_to, max_per_hour, created_at, pictures_off, rings`
 
-type rowScanner interface{ Scan(dest ...any) error }
-
 func scanChat(r rowScanner) (news.Chat, error) {
 	var c news.Chat
 	var typ string

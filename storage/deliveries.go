@@ -315,21 +315,23 @@ type OutboxStats struct {
 	Failed        int
 	Dropped       int
 	OldestPending time.Time // zero when nothing is pending
+	NewestSent    time.Time // the latest send recorded; zero when none
 }
 
-// Outbox counts deliveries by state and finds the oldest pending one.
+// Outbox counts deliveries by state and finds the oldest pending one and
+// the latest send.
 func (d *DB) Outbox(ctx context.Context) (OutboxStats, error) {
 	var s OutboxStats
-	var oldest int64
+	var oldest, newest int64
 	err := d.db.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(status = 'pending'), 0), COALESCE(SUM(status = 'sent'), 0),
 		COALESCE(SUM(status = 'failed'), 0), COALESCE(SUM(status = 'dropped'), 0),
-		COALESCE(MIN(CASE WHEN status = 'pending' THEN created_at END), 0)
-		FROM deliveries`).Scan(&s.Pending, &s.Sent, &s.Failed, &s.Dropped, &oldest)
+		COALESCE(MIN(CASE WHEN status = 'pending' THEN created_at END), 0), COALESCE(MAX(sent_at), 0)
+		FROM deliveries`).Scan(&s.Pending, &s.Sent, &s.Failed, &s.Dropped, &oldest, &newest)
 	if err != nil {
 		return OutboxStats{}, fmt.Errorf("storage: outbox stats: %w", err)
 	}
-	s.OldestPending = fromMillis(oldest)
+	s.OldestPending, s.NewestSent = fromMillis(oldest), fromMillis(newest)
 	return s, nil
 }
 

@@ -90,23 +90,7 @@ func (d *DB) Feed(ctx context.Context, id int64) (news.Feed, error) {
 
 // Feeds lists every feed in the order they were added.
 func (d *DB) Feeds(ctx context.Context) ([]news.Feed, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+feedColumns+` FROM feeds ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("storage: feeds: %w", err)
-	}
-	defer rows.Close()
-	var feeds []news.Feed
-	for rows.Next() {
-		f, err := scanFeed(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: feeds: %w", err)
-		}
-		feeds = append(feeds, f)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: feeds: %w", err)
-	}
-	return feeds, nil
+	return queryAll(ctx, d.db, "feeds", scanFeed, `SELECT `+feedColumns+` FROM feeds ORDER BY id`)
 }
 
 // UpdateFeed saves what a poll learned: validators, title, priming, the

@@ -248,6 +248,9 @@ func TestDeliveryLifecycle(t *testing.T) {
 	if stats.Pending != 2 || stats.Sent != 1 || stats.Failed != 1 || stats.Dropped != 2 || stats.OldestPending.IsZero() {
 		t.Fatalf("outbox %+v", stats)
 	}
+	if !stats.NewestSent.Equal(now.Truncate(time.Millisecond)) {
+		t.Errorf("newest send %s, want %s", stats.NewestSent, now)
+	}
 	ds, _ := db.Deliveries(ctx, 2)
 	if ds[0].Status != news.DeliveryFailed || ds[0].LastError != "400 chat not found" {
 		t.Fatalf("failed row keeps its reason: %+v", ds[0])

@@ -58,23 +58,8 @@ func (d *DB) WebSubByCallback(ctx context.Context, callbackID string) (news.WebS
 // WebSubs lists every subscription, oldest first; feedID > 0 keeps those
 // of one feed.
 func (d *DB) WebSubs(ctx context.Context, feedID int64) ([]news.WebSub, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+websubColumns+` FROM websub WHERE ? = 0 OR feed_id = ? ORDER BY created_at, callback_id`, feedID, feedID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: websub subscriptions: %w", err)
-	}
-	defer rows.Close()
-	var out []news.WebSub
-	for rows.Next() {
-		w, err := scanWebSub(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: websub subscriptions: %w", err)
-		}
-		out = append(out, w)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: websub subscriptions: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, d.db, "websub subscriptions", scanWebSub,
+		`SELECT `+websubColumns+` FROM websub WHERE ? = 0 OR feed_id = ? ORDER BY created_at, callback_id`, feedID, feedID)
 }
 
 // DeleteWebSub forgets a subscription.

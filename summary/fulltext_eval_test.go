@@ -14,6 +14,7 @@ import (
 	"github.com/ajel-news/ajel/analyze"
 	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/feed/page"
 	"github.com/ajel-news/ajel/internal/corpus"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/summary"
@@ -27,7 +28,7 @@ const teaserWords = 15
 // item carries its title and the first 15 words of its text; its page
 // (served here, wrapped in a menu, a cookie notice and a footer written by
 // us) has the whole article. It prints, with full text off (the teaser
-// alone) and on (the page read through feed.PageReader, as the pipeline
+// alone) and on (the page read through page.Reader, as the pipeline
 // does): ROUGE F1 of the push summary against the lead-3 of the full
 // text, and the keyword subscriptions (every word of the topic catalogue)
 // each article matches — those found only in the body are what readers
@@ -56,7 +57,7 @@ func TestEvaluateFullText(t *testing.T) {
 		fmt.Fprint(w, simulatedPage(docs[i].Title, docs[i].Text))
 	}))
 	defer srv.Close()
-	pages := feed.NewPageReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), time.Nanosecond)
+	pages := page.NewReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), page.Options{Gap: time.Nanosecond})
 
 	catalogue := topic.Embedded()
 	var keywords []string
@@ -82,7 +83,7 @@ func TestEvaluateFullText(t *testing.T) {
 		if !read {
 			t.Fatalf("article %d: a 15-word teaser was not taken for a teaser", i)
 		}
-		reasons[feed.PageFailure(err)]++
+		reasons[page.Failure(err)]++
 		if err == nil {
 			used++
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ajel-news/ajel/faults"
 	"github.com/ajel-news/ajel/web"
 )
 
@@ -92,11 +93,11 @@ func (e *endless) Close() error {
 }
 
 // /healthz lists open faults and says "degraded" (still 200) while one is
-// open; a fault cleared, or not seen for FaultMemory, is gone.
+// open; a fault cleared, or not seen for faults.Memory, is gone.
 func TestHealthzFaults(t *testing.T) {
 	clock := now
-	faults := web.NewFaults(func() time.Time { return clock })
-	s := web.New(web.Options{Health: &fakeHealth{}, Faults: faults, Now: func() time.Time { return clock }})
+	tracker := faults.NewTracker(func() time.Time { return clock })
+	s := web.New(web.Options{Health: &fakeHealth{}, Faults: tracker, Now: func() time.Time { return clock }})
 	get := func() (int, map[string]any) {
 		rec := httptest.NewRecorder()
 		s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
@@ -109,9 +110,9 @@ func TestHealthzFaults(t *testing.T) {
 	if code, body := get(); code != 200 || body["status"] != "ok" || body["faults"] != nil {
 		t.Fatalf("no faults: %d %v", code, body)
 	}
-	faults.Report("telegram", "sending failed, will retry: telegram: 500 Internal Server Error")
-	faults.Report("database", "database or disk is full")
-	faults.Report("database", "database or disk is full")
+	tracker.Report("telegram", "sending failed, will retry: telegram: 500 Internal Server Error")
+	tracker.Report("database", "database or disk is full")
+	tracker.Report("database", "database or disk is full")
 	code, body := get()
 	list, _ := body["faults"].([]any)
 	if code != 200 || body["status"] != "degraded" || len(list) != 2 {
@@ -120,18 +121,18 @@ func TestHealthzFaults(t *testing.T) {
 	if db := list[0].(map[string]any); db["component"] != "database" || db["count"] != 2.0 {
 		t.Errorf("database fault: %v", db)
 	}
-	faults.Clear("telegram")
-	clock = clock.Add(web.FaultMemory / 2)
+	tracker.Clear("telegram")
+	clock = clock.Add(faults.Memory / 2)
 	if _, body := get(); len(body["faults"].([]any)) != 1 {
 		t.Errorf("after clearing telegram: %v", body)
 	}
-	clock = clock.Add(web.FaultMemory)
+	clock = clock.Add(faults.Memory)
 	if code, body := get(); code != 200 || body["status"] != "ok" {
-		t.Errorf("a fault not seen for FaultMemory is forgotten: %d %v", code, body)
+		t.Errorf("a fault not seen for faults.Memory is forgotten: %d %v", code, body)
 	}
 	// An event dealt with that an operator should still hear of stays
 	// listed as long as it was reported for.
-	faults.ReportFor("clock", "the clock went back", time.Hour)
+	tracker.ReportFor("clock", "the clock went back", time.Hour)
 	clock = clock.Add(50 * time.Minute)
 	if _, body := get(); body["status"] != "degraded" || len(body["faults"].([]any)) != 1 {
 		t.Errorf("50 minutes after a fault reported for an hour: %v", body)

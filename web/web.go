@@ -10,7 +10,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +28,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ajel-news/ajel/faults"
+	"github.com/ajel-news/ajel/metrics"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -71,6 +72,25 @@ type Health interface {
 	OutboxDepth(ctx context.Context) (pending int, oldest time.Time, err error)
 }
 
+// Metrics is what the server counts and what it reads for /healthz;
+// *metrics.Metrics implements it.
+type Metrics interface {
+	// IngestResult counts one ingest request by its outcome
+	// (metrics.IngestCreated…).
+	IngestResult(outcome string)
+	// SetOutbox sets the outbox gauges; the server calls it before each
+	// scrape of /metrics.
+	SetOutbox(pending int, oldestAge time.Duration)
+	// Upkeep is the database's size and what retention pruned.
+	Upkeep() metrics.Upkeep
+}
+
+// Faults lists the troubles of the running process; *faults.Tracker
+// implements it.
+type Faults interface {
+	List() []faults.Fault
+}
+
 // Options configure a Server. Zero fields take the defaults noted.
 type Options struct {
 	// Addr is where ListenAndServe listens (HTTP_ADDR).
@@ -86,7 +106,7 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Metrics, when set, counts ingest requests and has its outbox gauges
 	// refreshed from Health on each scrape.
-	Metrics *Metrics
+	Metrics Metrics
 	// Logger logs failures (default: discard).
 	Logger *slog.Logger
 	// Now is the clock for ages in /healthz (default time.Now).
@@ -104,7 +124,7 @@ type Options struct {
 	// Faults, when set, are listed by /healthz; an open fault makes the
 	// status "degraded" (still 200: the bot copes and catches up, a
 	// restart would not help).
-	Faults *Faults
+	Faults Faults
 }
 
 // Server is Ajel's HTTP server.
@@ -231,15 +251,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// Ingest outcomes, the values of ajel_ingest_requests_total's label.
-const (
-	ingestCreated      = "created"
-	ingestDuplicate    = "duplicate"
-	ingestRejected     = "rejected"
-	ingestUnauthorized = "unauthorized"
-	ingestError        = "error"
-)
-
 // ingestRequest is the body of POST /api/v1/articles.
 type ingestRequest struct {
 	Title     string `json:"title"`
@@ -364,13 +375,13 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.authorized(r) {
-		s.opt.Metrics.ingestResult(ingestUnauthorized)
+		s.countIngest(metrics.IngestUnauthorized)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ajel"`)
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized"})
 		return
 	}
 	reject := func(code int, field, format string, args ...any) {
-		s.opt.Metrics.ingestResult(ingestRejected)
+		s.countIngest(metrics.IngestRejected)
 		writeJSON(w, code, errorBody{Error: fmt.Sprintf(format, args...), Field: field})
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
@@ -425,22 +436,30 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 	saved, queued, err := s.opt.Ingester.Process(ctx, a, true)
 	switch {
 	case err == nil:
-		s.opt.Metrics.ingestResult(ingestCreated)
+		s.countIngest(metrics.IngestCreated)
 		s.log.Info("web: article ingested", "id", saved.ID, "story", saved.StoryID, "queued", queued, "source", a.Source)
 		writeJSON(w, http.StatusCreated, map[string]any{"id": saved.ID, "story_id": saved.StoryID, "queued": queued})
 	case errors.Is(err, news.ErrAlreadyExists):
-		s.opt.Metrics.ingestResult(ingestDuplicate)
+		s.countIngest(metrics.IngestDuplicate)
 		writeJSON(w, http.StatusOK, map[string]bool{"duplicate": true})
 	case errors.Is(err, news.ErrInvalid):
 		reject(http.StatusBadRequest, "", "%s", strings.TrimPrefix(err.Error(), "pipeline: "))
 	case ctx.Err() != nil && r.Context().Err() == nil:
-		s.opt.Metrics.ingestResult(ingestError)
+		s.countIngest(metrics.IngestError)
 		s.log.Warn("web: ingest timed out", "timeout", s.opt.RequestTimeout, "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "timed out; try again"})
 	default:
-		s.opt.Metrics.ingestResult(ingestError)
+		s.countIngest(metrics.IngestError)
 		s.log.Error("web: ingest failed", "err", err)
 		writeJSON(w, http.StatusInternalServerError, errorBody{Error: "internal error; try again"})
+	}
+}
+
+// countIngest counts one ingest request by its outcome, when the server
+// has metrics.
+func (s *Server) countIngest(outcome string) {
+	if s.opt.Metrics != nil {
+		s.opt.Metrics.IngestResult(outcome)
 	}
 }
 
@@ -493,28 +512,12 @@ func (s *Server) article(req ingestRequest) (a news.Article, field, msg string) 
 		}
 		published = t.UTC()
 	}
-	return news.Article{
-		Key:         ingestKey(link, title, req.Text),
-		Source:      source,
-		URL:         link,
-		Title:       title,
-		Text:        req.Text,
-		Breaking:    req.Breaking,
-		PublishedAt: published,
-	}, "", ""
-}
-
-// ingestKey is an ingested article's identity: its URL when it has one
-// (a correction re-sent with the same link is not new), else its title and
-// text.
-func ingestKey(link, title, text string) string {
-	var sum [sha256.Size]byte
-	if link != "" {
-		sum = sha256.Sum256([]byte(link))
-	} else {
-		sum = sha256.Sum256([]byte(title + "\n" + text))
-	}
-	return "i:" + hex.EncodeToString(sum[:])
+	a = news.Article{Source: source, Title: title, Text: req.Text, Breaking: req.Breaking, PublishedAt: published}
+	// The identity a feed's item gets: its link, folded (a correction
+	// re-sent with the same link, or the link with a campaign's
+	// parameters, is not new), else its title and text.
+	a.Identify("", link)
+	return a, "", ""
 }
 
 // jsonKind names a Go kind the way an integrator knows JSON types.
@@ -590,13 +593,13 @@ type upkeepHealth struct {
 }
 
 type healthBody struct {
-	Status   string        `json:"status"`
-	Database string        `json:"database"`
-	Upkeep   *upkeepHealth `json:"upkeep,omitempty"`
-	Reason   string        `json:"reason,omitempty"`
-	Feeds    []feedHealth  `json:"feeds"`
-	Outbox   *outboxHealth `json:"outbox,omitempty"`
-	Faults   []Fault       `json:"faults,omitempty"`
+	Status   string         `json:"status"`
+	Database string         `json:"database"`
+	Upkeep   *upkeepHealth  `json:"upkeep,omitempty"`
+	Reason   string         `json:"reason,omitempty"`
+	Feeds    []feedHealth   `json:"feeds"`
+	Outbox   *outboxHealth  `json:"outbox,omitempty"`
+	Faults   []faults.Fault `json:"faults,omitempty"`
 }
 
 // healthz answers GET /healthz with the database, feeds and outbox state:
@@ -667,7 +670,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if s.opt.Metrics != nil {
-		if u := s.opt.Metrics.readUpkeep(); u.Bytes > 0 {
+		if u := s.opt.Metrics.Upkeep(); u.Bytes > 0 {
 			uh := &upkeepHealth{Bytes: u.Bytes, PrunedDeliveries: u.PrunedDeliveries, PrunedArticles: u.PrunedArticles,
 				PrunedStories: u.PrunedStories}
 			if !u.LastPrune.IsZero() {

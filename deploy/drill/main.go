@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -23,8 +22,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
-	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/news"
@@ -150,16 +147,18 @@ func outbox(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := sql.Open("sqlite3", "file:"+*path+"?_busy_timeout=10000")
+	db, err := storage.Open(ctx, *path)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	var sent, pending, newest int64
-	err = db.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'sent'), 0), COALESCE(SUM(status = 'pending'), 0),
-		COALESCE(MAX(sent_at), 0) FROM deliveries`).Scan(&sent, &pending, &newest)
+	s, err := db.Outbox(ctx)
 	if err != nil {
 		return fmt.Errorf("outbox of %s: %w", *path, err)
 	}
-	return json.NewEncoder(os.Stdout).Encode(map[string]int64{"sent": sent, "pending": pending, "newest_sent_ms": newest})
+	var newest int64
+	if !s.NewestSent.IsZero() {
+		newest = s.NewestSent.UnixMilli()
+	}
+	return json.NewEncoder(os.Stdout).Encode(map[string]int64{"sent": int64(s.Sent), "pending": int64(s.Pending), "newest_sent_ms": newest})
 }

@@ -1,4 +1,4 @@
-package feed_test
+package websub_test
 
 import (
 	"context"
@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/feed/websub"
+	"github.com/ajel-news/ajel/internal/testclock"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
 	"github.com/ajel-news/ajel/storage/storagetest"
@@ -135,23 +137,11 @@ func (d *delivered) count() int {
 
 type websubRig struct {
 	db    *storage.DB
-	sub   *feed.Subscriber
+	sub   *websub.Subscriber
 	cb    *httptest.Server
 	got   *delivered
 	feed  news.Feed
-	clock *fakeClock
-}
-
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
+	clock *testclock.Clock
 }
 
 func newWebSubRig(t *testing.T, allowPrivate bool) *websubRig {
@@ -162,16 +152,16 @@ func newWebSubRig(t *testing.T, allowPrivate bool) *websubRig {
 
 // newIdleWebSubRig is newWebSubRig with options changed by mod, and not
 // running: notifications are kept and not processed until run.
-func newIdleWebSubRig(t *testing.T, allowPrivate bool, mod func(*feed.WebSubOptions)) *websubRig {
-	r := &websubRig{db: storagetest.Open(t), got: &delivered{}, clock: &fakeClock{now: time.Now()}}
+func newIdleWebSubRig(t *testing.T, allowPrivate bool, mod func(*websub.Options)) *websubRig {
+	r := &websubRig{db: storagetest.Open(t), got: &delivered{}, clock: testclock.New(time.Now())}
 	var h http.Handler = http.NotFoundHandler()
 	r.cb = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) { h.ServeHTTP(w, req) }))
 	t.Cleanup(r.cb.Close)
-	opt := feed.WebSubOptions{PublicURL: r.cb.URL, AllowPrivate: allowPrivate, Now: r.clock.Now, MaxBodyBytes: 1 << 20}
+	opt := websub.Options{PublicURL: r.cb.URL, AllowPrivate: allowPrivate, Now: r.clock.Now, MaxBodyBytes: 1 << 20}
 	if mod != nil {
 		mod(&opt)
 	}
-	r.sub = feed.NewSubscriber(r.db, feed.NewFetcher(feed.Options{AllowPrivate: true}), r.got, opt)
+	r.sub = websub.NewSubscriber(r.db, feed.NewFetcher(feed.Options{AllowPrivate: true}), r.got, opt)
 	h = r.sub
 	f, err := r.db.AddFeed(t.Context(), news.Feed{URL: "https://news.example/rss"})
 	if err != nil {
@@ -554,7 +544,7 @@ func TestWebSubHugeLeasesAreBounded(t *testing.T) {
 			hub.lease = lease
 			r.sub.Discovered(t.Context(), r.feed, hub.srv.URL, r.feed.URL)
 			st := r.waitState(t, news.WebSubActive)
-			want := r.clock.Now().Add(feed.MaxLeaseSeconds * time.Second)
+			want := r.clock.Now().Add(websub.MaxLeaseSeconds * time.Second)
 			if d := st.LeaseUntil.Sub(want); d < -time.Minute || d > time.Minute {
 				t.Errorf("lease until %s, want %s (30 days)", st.LeaseUntil, want)
 			}

@@ -1,4 +1,4 @@
-package feed
+package page
 
 import (
 	"context"
@@ -8,20 +8,32 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/internal/clean"
 	"github.com/ajel-news/ajel/news"
 )
 
-// DefaultPageGap is the least time between two requests for pages of one
+// DefaultGap is the least time between two requests for pages of one
 // host: a feed that lists twenty teasers must not look like a crawler.
-const DefaultPageGap = 500 * time.Millisecond
+const DefaultGap = 500 * time.Millisecond
 
-// PageReader completes teaser items from their article pages, politely:
-// at most one request at a time to a host, DefaultPageGap apart, each
-// bounded by the Fetcher's PageTimeout. It is safe for concurrent use.
-type PageReader struct {
-	fetcher *Fetcher
-	gap     time.Duration
+// Options bound the reading of pages. The zero value is usable.
+type Options struct {
+	// Timeout bounds one page, body included (default DefaultTimeout).
+	Timeout time.Duration
+	// MaxBytes caps a page after decompression (default DefaultMaxBytes).
+	MaxBytes int64
+	// Gap is the least time between two pages of one host (default
+	// DefaultGap).
+	Gap time.Duration
+}
+
+// Reader completes teaser items from their article pages, politely: at
+// most one request at a time to a host, Options.Gap apart, each bounded by
+// Options.Timeout. It is safe for concurrent use.
+type Reader struct {
+	fetcher *feed.Fetcher
+	opt     Options
 	now     func() time.Time
 
 	mu    sync.Mutex
@@ -35,13 +47,19 @@ type hostSlot struct {
 	last time.Time
 }
 
-// NewPageReader returns a PageReader fetching with f; gap <= 0 means
-// DefaultPageGap.
-func NewPageReader(f *Fetcher, gap time.Duration) *PageReader {
-	if gap <= 0 {
-		gap = DefaultPageGap
+// NewReader returns a Reader fetching through f's guarded client, with
+// opt's defaults filled in.
+func NewReader(f *feed.Fetcher, opt Options) *Reader {
+	if opt.Timeout <= 0 {
+		opt.Timeout = DefaultTimeout
 	}
-	return &PageReader{fetcher: f, gap: gap, now: time.Now, hosts: map[string]*hostSlot{}}
+	if opt.MaxBytes <= 0 {
+		opt.MaxBytes = DefaultMaxBytes
+	}
+	if opt.Gap <= 0 {
+		opt.Gap = DefaultGap
+	}
+	return &Reader{fetcher: f, opt: opt, now: time.Now, hosts: map[string]*hostSlot{}}
 }
 
 // Complete reads the article page of an item when mode asks for it: every
@@ -52,7 +70,7 @@ func NewPageReader(f *Fetcher, gap time.Duration) *PageReader {
 // has the page's main text as Text, the feed's text as Teaser, and the
 // page's picture when the item had none; on any failure (err says why)
 // the article comes back as it was, and its teaser is used.
-func (r *PageReader) Complete(ctx context.Context, a news.Article, mode news.FullTextMode) (out news.Article, read bool, err error) {
+func (r *Reader) Complete(ctx context.Context, a news.Article, mode news.FullTextMode) (out news.Article, read bool, err error) {
 	if a.URL == "" || mode == news.FullTextNever {
 		return a, false, nil
 	}
@@ -65,7 +83,7 @@ func (r *PageReader) Complete(ctx context.Context, a news.Article, mode news.Ful
 	}
 	p, err := r.Read(ctx, a.URL)
 	if err == nil {
-		err = CheckPage(p, a.Title, c.Text)
+		err = Check(p, a.Title, c.Text)
 	}
 	if err != nil {
 		return a, true, err
@@ -78,10 +96,10 @@ func (r *PageReader) Complete(ctx context.Context, a news.Article, mode news.Ful
 }
 
 // Read fetches and extracts one page, waiting for its host's turn.
-func (r *PageReader) Read(ctx context.Context, rawURL string) (Page, error) {
+func (r *Reader) Read(ctx context.Context, rawURL string) (Page, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return Page{}, newErr(ErrBadURL, err, "feed: page: not an http(s) URL: %q", rawURL)
+		return Page{}, feed.Errorf(feed.ErrBadURL, err, "feed: page: not an http(s) URL: %q", rawURL)
 	}
 	slot := r.slot(strings.ToLower(u.Hostname()))
 	select {
@@ -90,7 +108,7 @@ func (r *PageReader) Read(ctx context.Context, rawURL string) (Page, error) {
 		return Page{}, ctx.Err()
 	}
 	defer func() { slot.turn <- struct{}{} }()
-	if wait := slot.last.Add(r.gap).Sub(r.now()); wait > 0 {
+	if wait := slot.last.Add(r.opt.Gap).Sub(r.now()); wait > 0 {
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
@@ -100,30 +118,30 @@ func (r *PageReader) Read(ctx context.Context, rawURL string) (Page, error) {
 		}
 	}
 	slot.last = r.now()
-	return r.fetcher.FetchPage(ctx, rawURL)
+	return r.Fetch(ctx, rawURL)
 }
 
-// PageFailure names, in a word, why a page gave nothing usable: timeout,
+// Failure names, in a word, why a page gave nothing usable: timeout,
 // too_large, not_html, no_text, not_the_story, refused (an internal
 // address, a redirect loop, a bad address), http_status or error; "used"
 // for nil. The set is closed, for metrics labels.
-func PageFailure(err error) string {
+func Failure(err error) string {
 	switch {
 	case err == nil:
 		return "used"
-	case errors.Is(err, ErrTimeout):
+	case errors.Is(err, feed.ErrTimeout):
 		return "timeout"
-	case errors.Is(err, ErrTooLarge):
+	case errors.Is(err, feed.ErrTooLarge):
 		return "too_large"
-	case errors.Is(err, ErrNotHTML):
+	case errors.Is(err, feed.ErrNotHTML):
 		return "not_html"
-	case errors.Is(err, ErrNoText):
+	case errors.Is(err, feed.ErrNoText):
 		return "no_text"
-	case errors.Is(err, ErrNotTheStory):
+	case errors.Is(err, feed.ErrNotTheStory):
 		return "not_the_story"
-	case errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrTooManyRedirects), errors.Is(err, ErrBadURL):
+	case errors.Is(err, feed.ErrPrivateAddress), errors.Is(err, feed.ErrTooManyRedirects), errors.Is(err, feed.ErrBadURL):
 		return "refused"
-	case errors.Is(err, ErrHTTPStatus):
+	case errors.Is(err, feed.ErrHTTPStatus):
 		return "http_status"
 	}
 	return "error"
@@ -133,7 +151,7 @@ func PageFailure(err error) string {
 // are forgotten once it is this large.
 const maxIdleHosts = 1000
 
-func (r *PageReader) slot(host string) *hostSlot {
+func (r *Reader) slot(host string) *hostSlot {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if s, ok := r.hosts[host]; ok {

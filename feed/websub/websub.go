@@ -1,4 +1,9 @@
-package feed
+// Package websub is Ajel's side of WebSub (W3C): it subscribes to the
+// hubs feeds name (the poller tells it which, after each poll), answers
+// their verifications, renews leases, unsubscribes, and hands the content
+// hubs push, once signed and kept, to the feed's path, as a poll's items.
+// It talks to hubs through a feed.Fetcher's guarded client.
+package websub
 
 import (
 	"bytes"
@@ -21,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
@@ -59,8 +65,8 @@ const (
 	notifyTries = 5
 )
 
-// WebSubStore keeps the WebSub subscriptions; *storage.DB implements it.
-type WebSubStore interface {
+// Store keeps the WebSub subscriptions; *storage.DB implements it.
+type Store interface {
 	SaveWebSub(ctx context.Context, w news.WebSub) error
 	WebSubByCallback(ctx context.Context, callbackID string) (news.WebSub, error)
 	// WebSubs lists the subscriptions of a feed, or all with feedID 0.
@@ -76,13 +82,13 @@ type WebSubStore interface {
 	DeleteNotification(ctx context.Context, id int64) error
 }
 
-// Deliverer takes the items a hub pushed for a feed (the Poller).
+// Deliverer takes the items a hub pushed for a feed (the feed.Poller).
 type Deliverer interface {
 	Deliver(ctx context.Context, feedID int64, items []news.Article) (news.PollOutcome, error)
 }
 
-// WebSubOptions configure a Subscriber.
-type WebSubOptions struct {
+// Options configure a Subscriber.
+type Options struct {
 	// PublicURL is the bot's public base URL; "" turns WebSub off.
 	PublicURL string
 	// CallbackPath is the path, under PublicURL and on the HTTP server,
@@ -94,7 +100,7 @@ type WebSubOptions struct {
 	LeaseSeconds int
 	// VerifyTimeout and RetryFailed: see the defaults.
 	VerifyTimeout, RetryFailed time.Duration
-	// MaxBodyBytes caps a notification (default DefaultMaxBodyBytes).
+	// MaxBodyBytes caps a notification (default feed.DefaultMaxBodyBytes).
 	MaxBodyBytes int64
 	// NotifyReaders bounds the notifications read at once (default
 	// DefaultNotifyReaders); NotifyWait is how long one waits for its
@@ -114,10 +120,10 @@ type WebSubOptions struct {
 // its signature is checked and it is kept, to the same path as a poll's
 // items (Run processes what was kept).
 type Subscriber struct {
-	store   WebSubStore
-	client  *http.Client
+	store   Store
+	fetcher *feed.Fetcher
 	deliver Deliverer
-	opt     WebSubOptions
+	opt     Options
 	log     *slog.Logger
 	readers chan struct{} // one token per notification being read
 	kept    chan struct{} // a notification was kept: process it
@@ -127,7 +133,7 @@ type Subscriber struct {
 
 // NewSubscriber returns a Subscriber that talks to hubs through f's
 // guarded client and delivers pushed items to d.
-func NewSubscriber(store WebSubStore, f *Fetcher, d Deliverer, opt WebSubOptions) *Subscriber {
+func NewSubscriber(store Store, f *feed.Fetcher, d Deliverer, opt Options) *Subscriber {
 	if opt.CallbackPath == "" {
 		opt.CallbackPath = DefaultCallbackPath
 	}
@@ -142,7 +148,7 @@ func NewSubscriber(store WebSubStore, f *Fetcher, d Deliverer, opt WebSubOptions
 		opt.RetryFailed = DefaultRetryFailed
 	}
 	if opt.MaxBodyBytes <= 0 {
-		opt.MaxBodyBytes = DefaultMaxBodyBytes
+		opt.MaxBodyBytes = feed.DefaultMaxBodyBytes
 	}
 	if opt.NotifyReaders <= 0 {
 		opt.NotifyReaders = DefaultNotifyReaders
@@ -158,7 +164,7 @@ func NewSubscriber(store WebSubStore, f *Fetcher, d Deliverer, opt WebSubOptions
 		log = slog.New(slog.DiscardHandler)
 	}
 	opt.PublicURL = strings.TrimSuffix(opt.PublicURL, "/")
-	return &Subscriber{store: store, client: f.client, deliver: d, opt: opt, log: log,
+	return &Subscriber{store: store, fetcher: f, deliver: d, opt: opt, log: log,
 		readers: make(chan struct{}, opt.NotifyReaders), kept: make(chan struct{}, 1)}
 }
 
@@ -313,8 +319,8 @@ func (s *Subscriber) Unsubscribe(ctx context.Context, feedID int64) {
 // internal address unless those are allowed (the guarded client checks
 // again at connect time).
 func (s *Subscriber) hubAllowed(ctx context.Context, hub string) error {
-	if err := ValidateURL(ctx, hub, s.opt.AllowPrivate); err != nil {
-		if errors.Is(err, ErrPrivateAddress) {
+	if err := feed.ValidateURL(ctx, hub, s.opt.AllowPrivate); err != nil {
+		if errors.Is(err, feed.ErrPrivateAddress) {
 			return fmt.Errorf("the hub %s is on a private address", hub)
 		}
 		return fmt.Errorf("the hub address is not usable: %v", err)
@@ -378,18 +384,14 @@ func (s *Subscriber) ask(ctx context.Context, w news.WebSub, mode string) error 
 		return fmt.Errorf("the hub address is not usable: %v", err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := s.client.Do(req)
+	resp, err := s.fetcher.Do(req)
 	if err != nil {
-		var ke *kindError
-		if errors.As(err, &ke) {
-			return fmt.Errorf("the hub could not be reached: %s", ke.msg)
-		}
 		return fmt.Errorf("the hub could not be reached: %v", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		msg := fmt.Sprintf("the hub answered %s", statusText(resp))
+		msg := fmt.Sprintf("the hub answered %s", feed.StatusText(resp))
 		if b := strings.TrimSpace(string(body)); b != "" {
 			msg += ": " + textcut.Line(b, 160)
 		}
@@ -630,7 +632,7 @@ func (s *Subscriber) processOne(ctx context.Context, fails map[int64]int) bool {
 		return true
 	}
 	base, _ := url.Parse(n.Topic)
-	res, err := parseBytes(n.Body, n.ContentType, base)
+	res, err := feed.ParseBytes(n.Body, n.ContentType, base)
 	if err != nil {
 		s.log.Warn("feed: websub: notification is not a feed; ignored", "feed", n.FeedID, "err", err)
 		return forget()

@@ -1,4 +1,4 @@
-package feed_test
+package websub_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/feed/websub"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
 )
@@ -30,7 +31,7 @@ func (r *websubRig) subscribed(t *testing.T) string {
 		LeaseUntil: r.clock.Now().Add(10 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	return feed.DefaultCallbackPath + "0123456789abcdef"
+	return websub.DefaultCallbackPath + "0123456789abcdef"
 }
 
 // notify serves one notification with body and signature straight to the
@@ -72,8 +73,8 @@ func (d *slowDeliverer) Deliver(ctx context.Context, feedID int64, items []news.
 func TestWebSubAnswersOnceKept(t *testing.T) {
 	r := newIdleWebSubRig(t, true, nil)
 	slow := &slowDeliverer{release: make(chan struct{}), entered: make(chan struct{})}
-	r.sub = feed.NewSubscriber(r.db, feed.NewFetcher(feed.Options{AllowPrivate: true}), slow,
-		feed.WebSubOptions{PublicURL: r.cb.URL, AllowPrivate: true, Now: r.clock.Now})
+	r.sub = websub.NewSubscriber(r.db, feed.NewFetcher(feed.Options{AllowPrivate: true}), slow,
+		websub.Options{PublicURL: r.cb.URL, AllowPrivate: true, Now: r.clock.Now})
 	r.run(t)
 	path := r.subscribed(t)
 	body := []byte(pushedFeed)
@@ -136,7 +137,7 @@ func (b *blockingBody) Read(p []byte) (int, error) {
 // then told to try again later (503 with Retry-After); those being read
 // finish as usual.
 func TestWebSubBoundsTheNotificationsReadAtOnce(t *testing.T) {
-	r := newIdleWebSubRig(t, true, func(o *feed.WebSubOptions) { o.NotifyReaders, o.NotifyWait = 2, 50*time.Millisecond })
+	r := newIdleWebSubRig(t, true, func(o *websub.Options) { o.NotifyReaders, o.NotifyWait = 2, 50*time.Millisecond })
 	path := r.subscribed(t)
 	body := []byte(pushedFeed)
 	sig := sign(sha256.New, "sha256", notifySecret, body)

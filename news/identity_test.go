@@ -1,10 +1,10 @@
-package feed_test
+package news_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/news"
 )
 
 func TestCanonicalLink(t *testing.T) {
@@ -28,27 +28,27 @@ func TestCanonicalLink(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		if got := feed.CanonicalLink(tt.in); got != tt.want {
+		if got := news.CanonicalLink(tt.in); got != tt.want {
 			t.Errorf("CanonicalLink(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
 
 func TestItemKey(t *testing.T) {
-	k := feed.ItemKey("guid-1", "https://example.org/a", "t", "c")
+	k := news.ItemKey("guid-1", "https://example.org/a", "t", "c")
 	tests := []struct {
 		name string
 		a, b string
 		same bool
 	}{
-		{"guid wins over link", k, feed.ItemKey("guid-1", "https://example.org/other", "x", "y"), true},
-		{"guid trimmed", k, feed.ItemKey("  guid-1\n", "", "", ""), true},
-		{"other guid", k, feed.ItemKey("guid-2", "https://example.org/a", "t", "c"), false},
-		{"link ignores tracking", feed.ItemKey("", "https://example.org/a?utm_source=x#f", "t1", "c1"), feed.ItemKey("", "https://example.org/a", "t2", "c2"), true},
-		{"different links", feed.ItemKey("", "https://example.org/a", "", ""), feed.ItemKey("", "https://example.org/b", "", ""), false},
-		{"title+content, spacing ignored", feed.ItemKey("", "", "عنوان  الخبر", "نص\nالخبر"), feed.ItemKey("", "", " عنوان الخبر", "نص الخبر "), true},
-		{"title vs content boundary", feed.ItemKey("", "", "ab", "c"), feed.ItemKey("", "", "a", "bc"), false},
-		{"guid equal to a link is still a guid", feed.ItemKey("https://example.org/a", "", "", ""), feed.ItemKey("", "https://example.org/a", "", ""), false},
+		{"guid wins over link", k, news.ItemKey("guid-1", "https://example.org/other", "x", "y"), true},
+		{"guid trimmed", k, news.ItemKey("  guid-1\n", "", "", ""), true},
+		{"other guid", k, news.ItemKey("guid-2", "https://example.org/a", "t", "c"), false},
+		{"link ignores tracking", news.ItemKey("", "https://example.org/a?utm_source=x#f", "t1", "c1"), news.ItemKey("", "https://example.org/a", "t2", "c2"), true},
+		{"different links", news.ItemKey("", "https://example.org/a", "", ""), news.ItemKey("", "https://example.org/b", "", ""), false},
+		{"title+content, spacing ignored", news.ItemKey("", "", "عنوان  الخبر", "نص\nالخبر"), news.ItemKey("", "", " عنوان الخبر", "نص الخبر "), true},
+		{"title vs content boundary", news.ItemKey("", "", "ab", "c"), news.ItemKey("", "", "a", "bc"), false},
+		{"guid equal to a link is still a guid", news.ItemKey("https://example.org/a", "", "", ""), news.ItemKey("", "https://example.org/a", "", ""), false},
 	}
 	for _, tt := range tests {
 		if (tt.a == tt.b) != tt.same {
@@ -57,16 +57,16 @@ func TestItemKey(t *testing.T) {
 	}
 	// Stable across versions: these values are stored in the database.
 	stable := map[string]string{
-		feed.ItemKey("guid-1", "", "", ""):                "g:",
-		feed.ItemKey("", "https://example.org/a", "", ""): "l:",
-		feed.ItemKey("", "", "t", "c"):                    "h:",
+		news.ItemKey("guid-1", "", "", ""):                "g:",
+		news.ItemKey("", "https://example.org/a", "", ""): "l:",
+		news.ItemKey("", "", "t", "c"):                    "h:",
 	}
 	for key, prefix := range stable {
 		if !strings.HasPrefix(key, prefix) || len(key) != 34 {
 			t.Errorf("key %q: want prefix %q and 34 bytes", key, prefix)
 		}
 	}
-	if got, want := feed.ItemKey("guid-1", "", "", ""), "g:c1ce8282f097d63fd8eb33f7daba41a7"; got != want {
+	if got, want := news.ItemKey("guid-1", "", "", ""), "g:c1ce8282f097d63fd8eb33f7daba41a7"; got != want {
 		t.Errorf("ItemKey changed: got %q, want %q", got, want)
 	}
 }
@@ -75,24 +75,24 @@ func TestItemKey(t *testing.T) {
 // years: http or https, with or without www., with or without a trailing
 // slash or tracking parameters. A different path or query is another page.
 func TestLinkKey(t *testing.T) {
-	base := feed.LinkKey("http://news.example/a/1")
+	base := news.LinkKey("http://news.example/a/1")
 	for _, same := range []string{
 		"https://news.example/a/1", "https://www.news.example/a/1/", "http://WWW.News.Example:80/a/1",
 		"https://news.example/a/1?utm_source=rss#top",
 	} {
-		if got := feed.LinkKey(same); got != base {
+		if got := news.LinkKey(same); got != base {
 			t.Errorf("LinkKey(%q) = %q, want %q (the same page)", same, got, base)
 		}
 	}
 	for _, other := range []string{
 		"https://news.example/a/2", "https://news.example/a/1?id=2", "https://sub.news.example/a/1", "https://news.example/a",
 	} {
-		if feed.LinkKey(other) == base {
+		if news.LinkKey(other) == base {
 			t.Errorf("LinkKey(%q) is the key of another page", other)
 		}
 	}
 	for _, none := range []string{"", "/relative/1", "mailto:a@news.example", "not a url", "https://news.example/", "https://www.news.example"} {
-		if got := feed.LinkKey(none); got != "" {
+		if got := news.LinkKey(none); got != "" {
 			t.Errorf("LinkKey(%q) = %q, want none", none, got)
 		}
 	}

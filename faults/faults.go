@@ -1,4 +1,7 @@
-package web
+// Package faults remembers the troubles of the running process while they
+// last: components report a fault and clear it when things work again,
+// and /healthz lists what is open.
+package faults
 
 import (
 	"sort"
@@ -18,43 +21,44 @@ type Fault struct {
 	// Count is how often it was seen since it began.
 	Count int `json:"count"`
 	// keep is how long it stays listed after it was last seen (at least
-	// FaultMemory).
+	// Memory).
 	keep time.Duration
 }
 
-// FaultMemory is how long a fault stays listed after it was last seen when
+// Memory is how long a fault stays listed after it was last seen when
 // nothing cleared it: a component that stopped failing but had no success
 // to report yet (no message to send) is not left marked forever.
-const FaultMemory = time.Minute
+const Memory = time.Minute
 
-// Faults remembers the faults of the running process that the database
+// Tracker remembers the faults of the running process that the database
 // cannot hold: when the disk is full or the database is locked, a feed's
 // last error cannot be saved, and Telegram's refusals are not stored
 // anywhere. Components report a fault while it lasts and clear it when
 // things work again; /healthz lists what is open. The zero value is not
-// usable: call NewFaults. It is safe for concurrent use.
-type Faults struct {
+// usable: call NewTracker. It is safe for concurrent use.
+type Tracker struct {
 	mu   sync.Mutex
 	now  func() time.Time
 	open map[string]*Fault
 }
 
-// NewFaults returns an empty Faults; now is the clock (nil: time.Now).
-func NewFaults(now func() time.Time) *Faults {
+// NewTracker returns a Tracker with no fault; now is the clock (nil:
+// time.Now).
+func NewTracker(now func() time.Time) *Tracker {
 	if now == nil {
 		now = time.Now
 	}
-	return &Faults{now: now, open: map[string]*Fault{}}
+	return &Tracker{now: now, open: map[string]*Fault{}}
 }
 
 // Report records that component failed with msg.
-func (f *Faults) Report(component, msg string) { f.ReportFor(component, msg, FaultMemory) }
+func (f *Tracker) Report(component, msg string) { f.ReportFor(component, msg, Memory) }
 
 // ReportFor records that something happened to component that /healthz
 // should list for keep after it was last seen, though nothing will clear
 // it: an event already dealt with that an operator should still hear of
 // (the clock went back).
-func (f *Faults) ReportFor(component, msg string, keep time.Duration) {
+func (f *Tracker) ReportFor(component, msg string, keep time.Duration) {
 	t := f.now()
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -63,20 +67,20 @@ func (f *Faults) ReportFor(component, msg string, keep time.Duration) {
 		ft = &Fault{Component: component, Since: t}
 		f.open[component] = ft
 	}
-	ft.Error, ft.Last, ft.keep = msg, t, max(keep, FaultMemory)
+	ft.Error, ft.Last, ft.keep = msg, t, max(keep, Memory)
 	ft.Count++
 }
 
 // Clear records that component works again.
-func (f *Faults) Clear(component string) {
+func (f *Tracker) Clear(component string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.open, component)
 }
 
 // List returns the open faults, by component, forgetting those not seen
-// for FaultMemory.
-func (f *Faults) List() []Fault {
+// for Memory (or the longer time ReportFor asked).
+func (f *Tracker) List() []Fault {
 	t := f.now()
 	f.mu.Lock()
 	defer f.mu.Unlock()

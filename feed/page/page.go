@@ -1,4 +1,11 @@
-package feed
+// Package page reads article pages for items whose feed gives only a
+// teaser: it fetches a page through a feed.Fetcher's guarded client,
+// politely (one request at a time per host, a gap between two), removes
+// the banners and boxes around the story, extracts the main text with
+// go-readability, and checks that the text is the item's story
+// (Check). A failure costs the item its full text, nothing else: its
+// teaser is used.
+package page
 
 import (
 	"bytes"
@@ -7,7 +14,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -17,6 +23,7 @@ import (
 	readability "codeberg.org/readeck/go-readability/v2"
 
 	"github.com/ajel-news/ajel/arabic"
+	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/internal/clean"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
@@ -24,14 +31,11 @@ import (
 
 // Defaults for reading article pages.
 const (
-	// DefaultPageTimeout bounds one article page, body included: a slow
+	// DefaultTimeout bounds one article page, body included: a slow
 	// site costs its own article this long at most, then the teaser is used.
-	DefaultPageTimeout = 10 * time.Second
-	// DefaultMaxPageBytes caps an article page after decompression.
-	DefaultMaxPageBytes int64 = 5 << 20
-	// MaxPictureURLBytes is the longest picture address taken: longer ones
-	// are tracking data or broken markup, and Telegram refuses them.
-	MaxPictureURLBytes = 2048
+	DefaultTimeout = 10 * time.Second
+	// DefaultMaxBytes caps an article page after decompression.
+	DefaultMaxBytes int64 = 5 << 20
 	// maxPageElements is the most HTML elements a page may have to be
 	// read (news pages have a few thousand).
 	maxPageElements = 50_000
@@ -49,79 +53,79 @@ type Page struct {
 	// Text is the main text, one paragraph a line.
 	Text string
 	// Image is the page's og:image or twitter:image, checked as
-	// PictureURL does; "" when none.
+	// feed.PictureURL does; "" when none.
 	Image string
 }
 
 const pageAccept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 
-// FetchPage reads an article page with the same guard as feeds (internal
-// addresses refused at connect time, redirects bounded, no proxy), its
-// own time bound (Options.PageTimeout) and size cap (Options.MaxPageBytes),
-// converts it to UTF-8 from whatever charset it declares, and extracts its
-// main text with go-readability. A page that is not HTML wraps ErrNotHTML;
-// one with no main text of at least a few dozen words wraps ErrNoText.
-// Whether the text is the story is CheckPage's to say.
-func (f *Fetcher) FetchPage(ctx context.Context, rawURL string) (Page, error) {
+// Fetch reads an article page at once, without waiting for its host's
+// turn (Read waits), through the fetcher's guard (internal addresses
+// refused at connect time, redirects bounded, no proxy), with its own
+// time bound (Options.Timeout) and size cap (Options.MaxBytes); converts
+// it to UTF-8 from whatever charset it declares, and extracts its main
+// text with go-readability. A page that is not HTML wraps feed.ErrNotHTML;
+// one with no main text of at least a few dozen words wraps
+// feed.ErrNoText. Whether the text is the story is Check's to say.
+func (r *Reader) Fetch(ctx context.Context, rawURL string) (Page, error) {
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return Page{}, newErr(ErrBadURL, err, "feed: page: not an http(s) URL: %q", rawURL)
+		return Page{}, feed.Errorf(feed.ErrBadURL, err, "feed: page: not an http(s) URL: %q", rawURL)
 	}
 	if reservedName(u.Hostname()) {
 		// RFC 2606 and 6761 names never resolve: no need to ask DNS (and
 		// wait for it) to learn that.
-		return Page{}, newErr(ErrBadURL, nil, "feed: page: %s is a reserved name that never resolves", u.Hostname())
+		return Page{}, feed.Errorf(feed.ErrBadURL, nil, "feed: page: %s is a reserved name that never resolves", u.Hostname())
 	}
 	parent := ctx
-	ctx, cancel := context.WithTimeout(ctx, f.opt.PageTimeout)
+	ctx, cancel := context.WithTimeout(ctx, r.opt.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return Page{}, newErr(ErrBadURL, err, "feed: page: not an http(s) URL: %q", rawURL)
+		return Page{}, feed.Errorf(feed.ErrBadURL, err, "feed: page: not an http(s) URL: %q", rawURL)
 	}
-	req.Header.Set("User-Agent", f.opt.UserAgent)
 	req.Header.Set("Accept", pageAccept)
-	resp, err := f.client.Do(req)
+	resp, err := r.fetcher.Do(req)
 	if err != nil {
-		return Page{}, f.pageError(parent, err)
+		return Page{}, r.pageError(parent, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return Page{}, &FetchError{StatusCode: resp.StatusCode, Status: statusText(resp)}
+		return Page{}, &feed.FetchError{StatusCode: resp.StatusCode, Status: feed.StatusText(resp)}
 	}
 	ct := resp.Header.Get("Content-Type")
 	if mt, _, _ := mime.ParseMediaType(ct); ct != "" && mt != "text/html" && mt != "application/xhtml+xml" {
-		return Page{}, newErr(ErrNotHTML, nil, "feed: page is not HTML but %s", typeName(mt, ct))
+		return Page{}, feed.Errorf(feed.ErrNotHTML, nil, "feed: page is not HTML but %s", typeName(mt, ct))
 	}
-	if resp.ContentLength > f.opt.MaxPageBytes {
-		return Page{}, newErr(ErrTooLarge, nil, "feed: page larger than %s", sizeString(f.opt.MaxPageBytes))
+	if resp.ContentLength > r.opt.MaxBytes {
+		return Page{}, feed.Errorf(feed.ErrTooLarge, nil, "feed: page larger than %s", feed.SizeString(r.opt.MaxBytes))
 	}
-	data, err := readLimited(resp.Body, f.opt.MaxPageBytes)
+	data, err := feed.ReadLimited(resp.Body, r.opt.MaxBytes)
 	if err != nil {
-		if errors.Is(err, ErrTooLarge) {
-			return Page{}, newErr(ErrTooLarge, nil, "feed: page larger than %s", sizeString(f.opt.MaxPageBytes))
+		if errors.Is(err, feed.ErrTooLarge) {
+			return Page{}, feed.Errorf(feed.ErrTooLarge, nil, "feed: page larger than %s", feed.SizeString(r.opt.MaxBytes))
 		}
-		return Page{}, f.pageError(parent, err)
+		return Page{}, r.pageError(parent, err)
 	}
 	if ct == "" {
 		if mt, _, _ := mime.ParseMediaType(http.DetectContentType(data)); mt != "text/html" {
-			return Page{}, newErr(ErrNotHTML, nil, "feed: page is not HTML but %s", mt)
+			return Page{}, feed.Errorf(feed.ErrNotHTML, nil, "feed: page is not HTML but %s", mt)
 		}
 	}
-	return f.extract(data, ct, resp.Request.URL)
+	return r.extract(data, ct, resp.Request.URL)
 }
 
 // extract reads the main text and picture of one HTML page.
-func (f *Fetcher) extract(data []byte, contentType string, at *url.URL) (p Page, err error) {
-	r, err := charset.NewReader(bytes.NewReader(data), contentType)
+func (r *Reader) extract(data []byte, contentType string, at *url.URL) (p Page, err error) {
+	text, err := charset.NewReader(bytes.NewReader(data), contentType)
 	if err != nil {
-		r = bytes.NewReader(data) // an unknown charset label: read it as UTF-8
+		text = bytes.NewReader(data) // an unknown charset label: read it as UTF-8
 	}
 	// The extractor walks untrusted markup; a bug there must cost one
 	// article its full text, not the process.
 	defer func() {
 		if v := recover(); v != nil {
-			p, err = Page{}, newErr(ErrNoText, nil, "feed: page: the extractor failed: %v", v)
+			p, err = Page{}, feed.Errorf(feed.ErrNoText, nil, "feed: page: the extractor failed: %v", v)
 		}
 	}()
 	parser := readability.NewParser()
@@ -129,16 +133,16 @@ func (f *Fetcher) extract(data []byte, contentType string, at *url.URL) (p Page,
 	// elements than any article needs is refused rather than parsed for
 	// seconds.
 	parser.MaxElemsToParse = maxPageElements
-	doc, err := html.Parse(r)
+	doc, err := html.Parse(text)
 	if err != nil {
-		return Page{}, newErr(ErrNoText, err, "feed: page: no readable text: %v", err)
+		return Page{}, feed.Errorf(feed.ErrNoText, err, "feed: page: no readable text: %v", err)
 	}
 	// Banners, boxes and lists around the story go before the extractor
 	// can take them for part of it; clean.Page drops what slipped in.
 	removeJunkBlocks(doc)
 	art, err := parser.ParseAndMutate(doc, at)
 	if err != nil {
-		return Page{}, newErr(ErrNoText, err, "feed: page: no readable text: %v", err)
+		return Page{}, feed.Errorf(feed.ErrNoText, err, "feed: page: no readable text: %v", err)
 	}
 	p = Page{URL: at.String(), Title: strings.TrimSpace(art.Title())}
 	if art.Node != nil {
@@ -147,9 +151,9 @@ func (f *Fetcher) extract(data []byte, contentType string, at *url.URL) (p Page,
 			p.Text = clean.Page(paragraphs(b.String()))
 		}
 	}
-	p.Image, _ = PictureURL(art.ImageURL(), f.opt.AllowPrivate)
+	p.Image, _ = feed.PictureURL(art.ImageURL(), r.fetcher.AllowPrivate())
 	if n := wordCount(p.Text); n < minPageWords {
-		return p, newErr(ErrNoText, nil, "feed: page has no main text (%d words)", n)
+		return p, feed.Errorf(feed.ErrNoText, nil, "feed: page has no main text (%d words)", n)
 	}
 	return p, nil
 }
@@ -174,9 +178,9 @@ func typeName(mt, ct string) string {
 	return fmt.Sprintf("%.40q", ct)
 }
 
-// pageError is requestError in the words of a page.
-func (f *Fetcher) pageError(parent context.Context, err error) error {
-	return f.transportError(parent, err, "feed: page: ", f.opt.PageTimeout)
+// pageError is a transport error in the words of a page.
+func (r *Reader) pageError(parent context.Context, err error) error {
+	return r.fetcher.RequestError(parent, err, "feed: page: ", r.opt.Timeout)
 }
 
 // paragraphs trims every line of an extracted text and drops empty ones.
@@ -250,13 +254,13 @@ func sentenceCount(s string) int {
 	return n
 }
 
-// CheckPage reports whether a page's text is the item's story, not the
+// Check reports whether a page's text is the item's story, not the
 // site's navigation, a cookie banner or a login wall: it must be longer
 // than the teaser and carry most of the words of the item's title and
-// teaser (letters folded). A page that fails wraps ErrNotTheStory.
-func CheckPage(p Page, title, teaser string) error {
+// teaser (letters folded). A page that fails wraps feed.ErrNotTheStory.
+func Check(p Page, title, teaser string) error {
 	if wordCount(p.Text) <= wordCount(teaser) {
-		return newErr(ErrNoText, nil, "feed: page says no more than the feed (%d words)", wordCount(p.Text))
+		return feed.Errorf(feed.ErrNoText, nil, "feed: page says no more than the feed (%d words)", wordCount(p.Text))
 	}
 	want := contentWords(title + " " + firstWords(teaser, 30))
 	if len(want) == 0 {
@@ -272,7 +276,7 @@ func CheckPage(p Page, title, teaser string) error {
 	// Headlines are rewritten on the page now and then; navigation and
 	// banners share almost nothing with the story.
 	if found*2 < len(want) {
-		return newErr(ErrNotTheStory, nil, "feed: page text is not the story (%d of %d of its words)", found, len(want))
+		return feed.Errorf(feed.ErrNotTheStory, nil, "feed: page text is not the story (%d of %d of its words)", found, len(want))
 	}
 	return nil
 }
@@ -298,42 +302,4 @@ func contentWords(s string) []string {
 		out = append(out, w)
 	}
 	return out
-}
-
-// PictureURL checks a picture address from a feed or a page: an absolute
-// http(s) URL of at most MaxPictureURLBytes, whose host is a public name
-// or address (unless allowPrivate). Telegram, not Ajel, loads the picture,
-// so the host is not resolved here; a name that can only be internal
-// (localhost, .local, .internal, a single label) is refused. It returns the
-// address and true, or "" and false.
-func PictureURL(raw string, allowPrivate bool) (string, bool) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" || len(raw) > MaxPictureURLBytes || strings.ContainsFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return "", false
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		return "", false
-	}
-	if !allowPrivate && internalHost(u.Hostname()) {
-		return "", false
-	}
-	return u.String(), true
-}
-
-// internalHost reports whether a host names an internal machine.
-func internalHost(host string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	if ip, err := netip.ParseAddr(host); err == nil {
-		return blockedReason(ip) != ""
-	}
-	if !strings.Contains(host, ".") {
-		return true
-	}
-	for _, s := range []string{".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet", ".corp"} {
-		if strings.HasSuffix("."+host, s) {
-			return true
-		}
-	}
-	return false
 }

@@ -1,4 +1,4 @@
-package feed_test
+package page_test
 
 import (
 	"bytes"
@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/feed/page"
 	"github.com/ajel-news/ajel/news"
 	"golang.org/x/text/encoding/charmap"
 )
@@ -96,7 +98,7 @@ func TestFetchPage(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	f := feed.NewFetcher(feed.Options{AllowPrivate: true, PageTimeout: 500 * time.Millisecond, MaxPageBytes: 1 << 20})
+	f := page.NewReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), page.Options{Timeout: 500 * time.Millisecond, MaxBytes: 1 << 20})
 	tests := []struct {
 		path    string
 		want    error // nil: the story's text
@@ -120,7 +122,7 @@ func TestFetchPage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			start := time.Now()
-			p, err := f.FetchPage(t.Context(), srv.URL+tt.path)
+			p, err := f.Fetch(t.Context(), srv.URL+tt.path)
 			if took := time.Since(start); took > 5*time.Second {
 				t.Errorf("took %s", took) // the page bound is 500 ms; this only catches a hang
 			}
@@ -136,8 +138,8 @@ func TestFetchPage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := feed.CheckPage(p, pageTitle, pageTeaser); err != nil {
-				t.Errorf("CheckPage: %v\ntext: %s", err, p.Text)
+			if err := page.Check(p, pageTitle, pageTeaser); err != nil {
+				t.Errorf("Check: %v\ntext: %s", err, p.Text)
 			}
 			for _, want := range []string{"كيلومترين", "مليار جنيه", "عشرين ألف سيارة"} {
 				if !strings.Contains(p.Text, want) {
@@ -163,22 +165,22 @@ const loginWall = `<!doctype html><html lang="ar"><head><meta charset="utf-8"><t
 <input name="email"><input name="password" type="password"><button>دخول</button></form></body></html>`
 
 func TestCheckPageRefusesWhatIsNotTheStory(t *testing.T) {
-	for name, page := range map[string]string{"cookie banner and menu": navigationPage, "login wall": loginWall} {
+	for name, body := range map[string]string{"cookie banner and menu": navigationPage, "login wall": loginWall} {
 		t.Run(name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				fmt.Fprint(w, page)
+				fmt.Fprint(w, body)
 			}))
 			defer srv.Close()
-			f := feed.NewFetcher(feed.Options{AllowPrivate: true})
-			p, err := f.FetchPage(t.Context(), srv.URL)
+			f := page.NewReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), page.Options{})
+			p, err := f.Fetch(t.Context(), srv.URL)
 			if err == nil {
-				err = feed.CheckPage(p, pageTitle, pageTeaser)
+				err = page.Check(p, pageTitle, pageTeaser)
 			}
 			if !errors.Is(err, feed.ErrNotTheStory) && !errors.Is(err, feed.ErrNoText) {
 				t.Fatalf("err = %v, want ErrNotTheStory or ErrNoText (text %q)", err, p.Text)
 			}
-			if got := feed.PageFailure(err); got != "not_the_story" && got != "no_text" {
-				t.Errorf("PageFailure = %q", got)
+			if got := page.Failure(err); got != "not_the_story" && got != "no_text" {
+				t.Errorf("Failure = %q", got)
 			}
 		})
 	}
@@ -202,101 +204,9 @@ func TestIsTeaser(t *testing.T) {
 		{"one long sentence", pageTitle, "قال مسؤولون في وزارة النقل اليوم إن الطريق السريع الجديد بين العاصمة ومدينة حمص سيختصر زمن الرحلة نحو نصف ساعة ويخفف الازدحام على الطرق الفرعية القديمة.", true},
 	}
 	for _, tt := range tests {
-		if got := feed.IsTeaser(tt.title, tt.text); got != tt.want {
+		if got := page.IsTeaser(tt.title, tt.text); got != tt.want {
 			t.Errorf("%s: IsTeaser = %v, want %v", tt.name, got, tt.want)
 		}
-	}
-}
-
-func TestPictureURL(t *testing.T) {
-	tests := []struct {
-		raw  string
-		want bool
-	}{
-		{"https://img.example/a.jpg", true},
-		{"http://cdn.news.example/x/y.png?w=800", true},
-		{"/images/a.jpg", false},       // relative
-		{"img/a.jpg", false},           // relative
-		{"javascript:alert(1)", false}, // not http(s)
-		{"data:image/png;base64,iVBO", false},
-		{"ftp://img.example/a.jpg", false},
-		{"https://127.0.0.1/a.jpg", false},
-		{"http://10.1.2.3/a.jpg", false},
-		{"http://169.254.169.254/latest", false},
-		{"http://[::1]/a.jpg", false},
-		{"http://localhost/a.jpg", false},
-		{"http://intranet/a.jpg", false},
-		{"http://cms.corp/a.jpg", false},
-		{"https://user:pw@img.example/a.jpg", false},
-		{"https://img.example/a b.jpg", false},
-		{"https://img.example/" + strings.Repeat("a", 20000) + ".jpg", false},
-		{"", false},
-	}
-	for _, tt := range tests {
-		got, ok := feed.PictureURL(tt.raw, false)
-		if ok != tt.want || (ok && got == "") || (!ok && got != "") {
-			t.Errorf("PictureURL(%.60q) = %q, %v; want ok=%v", tt.raw, got, ok, tt.want)
-		}
-	}
-	if _, ok := feed.PictureURL("http://127.0.0.1:8080/a.png", true); !ok {
-		t.Error("a loopback picture is refused even with private addresses allowed")
-	}
-}
-
-func TestItemPictures(t *testing.T) {
-	doc := `<?xml version="1.0"?>
-<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>t</title>
-<item><title>enclosure</title><link>https://n.example/1</link><enclosure url="https://img.example/1.jpg" type="image/jpeg" length="1"/></item>
-<item><title>audio enclosure</title><link>https://n.example/2</link><enclosure url="https://img.example/2.mp3" type="audio/mpeg" length="1"/></item>
-<item><title>media content</title><link>https://n.example/3</link><media:content url="https://img.example/3.jpg" medium="image"/></item>
-<item><title>media thumbnail</title><link>https://n.example/4</link><media:thumbnail url="https://img.example/4.jpg"/></item>
-<item><title>media group</title><link>https://n.example/5</link><media:group><media:content url="https://img.example/5.jpg" type="image/jpeg"/></media:group></item>
-<item><title>img in the description only</title><link>https://n.example/6</link><description>&lt;img src="https://track.example/pixel.gif"&gt; نص</description></item>
-<item><title>private picture</title><link>https://n.example/7</link><enclosure url="http://192.168.1.5/7.jpg" type="image/jpeg" length="1"/></item>
-<item><title>javascript picture</title><link>https://n.example/8</link><media:thumbnail url="javascript:alert(1)"/></item>
-</channel></rss>`
-	jsonFeed := `{"version":"https://jsonfeed.org/version/1.1","title":"j","items":[{"id":"1","title":"json image","url":"https://n.example/j","image":"https://img.example/j.jpg"}]}`
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/feed.json" {
-			w.Header().Set("Content-Type", "application/feed+json")
-			fmt.Fprint(w, jsonFeed)
-			return
-		}
-		fmt.Fprint(w, doc)
-	}))
-	defer srv.Close()
-	f := feed.NewFetcher(feed.Options{AllowPrivate: true})
-	// Private pictures are refused as any feed user would need: the
-	// feed server itself is on loopback, so that check uses a second
-	// fetcher reading the same items through Parse.
-	res, err := f.Fetch(t.Context(), news.Feed{URL: srv.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]string{
-		"enclosure": "https://img.example/1.jpg", "audio enclosure": "", "media content": "https://img.example/3.jpg",
-		"media thumbnail": "https://img.example/4.jpg", "media group": "https://img.example/5.jpg",
-		"img in the description only": "", "private picture": "http://192.168.1.5/7.jpg", "javascript picture": "",
-	}
-	for _, it := range res.Items {
-		if it.ImageURL != want[it.Title] {
-			t.Errorf("%s: image %q, want %q", it.Title, it.ImageURL, want[it.Title])
-		}
-	}
-	parsed, err := feed.Parse(strings.NewReader(doc), "", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, it := range parsed.Items {
-		if it.Title == "private picture" {
-			if got, ok := feed.PictureURL(it.ImageURL, false); ok {
-				t.Errorf("a picture on 192.168.1.5 passes the check: %q", got)
-			}
-		}
-	}
-	jres, err := f.Fetch(t.Context(), news.Feed{URL: srv.URL + "/feed.json"})
-	if err != nil || len(jres.Items) != 1 || jres.Items[0].ImageURL != "https://img.example/j.jpg" {
-		t.Errorf("JSON Feed image: %+v, %v", jres, err)
 	}
 }
 
@@ -312,7 +222,7 @@ func TestPageReaderCompletesTeasers(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	r := feed.NewPageReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), time.Millisecond)
+	r := page.NewReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), page.Options{Gap: time.Millisecond})
 	teaser := news.Article{Title: pageTitle, Text: pageTeaser, URL: srv.URL + "/story"}
 
 	got, read, err := r.Complete(t.Context(), teaser, news.FullTextAuto)
@@ -365,7 +275,7 @@ func TestPageReaderIsPolitePerHost(t *testing.T) {
 	defer b.Close()
 	// Both servers are on 127.0.0.1: "localhost" names the second host.
 	bURL := strings.Replace(b.URL, "127.0.0.1", "localhost", 1)
-	r := feed.NewPageReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), 50*time.Millisecond)
+	r := page.NewReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), page.Options{Gap: 50 * time.Millisecond})
 
 	firstDone := make(chan error, 1)
 	go func() { _, err := r.Read(t.Context(), a.URL+"/slow"); firstDone <- err }()
@@ -397,10 +307,38 @@ func TestPageReaderIsPolitePerHost(t *testing.T) {
 
 // Names reserved for examples and tests never resolve: no DNS is asked.
 func TestFetchPageReservedNames(t *testing.T) {
-	f := feed.NewFetcher(feed.Options{})
+	f := page.NewReader(feed.NewFetcher(feed.Options{}), page.Options{})
 	for _, u := range []string{"https://news.example/a", "http://site.invalid/", "https://x.test/p"} {
-		if _, err := f.FetchPage(t.Context(), u); !errors.Is(err, feed.ErrBadURL) || !strings.Contains(err.Error(), "reserved name") {
+		if _, err := f.Fetch(t.Context(), u); !errors.Is(err, feed.ErrBadURL) || !strings.Contains(err.Error(), "reserved name") {
 			t.Errorf("%s: %v", u, err)
 		}
+	}
+}
+
+// Pages go through the feed fetcher's guard and say who reads them: a
+// page on loopback is refused, and never reached, unless private
+// addresses are allowed; a page read carries Ajel's User-Agent.
+func TestFetchPageThroughTheFeedGuard(t *testing.T) {
+	var hits atomic.Int32
+	var agent atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		agent.Store(r.UserAgent())
+		fmt.Fprint(w, articlePage(pageBody, ""))
+	}))
+	defer srv.Close()
+	_, err := page.NewReader(feed.NewFetcher(feed.Options{}), page.Options{}).Fetch(t.Context(), srv.URL)
+	if !errors.Is(err, feed.ErrPrivateAddress) || page.Failure(err) != "refused" {
+		t.Errorf("a page on loopback: %v (%s), want ErrPrivateAddress, refused", err, page.Failure(err))
+	}
+	if n := hits.Load(); n != 0 {
+		t.Fatalf("the loopback page was reached %d times", n)
+	}
+	f := feed.NewFetcher(feed.Options{AllowPrivate: true, UserAgent: feed.UserAgent("9.9")})
+	if _, err := page.NewReader(f, page.Options{}).Fetch(t.Context(), srv.URL); err != nil {
+		t.Fatalf("with private addresses allowed: %v", err)
+	}
+	if got := agent.Load(); got != feed.UserAgent("9.9") {
+		t.Errorf("User-Agent %q, want %q", got, feed.UserAgent("9.9"))
 	}
 }

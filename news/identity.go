@@ -1,4 +1,4 @@
-package feed
+package news
 
 import (
 	"crypto/sha256"
@@ -7,7 +7,19 @@ import (
 	"strings"
 )
 
-// ItemKey is an item's identity inside its feed, so a re-sent item is never
+// Identify gives an article its identity, one way for every source (a
+// feed's items, the ingest API, `ajel summarize`): Key is ItemKey of guid,
+// link and the article's Title and Text; URL is the link in canonical form
+// (CanonicalLink); LinkKey is LinkKey(link). guid is the source's own id of
+// the item ("" when it has none); link is the article's absolute address as
+// the source gave it ("" when none). Call it once Title and Text are set.
+func (a *Article) Identify(guid, link string) {
+	a.Key = ItemKey(guid, link, a.Title, a.Text)
+	a.LinkKey = LinkKey(link)
+	a.URL = CanonicalLink(link)
+}
+
+// ItemKey is an item's identity inside its source, so a re-sent item is never
 // new again: the GUID when there is one, else the canonical link (tracking
 // parameters and fragment removed), else a hash of title and content (white
 // space normalized). It is a kind letter and 32 hex digits of a SHA-256

@@ -1,4 +1,8 @@
-package web
+// Package metrics holds Ajel's Prometheus metrics: what the feed poller,
+// the pipeline, the delivery worker, the bot and the HTTP server report,
+// and the database's upkeep, read at each scrape. Each reporter declares
+// the small interface it needs; *Metrics has all their methods.
+package metrics
 
 import (
 	"strings"
@@ -17,6 +21,16 @@ const (
 	ReasonMigrated    = "migrated"
 	ReasonBadRequest  = "bad_request"
 	ReasonFailed      = "failed"
+)
+
+// Ingest outcomes, the values of ajel_ingest_requests_total's "result"
+// label.
+const (
+	IngestCreated      = "created"
+	IngestDuplicate    = "duplicate"
+	IngestRejected     = "rejected"
+	IngestUnauthorized = "unauthorized"
+	IngestError        = "error"
 )
 
 // ReasonOf maps a send failure kind to its reason label.
@@ -80,7 +94,9 @@ type Upkeep struct {
 // WatchUpkeep makes the database gauges read from u at each scrape.
 func (m *Metrics) WatchUpkeep(u func() Upkeep) { m.upkeep.Store(&u) }
 
-func (m *Metrics) readUpkeep() Upkeep {
+// Upkeep is the database's upkeep as the function WatchUpkeep set reads
+// it (zero before it is set).
+func (m *Metrics) Upkeep() Upkeep {
 	if u := m.upkeep.Load(); u != nil {
 		return (*u)()
 	}
@@ -167,7 +183,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, r := range []string{ReasonRateLimited, ReasonForbidden, ReasonMigrated, ReasonBadRequest, ReasonFailed} {
 		m.failed.WithLabelValues(r)
 	}
-	for _, r := range []string{ingestCreated, ingestDuplicate, ingestRejected, ingestUnauthorized, ingestError} {
+	for _, r := range []string{IngestCreated, IngestDuplicate, IngestRejected, IngestUnauthorized, IngestError} {
 		m.ingest.WithLabelValues(r)
 	}
 	for _, r := range []string{editOK, editRefused} {
@@ -178,11 +194,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "ajel_pruned_rows_total", Help: "Rows retention deleted since the process started.",
 			ConstLabels: prometheus.Labels{"table": table},
-		}, func() float64 { return float64(get(m.readUpkeep())) })
+		}, func() float64 { return float64(get(m.Upkeep())) })
 	}
 	reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ajel_database_bytes", Help: "The database's size on disk (file and WAL)."},
-			func() float64 { return float64(m.readUpkeep().Bytes) }),
+			func() float64 { return float64(m.Upkeep().Bytes) }),
 		pruned("deliveries", func(u Upkeep) int64 { return u.PrunedDeliveries }),
 		pruned("articles", func(u Upkeep) int64 { return u.PrunedArticles }),
 		pruned("stories", func(u Upkeep) int64 { return u.PrunedStories }),
@@ -258,7 +274,9 @@ func (m *Metrics) SetOutbox(pending int, oldestAge time.Duration) {
 	m.outboxOldest.Set(max(oldestAge.Seconds(), 0))
 }
 
-func (m *Metrics) ingestResult(result string) {
+// IngestResult counts one ingest request by its outcome (an Ingest*
+// constant).
+func (m *Metrics) IngestResult(result string) {
 	if m != nil {
 		m.ingest.WithLabelValues(result).Inc()
 	}

@@ -1,4 +1,4 @@
-package feed_test
+package page_test
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/feed/page"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -18,7 +19,7 @@ import (
 // sentence glued to the story's first paragraph, a share row, a list
 // under a plain heading). Only the story's sentences come out.
 func TestFetchPageKeepsOnlyTheStory(t *testing.T) {
-	page := `<!doctype html><html lang="ar"><head><meta charset="utf-8"><title>` + pageTitle + `</title></head><body>
+	body := `<!doctype html><html lang="ar"><head><meta charset="utf-8"><title>` + pageTitle + `</title></head><body>
 <div class="cc-window cookie-consent"><p>نستخدم ملفات تعريف الارتباط لتحسين تجربتك على موقعنا. بمتابعة التصفح فإنك توافق على ذلك.</p><button>موافق</button></div>
 <div role="dialog" aria-modal="true"><p>We use cookies to improve your experience. Accept all?</p></div>
 <article class="post share-enabled"><h1>` + pageTitle + `</h1>
@@ -38,15 +39,15 @@ func TestFetchPageKeepsOnlyTheStory(t *testing.T) {
 <div class="related-posts"><a>مشروع جسر آخر في الأقصر</a></div>
 </body></html>`
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, page)
+		fmt.Fprint(w, body)
 	}))
 	defer srv.Close()
-	p, err := feed.NewFetcher(feed.Options{AllowPrivate: true}).FetchPage(t.Context(), srv.URL)
+	p, err := page.NewReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), page.Options{}).Fetch(t.Context(), srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := feed.CheckPage(p, pageTitle, pageTeaser); err != nil {
-		t.Fatalf("CheckPage: %v\n%s", err, p.Text)
+	if err := page.Check(p, pageTitle, pageTeaser); err != nil {
+		t.Fatalf("Check: %v\n%s", err, p.Text)
 	}
 	want := []string{"افتتحت السلطات المصرية صباح اليوم جسرا جديدا", "ويبلغ طول الجسر نحو كيلومترين",
 		"وقال محافظ أسوان", "وأضاف أن كلفة المشروع"}
@@ -81,7 +82,7 @@ func TestConsentWallKeepsTheTeaser(t *testing.T) {
 				fmt.Fprint(w, `<!doctype html><html><head><meta charset="utf-8"><title>`+pageTitle+`</title></head><body>`+wall+`</body></html>`)
 			}))
 			defer srv.Close()
-			r := feed.NewPageReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), 1)
+			r := page.NewReader(feed.NewFetcher(feed.Options{AllowPrivate: true}), page.Options{Gap: 1})
 			teaser := news.Article{Title: pageTitle, Text: pageTeaser, URL: srv.URL + "/story"}
 			got, read, err := r.Complete(t.Context(), teaser, news.FullTextAuto)
 			if !read || !errors.Is(err, feed.ErrNoText) && !errors.Is(err, feed.ErrNotTheStory) {
