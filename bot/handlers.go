@@ -13,7 +13,6 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
@@ -923,18 +922,16 @@ func (b *Bot) cmdDelFeed(ctx context.Context, r *cmdReq) error {
 }
 
 // feedRefusal is why /addfeed refused an address, in the admin's words:
-// the feed package's reasons, told apart with errors.Is (the English
-// error is in the log).
+// the reasons feed validation gives as news sentinels, told apart with
+// errors.Is (the English error is in the log).
 func feedRefusal(err error) string {
 	var dns *net.DNSError
 	switch {
 	case errors.As(err, &dns):
 		return msgFeedNoSuchHost(dns.Name)
-	case errors.Is(err, feed.ErrPrivateAddress):
+	case errors.Is(err, news.ErrPrivateAddress):
 		return msgFeedPrivate
-	case errors.Is(err, feed.ErrBadURL):
-		return msgFeedBadURL
-	case errors.Is(err, news.ErrInvalid):
+	case errors.Is(err, news.ErrBadURL), errors.Is(err, news.ErrInvalid):
 		return msgFeedBadURL
 	}
 	return msgFeedAddError
