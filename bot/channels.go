@@ -4,15 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/telegram"
 )
 
 // Why a chat cannot be a topic channel (ResolveChannel); the messages are
@@ -30,31 +28,27 @@ var (
 // being unreachable.
 func (b *Bot) ResolveChannel(ctx context.Context, ref string) (news.Channel, error) {
 	ref = strings.TrimSpace(ref)
-	cc := tgbotapi.ChatConfig{}
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
-		cc.ChatID = id
-	} else {
-		cc.SuperGroupUsername = "@" + strings.TrimPrefix(ref, "@")
+	lookup := ref
+	if _, err := strconv.ParseInt(ref, 10, 64); err != nil {
+		lookup = "@" + strings.TrimPrefix(ref, "@")
 	}
-	chat, err := b.apiFor(ctx).GetChat(tgbotapi.ChatInfoConfig{ChatConfig: cc})
+	chat, err := b.tg.Chat(ctx, lookup)
 	if err != nil {
-		err = b.redact(err)
-		var te *tgbotapi.Error
-		if errors.As(err, &te) && (te.Code == http.StatusBadRequest || te.Code == http.StatusForbidden) {
-			return news.Channel{}, fmt.Errorf("bot: channel %s: %w (%s)", ref, ErrChannelNotFound, te.Message)
+		var te *telegram.Error
+		if errors.As(err, &te) && (te.BadRequest() || te.Forbidden()) {
+			return news.Channel{}, fmt.Errorf("bot: channel %s: %w (%s)", ref, ErrChannelNotFound, te.Description)
 		}
 		return news.Channel{}, fmt.Errorf("bot: channel %s: getChat: %w", ref, err)
 	}
 	if chat.Type != string(news.ChatChannel) {
 		return news.Channel{}, fmt.Errorf("bot: channel %s: %w (it is a %s chat)", ref, ErrNotAChannel, chat.Type)
 	}
-	member, err := b.apiFor(ctx).GetChatMember(tgbotapi.GetChatMemberConfig{
-		ChatConfigWithUser: tgbotapi.ChatConfigWithUser{ChatID: chat.ID, UserID: b.selfID()}})
+	me, _ := b.tg.Self()
+	member, err := b.tg.Member(ctx, chat.ID, me.ID)
 	if err != nil {
-		err = b.redact(err)
-		var te *tgbotapi.Error
-		if errors.As(err, &te) && (te.Code == http.StatusBadRequest || te.Code == http.StatusForbidden) {
-			return news.Channel{}, fmt.Errorf("bot: channel %s: %w (%s)", ref, ErrCannotPost, te.Message)
+		var te *telegram.Error
+		if errors.As(err, &te) && (te.BadRequest() || te.Forbidden()) {
+			return news.Channel{}, fmt.Errorf("bot: channel %s: %w (%s)", ref, ErrCannotPost, te.Description)
 		}
 		return news.Channel{}, fmt.Errorf("bot: channel %s: getChatMember: %w", ref, err)
 	}
@@ -124,7 +118,7 @@ func (b *Bot) listChannels(ctx context.Context, r *cmdReq) error {
 	blocks := make([]string, 0, len(chs))
 	for _, ch := range chs {
 		blocks = append(blocks, msgChannelLine(b.channelTopicName(ch.Topic), channelName(ch), ch.FromConfig, ch.Enabled,
-			textcut.Words(cleanLine(b.redactText(ch.Reason)), 200)))
+			textcut.Words(cleanLine(b.tg.Redact(ch.Reason)), 200)))
 	}
 	return b.replyLong(ctx, r.to, msgChannelsHeader, blocks)
 }
@@ -205,7 +199,7 @@ func (b *Bot) ChannelLost(ctx context.Context, chatID int64, reason string) {
 			topics = append(topics, b.channelTopicName(ch.Topic))
 		}
 	}
-	text := msgChannelLost(name, strings.Join(topics, "، "), textcut.Words(cleanLine(b.redactText(reason)), 200))
+	text := msgChannelLost(name, strings.Join(topics, "، "), textcut.Words(cleanLine(b.tg.Redact(reason)), 200))
 	b.tellAdmins(ctx, text)
 }
 

@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"context"
-	"errors"
 	"strings"
 
 	"github.com/ajel-news/ajel/internal/textcut"
@@ -48,19 +46,4 @@ func RenderDigest(ps []news.Push) string {
 		size += textcut.Len16(line)
 	}
 	return sb.String()
-}
-
-// SendDigest sends the stories in one silent digest message (RenderDigest)
-// to a chat or forum thread and returns its message id. Errors are
-// *news.SendError, as for Send.
-func (b *Bot) SendDigest(ctx context.Context, to news.Target, ps []news.Push) (int, error) {
-	if len(ps) == 0 {
-		return 0, errors.New("bot: empty digest")
-	}
-	// Only stories that are not breaking are gathered: none rings.
-	msg, err := b.sendRaw(ctx, message{to: to, text: RenderDigest(ps), silent: true})
-	if err != nil {
-		return 0, sendError(err)
-	}
-	return msg.MessageID, nil
 }

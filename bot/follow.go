@@ -8,10 +8,9 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/telegram"
 )
 
 // Callback prefixes of the follow buttons: "f:<story>" follows, "uf:<story>"
@@ -32,7 +31,7 @@ type FollowStore interface {
 }
 
 // followKeyboard is the button under a push: follow, or stop following.
-func followKeyboard(storyID int64, following bool) *tgbotapi.InlineKeyboardMarkup {
+func followKeyboard(storyID int64, following bool) *telegram.Keyboard {
 	if storyID <= 0 {
 		return nil
 	}
@@ -40,20 +39,8 @@ func followKeyboard(storyID int64, following bool) *tgbotapi.InlineKeyboardMarku
 	if following {
 		label, data = msgUnfollowButton, cbUnfollow
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-		tgbotapi.NewInlineKeyboardButtonData(label, data+strconv.FormatInt(storyID, 10))))
+	kb := telegram.NewKeyboard(telegram.Row(telegram.DataButton(label, data+strconv.FormatInt(storyID, 10))))
 	return &kb
-}
-
-// SendUpdate sends a followed story's new facts as a reply to the
-// follower's push. One attempt, paced by the one rate budget; a refusal
-// is a *news.SendError.
-func (b *Bot) SendUpdate(ctx context.Context, u news.Update) (int, error) {
-	msg, err := b.sendReply(ctx, message{to: u.Target(), text: RenderUpdate(u), silent: u.Silent, replyTo: u.ReplyTo})
-	if err != nil {
-		return 0, sendError(err)
-	}
-	return msg.MessageID, nil
 }
 
 // maxUpdateFacts is how many facts one update message shows: more
@@ -85,7 +72,7 @@ func RenderUpdate(u news.Update) string {
 
 // follow handles a tap on "follow" under a push: only the chat's own push
 // of a story still in its window can be followed.
-func (b *Bot) follow(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, to news.Target, arg string) error {
+func (b *Bot) follow(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat, to news.Target, arg string) error {
 	storyID, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil || storyID <= 0 || b.follows == nil {
 		return b.answer(ctx, q.ID, msgStaleButton, false)
@@ -110,14 +97,14 @@ func (b *Bot) follow(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.C
 	case err != nil:
 		return fmt.Errorf("bot: follow story %d: %w", storyID, err)
 	}
-	if err := b.editKeyboard(ctx, chat.ID, q.Message.MessageID, *followKeyboard(storyID, true)); err != nil && !isNotModified(err) {
+	if err := b.editKeyboard(ctx, chat.ID, q.Message.MessageID, *followKeyboard(storyID, true)); err != nil {
 		b.log.Warn("bot: follow button", "chat", chat.ID, "err", err)
 	}
 	return b.answer(ctx, q.ID, msgFollowing, false)
 }
 
 // unfollow handles "stop following", under the push or in /following.
-func (b *Bot) unfollow(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, to news.Target, arg string) error {
+func (b *Bot) unfollow(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat, to news.Target, arg string) error {
 	storyID, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil || storyID <= 0 || b.follows == nil {
 		return b.answer(ctx, q.ID, msgStaleButton, false)
@@ -138,7 +125,7 @@ func (b *Bot) unfollow(ctx context.Context, q *tgbotapi.CallbackQuery, chat news
 	} else {
 		eerr = b.redrawFollowing(ctx, chat.ID, q.Message.MessageID, to)
 	}
-	if eerr != nil && !isNotModified(eerr) {
+	if eerr != nil {
 		b.log.Warn("bot: unfollow buttons", "chat", chat.ID, "err", eerr)
 	}
 	return b.answer(ctx, q.ID, msgUnfollowed, false)
@@ -160,16 +147,16 @@ func (b *Bot) cmdFollowing(ctx context.Context, r *cmdReq) error {
 }
 
 // followingMessage lists the follows with a stop button each.
-func (b *Bot) followingMessage(fs []news.Follow) (string, tgbotapi.InlineKeyboardMarkup) {
+func (b *Bot) followingMessage(fs []news.Follow) (string, telegram.Keyboard) {
 	lines := []string{msgFollowingHeader}
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows [][]telegram.Button
 	for _, f := range fs {
 		title := textcut.Words(cleanLine(f.Title), 80)
 		lines = append(lines, "• "+esc(isolate(title))+" ("+msgFollowUntil+" "+b.when(f.Until)+")")
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(
+		rows = append(rows, telegram.Row(telegram.DataButton(
 			"❌ "+textcut.Words(title, 40), cbUnfollow+strconv.FormatInt(f.StoryID, 10))))
 	}
-	return strings.Join(lines, "\n"), tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return strings.Join(lines, "\n"), telegram.NewKeyboard(rows...)
 }
 
 func (b *Bot) redrawFollowing(ctx context.Context, chatID int64, messageID int, to news.Target) error {
@@ -177,15 +164,10 @@ func (b *Bot) redrawFollowing(ctx context.Context, chatID int64, messageID int, 
 	if err != nil {
 		return err
 	}
-	if len(fs) == 0 {
-		edit := tgbotapi.NewEditMessageText(chatID, messageID, msgNoFollows)
-		edit.ParseMode = tgbotapi.ModeHTML
-		_, err = b.replyRequest(ctx, edit)
-		return err
+	msg := telegram.Text{To: news.Target{ChatID: chatID}, HTML: msgNoFollows}
+	if len(fs) > 0 {
+		text, kb := b.followingMessage(fs)
+		msg.HTML, msg.Keyboard = text, &kb
 	}
-	text, kb := b.followingMessage(fs)
-	edit := tgbotapi.NewEditMessageTextAndMarkup(chatID, messageID, text, kb)
-	edit.ParseMode = tgbotapi.ModeHTML
-	_, err = b.replyRequest(ctx, edit)
-	return err
+	return b.replies.Edit(ctx, messageID, msg)
 }

@@ -29,7 +29,7 @@ func newFuzzBot(f *testing.F) *fuzzBot {
 	srv := telegramtest.NewTest(f, testToken)
 	db := storagetest.Open(f)
 	ctx, cancel := context.WithCancel(context.Background())
-	b, err := bot.New(ctx, bot.Options{
+	b, err := bot.New(bot.Options{
 		Token: testToken, Endpoint: srv.Endpoint(), AdminIDs: []int64{adminID},
 		Store: db, Topics: newCatalogue(), Feeds: &feedAdmin{},
 		KeywordKey: arabic.Normalize, SearchTerms: searchTerms,

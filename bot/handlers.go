@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -11,10 +10,9 @@ import (
 	"time"
 	"unicode"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/telegram"
 )
 
 // listLimit is how many stories /latest and /search show.
@@ -22,7 +20,7 @@ const listLimit = 5
 
 // cmdReq is one command being handled.
 type cmdReq struct {
-	msg  *tgbotapi.Message
+	msg  *telegram.Message
 	chat news.Chat
 	// to is where the command came from and its replies go: the chat and,
 	// in a forum supergroup, the topic thread; in a thread, what the
@@ -33,64 +31,18 @@ type cmdReq struct {
 	direct  bool // addressed as /cmd@ourbot
 }
 
-// handleRaw handles one update as Telegram sent it (long polling or
+// handleUpdate handles one update the inbox kept (long polling or
 // webhook). Updates the bot does not act on (non-text messages, group
-// chatter, kinds it did not ask for) are ignored without error. An error
-// means a Telegram or storage call failed.
-func (b *Bot) handleRaw(ctx context.Context, raw []byte) error {
-	var u tgbotapi.Update
-	if err := json.Unmarshal(raw, &u); err != nil {
-		return fmt.Errorf("bot: read update: %w", err)
-	}
-	thread := threadOf(raw)
+// chatter) are ignored without error. An error means a Telegram or
+// storage call failed.
+func (b *Bot) handleUpdate(ctx context.Context, u *telegram.Update) error {
 	switch {
 	case u.Message != nil:
-		return b.handleMessage(ctx, u.Message, thread)
+		return b.handleMessage(ctx, u.Message)
 	case u.CallbackQuery != nil:
-		return b.handleCallback(ctx, u.CallbackQuery, thread)
+		return b.handleCallback(ctx, u.CallbackQuery)
 	}
 	return nil
-}
-
-// topicProbe reads what the library's Message lacks (it predates forum
-// supergroups): the topic thread a message belongs to.
-type topicProbe struct {
-	ThreadID int  `json:"message_thread_id"`
-	IsTopic  bool `json:"is_topic_message"`
-}
-
-func (p *topicProbe) thread() int {
-	if p == nil || !p.IsTopic {
-		return 0 // a reply thread of an ordinary supergroup is no topic
-	}
-	return p.ThreadID
-}
-
-// threadOf is the forum topic thread an update's message (or the message
-// under a pressed button) belongs to; 0 when none.
-func threadOf(raw []byte) int {
-	var u struct {
-		Message       *topicProbe `json:"message"`
-		CallbackQuery *struct {
-			Message *topicProbe `json:"message"`
-		} `json:"callback_query"`
-	}
-	if json.Unmarshal(raw, &u) != nil {
-		return 0
-	}
-	if u.CallbackQuery != nil {
-		return u.CallbackQuery.Message.thread()
-	}
-	return u.Message.thread()
-}
-
-// chatOf describes a Telegram chat for storage.
-func chatOf(c *tgbotapi.Chat) news.Chat {
-	nc := news.Chat{ID: c.ID, Type: news.ChatType(c.Type), Title: c.Title, Username: c.UserName}
-	if nc.Title == "" {
-		nc.Title = strings.TrimSpace(c.FirstName + " " + c.LastName)
-	}
-	return nc
 }
 
 // admit is what every message and button press goes through first:
@@ -114,12 +66,12 @@ func (b *Bot) admit(ctx context.Context, chat news.Chat, key bucketKey, notice f
 	return true, nil
 }
 
-func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message, thread int) error {
+func (b *Bot) handleMessage(ctx context.Context, m *telegram.Message) error {
 	if m.Chat == nil || m.Text == "" {
 		return nil // stickers, photos, service messages
 	}
-	chat := chatOf(m.Chat)
-	to := news.Target{ChatID: chat.ID, ThreadID: thread}
+	chat := telegram.ChatOf(m.Chat)
+	to := news.Target{ChatID: chat.ID, ThreadID: m.Thread()}
 	cmd, at, args, isCmd := parseCommand(m.Text)
 	if at != "" && !strings.EqualFold(at, b.Username()) {
 		return nil // /cmd@otherbot
@@ -145,7 +97,7 @@ func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message, thread int
 	}
 	r := &cmdReq{msg: m, chat: chat, to: to, command: cmd, args: args, direct: at != ""}
 	err = b.route(ctx, r)
-	if err != nil && ctx.Err() == nil && !errors.Is(err, errGaveUp) {
+	if err != nil && ctx.Err() == nil && !errors.Is(err, telegram.ErrGaveUp) {
 		// Tell the reader something went wrong rather than stay silent; the
 		// error itself is for the log. (When the reply itself could not
 		// get through, another one would not either.)
@@ -158,7 +110,7 @@ func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message, thread int
 
 // senderOf is who sent a message, for rate limits: the user, or the chat
 // a message was sent on behalf of (an anonymous group admin, a channel).
-func senderOf(m *tgbotapi.Message) int64 {
+func senderOf(m *telegram.Message) int64 {
 	switch {
 	case m.SenderChat != nil:
 		return m.SenderChat.ID
@@ -230,8 +182,8 @@ func (b *Bot) reply(ctx context.Context, to news.Target, text string) error {
 	return b.replyMarkup(ctx, to, text, nil)
 }
 
-func (b *Bot) replyMarkup(ctx context.Context, to news.Target, text string, kb *tgbotapi.InlineKeyboardMarkup) error {
-	if _, err := b.sendReply(ctx, message{to: to, text: text, keyboard: kb}); err != nil {
+func (b *Bot) replyMarkup(ctx context.Context, to news.Target, text string, kb *telegram.Keyboard) error {
+	if _, err := b.replies.Send(ctx, telegram.Text{To: to, HTML: text, Keyboard: kb}); err != nil {
 		return fmt.Errorf("bot: reply to %d: %w", to.ChatID, err)
 	}
 	return nil
@@ -249,7 +201,7 @@ func (b *Bot) replyLong(ctx context.Context, to news.Target, header string, bloc
 }
 
 // isBotAdmin reports whether the sender may use admin commands.
-func (b *Bot) isBotAdmin(m *tgbotapi.Message) bool {
+func (b *Bot) isBotAdmin(m *telegram.Message) bool {
 	return m.From != nil && b.admins[m.From.ID]
 }
 
@@ -263,13 +215,8 @@ func (b *Bot) mayChange(ctx context.Context, chat news.Chat, userID int64) (bool
 	if admin, ok := b.groups.get(chat.ID, userID, now); ok {
 		return admin, nil
 	}
-	cfg := tgbotapi.GetChatMemberConfig{ChatConfigWithUser: tgbotapi.ChatConfigWithUser{ChatID: chat.ID, UserID: userID}}
-	resp, err := b.request(ctx, cfg)
+	member, err := b.tg.Member(ctx, chat.ID, userID)
 	if err != nil {
-		return false, fmt.Errorf("bot: getChatMember %d in %d: %w", userID, chat.ID, err)
-	}
-	var member tgbotapi.ChatMember
-	if err := decodeResult(resp, &member); err != nil {
 		return false, fmt.Errorf("bot: getChatMember %d in %d: %w", userID, chat.ID, err)
 	}
 	admin := member.IsCreator() || member.IsAdministrator()
@@ -843,11 +790,11 @@ func (b *Bot) cmdFeeds(ctx context.Context, r *cmdReq) error {
 	for _, f := range feeds {
 		lastErr := ""
 		if f.LastError != "" {
-			lastErr = esc(textcut.Words(cleanLine(b.redactText(f.LastError)), 300)) + " (" + b.when(f.LastErrorAt) + ")"
+			lastErr = esc(textcut.Words(cleanLine(b.tg.Redact(f.LastError)), 300)) + " (" + b.when(f.LastErrorAt) + ")"
 		}
 		blocks = append(blocks, msgFeedLine(f.ID, textcut.Words(cleanLine(f.Title), 200), textcut.Words(f.URL, 500),
 			b.when(f.LastSuccessAt), lastErr, f.Failures)+msgFeedHeld(f.Held)+
-			msgFeedPages(f.FullText, f.Pages, esc(textcut.Words(cleanLine(b.redactText(f.LastPageError)), 200)))+
+			msgFeedPages(f.FullText, f.Pages, esc(textcut.Words(cleanLine(b.tg.Redact(f.LastPageError)), 200)))+
 			msgFeedCadence(f, b.when(f.NextPollAt), b.when(f.WebSub.LeaseUntil), esc(textcut.Words(cleanLine(f.WebSub.Reason), 200))))
 	}
 	return b.replyLong(ctx, r.to, msgFeedsHeader(len(feeds)), blocks)
@@ -935,12 +882,4 @@ func feedRefusal(err error) string {
 		return msgFeedBadURL
 	}
 	return msgFeedAddError
-}
-
-// redactText removes the token from a text shown to an admin.
-func (b *Bot) redactText(s string) string {
-	if b.token == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, b.token, "<token>")
 }

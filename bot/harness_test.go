@@ -204,7 +204,7 @@ func (h *harness) start() {
 		h.opts.Store = h.wrap(h.db)
 	}
 	ctx, cancel := context.WithCancel(h.t.Context())
-	b, err := bot.New(ctx, h.opts)
+	b, err := bot.New(h.opts)
 	if err != nil {
 		cancel()
 		h.t.Fatalf("bot.New: %v", err)

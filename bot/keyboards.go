@@ -2,15 +2,15 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/telegram"
 )
 
 // Callback data prefixes: "t:<slug>" toggles a topic, "u:<id>" removes a
@@ -24,7 +24,7 @@ const (
 )
 
 // topicKeyboard lists every catalogue topic, the chat's ones ticked.
-func (b *Bot) topicKeyboard(subs []news.Subscription) (tgbotapi.InlineKeyboardMarkup, bool) {
+func (b *Bot) topicKeyboard(subs []news.Subscription) (telegram.Keyboard, bool) {
 	chosen := map[string]bool{}
 	for _, s := range subs {
 		if s.Kind == news.KindTopic {
@@ -39,8 +39,8 @@ func (b *Bot) topicKeyboard(subs []news.Subscription) (tgbotapi.InlineKeyboardMa
 			perRow = 2
 		}
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
-	var row []tgbotapi.InlineKeyboardButton
+	var rows [][]telegram.Button
+	var row []telegram.Button
 	for _, t := range all {
 		data := cbTopic + t.Slug
 		if len(data) > maxCallback {
@@ -51,7 +51,7 @@ func (b *Bot) topicKeyboard(subs []news.Subscription) (tgbotapi.InlineKeyboardMa
 		if chosen[t.Slug] {
 			label = checkMark + label
 		}
-		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, data))
+		row = append(row, telegram.DataButton(label, data))
 		if len(row) == perRow {
 			rows = append(rows, row)
 			row = nil
@@ -60,7 +60,7 @@ func (b *Bot) topicKeyboard(subs []news.Subscription) (tgbotapi.InlineKeyboardMa
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	return tgbotapi.NewInlineKeyboardMarkup(rows...), len(rows) > 0
+	return telegram.NewKeyboard(rows...), len(rows) > 0
 }
 
 // sendTopics sends text with the topic keyboard, the topics the chat (or
@@ -91,18 +91,18 @@ func (b *Bot) sendTopics(ctx context.Context, to news.Target, text string) error
 
 // channelButtons links to every topic channel that is on and public, two
 // a row.
-func (b *Bot) channelButtons(ctx context.Context) ([][]tgbotapi.InlineKeyboardButton, error) {
+func (b *Bot) channelButtons(ctx context.Context) ([][]telegram.Button, error) {
 	chs, err := b.store.Channels(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("bot: channels: %w", err)
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
-	var row []tgbotapi.InlineKeyboardButton
+	var rows [][]telegram.Button
+	var row []telegram.Button
 	for _, ch := range chs {
 		if !ch.Enabled || ch.Link() == "" {
 			continue
 		}
-		row = append(row, tgbotapi.NewInlineKeyboardButtonURL(msgChannelButton(b.channelTopicName(ch.Topic)), ch.Link()))
+		row = append(row, telegram.URLButton(msgChannelButton(b.channelTopicName(ch.Topic)), ch.Link()))
 		if len(row) == 2 {
 			rows, row = append(rows, row), nil
 		}
@@ -114,8 +114,8 @@ func (b *Bot) channelButtons(ctx context.Context) ([][]tgbotapi.InlineKeyboardBu
 }
 
 // unsubscribeKeyboard has one button per subscription, a row each.
-func (b *Bot) unsubscribeKeyboard(subs []news.Subscription) tgbotapi.InlineKeyboardMarkup {
-	rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(subs))
+func (b *Bot) unsubscribeKeyboard(subs []news.Subscription) telegram.Keyboard {
+	rows := make([][]telegram.Button, 0, len(subs))
 	for _, s := range subs {
 		label := "❌ " + s.Display
 		if s.Kind == news.KindMute {
@@ -128,18 +128,18 @@ func (b *Bot) unsubscribeKeyboard(subs []news.Subscription) tgbotapi.InlineKeybo
 			label = "❌ «" + s.Display + "»"
 		}
 		data := cbUnsubscribe + strconv.FormatInt(s.ID, 10)
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(label, data)))
+		rows = append(rows, telegram.Row(telegram.DataButton(label, data)))
 	}
-	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return telegram.NewKeyboard(rows...)
 }
 
-func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery, thread int) error {
+func (b *Bot) handleCallback(ctx context.Context, q *telegram.CallbackQuery) error {
 	if q.Message == nil || q.Message.Chat == nil || q.From == nil || q.Message.Chat.Type == string(news.ChatChannel) {
 		// A button under an inline-mode message or in a channel: nothing of ours.
 		return b.answer(ctx, q.ID, msgStaleButton, false)
 	}
-	chat := chatOf(q.Message.Chat)
-	to := news.Target{ChatID: chat.ID, ThreadID: thread}
+	chat := telegram.ChatOf(q.Message.Chat)
+	to := news.Target{ChatID: chat.ID, ThreadID: q.Message.Thread()}
 	kind, arg, _ := strings.Cut(q.Data, ":")
 	key := bucketKey{chat: chat.ID, user: q.From.ID}
 	if kind+":" == cbSettings {
@@ -174,7 +174,7 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery, thr
 
 // guardCallback answers with a refusal and returns false when the user who
 // pressed may not change the chat's subscriptions.
-func (b *Bot) guardCallback(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat) (bool, error) {
+func (b *Bot) guardCallback(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat) (bool, error) {
 	ok, err := b.mayChange(ctx, chat, q.From.ID)
 	if err != nil {
 		if aerr := b.answer(ctx, q.ID, stripTags(msgInternalError), false); aerr != nil {
@@ -188,7 +188,7 @@ func (b *Bot) guardCallback(ctx context.Context, q *tgbotapi.CallbackQuery, chat
 	return true, nil
 }
 
-func (b *Bot) toggleTopic(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, to news.Target, t news.Topic) error {
+func (b *Bot) toggleTopic(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat, to news.Target, t news.Topic) error {
 	if ok, err := b.guardCallback(ctx, q, chat); !ok || err != nil {
 		return err
 	}
@@ -206,16 +206,16 @@ func (b *Bot) toggleTopic(ctx context.Context, q *tgbotapi.CallbackQuery, chat n
 	alert := false
 	if has {
 		err = b.store.Unsubscribe(ctx, to, news.KindTopic, t.Slug)
-		if err != nil && !isNotFound(err) {
+		if err != nil && !errors.Is(err, news.ErrNotFound) {
 			return fmt.Errorf("bot: unsubscribe: %w", err)
 		}
 		note = cbUnsubscribed(t.Name)
 	} else {
 		_, err = b.store.Subscribe(ctx, news.Subscription{ChatID: chat.ID, ThreadID: to.ThreadID, Kind: news.KindTopic, Key: t.Slug, Display: t.Name})
 		switch {
-		case err == nil, isAlreadyExists(err):
+		case err == nil, errors.Is(err, news.ErrAlreadyExists):
 			note = cbSubscribed(t.Name)
-		case isTooMany(err):
+		case errors.Is(err, news.ErrTooManySubscriptions):
 			note, alert = stripTags(msgTooMany(news.MaxSubscriptionsPerChat)), true
 		default:
 			return fmt.Errorf("bot: subscribe: %w", err)
@@ -235,7 +235,7 @@ func (b *Bot) toggleTopic(ctx context.Context, q *tgbotapi.CallbackQuery, chat n
 	return b.answer(ctx, q.ID, note, alert)
 }
 
-func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, to news.Target, id int64) error {
+func (b *Bot) removeByID(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat, to news.Target, id int64) error {
 	subs, err := b.store.Subscriptions(ctx, to)
 	if err != nil {
 		return fmt.Errorf("bot: subscriptions: %w", err)
@@ -254,7 +254,7 @@ func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat ne
 	if ok, err := b.guardCallback(ctx, q, chat); !ok || err != nil {
 		return err
 	}
-	if err := b.store.Unsubscribe(ctx, to, target.Kind, target.Key); err != nil && !isNotFound(err) {
+	if err := b.store.Unsubscribe(ctx, to, target.Kind, target.Key); err != nil && !errors.Is(err, news.ErrNotFound) {
 		return fmt.Errorf("bot: unsubscribe: %w", err)
 	}
 	// The keyboard was /unmute's or /unsubscribe's: what is left of its kind.
@@ -270,21 +270,18 @@ func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat ne
 		noneLeft, done = msgNoMutesLeft, cbUnmuted(target.Display)
 	}
 	if len(left) == 0 {
-		edit := tgbotapi.NewEditMessageText(chat.ID, q.Message.MessageID, noneLeft)
-		edit.ParseMode = tgbotapi.ModeHTML
-		_, eerr = b.replyRequest(ctx, edit)
+		eerr = b.replies.Edit(ctx, q.Message.MessageID, telegram.Text{To: news.Target{ChatID: chat.ID}, HTML: noneLeft})
 	} else {
 		eerr = b.editKeyboard(ctx, chat.ID, q.Message.MessageID, b.unsubscribeKeyboard(left))
 	}
-	if eerr != nil && !isNotModified(eerr) {
+	if eerr != nil {
 		b.log.Warn("bot: update unsubscribe keyboard", "chat", chat.ID, "err", eerr)
 	}
 	return b.answer(ctx, q.ID, done, false)
 }
 
-func (b *Bot) editKeyboard(ctx context.Context, chatID int64, messageID int, kb tgbotapi.InlineKeyboardMarkup) error {
-	_, err := b.replyRequest(ctx, tgbotapi.NewEditMessageReplyMarkup(chatID, messageID, kb))
-	if err != nil && !isNotModified(err) {
+func (b *Bot) editKeyboard(ctx context.Context, chatID int64, messageID int, kb telegram.Keyboard) error {
+	if err := b.replies.EditKeyboard(ctx, chatID, messageID, kb); err != nil {
 		return fmt.Errorf("bot: edit keyboard: %w", err)
 	}
 	return nil
@@ -293,9 +290,7 @@ func (b *Bot) editKeyboard(ctx context.Context, chatID int64, messageID int, kb 
 // answer answers a callback query (so the button stops spinning) with a
 // short plain-text note, or an alert the reader must dismiss.
 func (b *Bot) answer(ctx context.Context, id, text string, alert bool) error {
-	cfg := tgbotapi.NewCallback(id, textcut.Words(text, 200))
-	cfg.ShowAlert = alert
-	if _, err := b.replyRequest(ctx, cfg); err != nil {
+	if err := b.replies.Answer(ctx, id, textcut.Words(text, 200), alert); err != nil {
 		return fmt.Errorf("bot: answer callback: %w", err)
 	}
 	return nil

@@ -328,7 +328,7 @@ func TestTokenRedacted(t *testing.T) {
 	// reports carries no token either.
 	opts := h.opts
 	opts.Endpoint = h.srv.Endpoint()
-	b, err := bot.New(t.Context(), opts)
+	b, err := bot.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +347,7 @@ func TestTokenRedacted(t *testing.T) {
 	// A token Telegram refuses: no retry, an error at once.
 	srv := telegramtest.NewTest(t, "999:other")
 	opts.Endpoint = srv.Endpoint()
-	b, err = bot.New(t.Context(), opts)
+	b, err = bot.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -399,7 +399,7 @@ func TestNewValidates(t *testing.T) {
 		{Token: testToken, Store: nil, Topics: newCatalogue()},
 		{Token: testToken, Topics: newCatalogue(), Store: (*storage.DB)(nil), Endpoint: "http://x/%s"},
 	} {
-		if _, err := bot.New(t.Context(), o); err == nil {
+		if _, err := bot.New(o); err == nil {
 			t.Errorf("New(%+v) accepted", o)
 		}
 	}

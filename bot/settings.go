@@ -6,9 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/telegram"
 )
 
 // cbSettings is the callback prefix of /settings' buttons: "st:<what>:<value>".
@@ -61,30 +60,30 @@ func ringName(m news.RingMode) string {
 }
 
 // settingsKeyboard has a row per setting; the current choice is ticked.
-func settingsKeyboard(c news.Chat) tgbotapi.InlineKeyboardMarkup {
-	button := func(label string, on bool, data string) tgbotapi.InlineKeyboardButton {
+func settingsKeyboard(c news.Chat) telegram.Keyboard {
+	button := func(label string, on bool, data string) telegram.Button {
 		if on {
 			label = checkMark + label
 		}
-		return tgbotapi.NewInlineKeyboardButtonData(label, cbSettings+data)
+		return telegram.DataButton(label, cbSettings+data)
 	}
 	rings := c.Rings
 	if rings == "" {
 		rings = news.RingBreaking
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(
+	var rows [][]telegram.Button
+	rows = append(rows, telegram.Row(
 		button("🔔 العاجل", rings == news.RingBreaking, "ring:breaking"),
 		button("🔔 الكل", rings == news.RingAll, "ring:all"),
 		button("🔕 لا شيء", rings == news.RingNone, "ring:none"),
 	))
-	quiet := []tgbotapi.InlineKeyboardButton{}
+	quiet := []telegram.Button{}
 	for _, q := range quietPresets {
 		quiet = append(quiet, button(fmt.Sprintf("🌙 %d–%d", q.From, q.To), c.Quiet == q, fmt.Sprintf("quiet:%d-%d", q.From, q.To)))
 	}
 	quiet = append(quiet, button("🌙 بلا", !c.Quiet.Enabled(), "quiet:off"))
 	rows = append(rows, quiet)
-	limits := []tgbotapi.InlineKeyboardButton{}
+	limits := []telegram.Button{}
 	for _, n := range limitPresets {
 		label := "⏱ " + strconv.Itoa(n)
 		if n == 0 {
@@ -93,7 +92,7 @@ func settingsKeyboard(c news.Chat) tgbotapi.InlineKeyboardMarkup {
 		limits = append(limits, button(label, c.MaxPerHour == n, "limit:"+strconv.Itoa(n)))
 	}
 	rows = append(rows, limits)
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(
+	rows = append(rows, telegram.Row(
 		button("🖼 بالصور", !c.PicturesOff, "pictures:on"),
 		button("🖼 بلا صور", c.PicturesOff, "pictures:off"),
 	))
@@ -101,13 +100,13 @@ func settingsKeyboard(c news.Chat) tgbotapi.InlineKeyboardMarkup {
 	if c.Paused {
 		pause = button("▶️ استئناف", false, "pause:off")
 	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(pause))
-	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+	rows = append(rows, telegram.Row(pause))
+	return telegram.NewKeyboard(rows...)
 }
 
 // changeSetting applies one /settings button and redraws the message in
 // place. Data that names no setting of ours changes nothing.
-func (b *Bot) changeSetting(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, arg string) error {
+func (b *Bot) changeSetting(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat, arg string) error {
 	what, value, _ := strings.Cut(arg, ":")
 	var apply func() error
 	switch what {
@@ -157,9 +156,8 @@ func (b *Bot) changeSetting(ctx context.Context, q *tgbotapi.CallbackQuery, chat
 	if err != nil {
 		return fmt.Errorf("bot: chat: %w", err)
 	}
-	edit := tgbotapi.NewEditMessageTextAndMarkup(chat.ID, q.Message.MessageID, b.settingsText(now), settingsKeyboard(now))
-	edit.ParseMode = tgbotapi.ModeHTML
-	if _, err := b.replyRequest(ctx, edit); err != nil && !isNotModified(err) {
+	kb := settingsKeyboard(now)
+	if err := b.replies.Edit(ctx, q.Message.MessageID, telegram.Text{To: news.Target{ChatID: chat.ID}, HTML: b.settingsText(now), Keyboard: &kb}); err != nil {
 		b.log.Warn("bot: redraw settings", "chat", chat.ID, "err", err)
 	}
 	return b.answer(ctx, q.ID, msgSettingsSaved, false)
