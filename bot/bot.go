@@ -20,6 +20,8 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/ajel-news/ajel/bot/render"
+	"github.com/ajel-news/ajel/bot/texts"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/telegram"
 )
@@ -81,21 +83,7 @@ type FeedAdmin interface {
 }
 
 // Stats are the totals /stats shows (main fills them from storage.Stats).
-type Stats struct {
-	Chats, ActiveChats, PausedChats int
-	Subscriptions, Feeds, Articles  int
-	Stories, Channels               int
-	Pending, Sent, Failed, Dropped  int
-	// PaidSent counts messages sent with allow_paid_broadcast (0.1 Star
-	// each); PaidEnabled says whether PAID_BROADCAST_RATE is on.
-	PaidSent      int
-	PaidEnabled   bool
-	OldestPending time.Time // zero when nothing is pending
-	// DatabaseBytes is the database's size on disk; PrunedDeliveries and
-	// PrunedArticles count what retention deleted since the start.
-	DatabaseBytes                    int64
-	PrunedDeliveries, PrunedArticles int64
-}
+type Stats = render.Stats
 
 // Options configure a Bot. Token and Store and Topics are required.
 type Options struct {
@@ -158,6 +146,8 @@ type Options struct {
 	// BurstPerHour is the delivery worker's automatic hourly cap for a
 	// chat without /limit, which /limit mentions; 0: there is none.
 	BurstPerHour int
+	// Texts is the catalogue of what the bot says; nil means Arabic.
+	Texts *texts.Catalogue
 }
 
 // Bot talks to Telegram for Ajel. It is safe for concurrent use: the
@@ -166,6 +156,8 @@ type Bot struct {
 	tg      *telegram.Client // one attempt a call (pushes, lookups)
 	replies *telegram.Client // paced and retried (replies, buttons, notices)
 	inbox   *telegram.Inbox
+	txt     *texts.Catalogue // the words
+	say     *render.Renderer // the words with values, in Telegram HTML
 
 	store   Store
 	topics  Catalogue
@@ -234,6 +226,14 @@ func New(o Options) (*Bot, error) {
 	if burst <= 0 {
 		burst = 10
 	}
+	b.txt = o.Texts
+	if b.txt == nil {
+		var err error
+		if b.txt, err = texts.Load("ar"); err != nil {
+			return nil, fmt.Errorf("bot: %w", err)
+		}
+	}
+	b.say = render.New(b.txt, b.loc)
 	b.limiter = newChatLimiter(chatRate, burst)
 	ttl := o.AdminCacheTTL
 	if ttl <= 0 {
@@ -344,13 +344,13 @@ func (b *Bot) SetWebhook(ctx context.Context, publicURL, secret string) error {
 	return nil
 }
 
-// SetCommands registers the public commands with their Arabic
-// descriptions, from the command table.
+// SetCommands registers the public commands with their descriptions, from
+// the command table and the catalogue.
 func (b *Bot) SetCommands(ctx context.Context) error {
 	var cmds []telegram.Command
 	for _, c := range b.table {
 		if c.listed(false) {
-			cmds = append(cmds, telegram.Command{Name: c.name, Description: c.desc})
+			cmds = append(cmds, telegram.Command{Name: c.name, Description: b.txt.Commands[c.name].Desc})
 		}
 	}
 	if err := b.tg.SetCommands(ctx, cmds); err != nil {

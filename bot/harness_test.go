@@ -16,7 +16,9 @@ import (
 
 	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/bot"
+	"github.com/ajel-news/ajel/bot/render"
 	"github.com/ajel-news/ajel/bot/telegramtest"
+	"github.com/ajel-news/ajel/bot/texts"
 	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
@@ -151,6 +153,9 @@ type harness struct {
 }
 
 var fixedNow = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// renderer renders in the bot's default language, as the bot does.
+var renderer = render.New(texts.Arabic(), nil)
 
 func newHarness(t *testing.T, mod func(*bot.Options)) *harness {
 	t.Helper()

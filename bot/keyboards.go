@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ajel-news/ajel/bot/render"
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/telegram"
@@ -78,11 +79,11 @@ func (b *Bot) sendTopics(ctx context.Context, to news.Target, text string) error
 	}
 	if len(links) > 0 {
 		kb.InlineKeyboard = append(kb.InlineKeyboard, links...)
-		text += "\n\n" + msgChannelsHint
+		text += "\n\n" + b.txt.ChannelsHint
 	}
 	if !ok && len(links) == 0 {
-		if text == msgTopicsPrompt {
-			text = msgTopicsEmpty
+		if text == b.txt.TopicsPrompt {
+			text = b.txt.TopicsEmpty
 		}
 		return b.reply(ctx, to, text)
 	}
@@ -102,7 +103,7 @@ func (b *Bot) channelButtons(ctx context.Context) ([][]telegram.Button, error) {
 		if !ch.Enabled || ch.Link() == "" {
 			continue
 		}
-		row = append(row, telegram.URLButton(msgChannelButton(b.channelTopicName(ch.Topic)), ch.Link()))
+		row = append(row, telegram.URLButton(b.say.ChannelButton(b.channelTopicName(ch.Topic)), ch.Link()))
 		if len(row) == 2 {
 			rows, row = append(rows, row), nil
 		}
@@ -136,7 +137,7 @@ func (b *Bot) unsubscribeKeyboard(subs []news.Subscription) telegram.Keyboard {
 func (b *Bot) handleCallback(ctx context.Context, q *telegram.CallbackQuery) error {
 	if q.Message == nil || q.Message.Chat == nil || q.From == nil || q.Message.Chat.Type == string(news.ChatChannel) {
 		// A button under an inline-mode message or in a channel: nothing of ours.
-		return b.answer(ctx, q.ID, msgStaleButton, false)
+		return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 	}
 	chat := telegram.ChatOf(q.Message.Chat)
 	to := news.Target{ChatID: chat.ID, ThreadID: q.Message.Thread()}
@@ -145,7 +146,7 @@ func (b *Bot) handleCallback(ctx context.Context, q *telegram.CallbackQuery) err
 	if kind+":" == cbSettings {
 		key.settings = b.mayAdminister(ctx, chat, q.From.ID)
 	}
-	ok, err := b.admit(ctx, chat, key, func(text string) error { return b.answer(ctx, q.ID, stripTags(text), true) })
+	ok, err := b.admit(ctx, chat, key, func(text string) error { return b.answer(ctx, q.ID, render.StripTags(text), true) })
 	if !ok || err != nil {
 		return err
 	}
@@ -153,13 +154,13 @@ func (b *Bot) handleCallback(ctx context.Context, q *telegram.CallbackQuery) err
 	case cbTopic:
 		t, ok := b.topics.BySlug(arg)
 		if !ok {
-			return b.answer(ctx, q.ID, msgStaleButton, false)
+			return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 		}
 		return b.toggleTopic(ctx, q, chat, to, t)
 	case cbUnsubscribe:
 		id, err := strconv.ParseInt(arg, 10, 64)
 		if err != nil || id <= 0 {
-			return b.answer(ctx, q.ID, msgStaleButton, false)
+			return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 		}
 		return b.removeByID(ctx, q, chat, to, id)
 	case cbSettings:
@@ -169,7 +170,7 @@ func (b *Bot) handleCallback(ctx context.Context, q *telegram.CallbackQuery) err
 	case cbUnfollow:
 		return b.unfollow(ctx, q, chat, to, arg)
 	}
-	return b.answer(ctx, q.ID, msgStaleButton, false)
+	return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 }
 
 // guardCallback answers with a refusal and returns false when the user who
@@ -177,13 +178,13 @@ func (b *Bot) handleCallback(ctx context.Context, q *telegram.CallbackQuery) err
 func (b *Bot) guardCallback(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat) (bool, error) {
 	ok, err := b.mayChange(ctx, chat, q.From.ID)
 	if err != nil {
-		if aerr := b.answer(ctx, q.ID, stripTags(msgInternalError), false); aerr != nil {
+		if aerr := b.answer(ctx, q.ID, render.StripTags(b.txt.InternalError), false); aerr != nil {
 			b.log.Warn("bot: answer callback", "err", aerr)
 		}
 		return false, err
 	}
 	if !ok {
-		return false, b.answer(ctx, q.ID, msgNotGroupAdmin, true)
+		return false, b.answer(ctx, q.ID, b.txt.NotGroupAdmin, true)
 	}
 	return true, nil
 }
@@ -209,14 +210,14 @@ func (b *Bot) toggleTopic(ctx context.Context, q *telegram.CallbackQuery, chat n
 		if err != nil && !errors.Is(err, news.ErrNotFound) {
 			return fmt.Errorf("bot: unsubscribe: %w", err)
 		}
-		note = cbUnsubscribed(t.Name)
+		note = b.say.AnswerUnsubscribed(t.Name)
 	} else {
 		_, err = b.store.Subscribe(ctx, news.Subscription{ChatID: chat.ID, ThreadID: to.ThreadID, Kind: news.KindTopic, Key: t.Slug, Display: t.Name})
 		switch {
 		case err == nil, errors.Is(err, news.ErrAlreadyExists):
-			note = cbSubscribed(t.Name)
+			note = b.say.AnswerSubscribed(t.Name)
 		case errors.Is(err, news.ErrTooManySubscriptions):
-			note, alert = stripTags(msgTooMany(news.MaxSubscriptionsPerChat)), true
+			note, alert = render.StripTags(b.say.TooMany(news.MaxSubscriptionsPerChat)), true
 		default:
 			return fmt.Errorf("bot: subscribe: %w", err)
 		}
@@ -249,7 +250,7 @@ func (b *Bot) removeByID(ctx context.Context, q *telegram.CallbackQuery, chat ne
 	}
 	if target == nil {
 		// Already removed, or an id from another chat: change nothing.
-		return b.answer(ctx, q.ID, msgStaleButton, false)
+		return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 	}
 	if ok, err := b.guardCallback(ctx, q, chat); !ok || err != nil {
 		return err
@@ -265,9 +266,9 @@ func (b *Bot) removeByID(ctx context.Context, q *telegram.CallbackQuery, chat ne
 		}
 	}
 	var eerr error
-	noneLeft, done := msgNoneLeft, cbUnsubscribed(target.Display)
+	noneLeft, done := b.txt.NoneLeft, b.say.AnswerUnsubscribed(target.Display)
 	if target.Kind == news.KindMute {
-		noneLeft, done = msgNoMutesLeft, cbUnmuted(target.Display)
+		noneLeft, done = b.txt.NoMutesLeft, b.say.AnswerUnmuted(target.Display)
 	}
 	if len(left) == 0 {
 		eerr = b.replies.Edit(ctx, q.Message.MessageID, telegram.Text{To: news.Target{ChatID: chat.ID}, HTML: noneLeft})

@@ -18,7 +18,7 @@ import (
 // (no preview otherwise), silent when p.Silent, with allow_paid_broadcast
 // when p.Paid. It returns Telegram's message id.
 func (b *Bot) Send(ctx context.Context, to news.Target, p news.Push) (int, error) {
-	id, err := b.tg.Send(ctx, telegram.Text{To: to, HTML: RenderPush(p), Silent: p.Silent, Paid: p.Paid, Image: p.Image,
+	id, err := b.tg.Send(ctx, telegram.Text{To: to, HTML: b.say.Push(p), Silent: p.Silent, Paid: p.Paid, Image: p.Image,
 		Keyboard: b.pushKeyboard(p)})
 	return id, telegram.SendError(err)
 }
@@ -27,25 +27,26 @@ func (b *Bot) Send(ctx context.Context, to news.Target, p news.Push) (int, error
 // carried the story), keeping its picture. An unchanged text is not an
 // error.
 func (b *Bot) EditPush(ctx context.Context, chatID int64, messageID int, p news.Push) error {
-	return telegram.SendError(b.tg.Edit(ctx, messageID, telegram.Text{To: news.Target{ChatID: chatID}, HTML: RenderPush(p),
+	return telegram.SendError(b.tg.Edit(ctx, messageID, telegram.Text{To: news.Target{ChatID: chatID}, HTML: b.say.Push(p),
 		Image: p.Image, Keyboard: b.pushKeyboard(p)}))
 }
 
-// SendDigest sends the stories in one silent digest message (RenderDigest)
+// SendDigest sends the stories in one silent digest message (render.Renderer.Digest)
 // to a chat or forum thread and returns its message id.
 func (b *Bot) SendDigest(ctx context.Context, to news.Target, ps []news.Push) (int, error) {
 	if len(ps) == 0 {
 		return 0, errors.New("bot: empty digest")
 	}
 	// Only stories that are not breaking are gathered: none rings.
-	id, err := b.tg.Send(ctx, telegram.Text{To: to, HTML: RenderDigest(ps), Silent: true})
+	id, err := b.tg.Send(ctx, telegram.Text{To: to, HTML: b.say.Digest(ps), Silent: true})
 	return id, telegram.SendError(err)
 }
 
 // SendUpdate sends a followed story's new facts as a reply to the
-// follower's push, paced by the one rate budget as replies are.
+// follower's push, paced by the one rate budget and retried as replies
+// are.
 func (b *Bot) SendUpdate(ctx context.Context, u news.Update) (int, error) {
-	id, err := b.replies.Send(ctx, telegram.Text{To: u.Target(), HTML: RenderUpdate(u), Silent: u.Silent, ReplyTo: u.ReplyTo})
+	id, err := b.replies.Send(ctx, telegram.Text{To: u.Target(), HTML: b.say.Update(u), Silent: u.Silent, ReplyTo: u.ReplyTo})
 	return id, telegram.SendError(err)
 }
 
@@ -54,5 +55,5 @@ func (b *Bot) pushKeyboard(p news.Push) *telegram.Keyboard {
 	if b.follows == nil {
 		return nil
 	}
-	return followKeyboard(p.FollowStory, p.Following)
+	return b.followKeyboard(p.FollowStory, p.Following)
 }
