@@ -10,7 +10,6 @@ import (
 
 	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/bot/render"
-	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -185,7 +184,3 @@ func (b *Bot) parseFeedArgs(args string) (rawURL string, opts news.FeedOptions, 
 	}
 	return rawURL, opts, ""
 }
-
-// echo is what a reader typed, cut so a reply that repeats it stays one
-// short message (no subscription is longer than a keyword may be).
-func echo(args string) string { return textcut.Words(args, maxKeywordLen) }
