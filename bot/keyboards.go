@@ -118,15 +118,15 @@ func (b *Bot) channelButtons(ctx context.Context) ([][]telegram.Button, error) {
 func (b *Bot) unsubscribeKeyboard(subs []news.Subscription) telegram.Keyboard {
 	rows := make([][]telegram.Button, 0, len(subs))
 	for _, s := range subs {
-		label := "❌ " + s.Display
+		label := b.say.RemoveButton(s.Display)
 		if s.Kind == news.KindMute {
-			label = "🔈 «" + s.Display + "»"
+			label = b.say.UnmuteButton(s.Display)
 		} else if s.Kind == news.KindTopic {
 			if t, ok := b.topics.BySlug(s.Key); ok {
-				label = strings.TrimSpace("❌ " + t.Emoji + " " + t.Name)
+				label = strings.TrimSpace(b.say.RemoveButton(t.Emoji + " " + t.Name))
 			}
 		} else {
-			label = "❌ «" + s.Display + "»"
+			label = b.say.RemoveWordButton(s.Display)
 		}
 		data := cbUnsubscribe + strconv.FormatInt(s.ID, 10)
 		rows = append(rows, telegram.Row(telegram.DataButton(label, data)))
