@@ -5,8 +5,10 @@
 // transport. The transport (client, typed errors, inbox, webhook) is
 // package telegram.
 //
-// Every reply is Arabic HTML with every outside string escaped; every error
-// leaving the package has the bot token replaced by "<token>".
+// What the bot says is in the catalogue (bot/texts, Arabic unless
+// Options.Texts says otherwise) and written out by bot/render: Telegram
+// HTML with every outside string escaped. Every error leaving the package
+// has the bot token replaced by "<token>".
 package bot
 
 import (
