@@ -289,20 +289,30 @@ func (b *Bot) Username() string {
 // when ctx ends, after the updates being handled finished (or a grace
 // period ran out), and an error only when Telegram refuses the token.
 func (b *Bot) Run(ctx context.Context) error {
-	if err := b.Connect(ctx, nil); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
+	if ok, err := b.begin(ctx); !ok {
 		return err
-	}
-	if err := b.SetCommands(ctx); err != nil && ctx.Err() == nil {
-		b.log.Warn("bot: set commands", "err", err)
 	}
 	err := b.inbox.Poll(ctx)
 	if tokenRefused(err) {
 		return fmt.Errorf("bot: getUpdates: telegram refused the token: %w", err)
 	}
 	return err
+}
+
+// begin is what both modes do first: connect, then register the commands.
+// ok is false when the bot is stopping (err nil) or Telegram refuses the
+// token (err says so).
+func (b *Bot) begin(ctx context.Context) (ok bool, err error) {
+	if err := b.Connect(ctx, nil); err != nil {
+		if ctx.Err() != nil {
+			return false, nil
+		}
+		return false, err
+	}
+	if err := b.SetCommands(ctx); err != nil && ctx.Err() == nil {
+		b.log.Warn("bot: set commands", "err", err)
+	}
+	return true, nil
 }
 
 // RunWebhook receives updates by webhook instead of Run's long polling: it
@@ -313,14 +323,8 @@ func (b *Bot) Run(ctx context.Context) error {
 // Run deletes it when the bot goes back to long polling. It returns nil when
 // ctx ends, and an error when Telegram refuses the token or the URL.
 func (b *Bot) RunWebhook(ctx context.Context, publicURL, secret string) error {
-	if err := b.Connect(ctx, nil); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
+	if ok, err := b.begin(ctx); !ok {
 		return err
-	}
-	if err := b.SetCommands(ctx); err != nil && ctx.Err() == nil {
-		b.log.Warn("bot: set commands", "err", err)
 	}
 	err := b.inbox.Listen(ctx, publicURL, secret)
 	var te *telegram.Error
