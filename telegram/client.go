@@ -72,9 +72,9 @@ type Options struct {
 // New makes each call once; the one from Replies paces and retries them.
 type Client struct {
 	conn *conn
-	// replies marks the Client of Replies: calls wait for the throttle and
+	// paced marks the Client of Replies: calls wait for the throttle and
 	// are retried.
-	replies bool
+	paced bool
 }
 
 // conn is what the two Clients share.
@@ -115,7 +115,7 @@ func New(o Options) (*Client, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	c.replies = &Client{conn: c, replies: true}
+	c.replies = &Client{conn: c, paced: true}
 	return &Client{conn: c}, nil
 }
 
@@ -137,14 +137,14 @@ var ErrGaveUp = errors.New("telegram: gave up on a reply")
 // Telegram — and decodes its result into result (unless nil). A refusal is
 // an *Error; no error holds the token.
 func (c *Client) Call(ctx context.Context, method string, p tgbotapi.Params, result any) error {
-	if c.replies {
-		return c.paced(ctx, method, p, result)
+	if c.paced {
+		return c.callPaced(ctx, method, p, result)
 	}
 	return c.conn.call(ctx, method, p, result)
 }
 
-// paced is Call for Replies.
-func (c *Client) paced(ctx context.Context, method string, p tgbotapi.Params, result any) error {
+// callPaced is Call for Replies.
+func (c *Client) callPaced(ctx context.Context, method string, p tgbotapi.Params, result any) error {
 	cn := c.conn
 	ctx, cancel := context.WithTimeout(ctx, cn.replyRetry)
 	defer cancel()
