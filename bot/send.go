@@ -9,8 +9,9 @@ import (
 )
 
 // The delivery worker's side of the bot: each renders what it is given
-// and hands it to the transport once (the worker paces pushes and decides
-// about retries). A refusal is a *news.SendError saying what the worker
+// and hands it to the transport. Send, EditPush and SendDigest make one
+// attempt (the worker paces pushes and decides about retries); SendUpdate
+// goes as a reply. A refusal is a *news.SendError saying what the worker
 // should do; the token never appears in it.
 
 // Send pushes a story to a chat, or a forum topic thread of one: HTML, the
