@@ -133,7 +133,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		log.Warn("PAID_BROADCAST_RATE is not above SEND_RATE: paid broadcast adds nothing and stays off",
 			"paid_broadcast_rate", cfg.PaidBroadcastRate, "send_rate", cfg.SendRate)
 	}
-	b, err := bot.New(ctx, bot.Options{
+	b, err := bot.New(bot.Options{
 		Token:       cfg.TelegramToken,
 		Endpoint:    cfg.TelegramEndpoint,
 		HTTPClient:  opt.httpClient,

@@ -9,8 +9,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/ajel-news/ajel/bot"
 	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/telegram"
 )
 
 // newLogger is the one slog setup: text to stderr at the configured level,
@@ -78,7 +78,7 @@ func (c cli) cmdRun(ctx context.Context, args []string) error {
 		return err
 	}
 	log := newLogger(c.stderr, cfg.LogLevel, cfg.TelegramToken, cfg.IngestToken,
-		cfg.WebhookSecret, bot.WebhookSecret(cfg.TelegramToken, ""))
+		cfg.WebhookSecret, telegram.WebhookSecret(cfg.TelegramToken, ""))
 	a, err := newApp(ctx, cfg, log, appOptions{})
 	if err != nil {
 		return err

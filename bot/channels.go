@@ -4,15 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
-	"github.com/ajel-news/ajel/internal/textcut"
+	"github.com/ajel-news/ajel/bot/render"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/telegram"
 )
 
 // Why a chat cannot be a topic channel (ResolveChannel); the messages are
@@ -30,31 +28,27 @@ var (
 // being unreachable.
 func (b *Bot) ResolveChannel(ctx context.Context, ref string) (news.Channel, error) {
 	ref = strings.TrimSpace(ref)
-	cc := tgbotapi.ChatConfig{}
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
-		cc.ChatID = id
-	} else {
-		cc.SuperGroupUsername = "@" + strings.TrimPrefix(ref, "@")
+	lookup := ref
+	if _, err := strconv.ParseInt(ref, 10, 64); err != nil {
+		lookup = "@" + strings.TrimPrefix(ref, "@")
 	}
-	chat, err := b.apiFor(ctx).GetChat(tgbotapi.ChatInfoConfig{ChatConfig: cc})
+	chat, err := b.tg.Chat(ctx, lookup)
 	if err != nil {
-		err = b.redact(err)
-		var te *tgbotapi.Error
-		if errors.As(err, &te) && (te.Code == http.StatusBadRequest || te.Code == http.StatusForbidden) {
-			return news.Channel{}, fmt.Errorf("bot: channel %s: %w (%s)", ref, ErrChannelNotFound, te.Message)
+		var te *telegram.Error
+		if errors.As(err, &te) && (te.BadRequest() || te.Forbidden()) {
+			return news.Channel{}, fmt.Errorf("bot: channel %s: %w (%s)", ref, ErrChannelNotFound, te.Description)
 		}
 		return news.Channel{}, fmt.Errorf("bot: channel %s: getChat: %w", ref, err)
 	}
 	if chat.Type != string(news.ChatChannel) {
 		return news.Channel{}, fmt.Errorf("bot: channel %s: %w (it is a %s chat)", ref, ErrNotAChannel, chat.Type)
 	}
-	member, err := b.apiFor(ctx).GetChatMember(tgbotapi.GetChatMemberConfig{
-		ChatConfigWithUser: tgbotapi.ChatConfigWithUser{ChatID: chat.ID, UserID: b.selfID()}})
+	me, _ := b.tg.Self()
+	member, err := b.tg.Member(ctx, chat.ID, me.ID)
 	if err != nil {
-		err = b.redact(err)
-		var te *tgbotapi.Error
-		if errors.As(err, &te) && (te.Code == http.StatusBadRequest || te.Code == http.StatusForbidden) {
-			return news.Channel{}, fmt.Errorf("bot: channel %s: %w (%s)", ref, ErrCannotPost, te.Message)
+		var te *telegram.Error
+		if errors.As(err, &te) && (te.BadRequest() || te.Forbidden()) {
+			return news.Channel{}, fmt.Errorf("bot: channel %s: %w (%s)", ref, ErrCannotPost, te.Description)
 		}
 		return news.Channel{}, fmt.Errorf("bot: channel %s: getChatMember: %w", ref, err)
 	}
@@ -65,10 +59,10 @@ func (b *Bot) ResolveChannel(ctx context.Context, ref string) (news.Channel, err
 }
 
 // ChannelTopic finds what a channel mapping is for: a catalogue topic by
-// its slug or Arabic name, or every breaking story.
+// its slug or name, or every breaking story ("breaking", or one of the
+// catalogue's BreakingWords).
 func (b *Bot) ChannelTopic(text string) (slug, display string, ok bool) {
-	switch strings.ToLower(strings.TrimSpace(text)) {
-	case news.BreakingChannel, "عاجل", "العاجل", "عاجلة", "العاجلة", "أخبار عاجلة", "الأخبار العاجلة":
+	if oneOf(text, b.txt.BreakingWords, news.BreakingChannel) {
 		return news.BreakingChannel, "", true
 	}
 	if t, found := b.topics.BySlug(strings.ToLower(strings.TrimSpace(text))); found {
@@ -83,7 +77,7 @@ func (b *Bot) ChannelTopic(text string) (slug, display string, ok bool) {
 // channelTopicName is how readers and admins see a mapping's topic.
 func (b *Bot) channelTopicName(slug string) string {
 	if slug == news.BreakingChannel {
-		return msgBreakingTopic
+		return b.txt.BreakingTopic
 	}
 	if t, ok := b.topics.BySlug(slug); ok {
 		return t.Name
@@ -101,16 +95,16 @@ func (b *Bot) cmdChannel(ctx context.Context, r *cmdReq) error {
 	case "add":
 		ref, topic, _ := strings.Cut(rest, " ")
 		if ref == "" || strings.TrimSpace(topic) == "" {
-			return b.reply(ctx, r.to, msgChannelUsage)
+			return b.reply(ctx, r.to, b.txt.ChannelUsage)
 		}
 		return b.addChannel(ctx, r, ref, topic)
 	case "del", "delete", "remove", "rm":
 		if rest == "" || strings.Contains(rest, " ") {
-			return b.reply(ctx, r.to, msgChannelUsage)
+			return b.reply(ctx, r.to, b.txt.ChannelUsage)
 		}
 		return b.deleteChannel(ctx, r, rest)
 	}
-	return b.reply(ctx, r.to, msgChannelUsage)
+	return b.reply(ctx, r.to, b.txt.ChannelUsage)
 }
 
 func (b *Bot) listChannels(ctx context.Context, r *cmdReq) error {
@@ -119,29 +113,29 @@ func (b *Bot) listChannels(ctx context.Context, r *cmdReq) error {
 		return fmt.Errorf("bot: channels: %w", err)
 	}
 	if len(chs) == 0 {
-		return b.reply(ctx, r.to, msgChannelsNone+"\n\n"+msgChannelUsage)
+		return b.reply(ctx, r.to, b.txt.ChannelsNone+"\n\n"+b.txt.ChannelUsage)
 	}
 	blocks := make([]string, 0, len(chs))
 	for _, ch := range chs {
-		blocks = append(blocks, msgChannelLine(b.channelTopicName(ch.Topic), channelName(ch), ch.FromConfig, ch.Enabled,
-			textcut.Words(cleanLine(b.redactText(ch.Reason)), 200)))
+		blocks = append(blocks, b.say.ChannelLine(b.channelTopicName(ch.Topic), channelName(ch), ch.FromConfig, ch.Enabled,
+			b.tg.Redact(ch.Reason)))
 	}
-	return b.replyLong(ctx, r.to, msgChannelsHeader, blocks)
+	return b.replyLong(ctx, r.to, b.txt.ChannelsHeader, blocks)
 }
 
 func (b *Bot) addChannel(ctx context.Context, r *cmdReq, ref, topic string) error {
 	slug, display, ok := b.ChannelTopic(topic)
 	if !ok {
-		return b.reply(ctx, r.to, msgUnknownTopic)
+		return b.reply(ctx, r.to, b.txt.UnknownTopic)
 	}
 	ch, err := b.ResolveChannel(ctx, ref)
 	switch {
 	case errors.Is(err, ErrChannelNotFound):
-		return b.reply(ctx, r.to, msgChannelNotFound(ref))
+		return b.reply(ctx, r.to, b.say.ChannelNotFound(ref))
 	case errors.Is(err, ErrNotAChannel):
-		return b.reply(ctx, r.to, msgNotAChannel(ref))
+		return b.reply(ctx, r.to, b.say.NotAChannel(ref))
 	case errors.Is(err, ErrCannotPost):
-		return b.reply(ctx, r.to, msgChannelNoRights(ref))
+		return b.reply(ctx, r.to, b.say.ChannelNoRights(ref))
 	case err != nil:
 		return err
 	}
@@ -150,7 +144,7 @@ func (b *Bot) addChannel(ctx context.Context, r *cmdReq, ref, topic string) erro
 		return fmt.Errorf("bot: add channel: %w", err)
 	}
 	b.log.Info("bot: topic channel added", "topic", slug, "channel", ch.ChatID, "by", r.msg.From.ID)
-	return b.reply(ctx, r.to, msgChannelAdded(b.channelTopicName(slug), channelName(ch)))
+	return b.reply(ctx, r.to, b.say.ChannelAdded(b.channelTopicName(slug), channelName(ch)))
 }
 
 func (b *Bot) deleteChannel(ctx context.Context, r *cmdReq, ref string) error {
@@ -167,16 +161,16 @@ func (b *Bot) deleteChannel(ctx context.Context, r *cmdReq, ref string) error {
 		}
 	}
 	if target == nil {
-		return b.reply(ctx, r.to, msgChannelNotMapped(ref))
+		return b.reply(ctx, r.to, b.say.ChannelNotMapped(ref))
 	}
 	n, err := b.store.DeleteChannel(ctx, target.ChatID)
 	if errors.Is(err, news.ErrNotFound) {
-		return b.reply(ctx, r.to, msgChannelNotMapped(ref))
+		return b.reply(ctx, r.to, b.say.ChannelNotMapped(ref))
 	}
 	if err != nil {
 		return fmt.Errorf("bot: delete channel: %w", err)
 	}
-	return b.reply(ctx, r.to, msgChannelDeleted(channelName(*target), n))
+	return b.reply(ctx, r.to, b.say.ChannelDeleted(channelName(*target), n))
 }
 
 // channelName is how a channel is named to admins: @username, or its
@@ -205,14 +199,14 @@ func (b *Bot) ChannelLost(ctx context.Context, chatID int64, reason string) {
 			topics = append(topics, b.channelTopicName(ch.Topic))
 		}
 	}
-	text := msgChannelLost(name, strings.Join(topics, "، "), textcut.Words(cleanLine(b.redactText(reason)), 200))
+	text := b.say.ChannelLost(name, topics, b.tg.Redact(reason))
 	b.tellAdmins(ctx, text)
 }
 
 // ThreadMoved tells a forum group, in its main thread, that the topic
 // thread that followed the news was deleted and its pushes come here now.
 func (b *Bot) ThreadMoved(ctx context.Context, chatID int64, threadID int) {
-	if err := b.reply(ctx, news.Target{ChatID: chatID}, msgThreadMoved); err != nil {
+	if err := b.reply(ctx, news.Target{ChatID: chatID}, b.txt.ThreadMoved); err != nil {
 		b.log.Warn("bot: tell a group its topic thread moved", "chat", chatID, "thread", threadID, "err", err)
 	}
 }
@@ -226,7 +220,7 @@ func (b *Bot) tellAdmins(ctx context.Context, text string) {
 	}
 	slices.Sort(ids)
 	if len(ids) == 0 {
-		b.log.Warn("bot: nobody to tell (ADMIN_IDS is empty)", "notice", stripTags(text))
+		b.log.Warn("bot: nobody to tell (ADMIN_IDS is empty)", "notice", render.StripTags(text))
 	}
 	for _, id := range ids {
 		if err := b.reply(ctx, news.Target{ChatID: id}, text); err != nil {

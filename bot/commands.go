@@ -26,13 +26,14 @@ const (
 )
 
 // command is one entry of the command table, which drives routing, /help
-// and setMyCommands alike. A new command is one entry here, its handler,
-// and its texts in messages.go.
+// and setMyCommands alike. A new command is one entry here, its handler
+// (a method of Bot), its /help line under its name in the catalogue's
+// Commands (bot/texts/ar.json), and its replies as catalogue entries
+// (bot/texts: a field of Catalogue, its text in ar.json; a reply with a
+// value also a method of render.Renderer).
 type command struct {
 	name    string
 	aliases []string
-	args    string // shown after the name in /help
-	desc    string // one line of plain text (setMyCommands takes no HTML)
 	access  access
 	changes changes
 	// settings marks the commands that govern how the chat is sent to
@@ -46,39 +47,31 @@ type command struct {
 // function, not a variable: /help's handler reads the table.)
 func commandTable() []*command {
 	return []*command{
-		{name: "start", desc: "البدء واختيار الموضوعات", run: (*Bot).cmdStart},
-		{name: "help", desc: "عرض الأوامر", run: (*Bot).cmdHelp},
-		{name: "topics", desc: "الاشتراك في الموضوعات أو إلغاؤه بالأزرار", run: (*Bot).cmdTopics},
-		{name: "subscribe", aliases: []string{"sub"}, args: "<موضوع أو كلمة>", desc: "الاشتراك في موضوع أو كلمة",
-			changes: changesWithArgs, run: (*Bot).cmdSubscribe},
-		{name: "unsubscribe", aliases: []string{"unsub"}, args: "<موضوع أو كلمة>", desc: "إلغاء اشتراك",
-			changes: changesAlways, run: (*Bot).cmdUnsubscribe},
-		{name: "list", desc: "عرض الاشتراكات", run: (*Bot).cmdList},
-		{name: "latest", args: "[موضوع]", desc: "آخر الأخبار", run: (*Bot).cmdLatest},
-		{name: "search", args: "<كلمات>", desc: "البحث في الأخبار", run: (*Bot).cmdSearch},
-		{name: "following", desc: "الأخبار التي تتابعها، وإيقاف متابعتها", run: (*Bot).cmdFollowing},
-		{name: "mute", args: "<كلمة أو عبارة>", desc: "إخفاء كل خبر يذكر كلمة، ولو طابق اشتراكاتك",
-			changes: changesWithArgs, run: (*Bot).cmdMute},
-		{name: "unmute", args: "[كلمة]", desc: "إلغاء كتم كلمة", changes: changesWithArgs, run: (*Bot).cmdUnmute},
-		{name: "pause", settings: true, desc: "إيقاف الإشعارات مؤقتًا", changes: changesAlways, run: (*Bot).cmdPause},
-		{name: "resume", settings: true, desc: "استئناف الإشعارات", changes: changesAlways, run: (*Bot).cmdResume},
-		{name: "quiet", settings: true, args: "<22-07 أو off>", desc: "ساعات الهدوء: لا يرنّ فيها شيء، وتصل الأخبار العادية مجمّعة عند انتهائها",
-			changes: changesWithArgs, run: (*Bot).cmdQuiet},
-		{name: "limit", settings: true, args: "<1-60 أو off>", desc: "حدّ الأخبار في الساعة، وما زاد عليه يصل في موجز واحد",
-			changes: changesWithArgs, run: (*Bot).cmdLimit},
-		{name: "pictures", settings: true, args: "<on أو off>", desc: "صورة الخبر فوق نصه أو بدونها",
-			changes: changesWithArgs, run: (*Bot).cmdPictures},
-		{name: "sound", settings: true, args: "<breaking أو all أو none>", desc: "ما يصل بصوت: العاجل فقط أو كل الأخبار أو لا شيء",
-			changes: changesWithArgs, run: (*Bot).cmdSound},
-		{name: "settings", settings: true, desc: "كل الإعدادات في رسالة واحدة بأزرار", run: (*Bot).cmdSettings},
-		{name: "stop", settings: true, desc: "حذف كل الاشتراكات والبيانات", changes: changesAlways, run: (*Bot).cmdStop},
+		{name: "start", run: (*Bot).cmdStart},
+		{name: "help", run: (*Bot).cmdHelp},
+		{name: "topics", run: (*Bot).cmdTopics},
+		{name: "subscribe", aliases: []string{"sub"}, changes: changesWithArgs, run: (*Bot).cmdSubscribe},
+		{name: "unsubscribe", aliases: []string{"unsub"}, changes: changesAlways, run: (*Bot).cmdUnsubscribe},
+		{name: "list", run: (*Bot).cmdList},
+		{name: "latest", run: (*Bot).cmdLatest},
+		{name: "search", run: (*Bot).cmdSearch},
+		{name: "following", run: (*Bot).cmdFollowing},
+		{name: "mute", changes: changesWithArgs, run: (*Bot).cmdMute},
+		{name: "unmute", changes: changesWithArgs, run: (*Bot).cmdUnmute},
+		{name: "pause", settings: true, changes: changesAlways, run: (*Bot).cmdPause},
+		{name: "resume", settings: true, changes: changesAlways, run: (*Bot).cmdResume},
+		{name: "quiet", settings: true, changes: changesWithArgs, run: (*Bot).cmdQuiet},
+		{name: "limit", settings: true, changes: changesWithArgs, run: (*Bot).cmdLimit},
+		{name: "pictures", settings: true, changes: changesWithArgs, run: (*Bot).cmdPictures},
+		{name: "sound", settings: true, changes: changesWithArgs, run: (*Bot).cmdSound},
+		{name: "settings", settings: true, run: (*Bot).cmdSettings},
+		{name: "stop", settings: true, changes: changesAlways, run: (*Bot).cmdStop},
 
-		{name: "stats", desc: "إحصاءات البوت", access: botAdmins, run: (*Bot).cmdStats},
-		{name: "feeds", desc: "المصادر وحالتها", access: botAdmins, run: (*Bot).cmdFeeds},
-		{name: "addfeed", args: "<رابط> [fulltext=auto|always|never] [lang=ar|any] [breaking=yes|no]", desc: "إضافة مصدر", access: botAdmins, run: (*Bot).cmdAddFeed},
-		{name: "delfeed", args: "<رقم>", desc: "حذف مصدر", access: botAdmins, run: (*Bot).cmdDelFeed},
-		{name: "channel", args: "[add <@قناة> <موضوع> | del <@قناة>]", desc: "قنوات الموضوعات: عرضها وإضافتها وحذفها",
-			access: botAdmins, run: (*Bot).cmdChannel},
+		{name: "stats", access: botAdmins, run: (*Bot).cmdStats},
+		{name: "feeds", access: botAdmins, run: (*Bot).cmdFeeds},
+		{name: "addfeed", access: botAdmins, run: (*Bot).cmdAddFeed},
+		{name: "delfeed", access: botAdmins, run: (*Bot).cmdDelFeed},
+		{name: "channel", access: botAdmins, run: (*Bot).cmdChannel},
 	}
 }
 
@@ -113,7 +106,7 @@ func (c *command) guarded(r *cmdReq) handler {
 func botAdminsOnly(h handler) handler {
 	return func(b *Bot, ctx context.Context, r *cmdReq) error {
 		if !b.isBotAdmin(r.msg) {
-			return b.reply(ctx, r.to, msgNotBotAdmin)
+			return b.reply(ctx, r.to, b.txt.NotBotAdmin)
 		}
 		return h(b, ctx, r)
 	}
@@ -129,7 +122,7 @@ func groupAdminsOnly(h handler) handler {
 			return err
 		}
 		if !ok {
-			return b.reply(ctx, r.to, msgNotGroupAdmin)
+			return b.reply(ctx, r.to, b.txt.NotGroupAdmin)
 		}
 		return h(b, ctx, r)
 	}

@@ -5,13 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
-	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/telegram"
 )
 
 // Callback prefixes of the follow buttons: "f:<story>" follows, "uf:<story>"
@@ -32,144 +29,102 @@ type FollowStore interface {
 }
 
 // followKeyboard is the button under a push: follow, or stop following.
-func followKeyboard(storyID int64, following bool) *tgbotapi.InlineKeyboardMarkup {
+func (b *Bot) followKeyboard(storyID int64, following bool) *telegram.Keyboard {
 	if storyID <= 0 {
 		return nil
 	}
-	label, data := msgFollowButton, cbFollow
+	label, data := b.txt.FollowButton, cbFollow
 	if following {
-		label, data = msgUnfollowButton, cbUnfollow
+		label, data = b.txt.UnfollowButton, cbUnfollow
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-		tgbotapi.NewInlineKeyboardButtonData(label, data+strconv.FormatInt(storyID, 10))))
+	kb := telegram.NewKeyboard(telegram.Row(telegram.DataButton(label, data+strconv.FormatInt(storyID, 10))))
 	return &kb
-}
-
-// SendUpdate sends a followed story's new facts as a reply to the
-// follower's push. One attempt, paced by the one rate budget; a refusal
-// is a *news.SendError.
-func (b *Bot) SendUpdate(ctx context.Context, u news.Update) (int, error) {
-	msg, err := b.sendReply(ctx, message{to: u.Target(), text: RenderUpdate(u), silent: u.Silent, replyTo: u.ReplyTo})
-	if err != nil {
-		return 0, sendError(err)
-	}
-	return msg.MessageID, nil
-}
-
-// maxUpdateFacts is how many facts one update message shows: more
-// waiting together is a story to reread, not an alert.
-const maxUpdateFacts = 6
-
-// RenderUpdate is a follow update: "🔄 تحديث:" and the headline, the new
-// sentences, the source.
-func RenderUpdate(u news.Update) string {
-	var b strings.Builder
-	b.WriteString("🔄 تحديث: <b>" + esc(isolate(textcut.Words(cleanLine(u.Title), 200))) + "</b>")
-	facts := u.Facts
-	if len(facts) > maxUpdateFacts {
-		facts = facts[len(facts)-maxUpdateFacts:] // the latest
-	}
-	for _, f := range facts {
-		if f = cleanText(f); f != "" {
-			b.WriteString("\n• " + esc(textcut.Words(f, 400)))
-		}
-	}
-	src := textcut.Words(cleanLine(u.Source), 100)
-	line := "المصدر: " + esc(isolate(src))
-	if link := linkHTML(u.URL); link != "" {
-		line += " · " + link
-	}
-	b.WriteString("\n" + line)
-	return b.String()
 }
 
 // follow handles a tap on "follow" under a push: only the chat's own push
 // of a story still in its window can be followed.
-func (b *Bot) follow(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, to news.Target, arg string) error {
+func (b *Bot) follow(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat, to news.Target, arg string) error {
 	storyID, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil || storyID <= 0 || b.follows == nil {
-		return b.answer(ctx, q.ID, msgStaleButton, false)
+		return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 	}
 	push, err := b.follows.SentPush(ctx, to, storyID)
 	if errors.Is(err, news.ErrNotFound) || (err == nil && push.MessageID != q.Message.MessageID) {
-		return b.answer(ctx, q.ID, msgStaleButton, false) // forged, or another chat's push
+		return b.answer(ctx, q.ID, b.txt.StaleButton, false) // forged, or another chat's push
 	}
 	if err != nil {
 		return fmt.Errorf("bot: push of story %d: %w", storyID, err)
 	}
 	now := b.now()
 	if now.Sub(push.CreatedAt) > news.FollowWindow {
-		return b.answer(ctx, q.ID, msgFollowExpired, false)
+		return b.answer(ctx, q.ID, b.say.FollowExpired(), false)
 	}
 	if ok, err := b.guardCallback(ctx, q, chat); !ok || err != nil {
 		return err
 	}
 	switch err := b.follows.Follow(ctx, to, storyID, push.MessageID, now.Add(news.FollowWindow)); {
 	case errors.Is(err, news.ErrAlreadyExists):
-		return b.answer(ctx, q.ID, msgAlreadyFollowing, false)
+		return b.answer(ctx, q.ID, b.txt.AlreadyFollowing, false)
 	case err != nil:
 		return fmt.Errorf("bot: follow story %d: %w", storyID, err)
 	}
-	if err := b.editKeyboard(ctx, chat.ID, q.Message.MessageID, *followKeyboard(storyID, true)); err != nil && !isNotModified(err) {
+	if err := b.editKeyboard(ctx, chat.ID, q.Message.MessageID, *b.followKeyboard(storyID, true)); err != nil {
 		b.log.Warn("bot: follow button", "chat", chat.ID, "err", err)
 	}
-	return b.answer(ctx, q.ID, msgFollowing, false)
+	return b.answer(ctx, q.ID, b.say.Following(), false)
 }
 
 // unfollow handles "stop following", under the push or in /following.
-func (b *Bot) unfollow(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, to news.Target, arg string) error {
+func (b *Bot) unfollow(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat, to news.Target, arg string) error {
 	storyID, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil || storyID <= 0 || b.follows == nil {
-		return b.answer(ctx, q.ID, msgStaleButton, false)
+		return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 	}
 	if ok, err := b.guardCallback(ctx, q, chat); !ok || err != nil {
 		return err
 	}
 	err = b.follows.Unfollow(ctx, to, storyID)
 	if errors.Is(err, news.ErrNotFound) {
-		return b.answer(ctx, q.ID, msgNotFollowing, false)
+		return b.answer(ctx, q.ID, b.txt.NotFollowing, false)
 	}
 	if err != nil {
 		return fmt.Errorf("bot: unfollow story %d: %w", storyID, err)
 	}
 	var eerr error
 	if push, perr := b.follows.SentPush(ctx, to, storyID); perr == nil && push.MessageID == q.Message.MessageID {
-		eerr = b.editKeyboard(ctx, chat.ID, q.Message.MessageID, *followKeyboard(storyID, false))
+		eerr = b.editKeyboard(ctx, chat.ID, q.Message.MessageID, *b.followKeyboard(storyID, false))
 	} else {
 		eerr = b.redrawFollowing(ctx, chat.ID, q.Message.MessageID, to)
 	}
-	if eerr != nil && !isNotModified(eerr) {
+	if eerr != nil {
 		b.log.Warn("bot: unfollow buttons", "chat", chat.ID, "err", eerr)
 	}
-	return b.answer(ctx, q.ID, msgUnfollowed, false)
+	return b.answer(ctx, q.ID, b.txt.Unfollowed, false)
 }
 
 func (b *Bot) cmdFollowing(ctx context.Context, r *cmdReq) error {
 	if b.follows == nil {
-		return b.reply(ctx, r.to, msgUnavailable)
+		return b.reply(ctx, r.to, b.txt.Unavailable)
 	}
 	fs, err := b.follows.Follows(ctx, r.to)
 	if err != nil {
 		return fmt.Errorf("bot: follows: %w", err)
 	}
 	if len(fs) == 0 {
-		return b.reply(ctx, r.to, msgNoFollows)
+		return b.reply(ctx, r.to, b.say.NoFollows())
 	}
 	text, kb := b.followingMessage(fs)
 	return b.replyMarkup(ctx, r.to, text, &kb)
 }
 
 // followingMessage lists the follows with a stop button each.
-func (b *Bot) followingMessage(fs []news.Follow) (string, tgbotapi.InlineKeyboardMarkup) {
-	lines := []string{msgFollowingHeader}
-	var rows [][]tgbotapi.InlineKeyboardButton
-	for _, f := range fs {
-		title := textcut.Words(cleanLine(f.Title), 80)
-		lines = append(lines, "• "+esc(isolate(title))+" ("+msgFollowUntil+" "+b.when(f.Until)+")")
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(
-			"❌ "+textcut.Words(title, 40), cbUnfollow+strconv.FormatInt(f.StoryID, 10))))
+func (b *Bot) followingMessage(fs []news.Follow) (string, telegram.Keyboard) {
+	text, labels := b.say.Follows(fs)
+	rows := make([][]telegram.Button, len(fs))
+	for i, f := range fs {
+		rows[i] = telegram.Row(telegram.DataButton(labels[i], cbUnfollow+strconv.FormatInt(f.StoryID, 10)))
 	}
-	return strings.Join(lines, "\n"), tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return text, telegram.NewKeyboard(rows...)
 }
 
 func (b *Bot) redrawFollowing(ctx context.Context, chatID int64, messageID int, to news.Target) error {
@@ -177,15 +132,10 @@ func (b *Bot) redrawFollowing(ctx context.Context, chatID int64, messageID int, 
 	if err != nil {
 		return err
 	}
-	if len(fs) == 0 {
-		edit := tgbotapi.NewEditMessageText(chatID, messageID, msgNoFollows)
-		edit.ParseMode = tgbotapi.ModeHTML
-		_, err = b.replyRequest(ctx, edit)
-		return err
+	msg := telegram.Text{To: news.Target{ChatID: chatID}, HTML: b.say.NoFollows()}
+	if len(fs) > 0 {
+		text, kb := b.followingMessage(fs)
+		msg.HTML, msg.Keyboard = text, &kb
 	}
-	text, kb := b.followingMessage(fs)
-	edit := tgbotapi.NewEditMessageTextAndMarkup(chatID, messageID, text, kb)
-	edit.ParseMode = tgbotapi.ModeHTML
-	_, err = b.replyRequest(ctx, edit)
-	return err
+	return b.replies.Edit(ctx, messageID, msg)
 }

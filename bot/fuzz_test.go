@@ -29,7 +29,7 @@ func newFuzzBot(f *testing.F) *fuzzBot {
 	srv := telegramtest.NewTest(f, testToken)
 	db := storagetest.Open(f)
 	ctx, cancel := context.WithCancel(context.Background())
-	b, err := bot.New(ctx, bot.Options{
+	b, err := bot.New(bot.Options{
 		Token: testToken, Endpoint: srv.Endpoint(), AdminIDs: []int64{adminID},
 		Store: db, Topics: newCatalogue(), Feeds: &feedAdmin{},
 		KeywordKey: arabic.Normalize, SearchTerms: searchTerms,
@@ -157,7 +157,7 @@ func FuzzRenderPush(f *testing.F) {
 	f.Add("", "", "", "", "", 0, false)
 	f.Add("😀👩‍👩‍👧‍👦", strings.Repeat("😀", 5000), "src", "https://a.example/"+strings.Repeat("x", 3000), "t", 1000000, true)
 	f.Fuzz(func(t *testing.T, title, summary, source, link, topic string, others int, breaking bool) {
-		html := bot.RenderPush(news.Push{Title: title, Summary: summary, Source: source, URL: link,
+		html := renderer.Push(news.Push{Title: title, Summary: summary, Source: source, URL: link,
 			Topic: topic, OtherSources: others, Breaking: breaking})
 		if err := telegramtest.ValidateHTML(html); err != nil {
 			t.Fatalf("invalid Telegram HTML: %v\n%q", err, html)

@@ -2,20 +2,17 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
-	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/bot/render"
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/telegram"
 )
 
 // listLimit is how many stories /latest and /search show.
@@ -23,7 +20,7 @@ const listLimit = 5
 
 // cmdReq is one command being handled.
 type cmdReq struct {
-	msg  *tgbotapi.Message
+	msg  *telegram.Message
 	chat news.Chat
 	// to is where the command came from and its replies go: the chat and,
 	// in a forum supergroup, the topic thread; in a thread, what the
@@ -34,64 +31,18 @@ type cmdReq struct {
 	direct  bool // addressed as /cmd@ourbot
 }
 
-// handleRaw handles one update as Telegram sent it (long polling or
+// handleUpdate handles one update the inbox kept (long polling or
 // webhook). Updates the bot does not act on (non-text messages, group
-// chatter, kinds it did not ask for) are ignored without error. An error
-// means a Telegram or storage call failed.
-func (b *Bot) handleRaw(ctx context.Context, raw []byte) error {
-	var u tgbotapi.Update
-	if err := json.Unmarshal(raw, &u); err != nil {
-		return fmt.Errorf("bot: read update: %w", err)
-	}
-	thread := threadOf(raw)
+// chatter) are ignored without error. An error means a Telegram or
+// storage call failed.
+func (b *Bot) handleUpdate(ctx context.Context, u *telegram.Update) error {
 	switch {
 	case u.Message != nil:
-		return b.handleMessage(ctx, u.Message, thread)
+		return b.handleMessage(ctx, u.Message)
 	case u.CallbackQuery != nil:
-		return b.handleCallback(ctx, u.CallbackQuery, thread)
+		return b.handleCallback(ctx, u.CallbackQuery)
 	}
 	return nil
-}
-
-// topicProbe reads what the library's Message lacks (it predates forum
-// supergroups): the topic thread a message belongs to.
-type topicProbe struct {
-	ThreadID int  `json:"message_thread_id"`
-	IsTopic  bool `json:"is_topic_message"`
-}
-
-func (p *topicProbe) thread() int {
-	if p == nil || !p.IsTopic {
-		return 0 // a reply thread of an ordinary supergroup is no topic
-	}
-	return p.ThreadID
-}
-
-// threadOf is the forum topic thread an update's message (or the message
-// under a pressed button) belongs to; 0 when none.
-func threadOf(raw []byte) int {
-	var u struct {
-		Message       *topicProbe `json:"message"`
-		CallbackQuery *struct {
-			Message *topicProbe `json:"message"`
-		} `json:"callback_query"`
-	}
-	if json.Unmarshal(raw, &u) != nil {
-		return 0
-	}
-	if u.CallbackQuery != nil {
-		return u.CallbackQuery.Message.thread()
-	}
-	return u.Message.thread()
-}
-
-// chatOf describes a Telegram chat for storage.
-func chatOf(c *tgbotapi.Chat) news.Chat {
-	nc := news.Chat{ID: c.ID, Type: news.ChatType(c.Type), Title: c.Title, Username: c.UserName}
-	if nc.Title == "" {
-		nc.Title = strings.TrimSpace(c.FirstName + " " + c.LastName)
-	}
-	return nc
 }
 
 // admit is what every message and button press goes through first:
@@ -107,7 +58,7 @@ func (b *Bot) admit(ctx context.Context, chat news.Chat, key bucketKey, notice f
 	case drop:
 		return false, nil
 	case warnOnce:
-		return false, notice(msgSlowDown)
+		return false, notice(b.txt.SlowDown)
 	}
 	if err := b.store.SaveChat(ctx, chat); err != nil {
 		return false, fmt.Errorf("bot: save chat: %w", err)
@@ -115,12 +66,12 @@ func (b *Bot) admit(ctx context.Context, chat news.Chat, key bucketKey, notice f
 	return true, nil
 }
 
-func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message, thread int) error {
+func (b *Bot) handleMessage(ctx context.Context, m *telegram.Message) error {
 	if m.Chat == nil || m.Text == "" {
 		return nil // stickers, photos, service messages
 	}
-	chat := chatOf(m.Chat)
-	to := news.Target{ChatID: chat.ID, ThreadID: thread}
+	chat := telegram.ChatOf(m.Chat)
+	to := news.Target{ChatID: chat.ID, ThreadID: m.Thread()}
 	cmd, at, args, isCmd := parseCommand(m.Text)
 	if at != "" && !strings.EqualFold(at, b.Username()) {
 		return nil // /cmd@otherbot
@@ -142,15 +93,15 @@ func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message, thread int
 		return err
 	}
 	if !isCmd {
-		return b.reply(ctx, to, msgPlainText)
+		return b.reply(ctx, to, b.txt.PlainText)
 	}
 	r := &cmdReq{msg: m, chat: chat, to: to, command: cmd, args: args, direct: at != ""}
 	err = b.route(ctx, r)
-	if err != nil && ctx.Err() == nil && !errors.Is(err, errGaveUp) {
+	if err != nil && ctx.Err() == nil && !errors.Is(err, telegram.ErrGaveUp) {
 		// Tell the reader something went wrong rather than stay silent; the
 		// error itself is for the log. (When the reply itself could not
 		// get through, another one would not either.)
-		if rerr := b.reply(ctx, to, msgInternalError); rerr != nil {
+		if rerr := b.reply(ctx, to, b.txt.InternalError); rerr != nil {
 			b.log.Warn("bot: reply with error notice", "chat", chat.ID, "err", rerr)
 		}
 	}
@@ -159,7 +110,7 @@ func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message, thread int
 
 // senderOf is who sent a message, for rate limits: the user, or the chat
 // a message was sent on behalf of (an anonymous group admin, a channel).
-func senderOf(m *tgbotapi.Message) int64 {
+func senderOf(m *telegram.Message) int64 {
 	switch {
 	case m.SenderChat != nil:
 		return m.SenderChat.ID
@@ -220,7 +171,7 @@ func (b *Bot) route(ctx context.Context, r *cmdReq) error {
 			// A bare unknown command in a group may be meant for another bot.
 			return nil
 		}
-		return b.reply(ctx, r.to, msgUnknownCommand)
+		return b.reply(ctx, r.to, b.txt.UnknownCommand)
 	}
 	return c.guarded(r)(b, ctx, r)
 }
@@ -231,8 +182,8 @@ func (b *Bot) reply(ctx context.Context, to news.Target, text string) error {
 	return b.replyMarkup(ctx, to, text, nil)
 }
 
-func (b *Bot) replyMarkup(ctx context.Context, to news.Target, text string, kb *tgbotapi.InlineKeyboardMarkup) error {
-	if _, err := b.sendReply(ctx, message{to: to, text: text, keyboard: kb}); err != nil {
+func (b *Bot) replyMarkup(ctx context.Context, to news.Target, text string, kb *telegram.Keyboard) error {
+	if _, err := b.replies.Send(ctx, telegram.Text{To: to, HTML: text, Keyboard: kb}); err != nil {
 		return fmt.Errorf("bot: reply to %d: %w", to.ChatID, err)
 	}
 	return nil
@@ -241,7 +192,7 @@ func (b *Bot) replyMarkup(ctx context.Context, to news.Target, text string, kb *
 // replyLong sends blocks joined by blank lines, split into as few messages
 // as fit Telegram's limit.
 func (b *Bot) replyLong(ctx context.Context, to news.Target, header string, blocks []string) error {
-	for _, text := range packMessages(header, blocks, maxMessageLen) {
+	for _, text := range render.Pack(header, blocks, render.MaxMessageLen) {
 		if err := b.reply(ctx, to, text); err != nil {
 			return err
 		}
@@ -250,7 +201,7 @@ func (b *Bot) replyLong(ctx context.Context, to news.Target, header string, bloc
 }
 
 // isBotAdmin reports whether the sender may use admin commands.
-func (b *Bot) isBotAdmin(m *tgbotapi.Message) bool {
+func (b *Bot) isBotAdmin(m *telegram.Message) bool {
 	return m.From != nil && b.admins[m.From.ID]
 }
 
@@ -264,13 +215,8 @@ func (b *Bot) mayChange(ctx context.Context, chat news.Chat, userID int64) (bool
 	if admin, ok := b.groups.get(chat.ID, userID, now); ok {
 		return admin, nil
 	}
-	cfg := tgbotapi.GetChatMemberConfig{ChatConfigWithUser: tgbotapi.ChatConfigWithUser{ChatID: chat.ID, UserID: userID}}
-	resp, err := b.request(ctx, cfg)
+	member, err := b.tg.Member(ctx, chat.ID, userID)
 	if err != nil {
-		return false, fmt.Errorf("bot: getChatMember %d in %d: %w", userID, chat.ID, err)
-	}
-	var member tgbotapi.ChatMember
-	if err := decodeResult(resp, &member); err != nil {
 		return false, fmt.Errorf("bot: getChatMember %d in %d: %w", userID, chat.ID, err)
 	}
 	admin := member.IsCreator() || member.IsAdministrator()
@@ -299,48 +245,51 @@ func (b *Bot) cmdStart(ctx context.Context, r *cmdReq) error {
 				if err != nil {
 					return err
 				}
-				return b.sendTopics(ctx, r.to, note+"\n\n"+msgWelcome)
+				return b.sendTopics(ctx, r.to, note+"\n\n"+b.txt.Welcome)
 			})(b, ctx, r)
 		}
 	}
-	return b.sendTopics(ctx, r.to, msgWelcome)
+	return b.sendTopics(ctx, r.to, b.txt.Welcome)
 }
 
 func (b *Bot) cmdHelp(ctx context.Context, r *cmdReq) error {
 	admin := b.isBotAdmin(r.msg)
 	var sb strings.Builder
-	sb.WriteString(msgHelpHeader)
+	sb.WriteString(b.txt.HelpHeader)
 	for _, c := range b.table {
 		if c.access == everyone {
-			writeHelp(&sb, c)
+			b.writeHelp(&sb, c)
 		}
 	}
 	if admin {
-		sb.WriteString(msgHelpAdmin)
+		sb.WriteString(b.txt.HelpAdmin)
 		for _, c := range b.table {
 			if c.access == botAdmins {
-				writeHelp(&sb, c)
+				b.writeHelp(&sb, c)
 			}
 		}
 	}
 	return b.reply(ctx, r.to, sb.String())
 }
 
-func writeHelp(sb *strings.Builder, c *command) {
+// writeHelp writes /help's line of a command: its name, what it takes
+// and what it does.
+func (b *Bot) writeHelp(sb *strings.Builder, c *command) {
+	h := b.txt.Commands[c.name]
 	sb.WriteString("\n/" + c.name)
-	if c.args != "" {
-		sb.WriteString(" " + esc(c.args))
+	if h.Args != "" {
+		sb.WriteString(" " + render.Esc(h.Args))
 	}
-	sb.WriteString(" — " + esc(c.desc))
+	sb.WriteString(" — " + render.Esc(h.Desc))
 }
 
 func (b *Bot) cmdTopics(ctx context.Context, r *cmdReq) error {
-	return b.sendTopics(ctx, r.to, msgTopicsPrompt)
+	return b.sendTopics(ctx, r.to, b.txt.TopicsPrompt)
 }
 
 func (b *Bot) cmdSubscribe(ctx context.Context, r *cmdReq) error {
 	if r.args == "" {
-		return b.sendTopics(ctx, r.to, msgTopicsPrompt)
+		return b.sendTopics(ctx, r.to, b.txt.TopicsPrompt)
 	}
 	if t, found := b.topics.Lookup(r.args); found {
 		text, err := b.subscribeTopic(ctx, r.to, t)
@@ -349,17 +298,17 @@ func (b *Bot) cmdSubscribe(ctx context.Context, r *cmdReq) error {
 		}
 		return b.reply(ctx, r.to, text)
 	}
-	display, reason := cleanKeyword(r.args)
+	display, reason := b.cleanKeyword(r.args)
 	if reason != "" {
 		return b.reply(ctx, r.to, reason)
 	}
 	// A keyword of stop words alone would match nearly every story.
 	key := b.keyword(display)
 	if strings.TrimSpace(key) == "" || len(b.terms(display)) == 0 {
-		return b.reply(ctx, r.to, msgKeywordTooShort)
+		return b.reply(ctx, r.to, b.txt.KeywordTooShort)
 	}
 	_, err := b.store.Subscribe(ctx, news.Subscription{ChatID: r.chat.ID, ThreadID: r.to.ThreadID, Kind: news.KindKeyword, Key: key, Display: display})
-	text, err := subscribeOutcome(err, display, msgSubscribedKeyword(display))
+	text, err := b.subscribeOutcome(err, display, b.say.SubscribedKeyword(display))
 	if err != nil {
 		return err
 	}
@@ -387,38 +336,38 @@ func (b *Bot) cmdMute(ctx context.Context, r *cmdReq) error {
 	if r.args == "" {
 		_, mutes := splitMutes(all)
 		if len(mutes) == 0 {
-			return b.reply(ctx, r.to, msgMuteUsage)
+			return b.reply(ctx, r.to, b.txt.MuteUsage)
 		}
 		names := make([]string, len(mutes))
 		for i, m := range mutes {
-			names[i] = quote(m.Display)
+			names[i] = b.say.Quote(m.Display)
 		}
-		return b.reply(ctx, r.to, msgListMutes+strings.Join(names, msgListJoin)+"\n"+msgMuteUsage)
+		return b.reply(ctx, r.to, b.txt.ListMutes+strings.Join(names, b.txt.ListJoin)+"\n"+b.txt.MuteUsage)
 	}
-	display, reason := cleanKeyword(r.args)
+	display, reason := b.cleanKeyword(r.args)
 	if reason == "" && strings.ContainsAny(display, "<>") {
-		reason = msgMuteMarkup // words have no tags; it is pasted markup
+		reason = b.txt.MuteMarkup // words have no tags; it is pasted markup
 	}
 	if reason != "" {
 		return b.reply(ctx, r.to, reason)
 	}
 	key := b.keyword(display)
 	if strings.TrimSpace(key) == "" || len(b.terms(display)) == 0 {
-		return b.reply(ctx, r.to, msgMuteTooCommon)
+		return b.reply(ctx, r.to, b.txt.MuteTooCommon)
 	}
 	_, err = b.store.Subscribe(ctx, news.Subscription{ChatID: r.chat.ID, ThreadID: r.to.ThreadID, Kind: news.KindMute, Key: key, Display: display})
 	switch {
 	case errors.Is(err, news.ErrAlreadyExists):
-		return b.reply(ctx, r.to, msgAlreadyMuted(display))
+		return b.reply(ctx, r.to, b.say.AlreadyMuted(display))
 	case errors.Is(err, news.ErrTooManySubscriptions):
-		return b.reply(ctx, r.to, msgTooMany(news.MaxSubscriptionsPerChat))
+		return b.reply(ctx, r.to, b.say.TooMany(news.MaxSubscriptionsPerChat))
 	case err != nil:
 		return fmt.Errorf("bot: mute: %w", err)
 	}
-	text := msgMuted(display)
+	text := b.say.Muted(display)
 	for _, s := range all {
 		if s.Kind == news.KindKeyword && s.Key == key {
-			text += msgMuteWins(s.Display)
+			text += b.say.MuteWins(s.Display)
 		}
 	}
 	return b.reply(ctx, r.to, text)
@@ -432,10 +381,10 @@ func (b *Bot) cmdUnmute(ctx context.Context, r *cmdReq) error {
 	_, mutes := splitMutes(all)
 	if r.args == "" {
 		if len(mutes) == 0 {
-			return b.reply(ctx, r.to, msgNoMutes)
+			return b.reply(ctx, r.to, b.txt.NoMutes)
 		}
 		kb := b.unsubscribeKeyboard(mutes)
-		return b.replyMarkup(ctx, r.to, msgUnmutePrompt, &kb)
+		return b.replyMarkup(ctx, r.to, b.txt.UnmutePrompt, &kb)
 	}
 	key := b.keyword(stripInvisible(r.args))
 	echo := textcut.Words(r.args, maxKeywordLen)
@@ -450,27 +399,27 @@ func (b *Bot) cmdUnmute(ctx context.Context, r *cmdReq) error {
 		if err != nil {
 			return fmt.Errorf("bot: unmute: %w", err)
 		}
-		return b.reply(ctx, r.to, msgUnmuted(m.Display))
+		return b.reply(ctx, r.to, b.say.Unmuted(m.Display))
 	}
-	return b.reply(ctx, r.to, msgNotMuted(echo))
+	return b.reply(ctx, r.to, b.say.NotMuted(echo))
 }
 
 // subscribeTopic subscribes a chat (or forum thread) to a catalogue topic
 // and says what happened.
 func (b *Bot) subscribeTopic(ctx context.Context, to news.Target, t news.Topic) (string, error) {
 	_, err := b.store.Subscribe(ctx, news.Subscription{ChatID: to.ChatID, ThreadID: to.ThreadID, Kind: news.KindTopic, Key: t.Slug, Display: t.Name})
-	return subscribeOutcome(err, t.Name, msgSubscribedTopic(t.Name))
+	return b.subscribeOutcome(err, t.Name, b.say.SubscribedTopic(t.Name))
 }
 
 // subscribeOutcome turns Store.Subscribe's error into the reply.
-func subscribeOutcome(err error, name, success string) (string, error) {
+func (b *Bot) subscribeOutcome(err error, name, success string) (string, error) {
 	switch {
 	case err == nil:
 		return success, nil
 	case errors.Is(err, news.ErrAlreadyExists):
-		return msgAlreadySubscribed(name), nil
+		return b.say.AlreadySubscribed(name), nil
 	case errors.Is(err, news.ErrTooManySubscriptions):
-		return msgTooMany(news.MaxSubscriptionsPerChat), nil
+		return b.say.TooMany(news.MaxSubscriptionsPerChat), nil
 	}
 	return "", fmt.Errorf("bot: subscribe: %w", err)
 }
@@ -483,10 +432,10 @@ func (b *Bot) cmdUnsubscribe(ctx context.Context, r *cmdReq) error {
 	subs, _ := splitMutes(all) // mutes are /unmute's
 	if r.args == "" {
 		if len(subs) == 0 {
-			return b.reply(ctx, r.to, msgNothingToRemove)
+			return b.reply(ctx, r.to, b.txt.NothingToRemove)
 		}
 		kb := b.unsubscribeKeyboard(subs)
-		return b.replyMarkup(ctx, r.to, msgUnsubscribePrompt, &kb)
+		return b.replyMarkup(ctx, r.to, b.txt.UnsubscribePrompt, &kb)
 	}
 	// Find what the reader means: a topic by name, a keyword by its key,
 	// or whatever is displayed exactly as typed.
@@ -508,16 +457,16 @@ func (b *Bot) cmdUnsubscribe(ctx context.Context, r *cmdReq) error {
 	// longer argument is cut, so the reply stays one short message.
 	echo := textcut.Words(r.args, maxKeywordLen)
 	if want == nil {
-		return b.reply(ctx, r.to, msgNotSubscribed(echo))
+		return b.reply(ctx, r.to, b.say.NotSubscribed(echo))
 	}
 	err = b.store.Unsubscribe(ctx, r.to, want.Kind, want.Key)
 	if errors.Is(err, news.ErrNotFound) {
-		return b.reply(ctx, r.to, msgNotSubscribed(echo))
+		return b.reply(ctx, r.to, b.say.NotSubscribed(echo))
 	}
 	if err != nil {
 		return fmt.Errorf("bot: unsubscribe: %w", err)
 	}
-	return b.reply(ctx, r.to, msgUnsubscribed(want.Display))
+	return b.reply(ctx, r.to, b.say.Unsubscribed(want.Display))
 }
 
 func (b *Bot) cmdList(ctx context.Context, r *cmdReq) error {
@@ -530,81 +479,80 @@ func (b *Bot) cmdList(ctx context.Context, r *cmdReq) error {
 		return fmt.Errorf("bot: chat: %w", err)
 	}
 	if len(subs) == 0 {
-		return b.reply(ctx, r.to, msgListEmpty)
+		return b.reply(ctx, r.to, b.txt.ListEmpty)
 	}
 	var topics, words, mutes []string
 	for _, s := range subs {
 		if s.Kind == news.KindMute {
-			mutes = append(mutes, quote(s.Display))
+			mutes = append(mutes, b.say.Quote(s.Display))
 			continue
 		}
 		if s.Kind == news.KindTopic {
-			name := esc(isolate(s.Display))
+			name := render.Esc(render.Isolate(s.Display))
 			if t, ok := b.topics.BySlug(s.Key); ok {
-				name = strings.TrimSpace(t.Emoji + " " + esc(isolate(t.Name)))
+				name = strings.TrimSpace(t.Emoji + " " + render.Esc(render.Isolate(t.Name)))
 			}
 			topics = append(topics, name)
 		} else {
-			words = append(words, quote(s.Display))
+			words = append(words, b.say.Quote(s.Display))
 		}
 	}
 	blocks := []string{}
 	if len(topics) > 0 {
-		blocks = append(blocks, msgListTopics+strings.Join(topics, msgListJoin))
+		blocks = append(blocks, b.txt.ListTopics+strings.Join(topics, b.txt.ListJoin))
 	}
 	if len(words) > 0 {
-		blocks = append(blocks, msgListWords+strings.Join(words, msgListJoin))
+		blocks = append(blocks, b.txt.ListWords+strings.Join(words, b.txt.ListJoin))
 	}
 	if len(mutes) > 0 {
-		blocks = append(blocks, msgListMutes+strings.Join(mutes, msgListJoin))
+		blocks = append(blocks, b.txt.ListMutes+strings.Join(mutes, b.txt.ListJoin))
 	}
 	if chat.Paused {
-		blocks = append(blocks, msgListPaused)
+		blocks = append(blocks, b.txt.ListPaused)
 	}
 	if chat.Quiet.Enabled() {
-		blocks = append(blocks, msgListQuiet(chat.Quiet.From, chat.Quiet.To, b.loc.String()))
+		blocks = append(blocks, b.say.ListQuiet(chat.Quiet))
 	}
 	if chat.MaxPerHour > 0 {
-		blocks = append(blocks, msgListLimit(chat.MaxPerHour))
+		blocks = append(blocks, b.say.ListLimit(chat.MaxPerHour))
 	}
-	return b.replyLong(ctx, r.to, msgListHeader, blocks)
+	return b.replyLong(ctx, r.to, b.txt.ListHeader, blocks)
 }
 
 func (b *Bot) cmdPause(ctx context.Context, r *cmdReq) error {
 	if err := b.store.SetPaused(ctx, r.chat.ID, true); err != nil {
 		return fmt.Errorf("bot: pause: %w", err)
 	}
-	return b.reply(ctx, r.to, msgPaused)
+	return b.reply(ctx, r.to, b.txt.Paused)
 }
 
 func (b *Bot) cmdResume(ctx context.Context, r *cmdReq) error {
 	if err := b.store.SetPaused(ctx, r.chat.ID, false); err != nil {
 		return fmt.Errorf("bot: resume: %w", err)
 	}
-	return b.reply(ctx, r.to, msgResumed)
+	return b.reply(ctx, r.to, b.txt.Resumed)
 }
 
 func (b *Bot) cmdStop(ctx context.Context, r *cmdReq) error {
 	if err := b.store.DeleteChat(ctx, r.chat.ID); err != nil {
 		return fmt.Errorf("bot: stop: %w", err)
 	}
-	return b.reply(ctx, r.to, msgStopped)
+	return b.reply(ctx, r.to, b.txt.Stopped)
 }
 
 func (b *Bot) cmdQuiet(ctx context.Context, r *cmdReq) error {
-	zone := b.loc.String()
 	if r.args == "" {
 		chat, err := b.store.Chat(ctx, r.chat.ID)
 		if err != nil && !errors.Is(err, news.ErrNotFound) {
 			return fmt.Errorf("bot: chat: %w", err)
 		}
-		text := msgQuietUnset
+		text := b.txt.QuietUnset
 		if chat.Quiet.Enabled() {
-			text = msgQuietCurrent(chat.Quiet.From, chat.Quiet.To, zone)
+			text = b.say.QuietCurrent(chat.Quiet)
 		}
-		return b.reply(ctx, r.to, text+msgQuietUsage)
+		return b.reply(ctx, r.to, text+b.txt.QuietUsage)
 	}
-	q, off, reason := parseQuiet(r.args)
+	q, off, reason := b.parseQuiet(r.args)
 	if reason != "" {
 		return b.reply(ctx, r.to, reason)
 	}
@@ -612,9 +560,9 @@ func (b *Bot) cmdQuiet(ctx context.Context, r *cmdReq) error {
 		return fmt.Errorf("bot: quiet hours: %w", err)
 	}
 	if off {
-		return b.reply(ctx, r.to, msgQuietOff)
+		return b.reply(ctx, r.to, b.txt.QuietOff)
 	}
-	return b.reply(ctx, r.to, msgQuietSet(q.From, q.To, zone))
+	return b.reply(ctx, r.to, b.say.QuietSet(q))
 }
 
 func (b *Bot) cmdLimit(ctx context.Context, r *cmdReq) error {
@@ -623,23 +571,23 @@ func (b *Bot) cmdLimit(ctx context.Context, r *cmdReq) error {
 		if err != nil && !errors.Is(err, news.ErrNotFound) {
 			return fmt.Errorf("bot: chat: %w", err)
 		}
-		text := msgLimitUnset + msgLimitBurst(b.burst)
+		text := b.txt.LimitUnset + b.say.LimitBurst(b.burst)
 		if chat.MaxPerHour > 0 {
-			text = msgLimitCurrent(chat.MaxPerHour)
+			text = b.say.LimitCurrent(chat.MaxPerHour)
 		}
-		return b.reply(ctx, r.to, text+msgLimitUsage)
+		return b.reply(ctx, r.to, text+b.txt.LimitUsage)
 	}
-	n, ok := parseLimit(r.args)
+	n, ok := b.parseLimit(r.args)
 	if !ok {
-		return b.reply(ctx, r.to, msgLimitBad)
+		return b.reply(ctx, r.to, b.txt.LimitBad)
 	}
 	if err := b.store.SetMaxPerHour(ctx, r.chat.ID, n); err != nil {
 		return fmt.Errorf("bot: limit: %w", err)
 	}
 	if n == 0 {
-		return b.reply(ctx, r.to, msgLimitOff+msgLimitBurst(b.burst))
+		return b.reply(ctx, r.to, b.txt.LimitOff+b.say.LimitBurst(b.burst))
 	}
-	return b.reply(ctx, r.to, msgLimitSet(n))
+	return b.reply(ctx, r.to, b.say.LimitSet(n))
 }
 
 func (b *Bot) cmdPictures(ctx context.Context, r *cmdReq) error {
@@ -648,110 +596,33 @@ func (b *Bot) cmdPictures(ctx context.Context, r *cmdReq) error {
 		if err != nil && !errors.Is(err, news.ErrNotFound) {
 			return fmt.Errorf("bot: chat: %w", err)
 		}
-		text := msgPicturesAreOn
+		text := b.txt.PicturesAreOn
 		if chat.PicturesOff {
-			text = msgPicturesAreOff
+			text = b.txt.PicturesAreOff
 		}
-		return b.reply(ctx, r.to, text+msgPicturesUsage)
+		return b.reply(ctx, r.to, text+b.txt.PicturesUsage)
 	}
-	on, ok := parseOnOff(r.args)
+	on, ok := b.parseOnOff(r.args)
 	if !ok {
-		return b.reply(ctx, r.to, msgPicturesBad+msgPicturesUsage)
+		return b.reply(ctx, r.to, b.txt.PicturesBad+b.txt.PicturesUsage)
 	}
 	if err := b.store.SetPictures(ctx, r.chat.ID, on); err != nil {
 		return fmt.Errorf("bot: pictures: %w", err)
 	}
 	if on {
-		return b.reply(ctx, r.to, msgPicturesOn)
+		return b.reply(ctx, r.to, b.txt.PicturesOn)
 	}
-	return b.reply(ctx, r.to, msgPicturesOff)
-}
-
-// parseOnOff reads an on/off argument, in English or Arabic.
-func parseOnOff(s string) (on, ok bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "on", "yes", "تشغيل", "نعم", "إظهار", "اظهار":
-		return true, true
-	case "off", "no", "إيقاف", "ايقاف", "لا", "إخفاء", "اخفاء":
-		return false, true
-	}
-	return false, false
-}
-
-// parseLimit reads "/limit" arguments: 1..maxLimit (Arabic digits too), or
-// 0 and "off" for no cap.
-func parseLimit(s string) (int, bool) {
-	s = strings.ToLower(strings.TrimSpace(toASCIIDigits(s)))
-	switch s {
-	case "off", "no", "none", "إيقاف", "ايقاف", "إلغاء", "الغاء", "لا":
-		return 0, true
-	}
-	if s == "" || len(s) > 3 {
-		return 0, false
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > maxLimit {
-		return 0, false
-	}
-	return n, true
-}
-
-// parseQuiet reads "22-07", "22:00-07:00", "٢٢-٧" or "off". A non-empty
-// reason is the Arabic refusal.
-func parseQuiet(s string) (q news.QuietHours, off bool, reason string) {
-	s = strings.ToLower(strings.TrimSpace(toASCIIDigits(s)))
-	switch s {
-	case "off", "0", "no", "none", "إيقاف", "ايقاف", "إلغاء", "الغاء", "لا":
-		return news.QuietHours{}, true, ""
-	}
-	from, to, ok := strings.Cut(strings.NewReplacer("–", "-", "—", "-", " ", "").Replace(s), "-")
-	if !ok {
-		return q, false, msgQuietBad
-	}
-	f, ok1 := parseHour(from)
-	t, ok2 := parseHour(to)
-	if !ok1 || !ok2 {
-		return q, false, msgQuietBad
-	}
-	if f == t {
-		return q, false, msgQuietSame
-	}
-	return news.QuietHours{From: f, To: t}, false, ""
-}
-
-func parseHour(s string) (int, bool) {
-	s = strings.TrimSuffix(s, ":00")
-	if s == "" || len(s) > 2 {
-		return 0, false
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > 23 {
-		return 0, false
-	}
-	return n, true
-}
-
-// toASCIIDigits turns Arabic-Indic and Persian digits into ASCII ones.
-func toASCIIDigits(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '٠' && r <= '٩':
-			return '0' + r - '٠'
-		case r >= '۰' && r <= '۹':
-			return '0' + r - '۰'
-		}
-		return r
-	}, s)
+	return b.reply(ctx, r.to, b.txt.PicturesOff)
 }
 
 func (b *Bot) cmdLatest(ctx context.Context, r *cmdReq) error {
-	slug, header, none := "", msgLatestHeader, msgLatestNone
+	slug, header, none := "", b.txt.LatestHeader, b.txt.LatestNone
 	if r.args != "" {
 		t, ok := b.topics.Lookup(r.args)
 		if !ok {
-			return b.reply(ctx, r.to, msgUnknownTopic)
+			return b.reply(ctx, r.to, b.txt.UnknownTopic)
 		}
-		slug, header, none = t.Slug, msgLatestTopicHeader(t.Name), msgLatestTopicNone(t.Name)
+		slug, header, none = t.Slug, b.say.LatestTopicHeader(t.Name), b.say.LatestTopicNone(t.Name)
 	}
 	arts, err := b.store.LatestStories(ctx, slug, listLimit)
 	if err != nil {
@@ -760,108 +631,66 @@ func (b *Bot) cmdLatest(ctx context.Context, r *cmdReq) error {
 	if len(arts) == 0 {
 		return b.reply(ctx, r.to, none)
 	}
-	return b.replyLong(ctx, r.to, header, b.storyBlocks(arts))
+	return b.replyLong(ctx, r.to, header, b.say.Stories(arts))
 }
 
 func (b *Bot) cmdSearch(ctx context.Context, r *cmdReq) error {
 	if r.args == "" {
-		return b.reply(ctx, r.to, msgSearchUsage)
+		return b.reply(ctx, r.to, b.txt.SearchUsage)
 	}
 	query := textcut.Words(stripInvisible(r.args), 100)
 	terms := b.terms(query)
 	if len(terms) == 0 {
-		return b.reply(ctx, r.to, msgSearchNoTerms)
+		return b.reply(ctx, r.to, b.txt.SearchNoTerms)
 	}
 	arts, err := b.store.SearchArticles(ctx, terms, listLimit)
 	if err != nil {
 		return fmt.Errorf("bot: search: %w", err)
 	}
 	if len(arts) == 0 {
-		return b.reply(ctx, r.to, msgSearchNone(query))
+		return b.reply(ctx, r.to, b.say.SearchNone(query))
 	}
-	return b.replyLong(ctx, r.to, msgSearchHeader(query), b.storyBlocks(arts))
-}
-
-// storyBlocks renders stories for /latest and /search: title, a short
-// summary, source, link and time.
-func (b *Bot) storyBlocks(arts []news.Article) []string {
-	blocks := make([]string, 0, len(arts))
-	for _, a := range arts {
-		var sb strings.Builder
-		sb.WriteString("• <b>" + esc(isolateMixed(textcut.Words(cleanLine(a.Title), 300))) + "</b>")
-		if s := textcut.Words(cleanText(a.Summary), 400); s != "" {
-			sb.WriteString("\n" + esc(isolateMixed(s)))
-		}
-		var meta []string
-		if src := cleanLine(a.Source); src != "" {
-			meta = append(meta, esc(isolate(textcut.Words(src, 100))))
-		}
-		if link := linkHTML(a.URL); link != "" {
-			meta = append(meta, link)
-		}
-		if t := a.PublishedAt; !t.IsZero() {
-			meta = append(meta, isolate(t.In(b.loc).Format("2006-01-02 15:04")))
-		}
-		if len(meta) > 0 {
-			sb.WriteString("\n" + strings.Join(meta, " · "))
-		}
-		blocks = append(blocks, sb.String())
-	}
-	return blocks
+	return b.replyLong(ctx, r.to, b.say.SearchHeader(query), b.say.Stories(arts))
 }
 
 func (b *Bot) cmdStats(ctx context.Context, r *cmdReq) error {
 	if b.stats == nil {
-		return b.reply(ctx, r.to, msgUnavailable)
+		return b.reply(ctx, r.to, b.txt.Unavailable)
 	}
 	s, err := b.stats(ctx)
 	if err != nil {
 		return fmt.Errorf("bot: stats: %w", err)
 	}
-	return b.reply(ctx, r.to, msgStats(s, b.when(s.OldestPending)))
-}
-
-// when formats a time in the operator's zone, or "never".
-func (b *Bot) when(t time.Time) string {
-	if t.IsZero() {
-		return msgNever
-	}
-	return isolate(t.In(b.loc).Format("2006-01-02 15:04"))
+	return b.reply(ctx, r.to, b.say.Stats(s))
 }
 
 func (b *Bot) cmdFeeds(ctx context.Context, r *cmdReq) error {
 	if b.feeds == nil {
-		return b.reply(ctx, r.to, msgUnavailable)
+		return b.reply(ctx, r.to, b.txt.Unavailable)
 	}
 	feeds, err := b.feeds.Feeds(ctx)
 	if err != nil {
 		return fmt.Errorf("bot: feeds: %w", err)
 	}
 	if len(feeds) == 0 {
-		return b.reply(ctx, r.to, msgFeedsEmpty)
+		return b.reply(ctx, r.to, b.txt.FeedsEmpty)
 	}
 	blocks := make([]string, 0, len(feeds))
 	for _, f := range feeds {
-		lastErr := ""
-		if f.LastError != "" {
-			lastErr = esc(textcut.Words(cleanLine(b.redactText(f.LastError)), 300)) + " (" + b.when(f.LastErrorAt) + ")"
-		}
-		blocks = append(blocks, msgFeedLine(f.ID, textcut.Words(cleanLine(f.Title), 200), textcut.Words(f.URL, 500),
-			b.when(f.LastSuccessAt), lastErr, f.Failures)+msgFeedHeld(f.Held)+
-			msgFeedPages(f.FullText, f.Pages, esc(textcut.Words(cleanLine(b.redactText(f.LastPageError)), 200)))+
-			msgFeedCadence(f, b.when(f.NextPollAt), b.when(f.WebSub.LeaseUntil), esc(textcut.Words(cleanLine(f.WebSub.Reason), 200))))
+		f.LastError, f.LastPageError = b.tg.Redact(f.LastError), b.tg.Redact(f.LastPageError)
+		blocks = append(blocks, b.say.Feed(f))
 	}
-	return b.replyLong(ctx, r.to, msgFeedsHeader(len(feeds)), blocks)
+	return b.replyLong(ctx, r.to, b.say.FeedsHeader(len(feeds)), blocks)
 }
 
 func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
 	if b.feeds == nil {
-		return b.reply(ctx, r.to, msgUnavailable)
+		return b.reply(ctx, r.to, b.txt.Unavailable)
 	}
 	if r.args == "" {
-		return b.reply(ctx, r.to, msgAddFeedUsage)
+		return b.reply(ctx, r.to, b.txt.AddFeedUsage)
 	}
-	rawURL, opts, refusal := parseFeedArgs(r.args)
+	rawURL, opts, refusal := b.parseFeedArgs(r.args)
 	if refusal != "" {
 		return b.reply(ctx, r.to, refusal)
 	}
@@ -871,79 +700,53 @@ func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
 	switch {
 	case errors.Is(err, news.ErrAlreadyExists) && f.ID != 0:
 		if !opts.Apply(&f) {
-			return b.reply(ctx, r.to, msgFeedExists(f.ID))
+			return b.reply(ctx, r.to, b.say.FeedExists(f.ID))
 		}
 		f, err := b.feeds.SetFeedOptions(ctx, f.ID, opts)
 		if err != nil {
 			return fmt.Errorf("bot: feed %d options: %w", f.ID, err)
 		}
-		return b.reply(ctx, r.to, msgFeedOptionsSet(f))
+		return b.reply(ctx, r.to, b.say.FeedOptionsSet(f))
 	case err != nil:
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		b.log.Info("bot: addfeed refused", "url", rawURL, "err", err)
-		return b.reply(ctx, r.to, msgFeedAddFailed(textcut.Words(rawURL, 500), feedRefusal(err)))
+		return b.reply(ctx, r.to, b.say.FeedAddFailed(rawURL, b.feedRefusal(err)))
 	}
-	return b.reply(ctx, r.to, msgFeedAdded(f.ID, f.URL)+msgFeedOptions(f))
-}
-
-// parseFeedArgs reads "/addfeed <url> [key=value …]" (news.ParseFeedEntry):
-// the address, the options given and, for a bad option, the refusal to send.
-func parseFeedArgs(args string) (rawURL string, opts news.FeedOptions, refusal string) {
-	rawURL, opts, err := news.ParseFeedEntry(args)
-	var oe *news.FeedOptionError
-	switch {
-	case errors.As(err, &oe) && oe.Unknown:
-		return "", opts, msgFeedUnknownOption(textcut.Words(cleanLine(oe.Key), 40))
-	case errors.As(err, &oe):
-		return "", opts, msgFeedBadOption(oe.Key, textcut.Words(cleanLine(oe.Value), 40), oe.Usage)
-	case err != nil:
-		return "", opts, msgFeedUnclosedQuote
-	}
-	return rawURL, opts, ""
+	return b.reply(ctx, r.to, b.say.FeedAdded(f))
 }
 
 func (b *Bot) cmdDelFeed(ctx context.Context, r *cmdReq) error {
 	if b.feeds == nil {
-		return b.reply(ctx, r.to, msgUnavailable)
+		return b.reply(ctx, r.to, b.txt.Unavailable)
 	}
 	id, err := strconv.ParseInt(strings.TrimPrefix(toASCIIDigits(r.args), "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return b.reply(ctx, r.to, msgDelFeedUsage)
+		return b.reply(ctx, r.to, b.txt.DelFeedUsage)
 	}
 	err = b.feeds.DeleteFeed(ctx, id)
 	if errors.Is(err, news.ErrNotFound) {
-		return b.reply(ctx, r.to, msgFeedNotFound(id))
+		return b.reply(ctx, r.to, b.say.FeedNotFound(id))
 	}
 	if err != nil {
 		return fmt.Errorf("bot: delete feed: %w", err)
 	}
-	return b.reply(ctx, r.to, msgFeedDeleted(id))
+	return b.reply(ctx, r.to, b.say.FeedDeleted(id))
 }
 
 // feedRefusal is why /addfeed refused an address, in the admin's words:
-// the feed package's reasons, told apart with errors.Is (the English
-// error is in the log).
-func feedRefusal(err error) string {
+// the reasons feed validation gives as news sentinels, told apart with
+// errors.Is (the English error is in the log).
+func (b *Bot) feedRefusal(err error) string {
 	var dns *net.DNSError
 	switch {
 	case errors.As(err, &dns):
-		return msgFeedNoSuchHost(dns.Name)
-	case errors.Is(err, feed.ErrPrivateAddress):
-		return msgFeedPrivate
-	case errors.Is(err, feed.ErrBadURL):
-		return msgFeedBadURL
-	case errors.Is(err, news.ErrInvalid):
-		return msgFeedBadURL
+		return b.say.FeedNoSuchHost(dns.Name)
+	case errors.Is(err, news.ErrPrivateAddress):
+		return b.txt.FeedPrivate
+	case errors.Is(err, news.ErrBadURL), errors.Is(err, news.ErrInvalid):
+		return b.txt.FeedBadURL
 	}
-	return msgFeedAddError
-}
-
-// redactText removes the token from a text shown to an admin.
-func (b *Bot) redactText(s string) string {
-	if b.token == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, b.token, "<token>")
+	return b.txt.FeedAddError
 }

@@ -16,7 +16,9 @@ import (
 
 	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/bot"
+	"github.com/ajel-news/ajel/bot/render"
 	"github.com/ajel-news/ajel/bot/telegramtest"
+	"github.com/ajel-news/ajel/bot/texts"
 	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage"
@@ -89,7 +91,7 @@ func (f *feedAdmin) AddFeed(ctx context.Context, nf news.Feed) (news.Feed, error
 	if u, _ := url.Parse(rawURL); strings.HasSuffix(u.Hostname(), ".invalid") {
 		return news.Feed{}, fmt.Errorf("feed: cannot resolve host: %w", &net.DNSError{Err: "no such host", Name: u.Hostname(), IsNotFound: true})
 	}
-	if err := feed.ValidateURL(ctx, rawURL, false); errors.Is(err, feed.ErrPrivateAddress) {
+	if err := feed.ValidateURL(ctx, rawURL, false); errors.Is(err, news.ErrPrivateAddress) {
 		return news.Feed{}, err
 	}
 	for _, x := range f.feeds {
@@ -152,6 +154,9 @@ type harness struct {
 
 var fixedNow = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
+// renderer renders in the bot's default language, as the bot does.
+var renderer = render.New(texts.Arabic(), nil)
+
 func newHarness(t *testing.T, mod func(*bot.Options)) *harness {
 	t.Helper()
 	return newHarnessWith(t, nil, mod)
@@ -204,7 +209,7 @@ func (h *harness) start() {
 		h.opts.Store = h.wrap(h.db)
 	}
 	ctx, cancel := context.WithCancel(h.t.Context())
-	b, err := bot.New(ctx, h.opts)
+	b, err := bot.New(h.opts)
 	if err != nil {
 		cancel()
 		h.t.Fatalf("bot.New: %v", err)

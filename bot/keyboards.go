@@ -2,15 +2,16 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
+	"github.com/ajel-news/ajel/bot/render"
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/telegram"
 )
 
 // Callback data prefixes: "t:<slug>" toggles a topic, "u:<id>" removes a
@@ -24,7 +25,7 @@ const (
 )
 
 // topicKeyboard lists every catalogue topic, the chat's ones ticked.
-func (b *Bot) topicKeyboard(subs []news.Subscription) (tgbotapi.InlineKeyboardMarkup, bool) {
+func (b *Bot) topicKeyboard(subs []news.Subscription) (telegram.Keyboard, bool) {
 	chosen := map[string]bool{}
 	for _, s := range subs {
 		if s.Kind == news.KindTopic {
@@ -39,8 +40,8 @@ func (b *Bot) topicKeyboard(subs []news.Subscription) (tgbotapi.InlineKeyboardMa
 			perRow = 2
 		}
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
-	var row []tgbotapi.InlineKeyboardButton
+	var rows [][]telegram.Button
+	var row []telegram.Button
 	for _, t := range all {
 		data := cbTopic + t.Slug
 		if len(data) > maxCallback {
@@ -51,7 +52,7 @@ func (b *Bot) topicKeyboard(subs []news.Subscription) (tgbotapi.InlineKeyboardMa
 		if chosen[t.Slug] {
 			label = checkMark + label
 		}
-		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, data))
+		row = append(row, telegram.DataButton(label, data))
 		if len(row) == perRow {
 			rows = append(rows, row)
 			row = nil
@@ -60,7 +61,7 @@ func (b *Bot) topicKeyboard(subs []news.Subscription) (tgbotapi.InlineKeyboardMa
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	return tgbotapi.NewInlineKeyboardMarkup(rows...), len(rows) > 0
+	return telegram.NewKeyboard(rows...), len(rows) > 0
 }
 
 // sendTopics sends text with the topic keyboard, the topics the chat (or
@@ -78,11 +79,11 @@ func (b *Bot) sendTopics(ctx context.Context, to news.Target, text string) error
 	}
 	if len(links) > 0 {
 		kb.InlineKeyboard = append(kb.InlineKeyboard, links...)
-		text += "\n\n" + msgChannelsHint
+		text += "\n\n" + b.txt.ChannelsHint
 	}
 	if !ok && len(links) == 0 {
-		if text == msgTopicsPrompt {
-			text = msgTopicsEmpty
+		if text == b.txt.TopicsPrompt {
+			text = b.txt.TopicsEmpty
 		}
 		return b.reply(ctx, to, text)
 	}
@@ -91,18 +92,18 @@ func (b *Bot) sendTopics(ctx context.Context, to news.Target, text string) error
 
 // channelButtons links to every topic channel that is on and public, two
 // a row.
-func (b *Bot) channelButtons(ctx context.Context) ([][]tgbotapi.InlineKeyboardButton, error) {
+func (b *Bot) channelButtons(ctx context.Context) ([][]telegram.Button, error) {
 	chs, err := b.store.Channels(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("bot: channels: %w", err)
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
-	var row []tgbotapi.InlineKeyboardButton
+	var rows [][]telegram.Button
+	var row []telegram.Button
 	for _, ch := range chs {
 		if !ch.Enabled || ch.Link() == "" {
 			continue
 		}
-		row = append(row, tgbotapi.NewInlineKeyboardButtonURL(msgChannelButton(b.channelTopicName(ch.Topic)), ch.Link()))
+		row = append(row, telegram.URLButton(b.say.ChannelButton(b.channelTopicName(ch.Topic)), ch.Link()))
 		if len(row) == 2 {
 			rows, row = append(rows, row), nil
 		}
@@ -114,38 +115,38 @@ func (b *Bot) channelButtons(ctx context.Context) ([][]tgbotapi.InlineKeyboardBu
 }
 
 // unsubscribeKeyboard has one button per subscription, a row each.
-func (b *Bot) unsubscribeKeyboard(subs []news.Subscription) tgbotapi.InlineKeyboardMarkup {
-	rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(subs))
+func (b *Bot) unsubscribeKeyboard(subs []news.Subscription) telegram.Keyboard {
+	rows := make([][]telegram.Button, 0, len(subs))
 	for _, s := range subs {
-		label := "❌ " + s.Display
+		label := b.say.RemoveButton(s.Display)
 		if s.Kind == news.KindMute {
-			label = "🔈 «" + s.Display + "»"
+			label = b.say.UnmuteButton(s.Display)
 		} else if s.Kind == news.KindTopic {
 			if t, ok := b.topics.BySlug(s.Key); ok {
-				label = strings.TrimSpace("❌ " + t.Emoji + " " + t.Name)
+				label = strings.TrimSpace(b.say.RemoveButton(t.Emoji + " " + t.Name))
 			}
 		} else {
-			label = "❌ «" + s.Display + "»"
+			label = b.say.RemoveWordButton(s.Display)
 		}
 		data := cbUnsubscribe + strconv.FormatInt(s.ID, 10)
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(label, data)))
+		rows = append(rows, telegram.Row(telegram.DataButton(label, data)))
 	}
-	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return telegram.NewKeyboard(rows...)
 }
 
-func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery, thread int) error {
+func (b *Bot) handleCallback(ctx context.Context, q *telegram.CallbackQuery) error {
 	if q.Message == nil || q.Message.Chat == nil || q.From == nil || q.Message.Chat.Type == string(news.ChatChannel) {
 		// A button under an inline-mode message or in a channel: nothing of ours.
-		return b.answer(ctx, q.ID, msgStaleButton, false)
+		return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 	}
-	chat := chatOf(q.Message.Chat)
-	to := news.Target{ChatID: chat.ID, ThreadID: thread}
+	chat := telegram.ChatOf(q.Message.Chat)
+	to := news.Target{ChatID: chat.ID, ThreadID: q.Message.Thread()}
 	kind, arg, _ := strings.Cut(q.Data, ":")
 	key := bucketKey{chat: chat.ID, user: q.From.ID}
 	if kind+":" == cbSettings {
 		key.settings = b.mayAdminister(ctx, chat, q.From.ID)
 	}
-	ok, err := b.admit(ctx, chat, key, func(text string) error { return b.answer(ctx, q.ID, stripTags(text), true) })
+	ok, err := b.admit(ctx, chat, key, func(text string) error { return b.answer(ctx, q.ID, render.StripTags(text), true) })
 	if !ok || err != nil {
 		return err
 	}
@@ -153,13 +154,13 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery, thr
 	case cbTopic:
 		t, ok := b.topics.BySlug(arg)
 		if !ok {
-			return b.answer(ctx, q.ID, msgStaleButton, false)
+			return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 		}
 		return b.toggleTopic(ctx, q, chat, to, t)
 	case cbUnsubscribe:
 		id, err := strconv.ParseInt(arg, 10, 64)
 		if err != nil || id <= 0 {
-			return b.answer(ctx, q.ID, msgStaleButton, false)
+			return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 		}
 		return b.removeByID(ctx, q, chat, to, id)
 	case cbSettings:
@@ -169,26 +170,26 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery, thr
 	case cbUnfollow:
 		return b.unfollow(ctx, q, chat, to, arg)
 	}
-	return b.answer(ctx, q.ID, msgStaleButton, false)
+	return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 }
 
 // guardCallback answers with a refusal and returns false when the user who
 // pressed may not change the chat's subscriptions.
-func (b *Bot) guardCallback(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat) (bool, error) {
+func (b *Bot) guardCallback(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat) (bool, error) {
 	ok, err := b.mayChange(ctx, chat, q.From.ID)
 	if err != nil {
-		if aerr := b.answer(ctx, q.ID, stripTags(msgInternalError), false); aerr != nil {
+		if aerr := b.answer(ctx, q.ID, render.StripTags(b.txt.InternalError), false); aerr != nil {
 			b.log.Warn("bot: answer callback", "err", aerr)
 		}
 		return false, err
 	}
 	if !ok {
-		return false, b.answer(ctx, q.ID, msgNotGroupAdmin, true)
+		return false, b.answer(ctx, q.ID, b.txt.NotGroupAdmin, true)
 	}
 	return true, nil
 }
 
-func (b *Bot) toggleTopic(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, to news.Target, t news.Topic) error {
+func (b *Bot) toggleTopic(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat, to news.Target, t news.Topic) error {
 	if ok, err := b.guardCallback(ctx, q, chat); !ok || err != nil {
 		return err
 	}
@@ -206,17 +207,17 @@ func (b *Bot) toggleTopic(ctx context.Context, q *tgbotapi.CallbackQuery, chat n
 	alert := false
 	if has {
 		err = b.store.Unsubscribe(ctx, to, news.KindTopic, t.Slug)
-		if err != nil && !isNotFound(err) {
+		if err != nil && !errors.Is(err, news.ErrNotFound) {
 			return fmt.Errorf("bot: unsubscribe: %w", err)
 		}
-		note = cbUnsubscribed(t.Name)
+		note = b.say.AnswerUnsubscribed(t.Name)
 	} else {
 		_, err = b.store.Subscribe(ctx, news.Subscription{ChatID: chat.ID, ThreadID: to.ThreadID, Kind: news.KindTopic, Key: t.Slug, Display: t.Name})
 		switch {
-		case err == nil, isAlreadyExists(err):
-			note = cbSubscribed(t.Name)
-		case isTooMany(err):
-			note, alert = stripTags(msgTooMany(news.MaxSubscriptionsPerChat)), true
+		case err == nil, errors.Is(err, news.ErrAlreadyExists):
+			note = b.say.AnswerSubscribed(t.Name)
+		case errors.Is(err, news.ErrTooManySubscriptions):
+			note, alert = render.StripTags(b.say.TooMany(news.MaxSubscriptionsPerChat)), true
 		default:
 			return fmt.Errorf("bot: subscribe: %w", err)
 		}
@@ -235,7 +236,7 @@ func (b *Bot) toggleTopic(ctx context.Context, q *tgbotapi.CallbackQuery, chat n
 	return b.answer(ctx, q.ID, note, alert)
 }
 
-func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, to news.Target, id int64) error {
+func (b *Bot) removeByID(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat, to news.Target, id int64) error {
 	subs, err := b.store.Subscriptions(ctx, to)
 	if err != nil {
 		return fmt.Errorf("bot: subscriptions: %w", err)
@@ -249,12 +250,12 @@ func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat ne
 	}
 	if target == nil {
 		// Already removed, or an id from another chat: change nothing.
-		return b.answer(ctx, q.ID, msgStaleButton, false)
+		return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 	}
 	if ok, err := b.guardCallback(ctx, q, chat); !ok || err != nil {
 		return err
 	}
-	if err := b.store.Unsubscribe(ctx, to, target.Kind, target.Key); err != nil && !isNotFound(err) {
+	if err := b.store.Unsubscribe(ctx, to, target.Kind, target.Key); err != nil && !errors.Is(err, news.ErrNotFound) {
 		return fmt.Errorf("bot: unsubscribe: %w", err)
 	}
 	// The keyboard was /unmute's or /unsubscribe's: what is left of its kind.
@@ -265,26 +266,23 @@ func (b *Bot) removeByID(ctx context.Context, q *tgbotapi.CallbackQuery, chat ne
 		}
 	}
 	var eerr error
-	noneLeft, done := msgNoneLeft, cbUnsubscribed(target.Display)
+	noneLeft, done := b.txt.NoneLeft, b.say.AnswerUnsubscribed(target.Display)
 	if target.Kind == news.KindMute {
-		noneLeft, done = msgNoMutesLeft, cbUnmuted(target.Display)
+		noneLeft, done = b.txt.NoMutesLeft, b.say.AnswerUnmuted(target.Display)
 	}
 	if len(left) == 0 {
-		edit := tgbotapi.NewEditMessageText(chat.ID, q.Message.MessageID, noneLeft)
-		edit.ParseMode = tgbotapi.ModeHTML
-		_, eerr = b.replyRequest(ctx, edit)
+		eerr = b.replies.Edit(ctx, q.Message.MessageID, telegram.Text{To: news.Target{ChatID: chat.ID}, HTML: noneLeft})
 	} else {
 		eerr = b.editKeyboard(ctx, chat.ID, q.Message.MessageID, b.unsubscribeKeyboard(left))
 	}
-	if eerr != nil && !isNotModified(eerr) {
+	if eerr != nil {
 		b.log.Warn("bot: update unsubscribe keyboard", "chat", chat.ID, "err", eerr)
 	}
 	return b.answer(ctx, q.ID, done, false)
 }
 
-func (b *Bot) editKeyboard(ctx context.Context, chatID int64, messageID int, kb tgbotapi.InlineKeyboardMarkup) error {
-	_, err := b.replyRequest(ctx, tgbotapi.NewEditMessageReplyMarkup(chatID, messageID, kb))
-	if err != nil && !isNotModified(err) {
+func (b *Bot) editKeyboard(ctx context.Context, chatID int64, messageID int, kb telegram.Keyboard) error {
+	if err := b.replies.EditKeyboard(ctx, chatID, messageID, kb); err != nil {
 		return fmt.Errorf("bot: edit keyboard: %w", err)
 	}
 	return nil
@@ -293,9 +291,7 @@ func (b *Bot) editKeyboard(ctx context.Context, chatID int64, messageID int, kb 
 // answer answers a callback query (so the button stops spinning) with a
 // short plain-text note, or an alert the reader must dismiss.
 func (b *Bot) answer(ctx context.Context, id, text string, alert bool) error {
-	cfg := tgbotapi.NewCallback(id, textcut.Words(text, 200))
-	cfg.ShowAlert = alert
-	if _, err := b.replyRequest(ctx, cfg); err != nil {
+	if err := b.replies.Answer(ctx, id, textcut.Words(text, 200), alert); err != nil {
 		return fmt.Errorf("bot: answer callback: %w", err)
 	}
 	return nil

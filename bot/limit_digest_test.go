@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -9,109 +8,6 @@ import (
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/news"
 )
-
-func TestRenderPushOtherSourceLinks(t *testing.T) {
-	base := news.Push{Topic: "سوريا", Title: "عنوان", Summary: "ملخص الخبر.", Source: "الأولى",
-		URL: "https://one.example/a", OtherSources: 4}
-	tests := []struct {
-		name   string
-		others []news.SourceLink
-		plain  []string
-		html   []string
-		absent []string
-	}{
-		{name: "none", absent: []string{"مصادر أخرى:"}},
-		{
-			name:   "two linked",
-			others: []news.SourceLink{{Name: "الثانية", URL: "https://two.example/b"}, {Name: "Reuters", URL: "https://r.example/c?a=1&b=2"}},
-			plain:  []string{"\nمصادر أخرى: الثانية · \u2068Reuters\u2069"},
-			html:   []string{`<a href="https://two.example/b">الثانية</a>`, `<a href="https://r.example/c?a=1&amp;b=2">` + "\u2068Reuters\u2069</a>"},
-		},
-		{
-			name:   "at most three, unsafe links named without a link",
-			others: []news.SourceLink{{Name: "أ", URL: "javascript:alert(1)"}, {Name: "<ب>", URL: "https://b.example/"}, {Name: "", URL: "https://empty.example/"}, {Name: "ج", URL: "https://c.example/"}, {Name: "د", URL: "https://d.example/"}},
-			plain:  []string{"مصادر أخرى: أ · <ب> · ج"},
-			absent: []string{"javascript", "d.example", "empty.example", "<ب>"},
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			p := base
-			p.Others = tc.others
-			html := bot.RenderPush(p)
-			plain := visible(t, html)
-			mustContain(t, plain, "وأفادت به 4 مصادر أخرى")
-			mustContain(t, plain, tc.plain...)
-			mustContain(t, html, tc.html...)
-			for _, a := range tc.absent {
-				if strings.Contains(html, a) {
-					t.Errorf("HTML contains %q:\n%s", a, html)
-				}
-			}
-		})
-	}
-	// Long everything still fits.
-	p := base
-	p.Summary = strings.Repeat("كلمة طويلة ", 800)
-	p.Title = strings.Repeat("عنوان ", 300)
-	for i := range 3 {
-		p.Others = append(p.Others, news.SourceLink{Name: strings.Repeat("م", 300), URL: "https://x.example/" + strings.Repeat("a", 1500) + fmt.Sprint(i)})
-	}
-	if n := utf16Len(visible(t, bot.RenderPush(p))); n > 4096 {
-		t.Errorf("visible text %d UTF-16 units", n)
-	}
-}
-
-func TestRenderDigest(t *testing.T) {
-	push := func(i int) news.Push {
-		return news.Push{Title: fmt.Sprintf("خبر <رقم> %d", i), URL: fmt.Sprintf("https://e.example/%d?a=1&b=2", i)}
-	}
-	tests := []struct {
-		n      int
-		header string
-		more   string
-	}{
-		{1, "🗞️ موجز الأخبار · خبر واحد", ""},
-		{2, "🗞️ موجز الأخبار · خبران", ""},
-		{3, "🗞️ موجز الأخبار · 3 أخبار", ""},
-		{12, "🗞️ موجز الأخبار · 12 خبرًا", ""},
-		{400, "🗞️ موجز الأخبار · 400 خبر", "خبرًا آخر"},
-	}
-	for _, tc := range tests {
-		t.Run(fmt.Sprint(tc.n), func(t *testing.T) {
-			var ps []news.Push
-			for i := range tc.n {
-				ps = append(ps, push(i))
-			}
-			html := bot.RenderDigest(ps)
-			if n := utf16Len(html); n > 4096 {
-				t.Fatalf("digest HTML is %d UTF-16 units", n)
-			}
-			plain := visible(t, html)
-			first, _, _ := strings.Cut(plain, "\n")
-			if first != tc.header {
-				t.Errorf("header %q, want %q", first, tc.header)
-			}
-			mustContain(t, plain, "• خبر <رقم> \u20680\u2069")
-			mustContain(t, html, `<b><a href="https://e.example/0?a=1&amp;b=2">خبر &lt;رقم&gt; `+"\u20680\u2069</a></b>")
-			if tc.more != "" {
-				last := plain[strings.LastIndex(plain, "\n")+1:]
-				if !strings.HasPrefix(last, "و") || !strings.Contains(last, tc.more) {
-					t.Errorf("last line %q, want how many more", last)
-				}
-				listed := strings.Count(plain, "\n• ")
-				if !strings.Contains(last, fmt.Sprint(tc.n-listed)) {
-					t.Errorf("listed %d, last line %q", listed, last)
-				}
-			} else if c := strings.Count(plain, "\n• "); c != tc.n {
-				t.Errorf("listed %d of %d", c, tc.n)
-			}
-		})
-	}
-	// A story without a usable link is a bold title alone.
-	html := bot.RenderDigest([]news.Push{{Title: "بلا رابط", URL: "javascript:x"}})
-	mustContain(t, html, "• <b>بلا رابط</b>")
-}
 
 func TestSendDigest(t *testing.T) {
 	h := newHarness(t, nil)

@@ -6,9 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/telegram"
 )
 
 // cbSettings is the callback prefix of /settings' buttons: "st:<what>:<value>".
@@ -25,127 +24,96 @@ func (b *Bot) cmdSettings(ctx context.Context, r *cmdReq) error {
 	if err != nil {
 		return fmt.Errorf("bot: chat: %w", err)
 	}
-	kb := settingsKeyboard(chat)
-	return b.replyMarkup(ctx, r.to, b.settingsText(chat), &kb)
-}
-
-// settingsText says the chat's settings now, and the command of each.
-func (b *Bot) settingsText(c news.Chat) string {
-	quiet := msgSettingsQuietOff
-	if c.Quiet.Enabled() {
-		quiet = fmt.Sprintf("%02d:00–%02d:00 (%s)", c.Quiet.From, c.Quiet.To, esc(b.loc.String()))
-	}
-	limit := msgSettingsLimitOff
-	if c.MaxPerHour > 0 {
-		limit = countStories(c.MaxPerHour) + " في الساعة"
-	}
-	pictures := msgSettingsPicturesOn
-	if c.PicturesOff {
-		pictures = msgSettingsPicturesOff
-	}
-	state := msgSettingsRunning
-	if c.Paused {
-		state = msgSettingsPaused
-	}
-	return msgSettings(ringName(c.Rings), quiet, limit, pictures, state)
-}
-
-func ringName(m news.RingMode) string {
-	switch m {
-	case news.RingAll:
-		return msgRingAll
-	case news.RingNone:
-		return msgRingNone
-	}
-	return msgRingBreaking
+	kb := b.settingsKeyboard(chat)
+	return b.replyMarkup(ctx, r.to, b.say.Settings(chat), &kb)
 }
 
 // settingsKeyboard has a row per setting; the current choice is ticked.
-func settingsKeyboard(c news.Chat) tgbotapi.InlineKeyboardMarkup {
-	button := func(label string, on bool, data string) tgbotapi.InlineKeyboardButton {
+func (b *Bot) settingsKeyboard(c news.Chat) telegram.Keyboard {
+	button := func(label string, on bool, data string) telegram.Button {
 		if on {
 			label = checkMark + label
 		}
-		return tgbotapi.NewInlineKeyboardButtonData(label, cbSettings+data)
+		return telegram.DataButton(label, cbSettings+data)
 	}
 	rings := c.Rings
 	if rings == "" {
 		rings = news.RingBreaking
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(
-		button("🔔 العاجل", rings == news.RingBreaking, "ring:breaking"),
-		button("🔔 الكل", rings == news.RingAll, "ring:all"),
-		button("🔕 لا شيء", rings == news.RingNone, "ring:none"),
+	var rows [][]telegram.Button
+	rows = append(rows, telegram.Row(
+		button(b.txt.ButtonRingBreaking, rings == news.RingBreaking, "ring:breaking"),
+		button(b.txt.ButtonRingAll, rings == news.RingAll, "ring:all"),
+		button(b.txt.ButtonRingNone, rings == news.RingNone, "ring:none"),
 	))
-	quiet := []tgbotapi.InlineKeyboardButton{}
+	quiet := []telegram.Button{}
 	for _, q := range quietPresets {
-		quiet = append(quiet, button(fmt.Sprintf("🌙 %d–%d", q.From, q.To), c.Quiet == q, fmt.Sprintf("quiet:%d-%d", q.From, q.To)))
+		quiet = append(quiet, button(b.say.QuietButton(q), c.Quiet == q, fmt.Sprintf("quiet:%d-%d", q.From, q.To)))
 	}
-	quiet = append(quiet, button("🌙 بلا", !c.Quiet.Enabled(), "quiet:off"))
+	quiet = append(quiet, button(b.txt.ButtonQuietOff, !c.Quiet.Enabled(), "quiet:off"))
 	rows = append(rows, quiet)
-	limits := []tgbotapi.InlineKeyboardButton{}
+	limits := []telegram.Button{}
 	for _, n := range limitPresets {
-		label := "⏱ " + strconv.Itoa(n)
+		label := b.say.LimitButton(n)
 		if n == 0 {
-			label = "⏱ بلا حد"
+			label = b.txt.ButtonLimitOff
 		}
 		limits = append(limits, button(label, c.MaxPerHour == n, "limit:"+strconv.Itoa(n)))
 	}
 	rows = append(rows, limits)
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(
-		button("🖼 بالصور", !c.PicturesOff, "pictures:on"),
-		button("🖼 بلا صور", c.PicturesOff, "pictures:off"),
+	rows = append(rows, telegram.Row(
+		button(b.txt.ButtonPicturesOn, !c.PicturesOff, "pictures:on"),
+		button(b.txt.ButtonPicturesOff, c.PicturesOff, "pictures:off"),
 	))
-	pause := button("⏸ إيقاف مؤقت", false, "pause:on")
+	pause := button(b.txt.ButtonPause, false, "pause:on")
 	if c.Paused {
-		pause = button("▶️ استئناف", false, "pause:off")
+		pause = button(b.txt.ButtonResume, false, "pause:off")
 	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(pause))
-	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+	rows = append(rows, telegram.Row(pause))
+	return telegram.NewKeyboard(rows...)
 }
 
 // changeSetting applies one /settings button and redraws the message in
 // place. Data that names no setting of ours changes nothing.
-func (b *Bot) changeSetting(ctx context.Context, q *tgbotapi.CallbackQuery, chat news.Chat, arg string) error {
+func (b *Bot) changeSetting(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat, arg string) error {
 	what, value, _ := strings.Cut(arg, ":")
 	var apply func() error
 	switch what {
 	case "ring":
 		m, ok := news.ParseRingMode(value)
 		if !ok || value == "" {
-			return b.answer(ctx, q.ID, msgStaleButton, false)
+			return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 		}
 		apply = func() error { return b.store.SetRings(ctx, chat.ID, m) }
 	case "quiet":
-		h, off, reason := parseQuiet(value)
+		h, off, reason := b.parseQuiet(value)
 		if reason != "" {
-			return b.answer(ctx, q.ID, msgStaleButton, false)
+			return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 		}
 		if off {
 			h = news.QuietHours{}
 		}
 		apply = func() error { return b.store.SetQuietHours(ctx, chat.ID, h) }
 	case "limit":
-		n, ok := parseLimit(value)
+		n, ok := b.parseLimit(value)
 		if !ok {
-			return b.answer(ctx, q.ID, msgStaleButton, false)
+			return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 		}
 		apply = func() error { return b.store.SetMaxPerHour(ctx, chat.ID, n) }
 	case "pictures":
-		on, ok := parseOnOff(value)
+		on, ok := b.parseOnOff(value)
 		if !ok {
-			return b.answer(ctx, q.ID, msgStaleButton, false)
+			return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 		}
 		apply = func() error { return b.store.SetPictures(ctx, chat.ID, on) }
 	case "pause":
-		on, ok := parseOnOff(value)
+		on, ok := b.parseOnOff(value)
 		if !ok {
-			return b.answer(ctx, q.ID, msgStaleButton, false)
+			return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 		}
 		apply = func() error { return b.store.SetPaused(ctx, chat.ID, on) }
 	default:
-		return b.answer(ctx, q.ID, msgStaleButton, false)
+		return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 	}
 	if ok, err := b.guardCallback(ctx, q, chat); !ok || err != nil {
 		return err
@@ -157,12 +125,11 @@ func (b *Bot) changeSetting(ctx context.Context, q *tgbotapi.CallbackQuery, chat
 	if err != nil {
 		return fmt.Errorf("bot: chat: %w", err)
 	}
-	edit := tgbotapi.NewEditMessageTextAndMarkup(chat.ID, q.Message.MessageID, b.settingsText(now), settingsKeyboard(now))
-	edit.ParseMode = tgbotapi.ModeHTML
-	if _, err := b.replyRequest(ctx, edit); err != nil && !isNotModified(err) {
+	kb := b.settingsKeyboard(now)
+	if err := b.replies.Edit(ctx, q.Message.MessageID, telegram.Text{To: news.Target{ChatID: chat.ID}, HTML: b.say.Settings(now), Keyboard: &kb}); err != nil {
 		b.log.Warn("bot: redraw settings", "chat", chat.ID, "err", err)
 	}
-	return b.answer(ctx, q.ID, msgSettingsSaved, false)
+	return b.answer(ctx, q.ID, b.txt.SettingsSaved, false)
 }
 
 func (b *Bot) cmdSound(ctx context.Context, r *cmdReq) error {
@@ -171,21 +138,14 @@ func (b *Bot) cmdSound(ctx context.Context, r *cmdReq) error {
 		if err != nil {
 			return fmt.Errorf("bot: chat: %w", err)
 		}
-		return b.reply(ctx, r.to, msgSoundNow(ringName(chat.Rings))+msgSoundUsage)
+		return b.reply(ctx, r.to, b.say.SoundNow(chat.Rings)+b.txt.SoundUsage)
 	}
-	var m news.RingMode
-	switch strings.ToLower(strings.TrimSpace(r.args)) {
-	case "breaking", "عاجل", "العاجل":
-		m = news.RingBreaking
-	case "all", "الكل", "كل":
-		m = news.RingAll
-	case "none", "off", "لا شيء", "لاشيء":
-		m = news.RingNone
-	default:
-		return b.reply(ctx, r.to, msgSoundBad+msgSoundUsage)
+	m, ok := b.parseRings(r.args)
+	if !ok {
+		return b.reply(ctx, r.to, b.txt.SoundBad+b.txt.SoundUsage)
 	}
 	if err := b.store.SetRings(ctx, r.chat.ID, m); err != nil {
 		return fmt.Errorf("bot: sound: %w", err)
 	}
-	return b.reply(ctx, r.to, msgSoundNow(ringName(m)))
+	return b.reply(ctx, r.to, b.say.SoundNow(m))
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/storage"
 	"github.com/ajel-news/ajel/storage/storagetest"
+	"github.com/ajel-news/ajel/telegram"
 )
 
 // lockedBuffer collects log output written from several goroutines.
@@ -79,7 +80,7 @@ func (e *hookEnv) newBotWith(mod func(*bot.Options)) (*bot.Bot, *storage.DB) {
 	if mod != nil {
 		mod(&o)
 	}
-	b, err := bot.New(e.t.Context(), o)
+	b, err := bot.New(o)
 	if err != nil {
 		e.t.Fatalf("bot.New: %v", err)
 	}
@@ -157,7 +158,7 @@ func post(ctx context.Context, h http.Handler, method, secret, body string) int 
 	r := httptest.NewRequestWithContext(ctx, method, "/telegram", strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	if secret != "" {
-		r.Header.Set(bot.SecretTokenHeader, secret)
+		r.Header.Set(telegram.SecretTokenHeader, secret)
 	}
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
@@ -166,27 +167,27 @@ func post(ctx context.Context, h http.Handler, method, secret, body string) int 
 
 func TestWebhookSecret(t *testing.T) {
 	valid := regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
-	derived := bot.WebhookSecret(testToken, "")
+	derived := telegram.WebhookSecret(testToken, "")
 	if !valid.MatchString(derived) {
 		t.Errorf("derived secret %q breaks Telegram's rule", derived)
 	}
-	if again := bot.WebhookSecret(testToken, ""); again != derived {
+	if again := telegram.WebhookSecret(testToken, ""); again != derived {
 		t.Errorf("derived secret not stable: %q then %q", derived, again)
 	}
-	if other := bot.WebhookSecret("999:OTHER", ""); other == derived {
+	if other := telegram.WebhookSecret("999:OTHER", ""); other == derived {
 		t.Error("two tokens derive the same secret")
 	}
 	if strings.Contains(derived, "TEST") || strings.Contains(derived, "123456") {
 		t.Errorf("derived secret %q shows the token", derived)
 	}
-	if got := bot.WebhookSecret(testToken, "my_Secret-1"); got != "my_Secret-1" {
+	if got := telegram.WebhookSecret(testToken, "my_Secret-1"); got != "my_Secret-1" {
 		t.Errorf("configured secret replaced by %q", got)
 	}
 }
 
 func TestSetWebhook(t *testing.T) {
 	for _, tc := range []struct{ name, secret, want string }{
-		{"derived", "", bot.WebhookSecret(testToken, "")},
+		{"derived", "", telegram.WebhookSecret(testToken, "")},
 		{"configured", "abc_DEF-123", "abc_DEF-123"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -207,7 +208,12 @@ func TestSetWebhook(t *testing.T) {
 			if len(calls) != 1 || calls[0].Params["drop_pending_updates"] != "false" {
 				t.Errorf("setWebhook calls %+v: want one keeping pending updates", calls)
 			}
-			if err := b.DeleteWebhook(t.Context()); err != nil {
+			// Run deletes it through the transport when it polls again.
+			tg, err := telegram.New(telegram.Options{Token: testToken, Endpoint: e.srv.Endpoint()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tg.DeleteWebhook(t.Context()); err != nil {
 				t.Fatal(err)
 			}
 			if wh := e.srv.Webhook(); wh.URL != "" {
@@ -233,7 +239,7 @@ func TestWebhookHandlerRequests(t *testing.T) {
 		{"no header", http.MethodPost, "", textUpdate(1, chat, "/start"), http.StatusUnauthorized, 0},
 		{"wrong secret", http.MethodPost, "s3cret_VALUE-y", textUpdate(2, chat, "/start"), http.StatusForbidden, 0},
 		{"secret prefix", http.MethodPost, "s3cret", textUpdate(3, chat, "/start"), http.StatusForbidden, 0},
-		{"derived instead of configured", http.MethodPost, bot.WebhookSecret(testToken, ""), textUpdate(4, chat, "/start"), http.StatusForbidden, 0},
+		{"derived instead of configured", http.MethodPost, telegram.WebhookSecret(testToken, ""), textUpdate(4, chat, "/start"), http.StatusForbidden, 0},
 		{"GET", http.MethodGet, secret, "", http.StatusMethodNotAllowed, 0},
 		{"PUT", http.MethodPut, secret, textUpdate(5, chat, "/start"), http.StatusMethodNotAllowed, 0},
 		{"garbage JSON", http.MethodPost, secret, `{"update_id":6,"message":`, http.StatusBadRequest, 0},
@@ -267,14 +273,14 @@ func TestWebhookHandlerRequests(t *testing.T) {
 			t.Errorf("logs lack %q:\n%s", want, logs)
 		}
 	}
-	e.noSecretsLogged(secret, "s3cret_VALUE-y", bot.WebhookSecret(testToken, ""))
+	e.noSecretsLogged(secret, "s3cret_VALUE-y", telegram.WebhookSecret(testToken, ""))
 }
 
 func TestWebhookRepeatsAcrossRestart(t *testing.T) {
 	e := newHookEnv(t)
 	b, db := e.newBot()
 	k := e.handling(b, db)
-	secret := bot.WebhookSecret(testToken, "")
+	secret := telegram.WebhookSecret(testToken, "")
 	const chat = 99
 	send := func(h http.Handler, id int, text string) int {
 		t.Helper()
@@ -373,7 +379,7 @@ func TestRunWebhookThenPolling(t *testing.T) {
 	if err := e.srv.WaitFor(wctx, func() bool { return e.srv.Webhook().URL == url }); err != nil {
 		t.Fatalf("webhook not set: %v", err)
 	}
-	if e.srv.Webhook().SecretToken != bot.WebhookSecret(testToken, "") {
+	if e.srv.Webhook().SecretToken != telegram.WebhookSecret(testToken, "") {
 		t.Error("RunWebhook did not register the derived secret")
 	}
 	if len(e.srv.Commands()) == 0 {
@@ -408,7 +414,7 @@ func TestRunWebhookThenPolling(t *testing.T) {
 	if err := <-pdone; err != nil {
 		t.Errorf("Run: %v", err)
 	}
-	e.noSecretsLogged(bot.WebhookSecret(testToken, ""))
+	e.noSecretsLogged(telegram.WebhookSecret(testToken, ""))
 }
 
 func TestRunPollingRecoversFromWebhookConflict(t *testing.T) {

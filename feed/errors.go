@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/internal/textcut"
+	"github.com/ajel-news/ajel/news"
 )
 
 // Sentinel errors. Every error this package returns says what went wrong in
@@ -28,10 +29,13 @@ var (
 	// ErrTooManyRedirects means more than MaxRedirects redirects, or a loop.
 	ErrTooManyRedirects = errors.New("feed: too many redirects")
 	// ErrPrivateAddress means the host is (or resolves to) a loopback,
-	// private, link-local or otherwise internal address and AllowPrivate is off.
-	ErrPrivateAddress = errors.New("feed: private address")
-	// ErrBadURL means the URL is not an absolute http or https URL.
-	ErrBadURL = errors.New("feed: not an http(s) URL")
+	// private, link-local or otherwise internal address and AllowPrivate is
+	// off. It is news.ErrPrivateAddress, so packages that must not import
+	// feed (bot) can tell it apart.
+	ErrPrivateAddress = news.ErrPrivateAddress
+	// ErrBadURL means the URL is not an absolute http or https URL. It is
+	// news.ErrBadURL.
+	ErrBadURL = news.ErrBadURL
 	// ErrNotHTML means an article page is not a web page (a PDF, an image).
 	ErrNotHTML = errors.New("feed: page is not HTML")
 	// ErrNoText means an article page has no main text worth reading (a

@@ -25,6 +25,13 @@ var (
 	ErrTooManyNotifications = errors.New("too many notifications waiting")
 	// ErrInvalid marks input that failed validation; the wrapping error says why.
 	ErrInvalid = errors.New("invalid")
+	// ErrPrivateAddress means an address given to fetch (a feed, a page)
+	// is, or resolves to, a loopback, private, link-local or otherwise
+	// internal address, which Ajel does not reach unless allowed to.
+	ErrPrivateAddress = errors.New("private address")
+	// ErrBadURL means an address is not an absolute http or https URL
+	// with a host.
+	ErrBadURL = errors.New("not an http(s) URL")
 )
 
 // MaxSubscriptionsPerChat caps how many topics and keywords one chat may follow.

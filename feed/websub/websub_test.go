@@ -116,6 +116,21 @@ func (h *fakeHub) verifications() ([]int, []string) {
 	return append([]int(nil), h.answers...), append([]string(nil), h.echoed...)
 }
 
+// verified waits until the hub has read n answers to its verifications:
+// the subscriber marks a subscription active while it answers, so the
+// state can say active before the hub has the answer in hand.
+func (h *fakeHub) verified(t *testing.T, n int) ([]int, []string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		codes, bodies := h.verifications()
+		if len(codes) >= n || time.Now().After(deadline) {
+			return codes, bodies
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // delivered records what the subscriber hands over.
 type delivered struct {
 	mu    sync.Mutex
@@ -259,7 +274,7 @@ func TestWebSubSubscribeVerifyAndNotify(t *testing.T) {
 				!strings.HasPrefix(req.Get("hub.callback"), r.cb.URL+"/websub/") || len(req.Get("hub.secret")) != 64 {
 				t.Errorf("subscribe request %v", req)
 			}
-			if codes, bodies := hub.verifications(); len(codes) != 1 || codes[0] != 200 || bodies[0] != "challenge-subscribe" {
+			if codes, bodies := hub.verified(t, 1); len(codes) != 1 || codes[0] != 200 || bodies[0] != "challenge-subscribe" {
 				t.Errorf("verification answered %v %q", codes, bodies)
 			}
 

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"bytes"
@@ -13,11 +13,8 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
-
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/ajel-news/ajel/internal/wait"
 	"github.com/ajel-news/ajel/news"
@@ -48,11 +45,6 @@ const (
 	replayWindow = 1000
 )
 
-// allowedUpdates are the update kinds the bot acts on, in both modes.
-func allowedUpdates() []string {
-	return []string{"message", "callback_query"}
-}
-
 // webhookState serializes webhook updates so the saved offset only grows
 // (and two copies of one update cannot both be kept).
 type webhookState struct {
@@ -73,67 +65,20 @@ func WebhookSecret(token, configured string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// SetWebhook asks Telegram to POST updates to publicURL with the secret
-// (WebhookSecret(token, secret)) in SecretTokenHeader. Pending updates are
-// kept. max_connections is 1: Telegram then sends one update at a time, in
-// order, which the offset-based repeat detection and the order of one
-// chat's updates rely on; each is answered as soon as it is kept, so this
-// costs a database write per update, not a reply's round trip.
-func (b *Bot) SetWebhook(ctx context.Context, publicURL, secret string) error {
-	allowed, err := json.Marshal(allowedUpdates())
-	if err != nil {
-		return fmt.Errorf("bot: setWebhook: %w", err)
-	}
-	p := tgbotapi.Params{
-		"url":                  publicURL,
-		"secret_token":         WebhookSecret(b.token, secret),
-		"allowed_updates":      string(allowed),
-		"max_connections":      "1",
-		"drop_pending_updates": "false",
-	}
-	if _, err := b.apiFor(ctx).MakeRequest("setWebhook", p); err != nil {
-		return fmt.Errorf("bot: setWebhook: %w", b.redact(err))
-	}
-	return nil
-}
-
-// DeleteWebhook removes the webhook, keeping pending updates for
-// getUpdates. Run calls it, so switching back to long polling just works.
-func (b *Bot) DeleteWebhook(ctx context.Context) error {
-	if _, err := b.request(ctx, tgbotapi.DeleteWebhookConfig{DropPendingUpdates: false}); err != nil {
-		return fmt.Errorf("bot: deleteWebhook: %w", err)
-	}
-	return nil
-}
-
-// isWebhookConflict is getUpdates' answer while a webhook is set.
-func isWebhookConflict(err error) bool {
-	var te *tgbotapi.Error
-	return errors.As(err, &te) && te.Code == http.StatusConflict && strings.Contains(strings.ToLower(te.Message), "webhook")
-}
-
-// RunWebhook receives updates by webhook instead of Run's long polling: it
-// registers the commands and the webhook (retrying while Telegram is
-// unreachable), then waits for ctx. Updates arrive through WebhookHandler,
-// which the caller mounts on its HTTP server. The webhook stays set on
-// shutdown: Telegram keeps the updates of a restart for the next run, and
-// Run deletes it when the bot goes back to long polling. It returns nil when
-// ctx ends, and an error when Telegram refuses the token or the URL.
-func (b *Bot) RunWebhook(ctx context.Context, publicURL, secret string) error {
-	if err := b.Connect(ctx, nil); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
-	}
-	stop := b.inbox.start(ctx)
+// Listen receives updates by webhook instead of Poll: it registers the
+// webhook at publicURL with the secret (WebhookSecret of the token and
+// secret), retrying while Telegram is unreachable, then handles what
+// WebhookHandler keeps until ctx ends. The webhook stays set on shutdown:
+// Telegram keeps the updates of a restart for the next run, and Poll
+// deletes it when the bot goes back to long polling. It returns nil when
+// ctx ends, and the *Error when Telegram refuses the token (TokenRefused)
+// or the URL (BadRequest).
+func (in *Inbox) Listen(ctx context.Context, publicURL, secret string) error {
+	stop := in.start(ctx)
 	defer stop()
-	if err := b.SetCommands(ctx); err != nil && ctx.Err() == nil {
-		b.log.Warn("bot: set commands", "err", err)
-	}
 	backoff := time.Second
 	for {
-		err := b.SetWebhook(ctx, publicURL, secret)
+		err := in.tg.SetWebhook(ctx, publicURL, secret)
 		if err == nil {
 			break
 		}
@@ -141,31 +86,29 @@ func (b *Bot) RunWebhook(ctx context.Context, publicURL, secret string) error {
 			return nil
 		}
 		pause := backoff
-		var te *tgbotapi.Error
-		if errors.As(err, &te) {
+		if te := asError(err); te != nil {
 			switch {
-			case te.Code == http.StatusUnauthorized || te.Code == http.StatusNotFound:
-				return fmt.Errorf("bot: telegram refused the token: %w", err)
-			case te.Code == http.StatusBadRequest:
+			case te.TokenRefused(), te.BadRequest():
 				// "bad webhook: …": the URL or secret is wrong; retrying cannot help.
-				return fmt.Errorf("bot: telegram refused WEBHOOK_URL %s: %w", origin(publicURL), err)
+				return te
 			case te.RetryAfter > 0:
-				pause = time.Duration(te.RetryAfter) * time.Second
+				pause = te.RetryAfter
 			}
 		}
-		b.log.Warn("bot: setWebhook failed", "err", err, "retry_in", pause)
+		in.log.Warn("telegram: setWebhook failed", "err", err, "retry_in", pause)
 		if !wait.Sleep(ctx, pause) {
 			return nil
 		}
 		backoff = min(backoff*2, time.Minute)
 	}
-	b.log.Info("bot: receiving updates by webhook", "origin", origin(publicURL))
+	in.log.Info("telegram: receiving updates by webhook", "origin", Origin(publicURL))
 	<-ctx.Done()
 	return nil
 }
 
-// origin is a URL's scheme and host: webhook paths sometimes hold the token.
-func origin(raw string) string {
+// Origin is a URL's scheme and host, for logs and errors: webhook paths
+// sometimes hold the token.
+func Origin(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return "<invalid URL>"
@@ -177,12 +120,12 @@ func origin(raw string) string {
 // secret (WebhookSecret(token, secret)) in SecretTokenHeader (401 without
 // it, 403 when wrong; compared in constant time), one JSON update of at most
 // 1 MiB (413 when larger, 400 when not an update). The update is kept in
-// the inbox with its offset and only then answered 200; RunWebhook handles
-// it from there. A repeat of an update already kept is answered 200
-// without keeping it again; 500 (Telegram retries) when the database does
-// not take it. Mount one handler per Bot.
-func (b *Bot) WebhookHandler(secret string) http.Handler {
-	want := sha256.Sum256([]byte(WebhookSecret(b.token, secret)))
+// the inbox with its offset and only then answered 200; Listen handles it
+// from there. A repeat of an update already kept is answered 200 without
+// keeping it again; 500 (Telegram retries) when the database does not take
+// it. Mount one handler per Inbox.
+func (in *Inbox) WebhookHandler(secret string) http.Handler {
+	want := sha256.Sum256([]byte(WebhookSecret(in.tg.conn.token, secret)))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -191,24 +134,24 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 		}
 		got := r.Header.Get(SecretTokenHeader)
 		if got == "" {
-			b.log.Warn("bot: webhook request without the secret token", remoteAttrs(r)...)
+			in.log.Warn("telegram: webhook request without the secret token", remoteAttrs(r)...)
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
 		// Hashing first makes the comparison constant-time in the length too.
 		sum := sha256.Sum256([]byte(got))
 		if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
-			b.log.Warn("bot: webhook request with a wrong secret token", remoteAttrs(r)...)
+			in.log.Warn("telegram: webhook request with a wrong secret token", remoteAttrs(r)...)
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
 		raw, status, err := decodeUpdate(w, r)
 		if err != nil {
-			b.log.Warn("bot: webhook request refused", append(remoteAttrs(r), "status", status, "err", err)...)
+			in.log.Warn("telegram: webhook request refused", append(remoteAttrs(r), "status", status, "err", err)...)
 			http.Error(w, http.StatusText(status), status)
 			return
 		}
-		w.WriteHeader(b.takeWebhookUpdate(r.Context(), raw))
+		w.WriteHeader(in.takeWebhookUpdate(r.Context(), raw))
 	})
 }
 
@@ -216,23 +159,23 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 // status to answer. An update Ajel cannot use is answered 200 with its
 // offset saved, as is one that made the bot panic (parked): any other
 // answer makes Telegram send it again and again.
-func (b *Bot) takeWebhookUpdate(ctx context.Context, raw json.RawMessage) (status int) {
+func (in *Inbox) takeWebhookUpdate(ctx context.Context, raw json.RawMessage) (status int) {
 	var u news.InboundUpdate
 	defer func() {
 		if p := recover(); p != nil {
 			if u.Raw == nil {
 				u.Raw = raw
 			}
-			b.park(ctx, u, fmt.Sprintf("keeping it panicked: %v", p), debug.Stack())
+			in.park(ctx, u, fmt.Sprintf("keeping it panicked: %v", p), debug.Stack())
 			status = http.StatusOK
 		}
 	}()
-	u, skip := b.receive(ctx, raw)
+	u, skip := in.receive(ctx, raw)
 	if u.UpdateID <= 0 {
-		b.log.Warn("bot: webhook request refused: not an update (no update_id)")
+		in.log.Warn("telegram: webhook request refused: not an update (no update_id)")
 		return http.StatusBadRequest
 	}
-	return b.keepWebhookUpdate(ctx, u, skip)
+	return in.keepWebhookUpdate(ctx, u, skip)
 }
 
 // remoteAttrs describe a request's sender for logs (never its headers'
@@ -277,8 +220,8 @@ func decodeUpdate(w http.ResponseWriter, r *http.Request) (json.RawMessage, int,
 // keepWebhookUpdate keeps one update in the inbox unless it is a repeat
 // or one to skip, with the next offset, hands it to its chat's handler,
 // and returns the status to answer.
-func (b *Bot) keepWebhookUpdate(ctx context.Context, u news.InboundUpdate, skip bool) int {
-	h := &b.hook
+func (in *Inbox) keepWebhookUpdate(ctx context.Context, u news.InboundUpdate, skip bool) int {
+	h := &in.hook
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	// Once begun, keeping an update is finished even when the request is
@@ -286,16 +229,16 @@ func (b *Bot) keepWebhookUpdate(ctx context.Context, u news.InboundUpdate, skip 
 	ctx = context.WithoutCancel(ctx)
 	if !h.loaded {
 		lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		off, err := b.store.UpdateOffset(lctx)
+		off, err := in.store.UpdateOffset(lctx)
 		cancel()
 		if err != nil {
-			b.log.Error("bot: read update offset", "err", err)
+			in.log.Error("telegram: read update offset", "err", err)
 			return http.StatusInternalServerError
 		}
 		h.offset, h.loaded = off, true
 	}
 	if u.UpdateID < h.offset && h.offset-u.UpdateID <= replayWindow {
-		b.log.Debug("bot: webhook update already handled", "update_id", u.UpdateID, "offset", h.offset)
+		in.log.Debug("telegram: webhook update already handled", "update_id", u.UpdateID, "offset", h.offset)
 		return http.StatusOK
 	}
 	keep := []news.InboundUpdate{u}
@@ -303,14 +246,14 @@ func (b *Bot) keepWebhookUpdate(ctx context.Context, u news.InboundUpdate, skip 
 		keep = nil // only its offset is saved
 	}
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	queued, err := b.store.QueueUpdates(sctx, keep, u.UpdateID+1)
+	queued, err := in.store.QueueUpdates(sctx, keep, u.UpdateID+1)
 	cancel()
 	if err != nil {
 		// Not kept: Telegram sends it again after a 500.
-		b.log.Error("bot: keep webhook update", "update_id", u.UpdateID, "err", err)
+		in.log.Error("telegram: keep webhook update", "update_id", u.UpdateID, "err", err)
 		return http.StatusInternalServerError
 	}
 	h.offset = u.UpdateID + 1
-	b.inbox.add(queued...)
+	in.add(queued...)
 	return http.StatusOK
 }
