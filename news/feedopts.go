@@ -13,7 +13,15 @@ import (
 type FeedOptions struct {
 	// FullText is when the feed's article pages are read ("" not given).
 	FullText FullTextMode
+	// Country is the place the feed is the outlet of, as given (a place
+	// slug or name; CountryNone to clear it; "" not given). Whether the
+	// catalogue has that place is checked where the catalogue is known:
+	// the app at start, the bot's /addfeed.
+	Country string
 }
+
+// CountryNone as country= takes a feed's country away.
+const CountryNone = "none"
 
 // IsZero reports whether no option was given.
 func (o FeedOptions) IsZero() bool { return o == FeedOptions{} }
@@ -23,6 +31,15 @@ func (o FeedOptions) Apply(f *Feed) bool {
 	changed := false
 	if o.FullText != "" && o.FullText != cmpFullText(f.FullText) {
 		f.FullText, changed = o.FullText, true
+	}
+	if o.Country != "" {
+		want := o.Country
+		if want == CountryNone {
+			want = ""
+		}
+		if f.Country != want {
+			f.Country, changed = want, true
+		}
 	}
 	return changed
 }
@@ -60,6 +77,28 @@ var feedOptions = []feedOption{
 			o.FullText = m
 			return true
 		}},
+	{key: "country", values: "<place>|" + CountryNone,
+		set: func(o *FeedOptions, v string) bool {
+			if !placeName(v) {
+				return false
+			}
+			o.Country = v
+			return true
+		}},
+}
+
+// placeName reports whether v can name a place: a slug (morocco, saudi-arabia)
+// or a name in letters (المغرب, "جزر القمر"), at most 64 bytes.
+func placeName(v string) bool {
+	if v == "" || len(v) > 64 {
+		return false
+	}
+	for _, r := range v {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != ' ' && !unicode.Is(unicode.Mn, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // FeedOptionUsage lists every option with its values, as errors and help
