@@ -810,7 +810,7 @@ func (b *Bot) cmdFeeds(ctx context.Context, r *cmdReq) error {
 		}
 		blocks = append(blocks, msgFeedLine(f.ID, textcut.Words(cleanLine(f.Title), 200), textcut.Words(f.URL, 500),
 			b.when(f.LastSuccessAt), lastErr, f.Failures)+msgFeedHeld(f.Held)+
-			msgFeedPages(f.FullText, f.Pages, esc(textcut.Words(cleanLine(b.redactText(f.LastPageError)), 200)))+
+			msgFeedPages(f.FullText, f.Pages, esc(textcut.Words(cleanLine(b.redactText(f.LastPageError)), 200)))+msgFeedCountry(f.Country)+
 			msgFeedCadence(f.Interval, f.WebSub, b.when(f.WebSub.LeaseUntil), esc(textcut.Words(cleanLine(f.WebSub.Reason), 200))))
 	}
 	return b.replyLong(ctx, r.to, msgFeedsHeader(len(feeds)), blocks)
@@ -824,6 +824,9 @@ func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
 		return b.reply(ctx, r.to, msgAddFeedUsage)
 	}
 	rawURL, opts, refusal := parseFeedArgs(r.args)
+	if refusal == "" {
+		opts.Country, refusal = b.feedCountry(opts.Country)
+	}
 	if refusal != "" {
 		return b.reply(ctx, r.to, refusal)
 	}
@@ -864,6 +867,23 @@ func parseFeedArgs(args string) (rawURL string, opts news.FeedOptions, refusal s
 		return "", opts, msgFeedUnclosedQuote
 	}
 	return rawURL, opts, ""
+}
+
+// feedCountry reads /addfeed's country=: a place of the catalogue by its
+// slug or its name, stored as its slug; or none. Anything else is refused,
+// with the value named.
+func (b *Bot) feedCountry(given string) (slug, refusal string) {
+	if given == "" || given == news.CountryNone {
+		return given, ""
+	}
+	t, ok := b.topics.BySlug(strings.ToLower(given))
+	if !ok {
+		t, ok = b.topics.Lookup(given)
+	}
+	if !ok || t.Kind != news.TopicPlace {
+		return "", msgFeedUnknownCountry(textcut.Words(cleanLine(given), 40))
+	}
+	return t.Slug, ""
 }
 
 func (b *Bot) cmdDelFeed(ctx context.Context, r *cmdReq) error {

@@ -98,7 +98,7 @@ func (f *feedAdmin) AddFeed(ctx context.Context, nf news.Feed) (news.Feed, error
 		}
 	}
 	f.next++
-	feed := news.Feed{ID: f.next, URL: rawURL, FullText: cmp.Or(nf.FullText, news.FullTextAuto)}
+	feed := news.Feed{ID: f.next, URL: rawURL, FullText: cmp.Or(nf.FullText, news.FullTextAuto), Country: nf.Country}
 	f.feeds = append(f.feeds, feed)
 	return feed, nil
 }

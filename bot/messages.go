@@ -83,7 +83,7 @@ const (
 	msgLinkLabel     = "الرابط"
 	msgBreaking      = "أخبار عاجلة"
 	msgFeedsEmpty    = "لا مصادر بعد. أضف مصدرًا بالأمر <code>/addfeed https://example.com/rss</code>"
-	msgAddFeedUsage  = "اكتب رابط المصدر بعد الأمر، مثل: <code>/addfeed https://example.com/rss</code>، وبعده إن شئت <code>fulltext=never</code> أو <code>fulltext=always</code>"
+	msgAddFeedUsage  = "اكتب رابط المصدر بعد الأمر، مثل: <code>/addfeed https://example.com/rss</code>، وبعده إن شئت <code>fulltext=never</code> أو <code>fulltext=always</code>، و<code>country=morocco</code> لمصدر محلي من بلد واحد"
 	msgDelFeedUsage  = "اكتب رقم المصدر بعد الأمر، مثل: <code>/delfeed 3</code>. تجد الأرقام في /feeds."
 	msgNever         = "لم يحدث بعد"
 	msgNone          = "لا يوجد"
@@ -210,7 +210,11 @@ var fullTextNames = map[news.FullTextMode]string{
 // options, a line each.
 func msgFeedOptions(f news.Feed) string {
 	m := cmp.Or(f.FullText, news.FullTextAuto)
-	return "\nالنص الكامل (<code>fulltext=" + string(m) + "</code>): " + fullTextNames[m] + "."
+	out := "\nالنص الكامل (<code>fulltext=" + string(m) + "</code>): " + fullTextNames[m] + "."
+	if f.Country != "" {
+		out += "\nالبلد (<code>country=" + esc(f.Country) + "</code>): الأخبار التي لا تذكر مكانًا تُنسب إليه، وتُقرأ أسماء الأماكن المشتركة على أنها فيه."
+	}
+	return out
 }
 
 func msgFeedOptionsSet(f news.Feed) string {
@@ -235,6 +239,18 @@ func msgFeedUnknownOption(name string) string {
 
 func msgFeedBadOption(key, val, usage string) string {
 	return "قيمة <code>" + esc(key) + "</code> «" + esc(val) + "» غير معروفة. القيم المقبولة: <code>" + esc(key) + "=" + esc(usage) + "</code>."
+}
+
+// msgFeedCountry is the /feeds line of a feed's country ("" for none).
+func msgFeedCountry(slug string) string {
+	if slug == "" {
+		return ""
+	}
+	return "\nالبلد: <code>country=" + esc(slug) + "</code>"
+}
+
+func msgFeedUnknownCountry(val string) string {
+	return "لا أعرف مكانًا اسمه «" + esc(val) + "» في قائمة المواضيع. اكتب رمز بلد أو اسمه كما في /topics، مثل <code>country=morocco</code> أو <code>country=المغرب</code>، أو <code>country=none</code> لإلغاء بلد المصدر."
 }
 
 const msgFeedUnclosedQuote = "علامة الاقتباس \" غير مغلقة: ضع القيمة التي فيها مسافات كلها بين علامتَي اقتباس، مثل <code>name=\"الشرق الأوسط\"</code>."

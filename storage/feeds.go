@@ -16,7 +16,7 @@ import (
 
 const feedColumns = `id, url, title, breaking, etag, last_modified, primed, failures, last_error,
 	last_error_at, last_success_at, held_old, held_future, held_over_limit, next_poll_at, created_at,
-	full_text, pages_read, pages_failed, last_page_error, poll_interval_ms, quiet_polls, publish_gap_ms,
+	full_text, pages_read, pages_failed, last_page_error, poll_interval_ms, quiet_polls, publish_gap_ms, country,
 	COALESCE((SELECT w.state || char(31) || w.hub || char(31) || w.reason || char(31) || w.lease_until FROM websub w
 		WHERE w.feed_id = feeds.id AND w.state <> 'unsubscribing' ORDER BY w.created_at DESC LIMIT 1), '')`
 
@@ -28,7 +28,7 @@ func scanFeed(r rowScanner) (news.Feed, error) {
 	var interval, gap int64
 	err := r.Scan(&f.ID, &f.URL, &f.Title, &breaking, &f.ETag, &f.LastModified, &primed, &f.Failures,
 		&f.LastError, &errAt, &okAt, &f.Held.Old, &f.Held.Future, &f.Held.OverLimit, &next, &created,
-		&mode, &f.Pages.Read, &f.Pages.Failed, &f.LastPageError, &interval, &f.QuietPolls, &gap, &websub)
+		&mode, &f.Pages.Read, &f.Pages.Failed, &f.LastPageError, &interval, &f.QuietPolls, &gap, &f.Country, &websub)
 	f.FullText = news.FullTextMode(mode)
 	f.Interval, f.PublishGap = time.Duration(interval)*time.Millisecond, time.Duration(gap)*time.Millisecond
 	if parts := strings.Split(websub, "\x1f"); len(parts) == 4 {
@@ -47,8 +47,8 @@ func (d *DB) AddFeed(ctx context.Context, f news.Feed) (news.Feed, error) {
 	if !ok {
 		return news.Feed{}, fmt.Errorf("storage: add feed %s: full text mode %q: %w", f.URL, f.FullText, news.ErrInvalid)
 	}
-	res, err := d.db.ExecContext(ctx, `INSERT INTO feeds (url, title, breaking, full_text, created_at) VALUES (?, ?, ?, ?, ?)`,
-		f.URL, f.Title, boolInt(f.Breaking), string(mode), d.Now().UnixMilli())
+	res, err := d.db.ExecContext(ctx, `INSERT INTO feeds (url, title, breaking, full_text, country, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		f.URL, f.Title, boolInt(f.Breaking), string(mode), f.Country, d.Now().UnixMilli())
 	var sqlErr sqlite3.Error
 	if errors.As(err, &sqlErr) && sqlErr.ExtendedCode == sqlite3.ErrConstraintUnique {
 		existing, ferr := scanFeed(d.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE url = ?`, f.URL))
@@ -123,15 +123,20 @@ func (d *DB) UpdateFeed(ctx context.Context, f news.Feed) error {
 }
 
 // SetFeedOptions changes the options given in opts on a feed (a zero
-// field is left as it is) and returns the feed as it now stands.
+// field is left as it is; country=none clears the country) and returns
+// the feed as it now stands. The country is stored as given: the caller
+// has resolved it to a catalogue slug.
 func (d *DB) SetFeedOptions(ctx context.Context, id int64, opts news.FeedOptions) (news.Feed, error) {
 	if opts.FullText != "" {
 		if _, ok := news.ParseFullTextMode(string(opts.FullText)); !ok {
 			return news.Feed{}, fmt.Errorf("storage: feed %d: full text mode %q: %w", id, opts.FullText, news.ErrInvalid)
 		}
 	}
-	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET full_text = COALESCE(NULLIF(?, ''), full_text) WHERE id = ?`,
-		string(opts.FullText), id)
+	var f news.Feed
+	opts.Apply(&f) // country=none becomes ""
+	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET full_text = COALESCE(NULLIF(?, ''), full_text),
+		country = CASE WHEN ? THEN ? ELSE country END WHERE id = ?`,
+		string(opts.FullText), opts.Country != "", f.Country, id)
 	if err != nil {
 		return news.Feed{}, fmt.Errorf("storage: feed %d: options: %w", id, err)
 	}
