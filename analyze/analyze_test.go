@@ -161,3 +161,33 @@ func BenchmarkAnalyzeKeywordFanOut(b *testing.B) {
 		}
 	}
 }
+
+// What the feed says of an item reaches its topics: its category, its
+// link's section, its feed's country.
+func TestAnalyzeReadsWhatTheFeedSays(t *testing.T) {
+	an := newAnalyzer(t)
+	const title, text = "خطة جديدة للعام المقبل", "عرض المسؤولون الخطة في لقاء مع الصحفيين."
+	tests := []struct {
+		name string
+		a    news.Article
+		want []string
+	}{
+		{"a category", news.Article{Categories: []string{"رياضة"}}, []string{"sports"}},
+		{"the link's section", news.Article{URL: "https://news.example/culture/2026/5/1/slug"}, []string{"culture"}},
+		{"the feed's country", news.Article{FeedCountry: "jordan"}, []string{"jordan"}},
+		{"nothing", news.Article{}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := tc.a
+			a.Key, a.Title, a.Text = "k", title, text
+			got, err := an.Analyze(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Topics, tc.want) {
+				t.Errorf("topics %q, want %q", got.Topics, tc.want)
+			}
+		})
+	}
+}

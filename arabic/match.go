@@ -346,7 +346,10 @@ func (ix *Index) MatchSpans(toks []string) []Span {
 				}
 				spans = append(spans, Span{
 					Keyword: kw.given, Start: i, End: i + len(kw.words), Article: article,
-					Adjective: classes&classAdj != 0 && p.classes&classAdj != 0,
+					// An ending an adjective takes (ي, ية, يون…): on a
+					// place it is its relational adjective (الألماني is
+					// read through the people, ألمان).
+					Adjective: classes&classAdj != 0,
 					Bare:      classes == classExact,
 				})
 			}
