@@ -187,30 +187,48 @@ func (cl *Classifier) Sections(title, text string) []string {
 }
 
 // reading is an item's headline and sentences as token lists (the
-// headline first), and the context words found anywhere in them.
+// headline first). The words marks ask for are looked for only when a
+// marked word is met, and once.
 type reading struct {
-	lists   [][]string
-	context map[string]bool // KeywordForm of each context word or phrase found
-	// contextSpans are the context matches of each list, for NotIn.
+	lists [][]string
+	title []string
+	text  *arabic.Text
+	index *arabic.Index // the context words of the catalogue's marks
+	// contextSpans are each list's context matches, nil until needed.
 	contextSpans [][]arabic.Span
-	title        []string
-	text         *arabic.Text
+	// context holds the KeywordForm of every context word found anywhere,
+	// nil until needed.
+	context map[string]bool
 }
 
 func (cl *Classifier) read(it Item) *reading {
-	r := &reading{title: arabic.Tokens(it.Title), text: it.Text, context: map[string]bool{}}
+	r := &reading{title: arabic.Tokens(it.Title), text: it.Text, index: cl.contextIndex}
 	r.lists = append(r.lists, r.title)
 	for _, s := range it.Text.Sentences {
 		r.lists = append(r.lists, s.Tokens)
 	}
 	r.contextSpans = make([][]arabic.Span, len(r.lists))
-	for i, toks := range r.lists {
-		r.contextSpans[i] = cl.contextIndex.MatchSpans(toks)
-		for _, s := range r.contextSpans[i] {
-			r.context[arabic.KeywordForm(s.Keyword)] = true
+	return r
+}
+
+// scanned are the lists mentions are looked for in: all of them, or the
+// headline alone.
+func (r *reading) scanned(headlineOnly bool) [][]string {
+	if headlineOnly {
+		return r.lists[:1]
+	}
+	return r.lists
+}
+
+// spansIn returns the context matches of list i.
+func (r *reading) spansIn(i int) []arabic.Span {
+	if r.contextSpans[i] == nil {
+		r.contextSpans[i] = r.index.MatchSpans(r.lists[i])
+		if r.contextSpans[i] == nil {
+			r.contextSpans[i] = []arabic.Span{} // looked for: none
 		}
 	}
-	return r
+	return r.contextSpans[i]
 }
 
 // mention is one surviving mention of a topic: in which list (0 is the
@@ -222,36 +240,32 @@ type mention struct {
 	nationality bool
 }
 
-// mentions returns the mentions index finds in r, as refs maps them to
-// topics: a mention inside a longer one or inside a source is dropped, a
+// mentions returns the mentions index finds in r (in its headline alone
+// when headlineOnly), as refs maps them to topics: a mention inside a longer one or inside a source is dropped, a
 // place adjective right after a source too, and so is a mention that fails
 // its mark (conditions on other topics are checked with found, the topics
 // of the mentions that need nothing else, and hint).
-func (cl *Classifier) mentions(r *reading, index *arabic.Index, refs map[string][]wordRef, hint string) []mention {
+func (cl *Classifier) mentions(r *reading, headlineOnly bool, index *arabic.Index, refs map[string][]wordRef, hint string) []mention {
 	var all []mention
-	for li, toks := range r.lists {
+	for li, toks := range r.scanned(headlineOnly) {
 		spans := outermost(index.MatchSpans(toks))
 		if len(spans) == 0 {
 			continue
 		}
-		sources := cl.sourceIndex.MatchSpans(toks)
-		var actors []arabic.Span
 		for _, s := range spans {
+			sources := near(cl.sourceIndex, toks, s)
 			if slices.ContainsFunc(sources, func(src arabic.Span) bool { return within(s, src) }) {
 				continue
 			}
 			if s.Adjective && slices.ContainsFunc(sources, func(src arabic.Span) bool { return before(src, s) }) {
 				continue
 			}
-			nationality := s.Adjective
-			if nationality {
-				if actors == nil {
-					actors = cl.actorIndex.MatchSpans(toks)
-				}
-				nationality = !slices.ContainsFunc(actors, func(a arabic.Span) bool { return before(a, s) })
-			}
+			// Only in the headline and the lead does it matter (see
+			// placeVotes) whether an adjective follows an actor.
+			nationality := s.Adjective && (li > 1 ||
+				!slices.ContainsFunc(near(cl.actorIndex, toks, s), func(a arabic.Span) bool { return before(a, s) }))
 			for _, ref := range refs[s.Keyword] {
-				if ref.mark != nil && !writtenAsMarked(ref.mark, s, toks, r.contextSpans[li]) {
+				if ref.mark != nil && !writtenAsMarked(ref.mark, s, r, li) {
 					continue
 				}
 				all = append(all, mention{ref: ref, list: li, nationality: nationality})
@@ -289,20 +303,31 @@ func (r *reading) has(cond string, found map[string]bool) bool {
 	if slug, ok := strings.CutPrefix(cond, "@"); ok {
 		return found[slug]
 	}
+	if r.context == nil {
+		r.context = map[string]bool{}
+		for i := range r.lists {
+			for _, s := range r.spansIn(i) {
+				r.context[arabic.KeywordForm(s.Keyword)] = true
+			}
+		}
+	}
 	return r.context[arabic.KeywordForm(cond)]
 }
 
 // writtenAsMarked checks the parts of a mark about how the mention itself
 // is written: its article, its endings, and the phrases it must not be
 // part of.
-func writtenAsMarked(m *Mark, s arabic.Span, toks []string, context []arabic.Span) bool {
+func writtenAsMarked(m *Mark, s arabic.Span, r *reading, list int) bool {
 	switch {
 	case m.Article == ArticleRequired && !s.Article, m.Article == ArticleNever && s.Article:
 		return false
 	case m.Endings == EndingsNone && !s.Bare, m.Endings == EndingsAdjective && !s.Bare && !s.Adjective:
 		return false
 	}
-	for _, c := range context {
+	if len(m.NotIn) == 0 {
+		return true
+	}
+	for _, c := range r.spansIn(list) {
 		covers := c.Start <= s.Start && s.End <= c.End
 		if covers && len(arabic.KeywordForm(c.Keyword)) > len(arabic.KeywordForm(s.Keyword)) &&
 			slices.ContainsFunc(m.NotIn, func(p string) bool { return arabic.KeywordForm(p) == arabic.KeywordForm(c.Keyword) }) {
@@ -310,6 +335,23 @@ func writtenAsMarked(m *Mark, s arabic.Span, toks []string, context []arabic.Spa
 		}
 	}
 	return true
+}
+
+// nearWords is how far around a mention sources and actors are looked
+// for: enough for the longest of them before it («تايمز أوف إسرائيل»)
+// and for the gap nounGap.
+const nearWords = 6
+
+// near returns the matches of index around mention s (in toks's
+// positions): only there can a source or an actor bear on it.
+func near(index *arabic.Index, toks []string, s arabic.Span) []arabic.Span {
+	lo, hi := max(0, s.Start-nearWords), min(len(toks), s.End+nearWords)
+	spans := index.MatchSpans(toks[lo:hi])
+	for i := range spans {
+		spans[i].Start += lo
+		spans[i].End += lo
+	}
+	return spans
 }
 
 // before reports whether span noun ends at most nounGap words before span
@@ -355,7 +397,7 @@ func (cl *Classifier) places(r *reading, hint string) []string {
 	}
 	// A slug is counted once per list, at its strongest there.
 	best := map[[2]int]int{} // (slug position, list) → vote
-	for _, m := range cl.mentions(r, cl.placeIndex, cl.placeOf, hint) {
+	for _, m := range cl.mentions(r, false, cl.placeIndex, cl.placeOf, hint) {
 		v := bodyVote
 		switch {
 		case m.ref.slug == hint:
@@ -427,8 +469,7 @@ func (cl *Classifier) SectionEvidence(it Item) SectionEvidence {
 
 func (cl *Classifier) evidence(r *reading, it Item) SectionEvidence {
 	ev := SectionEvidence{Outlet: cl.outletSections(it)}
-	headline := &reading{lists: r.lists[:1], context: r.context, contextSpans: r.contextSpans[:1]}
-	for _, m := range cl.mentions(headline, cl.sectIndex, cl.sectOf, "") {
+	for _, m := range cl.mentions(r, true, cl.sectIndex, cl.sectOf, "") {
 		if !slices.Contains(ev.Headline, m.ref.slug) {
 			ev.Headline = append(ev.Headline, m.ref.slug)
 		}

@@ -169,21 +169,24 @@ func TestSectionWordsNeedTheirSecondSignal(t *testing.T) {
 	tests := []struct {
 		name, title string
 		want, not   []string
+		text        string
 	}{
-		{"floods", "السيول تجرف طريقا في الجنوب", []string{"environment"}, nil},
-		{"Seoul's stock exchange", "بورصة سيول تغلق على ارتفاع", nil, []string{"environment"}},
-		{"Seoul with Korea", "محادثات في سيول بين كوريا الجنوبية واليابان", nil, []string{"environment"}},
-		{"a doctor", "طبيب ينقذ حياة طفل في قرية نائية", []string{"health"}, nil},
-		{"a forensic doctor in a murder story", "الطبيب الشرعي يكشف سبب وفاة الضحية", nil, []string{"health"}},
-		{"a political earthquake", "زلزال سياسي بعد نتائج الانتخابات", []string{"politics"}, []string{"environment"}},
-		{"an earthquake", "زلزال بقوة خمس درجات يضرب الساحل", []string{"environment"}, nil},
-		{"a starring role", "من بطولة النجم الشاب.. مسلسل جديد في رمضان", []string{"culture"}, []string{"sports"}},
-		{"a championship", "المنتخب يستعد لخوض بطولة إقليمية", []string{"sports"}, nil},
-		{"an account of events", "وفق رواية الشهود.. هكذا وقع الحادث", nil, []string{"culture"}},
+		{"floods", "السيول تجرف طريقا في الجنوب", []string{"environment"}, nil, ""},
+		{"Seoul's stock exchange", "بورصة سيول تغلق على ارتفاع", nil, []string{"environment"}, ""},
+		{"Seoul with Korea", "محادثات في سيول بين كوريا الجنوبية واليابان", nil, []string{"environment"}, ""},
+		{"Seoul with Korea in the text", "ارتفاع قياسي في سيول", nil, []string{"environment"}, "سجلت الأسهم الكورية أعلى مستوى لها منذ عامين."},
+		{"floods with rain in the text", "سيول في الوادي", []string{"environment"}, nil, "هطلت أمطار غزيرة طوال الليل."},
+		{"a doctor", "طبيب ينقذ حياة طفل في قرية نائية", []string{"health"}, nil, ""},
+		{"a forensic doctor in a murder story", "الطبيب الشرعي يكشف سبب وفاة الضحية", nil, []string{"health"}, ""},
+		{"a political earthquake", "زلزال سياسي بعد نتائج الانتخابات", []string{"politics"}, []string{"environment"}, ""},
+		{"an earthquake", "زلزال بقوة خمس درجات يضرب الساحل", []string{"environment"}, nil, ""},
+		{"a starring role", "من بطولة النجم الشاب.. مسلسل جديد في رمضان", []string{"culture"}, []string{"sports"}, ""},
+		{"a championship", "المنتخب يستعد لخوض بطولة إقليمية", []string{"sports"}, nil, ""},
+		{"an account of events", "وفق رواية الشهود.. هكذا وقع الحادث", nil, []string{"culture"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := cl.Sections(tt.title, "")
+			got := cl.Sections(tt.title, tt.text)
 			for _, w := range tt.want {
 				if !slices.Contains(got, w) {
 					t.Errorf("sections %q, missing %q", got, w)
