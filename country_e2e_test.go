@@ -35,19 +35,7 @@ func TestFeedCountryCheckedAtStart(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dbPath := filepath.Join(t.TempDir(), "ajel.db")
-			env := testEnv(tg.Endpoint(), dbPath, map[string]string{config.EnvFeeds: tc.feeds, config.EnvLogLevel: "warn"})
-			code, _, stderr := runCLI(t, env, "", "run")
-			if code != 1 {
-				t.Fatalf("exit %d, want 1; stderr: %s", code, stderr)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q: %s", w, stderr)
-				}
-			}
-			if n := strings.Count(strings.TrimSpace(stderr), "\n"); n > 0 {
-				t.Errorf("the error takes %d lines, want one: %s", n+1, stderr)
-			}
+			wantStartRefused(t, testEnv(tg.Endpoint(), dbPath, map[string]string{config.EnvFeeds: tc.feeds, config.EnvLogLevel: "warn"}), tc.want)
 			db, err := storage.Open(t.Context(), dbPath)
 			if err != nil {
 				t.Fatal(err)
@@ -57,6 +45,24 @@ func TestFeedCountryCheckedAtStart(t *testing.T) {
 				t.Errorf("feeds added before the refusal: %+v, %v", feeds, err)
 			}
 		})
+	}
+}
+
+// wantStartRefused runs `ajel run` with env and checks that it stops at
+// start with exit status 1 and one line that says each of want.
+func wantStartRefused(t *testing.T, env map[string]string, want []string) {
+	t.Helper()
+	code, _, stderr := runCLI(t, env, "", "run")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr: %s", code, stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr lacks %q: %s", w, stderr)
+		}
+	}
+	if n := strings.Count(strings.TrimSpace(stderr), "\n"); n > 0 {
+		t.Errorf("the error takes %d lines, want one: %s", n+1, stderr)
 	}
 }
 

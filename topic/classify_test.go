@@ -57,16 +57,7 @@ func TestSectionsAndTopics(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := cl.Topics(tt.title, tt.text)
-			for _, w := range tt.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("Topics = %q, missing %q", got, w)
-				}
-			}
-			for _, n := range tt.not {
-				if slices.Contains(got, n) {
-					t.Errorf("Topics = %q, has %q", got, n)
-				}
-			}
+			checkHasAndLacks(t, got, tt.want, tt.not)
 			c := topic.Embedded()
 			for _, s := range got {
 				if _, ok := c.BySlug(s); !ok {
@@ -74,6 +65,22 @@ func TestSectionsAndTopics(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkHasAndLacks reports the slugs of want that got lacks and those of
+// not that it has.
+func checkHasAndLacks(t *testing.T, got, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("topics %q, missing %q", got, w)
+		}
+	}
+	for _, n := range not {
+		if slices.Contains(got, n) {
+			t.Errorf("topics %q, has %q", got, n)
+		}
 	}
 }
 
@@ -148,16 +155,7 @@ func TestPlacesNeedTheirSecondSignal(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := cl.Classify(topic.Item{Title: tt.title, Text: arabic.Analyze(tt.text), Country: tt.country})
-			for _, w := range tt.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("topics %q, missing %q", got, w)
-				}
-			}
-			for _, n := range tt.not {
-				if slices.Contains(got, n) {
-					t.Errorf("topics %q, has %q", got, n)
-				}
-			}
+			checkHasAndLacks(t, got, tt.want, tt.not)
 		})
 	}
 }
@@ -187,16 +185,7 @@ func TestSectionWordsNeedTheirSecondSignal(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := cl.Sections(tt.title, tt.text)
-			for _, w := range tt.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("sections %q, missing %q", got, w)
-				}
-			}
-			for _, n := range tt.not {
-				if slices.Contains(got, n) {
-					t.Errorf("sections %q, has %q", got, n)
-				}
-			}
+			checkHasAndLacks(t, got, tt.want, tt.not)
 		})
 	}
 }

@@ -23,19 +23,10 @@ import (
 // the technology desk and the news desks: for an article of either, they
 // count as its own desk.
 func evalANT(ctx context.Context, w io.Writer, ant *antDocs, o options) error {
-	outlets := slices.Clone(ant.outlets)
-	slices.Sort(outlets)
-	outlets = slices.Compact(outlets)
 	fmt.Fprintln(w, "ANT, one outlet held out: macro-F1 of culture/economy/news/sports/technology (news = both news desks)")
 	var meanWhole, meanShort float64
-	for _, held := range outlets {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		m, err := topic.Train(ant.docs(held, o.whole), o.train)
-		if err != nil {
-			return fmt.Errorf("trainmodel: ANT without %s: %w", held, err)
-		}
+	n := float64(len(ant.outletNames()))
+	err := ant.heldOut(ctx, o, func(held string, m *topic.Model) {
 		section := ant.sectionOfClass(held)
 		predict := func(terms []string, gold string) string {
 			p := m.Probabilities(terms)
@@ -65,10 +56,36 @@ func evalANT(ctx context.Context, w io.Writer, ant *antDocs, o options) error {
 			short.add([]string{gold}, []string{predict(topic.Terms(a.Title, a.teaser()), gold)})
 		}
 		fmt.Fprintf(w, "  held out %-9s whole articles %.3f   headline+teaser %.3f\n", held, whole.macroF1(), short.macroF1())
-		meanWhole += whole.macroF1() / float64(len(outlets))
-		meanShort += short.macroF1() / float64(len(outlets))
+		meanWhole += whole.macroF1() / n
+		meanShort += short.macroF1() / n
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(w, "  mean               whole articles %.3f   headline+teaser %.3f\n\n", meanWhole, meanShort)
+	return nil
+}
+
+// outletNames lists the corpus's outlets, sorted.
+func (d *antDocs) outletNames() []string {
+	outlets := slices.Clone(d.outlets)
+	slices.Sort(outlets)
+	return slices.Compact(outlets)
+}
+
+// heldOut trains, for each outlet of the corpus in turn, a model on the
+// others and calls fn with it.
+func (d *antDocs) heldOut(ctx context.Context, o options, fn func(held string, m *topic.Model)) error {
+	for _, held := range d.outletNames() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		m, err := topic.Train(d.docs(held, o.whole), o.train)
+		if err != nil {
+			return fmt.Errorf("trainmodel: ANT without %s: %w", held, err)
+		}
+		fn(held, m)
+	}
 	return nil
 }
 
@@ -223,18 +240,8 @@ func topProbs(m *topic.Model, title, text string) string {
 // teasers of an outlet held out (each outlet in turn): what the temper and
 // the thresholds are set by.
 func calibrate(ctx context.Context, w io.Writer, ant *antDocs, o options) error {
-	outlets := slices.Clone(ant.outlets)
-	slices.Sort(outlets)
-	outlets = slices.Compact(outlets)
 	var right, all [10]int
-	for _, held := range outlets {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		m, err := topic.Train(ant.docs(held, o.whole), o.train)
-		if err != nil {
-			return fmt.Errorf("trainmodel: ANT without %s: %w", held, err)
-		}
+	err := ant.heldOut(ctx, o, func(held string, m *topic.Model) {
 		for i, a := range ant.articles {
 			if ant.outlets[i] != held {
 				continue
@@ -246,6 +253,9 @@ func calibrate(ctx context.Context, w io.Writer, ant *antDocs, o options) error 
 				right[b]++
 			}
 		}
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Fprintln(w, "ANT headline+teaser, outlet held out: top-class probability → share right")
 	for b := range all {
