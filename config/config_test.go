@@ -102,7 +102,16 @@ func TestVariables(t *testing.T) {
 					reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {FullText: news.FullTextNever}, "https://c.example/rss": {FullText: news.FullTextAlways}})
 			}, ""},
 		{"feeds unknown option", map[string]string{"FEEDS": "https://a.example/rss images=on"}, nil,
-			`config: FEEDS entry "https://a.example/rss": unknown option "images": the options are fulltext=auto|always|never, after the URL and a space`},
+			`config: FEEDS entry "https://a.example/rss": unknown option "images": the options are fulltext=auto|always|never country=<place>|none, after the URL and a space`},
+		// Whether the catalogue has the place is checked at start, where the
+		// catalogue is known; here what cannot name a place is refused.
+		{"feeds with countries", map[string]string{"FEEDS": `https://a.example/rss country=Morocco, https://b.example/rss country="جزر القمر" fulltext=never`},
+			func(c config.Config) bool {
+				return reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {Country: "morocco"},
+					"https://b.example/rss": {Country: "جزر القمر", FullText: news.FullTextNever}})
+			}, ""},
+		{"feeds bad country", map[string]string{"FEEDS": "https://a.example/rss country=<script>"}, nil,
+			`config: FEEDS entry "https://a.example/rss": country="<script>": use country=<place>|none`},
 		{"feeds bad full-text mode", map[string]string{"FEEDS": "https://a.example/rss fulltext=sometimes"}, nil,
 			`config: FEEDS entry "https://a.example/rss": fulltext="sometimes": use fulltext=auto|always|never`},
 		{"poll max default", map[string]string{}, func(c config.Config) bool { return c.PollIntervalMax == 15*time.Minute }, ""},
