@@ -66,7 +66,7 @@ type keywordIndex struct {
 }
 
 // New returns an analyzer that finds the topics of catalogue c (its
-// places, and sections from the embedded model).
+// places, and sections from opt.Model or else the embedded model).
 func New(c *topic.Catalogue, opt Options) *Analyzer {
 	m := opt.Model
 	if m == nil {
