@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -251,10 +252,25 @@ func (a *app) setChannels(ctx context.Context) error {
 }
 
 // addFeeds records the FEEDS of the configuration; ones already known
-// stay, with the options their entry names, if any.
+// stay, with the options their entry names, if any. An entry whose
+// country= is no place of the catalogue stops the start, naming it, before
+// any feed is added.
 func (a *app) addFeeds(ctx context.Context, urls []string, options map[string]news.FeedOptions) error {
+	resolved := make(map[string]news.FeedOptions, len(options))
 	for _, u := range urls {
 		opts := options[u]
+		if c := opts.Country; c != "" && c != news.CountryNone {
+			place, ok := a.catalogue.Place(c)
+			if !ok {
+				return fmt.Errorf("config: %s entry %q: country=%q is not a place of the topic catalogue: use a place's slug such as morocco (see /topics or TOPICS_FILE), or country=none",
+					config.EnvFeeds, redactedURL(u), c)
+			}
+			opts.Country = place.Slug
+		}
+		resolved[u] = opts
+	}
+	for _, u := range urls {
+		opts := resolved[u]
 		nf := news.Feed{URL: u}
 		opts.Apply(&nf)
 		f, err := a.db.AddFeed(ctx, nf)
@@ -268,6 +284,14 @@ func (a *app) addFeeds(ctx context.Context, urls []string, options map[string]ne
 		}
 	}
 	return nil
+}
+
+// redactedURL is a feed address fit for an error: without a password.
+func redactedURL(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		return u.Redacted()
+	}
+	return s
 }
 
 // pruneEvery is how often retention runs.

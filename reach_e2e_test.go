@@ -37,20 +37,8 @@ func TestChannelsCheckedAtStart(t *testing.T) {
 		{"duplicate", "syria=@ajel_syria,syria=@not_ours", []string{"repeats topic syria"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := testEnv(tg.Endpoint(), filepath.Join(t.TempDir(), "ajel.db"), map[string]string{
-				config.EnvChannels: tc.channels, config.EnvLogLevel: "warn"})
-			code, _, stderr := runCLI(t, env, "", "run")
-			if code != 1 {
-				t.Fatalf("exit %d, want 1; stderr: %s", code, stderr)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q: %s", w, stderr)
-				}
-			}
-			if n := strings.Count(strings.TrimSpace(stderr), "\n"); n > 0 {
-				t.Errorf("the error takes %d lines, want one: %s", n+1, stderr)
-			}
+			wantStartRefused(t, testEnv(tg.Endpoint(), filepath.Join(t.TempDir(), "ajel.db"), map[string]string{
+				config.EnvChannels: tc.channels, config.EnvLogLevel: "warn"}), tc.want)
 		})
 	}
 }

@@ -48,6 +48,8 @@ const (
 type Options struct {
 	// Summary bounds the summaries it writes (zero: summary's defaults).
 	Summary summary.Options
+	// Model finds sections (nil: the embedded model).
+	Model *topic.Model
 }
 
 // Analyzer prepares articles. It is safe for concurrent use.
@@ -64,9 +66,13 @@ type keywordIndex struct {
 }
 
 // New returns an analyzer that finds the topics of catalogue c (its
-// places, and sections from the embedded model).
+// places, and sections from opt.Model or else the embedded model).
 func New(c *topic.Catalogue, opt Options) *Analyzer {
-	return &Analyzer{classifier: topic.NewClassifier(c, topic.EmbeddedModel()), opt: opt}
+	m := opt.Model
+	if m == nil {
+		m = topic.EmbeddedModel()
+	}
+	return &Analyzer{classifier: topic.NewClassifier(c, m), opt: opt}
 }
 
 // SetKeywords sets the keyword subscriptions (in matching form, see
@@ -125,7 +131,8 @@ func (an *Analyzer) Analyze(a news.Article) (news.Article, error) {
 		a.Summary = summary.SummarizeText(a.Title, w.text, an.opt.Summary)
 	}
 	a.Summary = textcut.Words(strings.TrimSpace(a.Summary), MaxSummaryChars)
-	a.Topics = dedupe(append(a.Topics, an.classifier.TopicsText(a.Title, w.text)...))
+	a.Topics = dedupe(append(a.Topics, an.classifier.Classify(topic.Item{Title: a.Title, Text: w.text,
+		URL: a.URL, Categories: a.Categories, Country: a.FeedCountry})...))
 	if kw := an.keywords.Load(); kw != nil {
 		a.Keywords = append(a.Keywords, kw.index.MatchTokens(w.all)...)
 	}

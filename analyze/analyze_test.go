@@ -220,6 +220,36 @@ func TestAnalyzeDescriptionsWithoutAStory(t *testing.T) {
 	}
 }
 
+// What the feed says of an item reaches its topics: its category, its
+// link's section, its feed's country.
+func TestAnalyzeReadsWhatTheFeedSays(t *testing.T) {
+	an := newAnalyzer(t)
+	const title, text = "خطة جديدة للعام المقبل", "عرض المسؤولون الخطة في لقاء مع الصحفيين."
+	tests := []struct {
+		name string
+		a    news.Article
+		want []string
+	}{
+		{"a category", news.Article{Categories: []string{"رياضة"}}, []string{"sports"}},
+		{"the link's section", news.Article{URL: "https://news.example/culture/2026/5/1/slug"}, []string{"culture"}},
+		{"the feed's country", news.Article{FeedCountry: "jordan"}, []string{"jordan"}},
+		{"nothing", news.Article{}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := tc.a
+			a.Key, a.Title, a.Text = "k", title, text
+			got, err := an.Analyze(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Topics, tc.want) {
+				t.Errorf("topics %q, want %q", got.Topics, tc.want)
+			}
+		})
+	}
+}
+
 func TestScreen(t *testing.T) {
 	tests := []struct {
 		name string
@@ -239,6 +269,44 @@ func TestScreen(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := analyze.Screen(tc.in); got != tc.want {
 				t.Errorf("Screen = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+// Feeds at their worst, through the whole path: the article is kept (no
+// error), and no place or section is made up.
+func TestAnalyzeBadInputTopics(t *testing.T) {
+	an := newAnalyzer(t)
+	for _, tc := range []struct {
+		name, title, text string
+		want              []string
+	}{
+		{"an empty description", "حريق في سوق بمدينة حلب", "", []string{"syria"}},
+		{"an English description under an Arabic headline", "اجتماع وزاري في بغداد لبحث المياه",
+			"<p>Ministers met in the capital to discuss water sharing and the coming dry season.</p>", []string{"iraq"}},
+		{"a title of only punctuation", "؟!… — «»", "", nil},
+		{"HTML-entity soup", "&amp;amp;&#x202E;&lt;b&gt;", "&lt;p&gt;&amp;nbsp;&#8203;&#8203;&amp;lt;/p&amp;gt; &quot;&quot; &#0; ;;&&", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := an.Analyze(news.Article{Key: "k", Title: tc.title, Text: tc.text})
+			if err != nil {
+				if errors.Is(err, news.ErrInvalid) && tc.want == nil {
+					return // a title with nothing in it is refused, clearly
+				}
+				t.Fatal(err)
+			}
+			var places []string
+			for _, s := range a.Topics {
+				if tp, _ := topic.Embedded().BySlug(s); tp.Kind == news.TopicPlace {
+					places = append(places, s)
+				}
+			}
+			if !slices.Equal(places, tc.want) {
+				t.Errorf("places %q (topics %q), want %q", places, a.Topics, tc.want)
+			}
+			if tc.want == nil && len(a.Topics) > 0 {
+				t.Errorf("topics %q from nothing", a.Topics)
 			}
 		})
 	}

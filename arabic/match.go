@@ -1,6 +1,7 @@
 package arabic
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -164,7 +165,7 @@ func NewIndex(keywords []string) *Index {
 	}
 	ix.startingStops = map[string]bool{}
 	for stop := range stopWords {
-		forEachCandidate(stop, func(stem string, classes int) bool {
+		forEachCandidate(stop, func(stem string, classes int, _ bool) bool {
 			for _, p := range ix.postings[stem] {
 				if p.classes&classes != 0 {
 					ix.startingStops[stop] = true
@@ -276,7 +277,7 @@ func (ix *Index) MatchTokens(toks []string) []string {
 		if _, stop := stopWords[tok]; stop && !ix.startingStops[tok] {
 			continue
 		}
-		forEachCandidate(tok, func(stem string, classes int) bool {
+		forEachCandidate(tok, func(stem string, classes int, _ bool) bool {
 			if !ix.mayBeKey(stem) {
 				return false
 			}
@@ -299,6 +300,66 @@ func (ix *Index) MatchTokens(toks []string) []string {
 	return found
 }
 
+// Span is one mention of a keyword in a list of tokens, and how its first
+// word was written there.
+type Span struct {
+	// Keyword is the keyword as given to NewIndex.
+	Keyword string
+	// Start and End delimit the mention: tokens[Start:End].
+	Start, End int
+	// Article: the first word carries the article ال (الخليل, بالخليل,
+	// للخليل), not just its bare form (خليل).
+	Article bool
+	// Adjective: the first word is a relational adjective of the keyword
+	// (السوري, الإيرانية, الأمريكيين), not its name.
+	Adjective bool
+	// Bare: the first word has no ending (جدة, بجدة), neither a pronoun
+	// or plural (جدته) nor an adjective (جدية).
+	Bare bool
+}
+
+// MatchSpans returns every mention of every keyword in toks, in the order
+// of the tokens (a mention of a longer keyword first when two start at
+// one token). Unlike MatchTokens it reports each occurrence, where it is
+// and how it was written, for callers that weigh mentions.
+func (ix *Index) MatchSpans(toks []string) []Span {
+	if ix == nil || len(ix.keywords) == 0 {
+		return nil
+	}
+	var spans []Span
+	for i, tok := range toks {
+		if _, stop := stopWords[tok]; stop && !ix.startingStops[tok] {
+			continue
+		}
+		first := len(spans)
+		forEachCandidate(tok, func(stem string, classes int, article bool) bool {
+			if !ix.mayBeKey(stem) {
+				return false
+			}
+			for _, p := range ix.postings[stem] {
+				if p.classes&classes == 0 || !ix.phraseAt(p.kw, toks, i) {
+					continue
+				}
+				kw := ix.keywords[p.kw]
+				if slices.ContainsFunc(spans[first:], func(s Span) bool { return s.Keyword == kw.given }) {
+					continue // another reading of this token found it already
+				}
+				spans = append(spans, Span{
+					Keyword: kw.given, Start: i, End: i + len(kw.words), Article: article,
+					// An ending an adjective takes (ي, ية, يون…): on a
+					// place it is its relational adjective (الألماني is
+					// read through the people, ألمان).
+					Adjective: classes&classAdj != 0,
+					Bare:      classes == classExact,
+				})
+			}
+			return false
+		})
+		slices.SortStableFunc(spans[first:], func(a, b Span) int { return b.End - a.End })
+	}
+	return spans
+}
+
 // phraseAt verifies the words after the first of keyword id at toks[i+1:].
 func (ix *Index) phraseAt(id int, toks []string, i int) bool {
 	ws := ix.keywords[id].words
@@ -315,7 +376,7 @@ func (ix *Index) phraseAt(id int, toks []string, i int) bool {
 
 // wordMatches reports whether tok is w with clitics and endings.
 func wordMatches(tok string, w word) bool {
-	return forEachCandidate(tok, func(stem string, classes int) bool {
+	return forEachCandidate(tok, func(stem string, classes int, _ bool) bool {
 		return (stem == w.key && w.classes&classes != 0) ||
 			(w.tKey != "" && stem == w.tKey && classes&classTForm != 0) ||
 			(w.atKey != "" && stem == w.atKey && classes&classAt != 0)
@@ -331,10 +392,11 @@ var (
 
 // forEachCandidate calls f with every (stem, ending classes) reading of
 // tok: each proclitic chain stripped (leaving at least two letters) and
-// each ending stripped (leaving at least two letters). It stops and
-// returns true as soon as f does.
-func forEachCandidate(tok string, f func(stem string, classes int) bool) bool {
-	if try(tok, f) {
+// each ending stripped (leaving at least two letters); article says the
+// reading took an article ال (or the ل of لل) off. It stops and returns
+// true as soon as f does.
+func forEachCandidate(tok string, f func(stem string, classes int, article bool) bool) bool {
+	if try(tok, false, f) {
 		return true
 	}
 	n := utf8.RuneCountInString(tok)
@@ -351,13 +413,13 @@ func forEachCandidate(tok string, f func(stem string, classes int) bool) bool {
 				continue // لبنان is not ل + بنان
 			}
 			r2, n2 := r1[len(p):], n1-utf8.RuneCountInString(p)
-			if (c != "" || p != "") && n2 >= 2 && try(r2, f) {
+			if (c != "" || p != "") && n2 >= 2 && try(r2, false, f) {
 				return true
 			}
-			if strings.HasPrefix(r2, "ال") && n2-2 >= 2 && p != "ل" && try(r2[len("ال"):], f) {
+			if strings.HasPrefix(r2, "ال") && n2-2 >= 2 && p != "ل" && try(r2[len("ال"):], true, f) {
 				return true
 			}
-			if p == "" && strings.HasPrefix(r2, "لل") && n2-2 >= 2 && !startsWithLName(r2[len("ل"):]) && try(r2[len("لل"):], f) {
+			if p == "" && strings.HasPrefix(r2, "لل") && n2-2 >= 2 && !startsWithLName(r2[len("ل"):]) && try(r2[len("لل"):], true, f) {
 				return true
 			}
 		}
@@ -383,8 +445,8 @@ func startsWithLName(s string) bool {
 }
 
 // try offers rest as a stem with no ending, then with each ending removed.
-func try(rest string, f func(string, int) bool) bool {
-	if f(rest, classExact) {
+func try(rest string, article bool, f func(string, int, bool) bool) bool {
+	if f(rest, classExact, article) {
 		return true
 	}
 	if rest == "" {
@@ -393,7 +455,7 @@ func try(rest string, f func(string, int) bool) bool {
 	for _, sr := range suffixesByLastByte[rest[len(rest)-1]] {
 		if len(rest) > len(sr.s) && strings.HasSuffix(rest, sr.s) {
 			stem := rest[:len(rest)-len(sr.s)]
-			if hasTwoRunes(stem) && f(stem, sr.class) {
+			if hasTwoRunes(stem) && f(stem, sr.class, article) {
 				return true
 			}
 		}

@@ -170,3 +170,32 @@ func TestIndexLongText(t *testing.T) {
 		t.Errorf("Match(long) = %q", got)
 	}
 }
+
+// TestMatchSpans: every mention, where it is and how it is written.
+func TestMatchSpans(t *testing.T) {
+	ix := arabic.NewIndex([]string{"الخليل", "جدة", "سوريا", "ألمانيا", "فيلق القدس", "القدس"})
+	tests := []struct {
+		name, text string
+		want       []arabic.Span
+	}{
+		{"with its article", "اقتحام في الخليل", []arabic.Span{{Keyword: "الخليل", Start: 2, End: 3, Article: true, Bare: true}}},
+		{"a preposition and the article", "مواجهات بالخليل", []arabic.Span{{Keyword: "الخليل", Start: 1, End: 2, Article: true, Bare: true}}},
+		{"للـ is ل and the article", "زيارة للخليل", []arabic.Span{{Keyword: "الخليل", Start: 1, End: 2, Article: true, Bare: true}}},
+		{"without it", "الفنان خليل", []arabic.Span{{Keyword: "الخليل", Start: 1, End: 2, Bare: true}}},
+		{"a pronoun ending", "زارت جدته", []arabic.Span{{Keyword: "جدة", Start: 1, End: 2}}},
+		{"an adjective", "الحكومة السورية", []arabic.Span{{Keyword: "سوريا", Start: 1, End: 2, Article: true, Adjective: true}}},
+		{"an adjective through the people", "الباحث الألماني", []arabic.Span{{Keyword: "ألمانيا", Start: 1, End: 2, Article: true, Adjective: true}}},
+		{"every mention, the longer one first", "فيلق القدس في القدس",
+			[]arabic.Span{{Keyword: "فيلق القدس", Start: 0, End: 2, Bare: true}, {Keyword: "القدس", Start: 1, End: 2, Article: true, Bare: true},
+				{Keyword: "القدس", Start: 3, End: 4, Article: true, Bare: true}}},
+		{"nothing", "لا شيء هنا", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ix.MatchSpans(arabic.Tokens(tt.text))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("MatchSpans(%q) =\n %+v\nwant\n %+v", tt.text, got, tt.want)
+			}
+		})
+	}
+}

@@ -436,6 +436,47 @@ func TestGroupAdmins(t *testing.T) {
 	}
 }
 
+// /addfeed's country=: a place by its slug or its Arabic name is stored as
+// its slug; anything else is refused in Arabic, naming the value, and
+// nothing is added or changed.
+func TestAddFeedCountry(t *testing.T) {
+	h := newHarness(t, nil)
+	admin, chat := telegramtest.NewUser(adminID, "Admin"), telegramtest.PrivateChat(adminID)
+	for _, tc := range []struct {
+		name, args string
+		says       []string
+		want       string // the feed's country after it ("-": no feed)
+	}{
+		{"unknown slug refused by name", "https://m.example/rss country=atlantis",
+			[]string{"«atlantis»", "country=morocco", "country=none"}, "-"},
+		{"a section is no country", "https://m.example/rss country=sports", []string{"«sports»"}, "-"},
+		{"markup refused, escaped", "https://m.example/rss country=<b>x</b>", []string{"غير معروفة", "country="}, "-"},
+		{"by slug", "https://m.example/rss country=Lebanon", []string{"#1", "country=lebanon", "تُنسب إليه"}, "lebanon"},
+		{"by Arabic name, on a known feed", `https://m.example/rss country="سوريا"`, []string{"تغيّرت خياراته", "country=syria"}, "syria"},
+		{"an unknown one leaves the feed as it was", "https://m.example/rss country=narnia", []string{"«narnia»"}, "syria"},
+		{"none takes it away", "https://m.example/rss country=none", []string{"تغيّرت خياراته"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := h.sayOne(chat, admin, "/addfeed "+tc.args)
+			mustContain(t, m.PlainText, tc.says...)
+			if strings.Contains(m.PlainText, "topic:") || strings.Contains(m.PlainText, "bad feed option") {
+				t.Errorf("English in the reply: %s", m.PlainText)
+			}
+			h.feeds.mu.Lock()
+			defer h.feeds.mu.Unlock()
+			switch {
+			case tc.want == "-" && len(h.feeds.feeds) != 0:
+				t.Errorf("a refused /addfeed added %+v", h.feeds.feeds)
+			case tc.want != "-" && (len(h.feeds.feeds) != 1 || h.feeds.feeds[0].Country != tc.want):
+				t.Errorf("feeds %+v, want one with country %q", h.feeds.feeds, tc.want)
+			}
+		})
+		if tc.want == "syria" {
+			mustContain(t, h.sayOne(chat, admin, "/feeds").PlainText, "country=syria")
+		}
+	}
+}
+
 func TestBotAdminCommands(t *testing.T) {
 	h := newHarness(t, nil)
 	admin, chat := telegramtest.NewUser(adminID, "Admin"), telegramtest.PrivateChat(adminID)

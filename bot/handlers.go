@@ -691,6 +691,9 @@ func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
 		return b.reply(ctx, r.to, b.txt.AddFeedUsage)
 	}
 	rawURL, opts, refusal := b.parseFeedArgs(r.args)
+	if refusal == "" {
+		opts.Country, refusal = b.feedCountry(opts.Country)
+	}
 	if refusal != "" {
 		return b.reply(ctx, r.to, refusal)
 	}
@@ -715,6 +718,23 @@ func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
 		return b.reply(ctx, r.to, b.say.FeedAddFailed(rawURL, b.feedRefusal(err)))
 	}
 	return b.reply(ctx, r.to, b.say.FeedAdded(f))
+}
+
+// feedCountry reads /addfeed's country=: a place of the catalogue by its
+// slug or its name, stored as its slug; or none. Anything else is refused,
+// with the value named.
+func (b *Bot) feedCountry(given string) (slug, refusal string) {
+	if given == "" || given == news.CountryNone {
+		return given, ""
+	}
+	t, ok := b.topics.BySlug(strings.ToLower(given))
+	if !ok {
+		t, ok = b.topics.Lookup(given)
+	}
+	if !ok || t.Kind != news.TopicPlace {
+		return "", b.say.FeedUnknownCountry(given)
+	}
+	return t.Slug, ""
 }
 
 func (b *Bot) cmdDelFeed(ctx context.Context, r *cmdReq) error {

@@ -100,7 +100,7 @@ func (f *feedAdmin) AddFeed(ctx context.Context, nf news.Feed) (news.Feed, error
 		}
 	}
 	f.next++
-	feed := news.Feed{ID: f.next, URL: rawURL, FullText: cmp.Or(nf.FullText, news.FullTextAuto), Lang: cmp.Or(nf.Lang, news.LangArabic), Breaking: nf.Breaking}
+	feed := news.Feed{ID: f.next, URL: rawURL, FullText: cmp.Or(nf.FullText, news.FullTextAuto), Lang: cmp.Or(nf.Lang, news.LangArabic), Breaking: nf.Breaking, Country: nf.Country}
 	f.feeds = append(f.feeds, feed)
 	return feed, nil
 }

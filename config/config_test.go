@@ -106,13 +106,22 @@ func TestVariables(t *testing.T) {
 					reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {FullText: news.FullTextNever}, "https://c.example/rss": {FullText: news.FullTextAlways}})
 			}, ""},
 		{"feeds unknown option", map[string]string{"FEEDS": "https://a.example/rss images=on"}, nil,
-			`config: FEEDS entry "https://a.example/rss": unknown option "images": the options are fulltext=auto|always|never lang=ar|any breaking=yes|no, after the URL and a space`},
+			`config: FEEDS entry "https://a.example/rss": unknown option "images": the options are fulltext=auto|always|never lang=ar|any breaking=yes|no country=<place>|none, after the URL and a space`},
 		{"feeds with a language", map[string]string{"FEEDS": "https://a.example/rss lang=any fulltext=never"},
 			func(c config.Config) bool {
 				return reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {FullText: news.FullTextNever, Lang: news.LangAny}})
 			}, ""},
 		{"feeds unknown language", map[string]string{"FEEDS": "https://a.example/rss lang=fr"}, nil,
 			`config: FEEDS entry "https://a.example/rss": lang="fr": use lang=ar|any`},
+		// Whether the catalogue has the place is checked at start, where the
+		// catalogue is known; here what cannot name a place is refused.
+		{"feeds with countries", map[string]string{"FEEDS": `https://a.example/rss country=Morocco, https://b.example/rss country="جزر القمر" fulltext=never`},
+			func(c config.Config) bool {
+				return reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {Country: "morocco"},
+					"https://b.example/rss": {Country: "جزر القمر", FullText: news.FullTextNever}})
+			}, ""},
+		{"feeds bad country", map[string]string{"FEEDS": "https://a.example/rss country=<script>"}, nil,
+			`config: FEEDS entry "https://a.example/rss": country="<script>": use country=<place>|none`},
 		{"feeds bad full-text mode", map[string]string{"FEEDS": "https://a.example/rss fulltext=sometimes"}, nil,
 			`config: FEEDS entry "https://a.example/rss": fulltext="sometimes": use fulltext=auto|always|never`},
 		{"feeds breaking", map[string]string{"FEEDS": "https://a.example/rss breaking=yes fulltext=never, https://b.example/rss Breaking=NO"},

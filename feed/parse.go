@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -144,7 +145,7 @@ func article(it *gofeed.Item, base *url.URL) (news.Article, bool) {
 			link = u.String()
 		}
 	}
-	a := news.Article{Title: title, Text: text, ImageURL: itemImage(it)}
+	a := news.Article{Title: title, Text: text, ImageURL: itemImage(it), Categories: categories(it.Categories)}
 	a.Identify(it.GUID, link)
 	switch {
 	case it.PublishedParsed != nil:
@@ -153,6 +154,30 @@ func article(it *gofeed.Item, base *url.URL) (news.Article, bool) {
 		a.PublishedAt = it.UpdatedParsed.UTC()
 	}
 	return a, true
+}
+
+// Bounds on an item's categories: a feed that tags an item with a hundred
+// keywords says nothing more about its section, and must not cost more.
+const (
+	maxCategories    = 10
+	maxCategoryRunes = 100
+)
+
+// categories are an item's categories (RSS <category>, Atom category's
+// term or label, JSON Feed tags) as plain text: trimmed, markup removed,
+// empty and repeated ones dropped, at most maxCategories.
+func categories(raw []string) []string {
+	var out []string
+	for _, c := range raw {
+		c = strings.Join(strings.Fields(htmltext.FromHTML(c)), " ")
+		if c == "" || utf8.RuneCountInString(c) > maxCategoryRunes || slices.Contains(out, c) {
+			continue
+		}
+		if out = append(out, c); len(out) == maxCategories {
+			break
+		}
+	}
+	return out
 }
 
 // itemImage is the picture an item names: an enclosure of an image type,

@@ -2,6 +2,7 @@ package feed_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -276,5 +277,48 @@ func TestParseIdentityWithoutGUID(t *testing.T) {
 		if res.Items[i].Key != again.Items[i].Key {
 			t.Errorf("item %d key changed between parses", i)
 		}
+	}
+}
+
+// An item's categories reach the article as plain text: the section its
+// outlet files it under, read by the classifier. Markup, blanks and
+// repeats are dropped, and a feed that tags an item with dozens of words
+// gives at most ten.
+func TestParseCategories(t *testing.T) {
+	var many strings.Builder
+	for i := range 30 {
+		many.WriteString("<category>وسم" + strings.Repeat("ا", i%3) + string(rune('أ'+i)) + "</category>")
+	}
+	tests := []struct {
+		name, doc string
+		want      []string
+	}{
+		{"RSS", `<rss version="2.0"><channel><title>ت</title><item><title>خبر</title><guid>1</guid>
+<category>رياضة</category><category domain="x"> <![CDATA[<b>كرة</b>  القدم]]> </category><category>رياضة</category><category>  </category></item></channel></rss>`,
+			[]string{"رياضة", "كرة القدم"}},
+		{"Atom", `<feed xmlns="http://www.w3.org/2005/Atom"><title>ت</title><entry><title>خبر</title><id>1</id>
+<category term="economy"/><category term="tech" label="تقنية"/></entry></feed>`, []string{"economy", "تقنية"}}, // the label when there is one
+		{"JSON Feed tags", `{"version":"https://jsonfeed.org/version/1.1","title":"ت","items":[{"id":"1","title":"خبر","tags":["صحة","صحة"," ثقافة "]}]}`,
+			[]string{"صحة", "ثقافة"}},
+		{"none", `<rss version="2.0"><channel><title>ت</title><item><title>خبر</title><guid>1</guid></item></channel></rss>`, nil},
+		{"too many", `<rss version="2.0"><channel><title>ت</title><item><title>خبر</title><guid>1</guid>` + many.String() + `</item></channel></rss>`, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := feed.Parse(strings.NewReader(tc.doc), "", 0)
+			if err != nil || len(res.Items) != 1 {
+				t.Fatalf("Parse: %v, %d items", err, len(res.Items))
+			}
+			got := res.Items[0].Categories
+			if tc.name == "too many" {
+				if len(got) != 10 {
+					t.Errorf("%d categories, want 10: %q", len(got), got)
+				}
+				return
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("categories %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

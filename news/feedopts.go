@@ -18,6 +18,11 @@ type FeedOptions struct {
 	// Breaking marks (Yes) or unmarks (No) a feed whose every item is
 	// urgent and that is always polled at the shortest ("" not given).
 	Breaking YesNo
+	// Country is the place the feed is the outlet of, as given (a place
+	// slug or name; CountryNone to clear it; "" not given). Whether the
+	// catalogue has that place is checked where the catalogue is known:
+	// the app at start, the bot's /addfeed.
+	Country string
 }
 
 // YesNo is a feed option that is on, off, or not given ("").
@@ -40,6 +45,9 @@ func parseYesNo(v string) (YesNo, bool) {
 	return "", false
 }
 
+// CountryNone as country= takes a feed's country away.
+const CountryNone = "none"
+
 // IsZero reports whether no option was given.
 func (o FeedOptions) IsZero() bool { return o == FeedOptions{} }
 
@@ -54,6 +62,15 @@ func (o FeedOptions) Apply(f *Feed) bool {
 	}
 	if o.Breaking != "" && (o.Breaking == Yes) != f.Breaking {
 		f.Breaking, changed = o.Breaking == Yes, true
+	}
+	if o.Country != "" {
+		want := o.Country
+		if want == CountryNone {
+			want = ""
+		}
+		if f.Country != want {
+			f.Country, changed = want, true
+		}
 	}
 	return changed
 }
@@ -113,6 +130,28 @@ var feedOptions = []feedOption{
 			o.Breaking = b
 			return ok
 		}},
+	{key: "country", values: "<place>|" + CountryNone,
+		set: func(o *FeedOptions, v string) bool {
+			if !placeName(v) {
+				return false
+			}
+			o.Country = v
+			return true
+		}},
+}
+
+// placeName reports whether v can name a place: a slug (morocco, saudi-arabia)
+// or a name in letters (المغرب, "جزر القمر"), at most 64 bytes.
+func placeName(v string) bool {
+	if v == "" || len(v) > 64 {
+		return false
+	}
+	for _, r := range v {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != ' ' && !unicode.Is(unicode.Mn, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // FeedOptionUsage lists every option with its values, as errors and help

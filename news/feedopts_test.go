@@ -19,7 +19,7 @@ func TestParseFeedEntry(t *testing.T) {
 		{"another spelling", "https://a.example/rss full_text=never", "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever}, ""},
 		{"empty", "   ", "", news.FeedOptions{}, ""},
 		{"unknown option", "https://a.example/rss images=on", "", news.FeedOptions{},
-			`unknown option "images": the options are fulltext=auto|always|never lang=ar|any breaking=yes|no, after the URL and a space`},
+			`unknown option "images": the options are fulltext=auto|always|never lang=ar|any breaking=yes|no country=<place>|none, after the URL and a space`},
 		{"language", "https://a.example/rss lang=ANY fulltext=never", "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever, Lang: news.LangAny}, ""},
 		{"language spelled out", "https://a.example/rss language=ar", "https://a.example/rss", news.FeedOptions{Lang: news.LangArabic}, ""},
 		{"unknown language", "https://a.example/rss lang=fr", "", news.FeedOptions{}, `lang="fr": use lang=ar|any`},
@@ -34,6 +34,14 @@ func TestParseFeedEntry(t *testing.T) {
 		{"no value", "https://a.example/rss fulltext=", "", news.FeedOptions{}, `fulltext="": use fulltext=auto|always|never`},
 		{"quoted value with spaces", `https://a.example/rss fulltext="never "`, "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever}, ""},
 		{"unclosed quote", `https://a.example/rss fulltext="never`, "", news.FeedOptions{}, news.ErrUnclosedQuote.Error()},
+		{"a country by slug, any case", "https://a.example/rss Country=Morocco", "https://a.example/rss", news.FeedOptions{Country: "morocco"}, ""},
+		{"a country by its Arabic name", `https://a.example/rss country="جزر القمر" fulltext=never`, "https://a.example/rss",
+			news.FeedOptions{Country: "جزر القمر", FullText: news.FullTextNever}, ""},
+		{"no country", "https://a.example/rss country=none", "https://a.example/rss", news.FeedOptions{Country: news.CountryNone}, ""},
+		// Whether the catalogue has the place is checked where it is known
+		// (the app, the bot); here only what cannot name one is refused.
+		{"a country that cannot be a name", "https://a.example/rss country=<b>x</b>", "", news.FeedOptions{}, `country="<b>x</b>": use country=<place>|none`},
+		{"an empty country", "https://a.example/rss country=", "", news.FeedOptions{}, `country="": use country=<place>|none`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u, opts, err := news.ParseFeedEntry(tc.in)
@@ -78,5 +86,14 @@ func TestFeedOptionsApply(t *testing.T) {
 	}
 	if !(news.FeedOptions{Breaking: news.No}).Apply(&f) || f.Breaking {
 		t.Errorf("breaking=no not applied: %+v", f)
+	}
+	if !(news.FeedOptions{Country: "morocco"}).Apply(&f) || f.Country != "morocco" || f.FullText != news.FullTextNever {
+		t.Errorf("country not applied, or fulltext lost: %+v", f)
+	}
+	if (news.FeedOptions{Country: "morocco"}).Apply(&f) {
+		t.Error("the same country again is a change")
+	}
+	if !(news.FeedOptions{Country: news.CountryNone}).Apply(&f) || f.Country != "" {
+		t.Errorf("country=none did not clear it: %+v", f)
 	}
 }

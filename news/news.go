@@ -200,6 +200,11 @@ type Feed struct {
 	FullText FullTextMode
 	// Lang is which items of the feed are pushed by their language.
 	Lang FeedLanguage
+	// Country is the place (a catalogue slug) an operator said the feed
+	// is the outlet of, "" for none: its items that name no place are
+	// about it, and a word spelt like a place of another country is read
+	// as this one's.
+	Country string
 	// Pages counts the article pages read for this feed and the failures
 	// (the teaser was used); LastPageError says why the last one failed.
 	Pages         PageCounts
@@ -519,6 +524,12 @@ type Article struct {
 	Summary  string
 	Topics   []string // catalogue slugs
 	Keywords []string // normalized keyword subscriptions it matches
+	// Categories are the item's own categories in its feed (<category>):
+	// the sections its outlet files it under, read when finding its topics.
+	Categories []string
+	// FeedCountry is its feed's country= option (a place slug, "" for
+	// none): a hint for its places, see topic.Item.
+	FeedCountry string
 	// ContentKey identifies the article by its content (its title and
 	// text, letters only, folded), and LinkKey by its link in a form that
 	// survives a site moving to https, dropping www. or adding a slash:

@@ -425,7 +425,8 @@ func (p *Pipeline) tellFollowers(ctx context.Context, a news.Article, known stri
 // their place relative to each other, taking the feed's newest-first order
 // as the hint, and go after dated ones) so pushes arrive in the order things
 // happened. Each item gets the feed's id, its title as Source when the item
-// has none, and Breaking when the feed is an all-breaking one.
+// has none, Breaking when the feed is an all-breaking one, and the feed's
+// country as a hint for its places.
 //
 // A poll pushes at most PushesPerPoll items, the newest of those that are
 // news by their date and, unless the feed takes any language (lang=any),
@@ -534,6 +535,7 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 			it.Source = cmp.Or(strings.TrimSpace(f.Title), hostOf(f.URL))
 		}
 		it.Breaking = it.Breaking || f.Breaking
+		it.FeedCountry = f.Country
 		why := stale[i]
 		if why == "" && skip > 0 && unknown[it.Key] {
 			why, skip = news.HeldOverLimit, skip-1

@@ -17,7 +17,7 @@ import (
 const feedColumns = `id, url, title, breaking, etag, last_modified, primed, failures, last_error,
 	last_error_at, last_success_at, held_old, held_future, held_over_limit, next_poll_at, created_at,
 	full_text, pages_read, pages_failed, last_page_error, poll_interval_ms, quiet_polls, poll_reason, rhythm,
-	lang, held_language,
+	lang, held_language, country,
 	COALESCE((SELECT w.state || char(31) || w.hub || char(31) || w.reason || char(31) || w.lease_until FROM websub w
 		WHERE w.feed_id = feeds.id AND w.state <> 'unsubscribing' ORDER BY w.created_at DESC LIMIT 1), '')`
 
@@ -32,7 +32,7 @@ func scanFeed(r rowScanner) (news.Feed, error) {
 	err := r.Scan(&f.ID, &f.URL, &f.Title, &breaking, &f.ETag, &f.LastModified, &primed, &f.Failures,
 		&f.LastError, &errAt, &okAt, &f.Held.Old, &f.Held.Future, &f.Held.OverLimit, &next, &created,
 		&mode, &f.Pages.Read, &f.Pages.Failed, &f.LastPageError, &interval, &f.QuietPolls, &reason, &rhythm,
-		&lang, &f.Held.Language, &websub)
+		&lang, &f.Held.Language, &f.Country, &websub)
 	f.FullText, f.Lang = news.FullTextMode(mode), news.FeedLanguage(lang)
 	f.Interval, f.PollReason = time.Duration(interval)*time.Millisecond, news.PollReason(reason)
 	f.Rhythm = decodeRhythm(rhythm)
@@ -56,8 +56,8 @@ func (d *DB) AddFeed(ctx context.Context, f news.Feed) (news.Feed, error) {
 	if !ok {
 		return news.Feed{}, fmt.Errorf("storage: add feed %s: language %q: %w", f.URL, f.Lang, news.ErrInvalid)
 	}
-	res, err := d.db.ExecContext(ctx, `INSERT INTO feeds (url, title, breaking, full_text, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		f.URL, f.Title, boolInt(f.Breaking), string(mode), string(lang), d.Now().UnixMilli())
+	res, err := d.db.ExecContext(ctx, `INSERT INTO feeds (url, title, breaking, full_text, lang, country, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		f.URL, f.Title, boolInt(f.Breaking), string(mode), string(lang), f.Country, d.Now().UnixMilli())
 	var sqlErr sqlite3.Error
 	if errors.As(err, &sqlErr) && sqlErr.ExtendedCode == sqlite3.ErrConstraintUnique {
 		existing, ferr := scanFeed(d.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE url = ?`, f.URL))
@@ -116,7 +116,9 @@ func (d *DB) UpdateFeed(ctx context.Context, f news.Feed) error {
 }
 
 // SetFeedOptions changes the options given in opts on a feed (a zero
-// field is left as it is) and returns the feed as it now stands.
+// field is left as it is; country=none clears the country) and returns
+// the feed as it now stands. The country is stored as given: the caller
+// has resolved it to a catalogue slug.
 func (d *DB) SetFeedOptions(ctx context.Context, id int64, opts news.FeedOptions) (news.Feed, error) {
 	if opts.FullText != "" {
 		if _, ok := news.ParseFullTextMode(string(opts.FullText)); !ok {
@@ -133,10 +135,13 @@ func (d *DB) SetFeedOptions(ctx context.Context, id int64, opts news.FeedOptions
 	default:
 		return news.Feed{}, fmt.Errorf("storage: feed %d: breaking %q: %w", id, opts.Breaking, news.ErrInvalid)
 	}
+	var f news.Feed
+	opts.Apply(&f) // country=none becomes ""
 	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET full_text = COALESCE(NULLIF(?, ''), full_text),
 		lang = COALESCE(NULLIF(?, ''), lang),
-		breaking = CASE ? WHEN 'yes' THEN 1 WHEN 'no' THEN 0 ELSE breaking END WHERE id = ?`,
-		string(opts.FullText), string(opts.Lang), string(opts.Breaking), id)
+		breaking = CASE ? WHEN 'yes' THEN 1 WHEN 'no' THEN 0 ELSE breaking END,
+		country = CASE WHEN ? THEN ? ELSE country END WHERE id = ?`,
+		string(opts.FullText), string(opts.Lang), string(opts.Breaking), opts.Country != "", f.Country, id)
 	if err != nil {
 		return news.Feed{}, fmt.Errorf("storage: feed %d: options: %w", id, err)
 	}

@@ -163,3 +163,39 @@ func TestFollowUpdateGrownInFlight(t *testing.T) {
 		t.Errorf("what followers know: %q", known)
 	}
 }
+
+func TestFeedCountry(t *testing.T) {
+	db := MustOpenDB(t)
+	f, err := db.AddFeed(t.Context(), news.Feed{URL: "https://a.example/rss", Country: "morocco"})
+	if err != nil || f.Country != "morocco" {
+		t.Fatalf("added with a country: %q, %v", f.Country, err)
+	}
+	for _, tc := range []struct {
+		name string
+		opts news.FeedOptions
+		want string
+		mode news.FullTextMode
+	}{
+		{"another option leaves the country", news.FeedOptions{FullText: news.FullTextNever}, "morocco", news.FullTextNever},
+		{"a new country", news.FeedOptions{Country: "algeria"}, "algeria", news.FullTextNever},
+		{"nothing given", news.FeedOptions{}, "algeria", news.FullTextNever},
+		{"none clears it", news.FeedOptions{Country: news.CountryNone}, "", news.FullTextNever},
+	} {
+		got, err := db.SetFeedOptions(t.Context(), f.ID, tc.opts)
+		if err != nil || got.Country != tc.want || got.FullText != tc.mode {
+			t.Errorf("%s: country %q mode %q, %v; want %q %q", tc.name, got.Country, got.FullText, err, tc.want, tc.mode)
+		}
+	}
+	// A poll's own update leaves it alone, and it survives a reopen.
+	if _, err := db.SetFeedOptions(t.Context(), f.ID, news.FeedOptions{Country: "tunisia"}); err != nil {
+		t.Fatal(err)
+	}
+	f, _ = db.Feed(t.Context(), f.ID)
+	f.Failures = 2
+	if err := db.UpdateFeed(t.Context(), f); err != nil {
+		t.Fatal(err)
+	}
+	if feeds, err := db.Feeds(t.Context()); err != nil || len(feeds) != 1 || feeds[0].Country != "tunisia" {
+		t.Errorf("feeds %+v, %v", feeds, err)
+	}
+}

@@ -6,13 +6,23 @@
 // sections); an operator may replace it with TOPICS_FILE, a JSON file of the
 // same shape:
 //
-//	[{"slug": "syria", "name": "سوريا", "kind": "place", "emoji": "🇸🇾",
-//	  "aliases": ["سورية"], "note": "why a word is left out",
-//	  "words": ["سوريا", "دمشق", "حلب"]}, ...]
+//	{"sources": ["صحيفة", "وكالة", "نيويورك تايمز"], "actors": ["الرئيس", "الجيش"],
+//	 "topics": [
+//	  {"slug": "syria", "name": "سوريا", "kind": "place", "emoji": "🇸🇾",
+//	   "aliases": ["سورية"], "note": "why a word is left out",
+//	   "words": ["سوريا", "دمشق", "حلب", "القنيطرة"],
+//	   "marks": {"القنيطرة": {"with": ["@syria", "الجولان"], "without": ["@morocco"]}}},
+//	  {"slug": "sports", "name": "رياضة", "kind": "section",
+//	   "labels": ["sport", "رياضة"], "words": ["كرة القدم"]}, ...]}
+//
+// or, as older files are, the list of topics alone (the sources and
+// actors are then the embedded catalogue's).
 //
 // slug, name, kind and words are news.Topic's fields. aliases (other names a
-// reader may type, for Lookup only) and note (a free comment for the people
-// who edit the file) stay inside this package.
+// reader may type, for Lookup only), note (a free comment for the people
+// who edit the file), marks (see Mark), labels (a section's names in
+// outlets' feeds and links), sources and actors (see Catalogue.Sources
+// and Catalogue.Actors) stay inside this package.
 package topic
 
 import (
@@ -22,10 +32,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
 
+	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -47,7 +59,58 @@ type entry struct {
 	Aliases []string `json:"aliases,omitempty"`
 	// Note is a comment for editors of the file; ignored.
 	Note string `json:"note,omitempty"`
+	// Labels are, for a section, the names outlets file it under: a feed
+	// item's <category> or a segment of its link's path (/sport/,
+	// /ebusiness/). They are compared whole, in any case, Arabic letters
+	// folded.
+	Labels []string `json:"labels,omitempty"`
+	// Marks are the topic's words that count only with a second signal,
+	// by the word as it is written in Words (or Name).
+	Marks map[string]Mark `json:"marks,omitempty"`
 }
+
+// file is the object form of a catalogue file.
+type file struct {
+	Sources []string `json:"sources"`
+	Actors  []string `json:"actors"`
+	Topics  []entry  `json:"topics"`
+}
+
+// Mark says when one word of a topic counts: a gazetteer word that is
+// also a common word, a person's name or a place elsewhere needs a second
+// signal. A mention that fails its mark is not a mention of the topic.
+//
+// A condition of With or Without is a word or phrase, matched in the
+// headline and text like the topic's words, or "@slug": that topic found
+// by its other words (or, for a place, the feed's country= option).
+type Mark struct {
+	// With: the word counts only when the article also has one of these
+	// (القنيطرة is Syria's only with "@syria" or الجولان).
+	With []string `json:"with,omitempty"`
+	// Without: the word does not count when the article has one of these
+	// (سيول is floods, not with كوريا or بورصة سيول).
+	Without []string `json:"without,omitempty"`
+	// NotIn are longer phrases, or forms of the word, in which it is
+	// something else: the word does not count inside them (طبيب in الطبيب
+	// الشرعي, قطر in بقطر 300 كيلومتر).
+	NotIn []string `json:"not_in,omitempty"`
+	// Article is "required" when the word counts only written with the
+	// article ال (الخليل, بالخليل, never the name خليل), "never" when only
+	// without it (حمص the city, not الحمص the chickpeas).
+	Article string `json:"article,omitempty"`
+	// Endings is "none" when the word counts only without endings (جدة
+	// and بجدة, not جدته or جدية), "adjective" when only bare or as a
+	// relational adjective (قطر, القطرية; not قطره, a drop).
+	Endings string `json:"endings,omitempty"`
+}
+
+// The values of Mark.Article and Mark.Endings.
+const (
+	ArticleRequired  = "required"
+	ArticleNever     = "never"
+	EndingsNone      = "none"
+	EndingsAdjective = "adjective"
+)
 
 // Catalogue is a validated, immutable list of topics. It is safe for
 // concurrent use; the slices it returns are copies.
@@ -57,6 +120,11 @@ type Catalogue struct {
 	// byKey maps the lookup key (see lookupKey) of every slug, name and
 	// alias to its topic.
 	byKey map[string]int
+	// marks holds each topic's marks, by slug, then by word's KeywordForm.
+	marks map[string]map[string]Mark
+	// labels maps a label's key (see labelKey) to its sections.
+	labels          map[string][]string
+	sources, actors []string
 }
 
 // Embedded returns the catalogue built into the binary. Each call parses
@@ -91,30 +159,54 @@ func Load(path string) (*Catalogue, error) {
 }
 
 // New builds a catalogue from topics, with the same validation as
-// LoadFile; handy for tests that need a small catalogue.
+// LoadFile and the embedded catalogue's sources and actors; handy for
+// tests that need a small catalogue.
 func New(topics []news.Topic) (*Catalogue, error) {
-	entries := make([]entry, len(topics))
+	f := embeddedWords()
+	f.Topics = make([]entry, len(topics))
 	for i, t := range topics {
-		entries[i] = entry{Topic: t}
+		f.Topics[i] = entry{Topic: t}
 	}
-	return build(entries, "catalogue")
+	return build(f, "catalogue")
+}
+
+// embeddedWords are the sources and actors of the embedded catalogue, for
+// a file that lists topics alone.
+func embeddedWords() file {
+	var f file
+	if err := json.Unmarshal(embeddedJSON, &f); err != nil {
+		panic(fmt.Sprintf("topic: embedded catalogue.json: %v", err))
+	}
+	return file{Sources: f.Sources, Actors: f.Actors}
 }
 
 func parse(data []byte, name string) (*Catalogue, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("topic: %s: the file is empty: expected a JSON array of topics", name)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields() // a misspelt "word" must not silently drop every word
-	var entries []entry
-	if err := dec.Decode(&entries); err != nil {
+	var f file
+	var err error
+	if trimmed[0] == '{' {
+		err = dec.Decode(&f)
+	} else {
+		f = embeddedWords()
+		err = dec.Decode(&f.Topics)
+	}
+	if err != nil {
 		return nil, jsonError(name, data, dec.InputOffset(), err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		line, col := position(data, dec.InputOffset())
-		return nil, fmt.Errorf("topic: %s: not valid catalogue JSON: unexpected data after the array at line %d, column %d", name, line, col)
+		what := "array"
+		if trimmed[0] == '{' {
+			what = "object"
+		}
+		return nil, fmt.Errorf("topic: %s: not valid catalogue JSON: unexpected data after the %s at line %d, column %d", name, what, line, col)
 	}
-	return build(entries, name)
+	return build(f, name)
 }
 
 // jsonError turns a decoding error into one line with a position.
@@ -133,7 +225,7 @@ func jsonError(name string, data []byte, offset int64, err error) error {
 		field := typ.Field[strings.LastIndexByte(typ.Field, '.')+1:] // "Topic.words" → "words"
 		msg = fmt.Sprintf("%q must be %s, not a JSON %s", field, jsonKind(typ.Type.Kind().String()), typ.Value)
 	}
-	return fmt.Errorf("topic: %s: not valid catalogue JSON at line %d, column %d: %s (expected an array of {\"slug\", \"name\", \"kind\", \"emoji\", \"words\"})", name, line, col, msg)
+	return fmt.Errorf("topic: %s: not valid catalogue JSON at line %d, column %d: %s (expected an array of {\"slug\", \"name\", \"kind\", \"emoji\", \"words\"}, or {\"sources\": [...], \"topics\": that array})", name, line, col, msg)
 }
 
 func jsonKind(k string) string {
@@ -142,7 +234,7 @@ func jsonKind(k string) string {
 		return "a list of strings"
 	case "string":
 		return "a string"
-	case "struct":
+	case "struct", "map":
 		return "an object"
 	}
 	return k
@@ -157,8 +249,9 @@ func position(data []byte, offset int64) (line, col int) {
 	return line, col
 }
 
-// build validates entries and indexes them.
-func build(entries []entry, name string) (*Catalogue, error) {
+// build validates a catalogue file's topics and sources and indexes them.
+func build(f file, name string) (*Catalogue, error) {
+	entries := f.Topics
 	if len(entries) == 0 {
 		return nil, fmt.Errorf("topic: %s: no topics: expected a JSON array with at least one topic", name)
 	}
@@ -166,8 +259,23 @@ func build(entries []entry, name string) (*Catalogue, error) {
 		topics: make([]news.Topic, 0, len(entries)),
 		bySlug: make(map[string]int, len(entries)),
 		byKey:  make(map[string]int, len(entries)*4),
+		marks:  map[string]map[string]Mark{},
+		labels: map[string][]string{},
 	}
 	var problems []string
+	for _, list := range []struct {
+		what  string
+		words []string
+		to    *[]string
+	}{{"source", f.Sources, &c.sources}, {"actor", f.Actors, &c.actors}} {
+		for i, s := range list.words {
+			if s = strings.TrimSpace(s); arabic.KeywordForm(s) == "" {
+				problems = append(problems, fmt.Sprintf("%s #%d %q has no word", list.what, i+1, s))
+				continue
+			}
+			*list.to = append(*list.to, s)
+		}
+	}
 	for i, e := range entries {
 		t := clean(e.Topic)
 		where := fmt.Sprintf("topic #%d (%q)", i+1, t.Slug)
@@ -198,6 +306,13 @@ func build(entries []entry, name string) (*Catalogue, error) {
 		}
 		c.topics = append(c.topics, t)
 	}
+	// Marks and labels name other topics: checked once every slug is known.
+	for i, e := range entries {
+		t := clean(e.Topic)
+		where := fmt.Sprintf("topic #%d (%q)", i+1, t.Slug)
+		problems = append(problems, c.addLabels(t, e.Labels, where)...)
+		problems = append(problems, c.addMarks(t, e.Marks, where)...)
+	}
 	if len(problems) > 0 {
 		if len(problems) > maxReported {
 			problems = append(problems[:maxReported], fmt.Sprintf("and %d more", len(problems)-maxReported))
@@ -205,6 +320,78 @@ func build(entries []entry, name string) (*Catalogue, error) {
 		return nil, fmt.Errorf("topic: %s: %s", name, strings.Join(problems, "; "))
 	}
 	return c, nil
+}
+
+// addLabels records a section's labels.
+func (c *Catalogue) addLabels(t news.Topic, labels []string, where string) []string {
+	var p []string
+	if len(labels) > 0 && t.Kind != news.TopicSection {
+		return []string{where + ": labels are for sections: a place is found by its words"}
+	}
+	for j, l := range labels {
+		k := labelKey(l)
+		if k == "" {
+			p = append(p, fmt.Sprintf("%s: label #%d has no letters", where, j+1))
+			continue
+		}
+		if !slices.Contains(c.labels[k], t.Slug) {
+			c.labels[k] = append(c.labels[k], t.Slug)
+		}
+	}
+	return p
+}
+
+// addMarks checks and records a topic's marks.
+func (c *Catalogue) addMarks(t news.Topic, marks map[string]Mark, where string) []string {
+	var p []string
+	forms := map[string]bool{arabic.KeywordForm(t.Name): true}
+	for _, w := range t.Words {
+		forms[arabic.KeywordForm(w)] = true
+	}
+	words := slices.Sorted(maps.Keys(marks)) // problems in a stable order
+	for _, w := range words {
+		m := marks[w]
+		k := arabic.KeywordForm(w)
+		if k == "" || !forms[k] {
+			p = append(p, fmt.Sprintf("%s: mark for %q, which is not one of its words", where, w))
+			continue
+		}
+		if m.Article != "" && m.Article != ArticleRequired && m.Article != ArticleNever {
+			p = append(p, fmt.Sprintf("%s: mark for %q: article %q: use \"required\" or \"never\"", where, w, m.Article))
+		}
+		if m.Endings != "" && m.Endings != EndingsNone && m.Endings != EndingsAdjective {
+			p = append(p, fmt.Sprintf("%s: mark for %q: endings %q: use \"none\" or \"adjective\"", where, w, m.Endings))
+		}
+		for _, cond := range append(slices.Clone(m.With), m.Without...) {
+			if slug, ok := strings.CutPrefix(strings.TrimSpace(cond), "@"); ok {
+				if _, known := c.bySlug[slug]; !known {
+					p = append(p, fmt.Sprintf("%s: mark for %q: %q names no topic of the catalogue", where, w, cond))
+				}
+				continue
+			}
+			if arabic.KeywordForm(cond) == "" {
+				p = append(p, fmt.Sprintf("%s: mark for %q: condition %q has no word", where, w, cond))
+			}
+		}
+		for _, phrase := range m.NotIn {
+			if pk := arabic.KeywordForm(phrase); len(pk) <= len(k) {
+				p = append(p, fmt.Sprintf("%s: mark for %q: not_in %q must be longer than the word: a phrase or a form of it", where, w, phrase))
+			}
+		}
+		if c.marks[t.Slug] == nil {
+			c.marks[t.Slug] = map[string]Mark{}
+		}
+		c.marks[t.Slug][k] = m
+	}
+	return p
+}
+
+// labelKey is the form labels are compared in: lower case, letters and
+// digits folded (arabic.Normalize), "-", "_" and spaces as one space, an
+// article dropped (الرياضة is رياضة).
+func labelKey(s string) string {
+	s = strings.NewReplacer("-", " ", "_", " ", "+", " ", "&", " ").Replace(strings.ToLower(s))
+	return lookupKey(s)
 }
 
 // clean trims the fields an editor may have padded.
@@ -308,6 +495,55 @@ func (c *Catalogue) Lookup(text string) (news.Topic, bool) {
 		return news.Topic{}, false
 	}
 	return copyTopic(c.topics[i]), true
+}
+
+// Sources are the words for who speaks in a story, as the catalogue lists
+// them: newspapers, agencies, experts (صحيفة، وكالة، خبير) and outlets
+// whose name holds a place (نيويورك تايمز). A place's adjective right
+// after one («الإيكونوميست البريطانية») or a place inside one names who
+// speaks, not where the story is.
+func (c *Catalogue) Sources() []string { return slices.Clone(c.sources) }
+
+// Actors are the words for a state acting, as the catalogue lists them:
+// its president, government, army, ministries (الرئيس، الحكومة، الجيش).
+// A place's adjective right after one («الرئيس الأمريكي», «وزارة الدفاع
+// الإماراتية») names the place as an actor of the story, which in the
+// lead counts as its name does.
+func (c *Catalogue) Actors() []string { return slices.Clone(c.actors) }
+
+// SectionsLabelled returns the sections an outlet's label means: a feed
+// item's category or a segment of its link's path, compared whole (any
+// case, Arabic letters folded, an article dropped), or a section's name or
+// alias; nil when it names none.
+func (c *Catalogue) SectionsLabelled(label string) []string {
+	k := labelKey(label)
+	if k == "" {
+		return nil
+	}
+	if slugs := c.labels[k]; len(slugs) > 0 {
+		return slices.Clone(slugs)
+	}
+	if i, ok := c.byKey[k]; ok && c.topics[i].Kind == news.TopicSection {
+		return []string{c.topics[i].Slug}
+	}
+	return nil
+}
+
+// marksOf returns the marks of a topic by its words' KeywordForm.
+func (c *Catalogue) marksOf(slug string) map[string]Mark { return c.marks[slug] }
+
+// Place returns the place topic a slug or name means: how a feed's
+// country= option is read. ok is false for anything else, sections
+// included.
+func (c *Catalogue) Place(text string) (news.Topic, bool) {
+	t, ok := c.BySlug(strings.ToLower(strings.TrimSpace(text)))
+	if !ok {
+		t, ok = c.Lookup(text)
+	}
+	if !ok || t.Kind != news.TopicPlace {
+		return news.Topic{}, false
+	}
+	return t, true
 }
 
 func copyTopic(t news.Topic) news.Topic {

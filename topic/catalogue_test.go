@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -326,6 +327,119 @@ func TestValidSlug(t *testing.T) {
 	for s, want := range tests {
 		if got := topic.ValidSlug(s); got != want {
 			t.Errorf("ValidSlug(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// The object form carries sources, actors, labels and marks; the list of
+// topics alone still loads, with the embedded sources and actors.
+func TestLoadFileObjectForm(t *testing.T) {
+	path := writeFile(t, `{"sources": ["نشرة"], "actors": ["المجلس"], "topics": [
+  {"slug": "home", "name": "بلدنا", "kind": "place", "words": ["بلدنا", "النهر"],
+   "marks": {"النهر": {"with": ["@home", "الجسر"], "not_in": ["النهر الكبير"], "article": "required"}}},
+  {"slug": "games", "name": "ألعاب", "kind": "section", "labels": ["Games", "الألعاب"], "words": ["لعبة"]}
+]}`)
+	c, err := topic.LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Sources(), []string{"نشرة"}) || !slices.Equal(c.Actors(), []string{"المجلس"}) {
+		t.Errorf("sources %q actors %q", c.Sources(), c.Actors())
+	}
+	for _, label := range []string{"games", "GAMES", "ألعاب", "الألعاب", "العاب"} {
+		if got := c.SectionsLabelled(label); !slices.Equal(got, []string{"games"}) {
+			t.Errorf("SectionsLabelled(%q) = %q", label, got)
+		}
+	}
+	if got := c.SectionsLabelled("home"); got != nil {
+		t.Errorf("a place's slug is no section label: %q", got)
+	}
+	if p, ok := c.Place("Home"); !ok || p.Slug != "home" {
+		t.Errorf("Place(Home) = %v, %v", p, ok)
+	}
+	if _, ok := c.Place("games"); ok {
+		t.Error("a section is a country")
+	}
+	// A list alone takes the embedded sources and actors.
+	old, err := topic.LoadFile(writeFile(t, `[{"slug":"x","name":"اكس","kind":"place","words":["اكس"]}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(old.Sources(), topic.Embedded().Sources()) || len(old.Actors()) == 0 {
+		t.Errorf("a list of topics has sources %q actors %q", old.Sources(), old.Actors())
+	}
+}
+
+func TestLoadFileBadMarks(t *testing.T) {
+	topicWith := func(extra string) string {
+		return `{"topics": [{"slug":"syria","name":"سوريا","kind":"place","words":["سوريا","القنيطرة"]` + extra + `},
+			{"slug":"sports","name":"رياضة","kind":"section","words":["مباراة"]}]}`
+	}
+	tests := []struct {
+		name, content string
+		want          []string
+	}{
+		{"a mark for a word it lacks", topicWith(`,"marks":{"حمص":{"article":"required"}}`), []string{`topic #1 ("syria"): mark for "حمص", which is not one of its words`}},
+		{"a bad article", topicWith(`,"marks":{"القنيطرة":{"article":"sometimes"}}`), []string{`article "sometimes": use "required" or "never"`}},
+		{"bad endings", topicWith(`,"marks":{"القنيطرة":{"endings":"few"}}`), []string{`endings "few": use "none" or "adjective"`}},
+		{"an unknown topic", topicWith(`,"marks":{"القنيطرة":{"with":["@narnia"]}}`), []string{`"@narnia" names no topic of the catalogue`}},
+		{"an empty condition", topicWith(`,"marks":{"القنيطرة":{"without":["!!"]}}`), []string{`condition "!!" has no word`}},
+		{"not_in no longer than the word", topicWith(`,"marks":{"القنيطرة":{"not_in":["القنيطرة"]}}`), []string{`not_in "القنيطرة" must be longer than the word`}},
+		{"labels on a place", topicWith(`,"labels":["syria"]`), []string{`labels are for sections`}},
+		{"a misspelt mark field", topicWith(`,"marks":{"القنيطرة":{"whith":["@syria"]}}`), []string{`unknown field "whith"`}},
+		{"an empty source", `{"sources": ["  "], "topics": [{"slug":"x","name":"اكس","kind":"place","words":["اكس"]}]}`, []string{`source #1 "" has no word`}},
+		{"an unknown top-level field", `{"source": [], "topics": []}`, []string{`unknown field "source"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeFile(t, tc.content)
+			_, err := topic.LoadFile(path)
+			if err == nil {
+				t.Fatal("LoadFile accepted it")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q\nshould contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestEmbeddedMarksTheAmbiguousWords guards the marks found with
+// `go run ./cmd/trainmodel -ambiguous 5`: a word that ANT shows to be also
+// a common word, a name or a place elsewhere must keep its mark.
+func TestEmbeddedMarksTheAmbiguousWords(t *testing.T) {
+	c := topic.Embedded()
+	cl := topic.NewClassifier(c, nil)
+	// Each sentence uses the word in its other sense and names nothing
+	// else: no place may be found.
+	for word, other := range map[string]string{
+		"الأحمدي":  "التقى الوزير بالسفير أحمدي في مكتبه",
+		"زوارة":    "استقبل المعرض زواره من كل مكان",
+		"جبلة":     "صعد الفريق إلى الموقع الجبلي الوعر",
+		"وجدة":     "قدم الممثل وجدي دورا جديدا",
+		"الوكرة":   "فاز الفريق بكأس كرة القدم وكرة السلة",
+		"صحار":     "قطعت القافلة الصحاري الواسعة",
+		"بربرة":    "وصف الكاتب ما جرى بأنه عمل بربري",
+		"سرت":      "كسرت العاصفة أغصان الأشجار",
+		"سبها":     "يسهل كسبها في الأسواق",
+		"الريان":   "فاز المتسابق ريان بالجائزة الأولى",
+		"الجيزة":   "قدم المحاضر كلمة وجيزة",
+		"الرقة":    "عزفت فرقة الموسيقى لحنا جديدا",
+		"أريحا":    "تحدث الضيف بأريحية عن تجربته",
+		"الإيغور":  "انضم المدافع ايغور إلى الفريق",
+		"الكنيست":  "زار السياح كنيستها القديمة",
+		"عدن":      "استقبل المدرب عدنان لاعبيه",
+		"الحديدة":  "تطورت السكك الحديدية في القارة",
+		"المنصورة": "تحدث الكاتب المنصوري عن روايته",
+		"مأرب":     "لكل منهم مآرب أخرى",
+		"البرهان":  "قدم الباحث البرهان على صحة فكرته",
+		"القدس":    "تحدث الخطيب عن حديث قدسي",
+		"اليوان":   "أقيم الحفل في ويوان الحديقة",
+	} {
+		if got := cl.Places(other, ""); len(got) != 0 {
+			t.Errorf("%q (%s): places %q; its mark no longer holds", other, word, got)
 		}
 	}
 }

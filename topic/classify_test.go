@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/topic"
 )
@@ -56,16 +57,7 @@ func TestSectionsAndTopics(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := cl.Topics(tt.title, tt.text)
-			for _, w := range tt.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("Topics = %q, missing %q", got, w)
-				}
-			}
-			for _, n := range tt.not {
-				if slices.Contains(got, n) {
-					t.Errorf("Topics = %q, has %q", got, n)
-				}
-			}
+			checkHasAndLacks(t, got, tt.want, tt.not)
 			c := topic.Embedded()
 			for _, s := range got {
 				if _, ok := c.BySlug(s); !ok {
@@ -73,6 +65,22 @@ func TestSectionsAndTopics(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkHasAndLacks reports the slugs of want that got lacks and those of
+// not that it has.
+func checkHasAndLacks(t *testing.T, got, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("topics %q, missing %q", got, w)
+		}
+	}
+	for _, n := range not {
+		if slices.Contains(got, n) {
+			t.Errorf("topics %q, has %q", got, n)
+		}
 	}
 }
 
@@ -103,5 +111,215 @@ func BenchmarkTopics(b *testing.B) {
 	text := strings.Repeat("هبطت أسعار خام برنت في تعاملات الأسواق العالمية في بيروت، بينما أظهرت بيانات رسمية ارتفاع معدل التضخم. ", 12)
 	for b.Loop() {
 		cl.Topics("تراجع أسعار النفط وارتفاع التضخم", text)
+	}
+}
+
+// TestPlacesNeedTheirSecondSignal: a gazetteer word that is also a common
+// word, a name or a place elsewhere counts only with the second signal its
+// catalogue mark asks for. Each case comes with and without that signal.
+func TestPlacesNeedTheirSecondSignal(t *testing.T) {
+	cl := topic.NewClassifier(topic.Embedded(), nil)
+	tests := []struct {
+		name, title, text, country string
+		want, not                  []string
+	}{
+		// القنيطرة is a Syrian town and Kenitra, a Moroccan city.
+		{"Quneitra with a Syrian context", "قصف مدفعي على ريف القنيطرة", "سقطت قذائف قرب الحدود مع الجولان المحتل.", "", []string{"syria"}, []string{"morocco"}},
+		{"Kenitra with a Moroccan context", "أمطار غزيرة في القنيطرة", "غمرت المياه أحياء في القنيطرة والرباط صباح اليوم.", "", []string{"morocco"}, []string{"syria"}},
+		{"Kenitra from a feed marked country=morocco", "افتتاح ملعب جديد في القنيطرة", "حضر الافتتاح مئات من سكان المدينة.", "morocco", []string{"morocco"}, []string{"syria"}},
+		{"Quneitra alone says nothing", "تعيين مدير جديد لمستشفى القنيطرة", "", "", nil, []string{"syria", "morocco"}},
+		// الخليل is Hebron only with its article; خليل is a first name.
+		{"Hebron with its article", "اقتحام بلدة قرب الخليل", "", "", []string{"palestine"}, nil},
+		{"Hebron with a preposition", "مواجهات في مدينة بالخليل", "", "", []string{"palestine"}, nil},
+		{"the name Khalil", "الممثلة سلمى خليل تبدأ تصوير عمل جديد", "قالت خليل إن الدور مختلف عما قدمته من قبل.", "", nil, []string{"palestine"}},
+		// جنين is Jenin without the article; الجنين is a fetus.
+		{"Jenin", "حملة اعتقالات في جنين", "", "", []string{"palestine"}, nil},
+		{"a fetus", "دراسة تتابع نمو الجنين في الأشهر الأولى", "", "", nil, []string{"palestine"}},
+		// عُمان is Oman, but عمّان in a Jordanian story is Amman.
+		{"Oman", "عمان تستضيف جولة محادثات جديدة", "", "", []string{"oman"}, nil},
+		{"Amman, in Jordan", "معرض للكتاب في عمّان", "تنظم وزارة الثقافة الأردنية المعرض في عمّان حتى نهاية الشهر.", "", []string{"jordan"}, []string{"oman"}},
+		{"the Gulf of Oman is a sea", "سفينة تجارية تتعطل في خليج عمان", "", "", nil, []string{"oman"}},
+		// قطر: a diameter, a drop.
+		{"Qatar", "قطر ترحب بالاتفاق", "", "", []string{"qatar"}, nil},
+		{"Qatari", "وزير الخارجية القطري يصل إلى بيروت", "", "", []string{"qatar", "lebanon"}, nil},
+		{"a diameter", "بحيرة جديدة بقطر خمسة كيلومترات", "", "", nil, []string{"qatar"}},
+		{"a drop", "قطرة ماء تكشف سر الحياة على الكوكب", "", "", nil, []string{"qatar"}},
+		// جدة and its adjective-looking جدية (seriousness).
+		{"Jeddah", "افتتاح مهرجان في جدة", "", "", []string{"saudi-arabia"}, nil},
+		{"seriousness", "الحكومة تتعامل بجدية مع الشكاوى", "", "", nil, []string{"saudi-arabia"}},
+		// A word inside a longer keyword is that keyword's.
+		{"the Quds Force is Iran's", "قائد فيلق القدس يزور المنطقة", "", "", []string{"iran"}, []string{"palestine"}},
+		// المغرب is also the sunset prayer.
+		{"the sunset prayer", "موعد أذان المغرب في رمضان", "", "", nil, []string{"morocco"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cl.Classify(topic.Item{Title: tt.title, Text: arabic.Analyze(tt.text), Country: tt.country})
+			checkHasAndLacks(t, got, tt.want, tt.not)
+		})
+	}
+}
+
+// TestSectionWordsNeedTheirSecondSignal: section words of the headline
+// with marks, and what rules them out.
+func TestSectionWordsNeedTheirSecondSignal(t *testing.T) {
+	cl := topic.NewClassifier(topic.Embedded(), nil)
+	tests := []struct {
+		name, title string
+		want, not   []string
+		text        string
+	}{
+		{"floods", "السيول تجرف طريقا في الجنوب", []string{"environment"}, nil, ""},
+		{"Seoul's stock exchange", "بورصة سيول تغلق على ارتفاع", nil, []string{"environment"}, ""},
+		{"Seoul with Korea", "محادثات في سيول بين كوريا الجنوبية واليابان", nil, []string{"environment"}, ""},
+		{"Seoul with Korea in the text", "ارتفاع قياسي في سيول", nil, []string{"environment"}, "سجلت الأسهم الكورية أعلى مستوى لها منذ عامين."},
+		{"floods with rain in the text", "سيول في الوادي", []string{"environment"}, nil, "هطلت أمطار غزيرة طوال الليل."},
+		{"a doctor", "طبيب ينقذ حياة طفل في قرية نائية", []string{"health"}, nil, ""},
+		{"a forensic doctor in a murder story", "الطبيب الشرعي يكشف سبب وفاة الضحية", nil, []string{"health"}, ""},
+		{"a political earthquake", "زلزال سياسي بعد نتائج الانتخابات", []string{"politics"}, []string{"environment"}, ""},
+		{"an earthquake", "زلزال بقوة خمس درجات يضرب الساحل", []string{"environment"}, nil, ""},
+		{"a starring role", "من بطولة النجم الشاب.. مسلسل جديد في رمضان", []string{"culture"}, []string{"sports"}, ""},
+		{"a championship", "المنتخب يستعد لخوض بطولة إقليمية", []string{"sports"}, nil, ""},
+		{"an account of events", "وفق رواية الشهود.. هكذا وقع الحادث", nil, []string{"culture"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cl.Sections(tt.title, tt.text)
+			checkHasAndLacks(t, got, tt.want, tt.not)
+		})
+	}
+}
+
+// TestWhoSpeaksIsNoPlace: a quoted newspaper's, agency's or expert's
+// nationality is not the story's place; a state acting (its president,
+// army, ministry) is.
+func TestWhoSpeaksIsNoPlace(t *testing.T) {
+	cl := topic.NewClassifier(topic.Embedded(), nil)
+	tests := []struct {
+		name, title, text string
+		want              []string
+	}{
+		{"a newspaper's nationality in the lead", "الغارديان: الاقتصاد العالمي يدخل مرحلة صعبة",
+			"ترى صحيفة الغارديان البريطانية أن أسعار الفائدة ستبقى مرتفعة في العام المقبل.", nil},
+		{"a newspaper's nationality, words between", "تحليل: أسواق الطاقة أمام اختبار",
+			"كتبت صحيفة (لو سوار) البلجيكية أن الشتاء المقبل سيكون قاسيا.", nil},
+		{"in the headline too", "صحيفة فرنسية: المفاوضات تعثرت", "", nil},
+		{"an outlet named after a place", "نيويورك تايمز: الشركات الكبرى تؤجل خطط التوظيف", "", nil},
+		{"an expert's nationality", "كيف تؤثر الحرارة على النوم؟", "يقول الباحث الألماني هانز مولر إن الغرف الباردة تساعد على النوم العميق.", nil},
+		{"a president is his state acting", "تصريحات حول الرسوم الجمركية", "قال الرئيس الأمريكي إن الرسوم الجديدة تبدأ الشهر المقبل.", []string{"usa"}},
+		{"a ministry is its state acting", "تعزيزات على الحدود", "أعلنت وزارة الدفاع التركية إرسال تعزيزات إلى الحدود الجنوبية.", []string{"turkey"}},
+		{"the name in the lead counts", "اجتماع طارئ لوزراء الخارجية", "يعقد الوزراء اجتماعهم في القاهرة مساء اليوم.", []string{"egypt"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := cl.Places(tt.title, tt.text); !slices.Equal(got, tt.want) {
+				t.Errorf("Places = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFeedCountryHint: the feed's country is the place of items that name
+// none, and a mention of it anywhere counts; an item about somewhere else
+// keeps its place; an unknown or section slug is no hint.
+func TestFeedCountryHint(t *testing.T) {
+	cl := topic.NewClassifier(topic.Embedded(), nil)
+	local := topic.Item{Title: "المجلس البلدي يقرر توسيع الحديقة العامة", Text: arabic.Analyze("صوت أعضاء المجلس بالإجماع على المشروع.")}
+	tests := []struct {
+		name, country string
+		it            topic.Item
+		want          []string
+	}{
+		{"local news takes the feed's country", "tunisia", local, []string{"tunisia"}},
+		{"without the option it has no place", "", local, nil},
+		{"an item about elsewhere keeps its place", "tunisia",
+			topic.Item{Title: "انتخابات رئاسية في البرازيل", Text: arabic.Analyze("تجري الانتخابات في اليونان الأحد المقبل.")}, []string{"europe"}},
+		{"the feed's country named once late in the text counts", "tunisia",
+			topic.Item{Title: "ندوة عن الأدب المغاربي", Text: arabic.Analyze(filler + filler + "وشارك فيها كتاب من تونس. ")}, []string{"tunisia"}},
+		{"a section is no country", "sports", local, nil},
+		{"an unknown slug is no country", "atlantis", local, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			it := tt.it
+			it.Country = tt.country
+			var places []string
+			for _, s := range cl.Classify(it) {
+				if tp, _ := topic.Embedded().BySlug(s); tp.Kind == news.TopicPlace {
+					places = append(places, s)
+				}
+			}
+			if !slices.Equal(places, tt.want) {
+				t.Errorf("places %q, want %q", places, tt.want)
+			}
+		})
+	}
+}
+
+// TestOutletSections: what the outlet says (a category, its link's path)
+// decides the section; the link's last segment (the article's own name)
+// and unknown labels say nothing.
+func TestOutletSections(t *testing.T) {
+	cl := topic.NewClassifier(topic.Embedded(), nil)
+	const title = "خطة جديدة للعام المقبل" // names no section
+	tests := []struct {
+		name, url  string
+		categories []string
+		want       []string
+	}{
+		{"a category", "", []string{"رياضة"}, []string{"sports"}},
+		{"a category in English, any case", "", []string{"Business"}, []string{"economy"}},
+		{"a category with markup and an article", "", []string{"الثقافة"}, []string{"culture"}},
+		{"the link's section", "https://news.example/sport/2026/1/2/slug", nil, []string{"sports"}},
+		{"ebusiness", "https://news.example/ebusiness/2026/1/2/slug", nil, []string{"economy"}},
+		{"an Arabic, percent-encoded section", "https://news.example/%D8%B5%D8%AD%D8%A9/123", nil, []string{"health"}},
+		{"two sections in one label", "https://news.example/science-and-tech-2/1", nil, nil},
+		{"science-and-tech", "https://news.example/arabic/science-and-tech/1", nil, []string{"technology", "science"}}, // catalogue order
+		{"the article's own name is not a section", "https://news.example/news/sport", nil, nil},
+		{"a news desk is no section", "https://news.example/world/middle-east/1", []string{"أخبار", "عاجل"}, nil},
+		{"a link that is no URL", "::::", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cl.Classify(topic.Item{Title: title, Text: arabic.Analyze(""), URL: tt.url, Categories: tt.categories})
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("topics %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestClassifyBadInput: what feeds send at their worst gives no error, no
+// crash and no nonsense topic.
+func TestClassifyBadInput(t *testing.T) {
+	cl := topic.NewClassifier(topic.Embedded(), topic.EmbeddedModel())
+	tests := []struct {
+		name, title, text string
+		want              []string // exactly
+	}{
+		{"empty description", "انفجار في مرفأ بيروت", "", []string{"lebanon"}},
+		{"an English description under an Arabic headline", "مباحثات في دمشق حول إعادة الإعمار",
+			"Talks in Damascus on rebuilding the country's power grid continued for a second day.", []string{"syria"}},
+		{"a title of only punctuation", "؟!... — ،،", "", nil},
+		{"HTML-entity soup", "&amp;lt;&amp;gt; &#x202E; &nbsp;&nbsp; &#0; &quot;&quot;",
+			"&lt;p&gt;&amp;amp;&amp;amp; &#8203;&#8203; &lt;/p&gt; &#1575;&#1604; ;;;&&&", nil},
+		{"nothing at all", "", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cl.Classify(topic.Item{Title: tt.title, Text: arabic.Analyze(tt.text)})
+			var places []string
+			for _, s := range got {
+				if tp, _ := topic.Embedded().BySlug(s); tp.Kind == news.TopicPlace {
+					places = append(places, s)
+				}
+			}
+			if !slices.Equal(places, tt.want) {
+				t.Errorf("places %q (topics %q), want %q", places, got, tt.want)
+			}
+			if tt.want == nil && len(got) > 0 {
+				t.Errorf("topics %q from text that says nothing", got)
+			}
+		})
 	}
 }

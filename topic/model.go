@@ -28,17 +28,30 @@ const MaxTextRunes = 1500
 
 // Terms returns the model's features of an article: the light stems of
 // the headline's and the first MaxTextRunes of the text's words, without
-// stop words, one-letter words or numbers. Training and prediction must
-// use the same terms.
+// stop words, one-letter words or numbers, and each headline stem again
+// marked "^" (a headline says what a story is about: its words weigh
+// more, most of all when a feed carries one sentence besides). Training
+// and prediction must use the same terms.
 func Terms(title, text string) []string {
 	out := appendTerms(nil, arabic.Tokens(title), nil)
+	out = titleTerms(out)
 	return appendTerms(out, arabic.Tokens(text[:modelCut(text)]), nil)
+}
+
+// titleTerms appends each term of out again, marked as a headline's.
+func titleTerms(out []string) []string {
+	n := len(out)
+	for _, t := range out[:n] {
+		out = append(out, "^"+t)
+	}
+	return out
 }
 
 // TermsText is Terms for an analysed text: the same terms, without
 // tokenizing or stemming the text again.
 func TermsText(title []string, text *arabic.Text) []string {
-	out := appendTerms(make([]string, 0, len(title)+len(text.Tokens())), title, nil)
+	out := appendTerms(make([]string, 0, 2*len(title)+len(text.Tokens())), title, nil)
+	out = titleTerms(out)
 	cut := modelCut(text.Source)
 	for _, s := range text.Sentences {
 		end := s.Start + len(s.Text)
@@ -95,6 +108,17 @@ func numeric(s string) bool {
 type Doc struct {
 	Class string
 	Terms []string
+	// Weight is how many documents it counts for (0 is 1): examples of
+	// the text the model will read (feed items) may count more than the
+	// many of a corpus.
+	Weight float64
+}
+
+func (d Doc) weight() float64 {
+	if d.Weight <= 0 {
+		return 1
+	}
+	return d.Weight
 }
 
 // TrainOptions tune Train; zero fields take the defaults.
@@ -109,6 +133,33 @@ type TrainOptions struct {
 	// Temper divides the log-joint scores before the softmax so that
 	// probabilities are usable against a threshold (default 16).
 	Temper float64
+	// Thresholds are the probabilities a class needs to be reported,
+	// saved with the model (zero fields: DefaultThresholds').
+	Thresholds Thresholds
+}
+
+// Thresholds are the probabilities the model's classes need to become an
+// article's sections. They belong to a model: its temper and its training
+// texts set what its probabilities mean.
+type Thresholds struct {
+	// Top is what the most probable class needs.
+	Top float64 `json:"top"`
+	// Second lets a second class count too, when the top one counts (an
+	// article on a club's finances is economy and sports).
+	Second float64 `json:"second"`
+	// Extra is what a class needs to be added to the sections the outlet
+	// gave (its category, its link's path): the outlet's filing first.
+	Extra float64 `json:"extra"`
+}
+
+// DefaultThresholds are the thresholds of a model that was saved without
+// any (format ajel-topic-nb/1).
+var DefaultThresholds = Thresholds{Top: 0.6, Second: 0.3, Extra: 0.9}
+
+// orDefault fills the zero fields from DefaultThresholds.
+func (t Thresholds) orDefault() Thresholds {
+	return Thresholds{Top: cmp.Or(t.Top, DefaultThresholds.Top), Second: cmp.Or(t.Second, DefaultThresholds.Second),
+		Extra: cmp.Or(t.Extra, DefaultThresholds.Extra)}
 }
 
 // Model is a multinomial naive Bayes classifier over binary term
@@ -125,7 +176,8 @@ type Model struct {
 	// temper divides the log-joint scores before the softmax: naive Bayes
 	// counts correlated words as independent evidence and is otherwise
 	// nearly always "certain". It changes probabilities, not the ranking.
-	temper float64
+	temper     float64
+	thresholds Thresholds
 }
 
 // Train builds a model from labelled documents.
@@ -158,25 +210,28 @@ func Train(docs []Doc, opt TrainOptions) (*Model, error) {
 		classIdx[c] = i
 	}
 	k := len(classes)
-	// df[term][class] = documents of class containing term.
-	df := map[string][]int{}
-	nDocs := make([]int, k)
+	// df[term][class] = documents of class containing term (weighted).
+	df := map[string][]float64{}
+	nDocs := make([]float64, k)
+	seenIn := map[string]int{} // documents containing term, unweighted
 	for _, d := range docs {
 		c, ok := classIdx[d.Class]
 		if !ok {
 			continue
 		}
-		nDocs[c]++
+		w := d.weight()
+		nDocs[c] += w
 		for _, t := range distinct(d.Terms) {
 			row := df[t]
 			if row == nil {
-				row = make([]int, k)
+				row = make([]float64, k)
 				df[t] = row
 			}
-			row[c]++
+			row[c] += w
+			seenIn[t]++
 		}
 	}
-	total := 0
+	total := 0.0
 	for _, n := range nDocs {
 		total += n
 	}
@@ -188,23 +243,23 @@ func Train(docs []Doc, opt TrainOptions) (*Model, error) {
 	}
 	var cand []scored
 	for t, row := range df {
-		n := 0
+		if seenIn[t] < opt.MinDocs {
+			continue
+		}
+		n := 0.0
 		for _, v := range row {
 			n += v
 		}
-		if n < opt.MinDocs {
-			continue
-		}
 		best := 0.0
 		for c := range k {
-			a := float64(row[c])             // term, class
-			b := float64(n - row[c])         // term, other classes
-			cc := float64(nDocs[c] - row[c]) // no term, class
-			dd := float64(total-nDocs[c]) - b
+			a := row[c]             // term, class
+			b := n - row[c]         // term, other classes
+			cc := nDocs[c] - row[c] // no term, class
+			dd := total - nDocs[c] - b
 			num := a*dd - b*cc
 			den := (a + b) * (cc + dd) * (a + cc) * (b + dd)
 			if den > 0 {
-				best = max(best, float64(total)*num*num/den)
+				best = max(best, total*num*num/den)
 			}
 		}
 		cand = append(cand, scored{t, best})
@@ -222,13 +277,13 @@ func Train(docs []Doc, opt TrainOptions) (*Model, error) {
 
 	m := &Model{classes: classes, prior: make([]float64, k), index: make(map[string]int, len(cand))}
 	for c := range k {
-		m.prior[c] = math.Log((float64(nDocs[c]) + 1) / (float64(total) + float64(k)))
+		m.prior[c] = math.Log((nDocs[c] + 1) / (total + float64(k)))
 	}
 	// Token mass per class over the kept features.
 	mass := make([]float64, k)
 	for _, s := range cand {
 		for c, v := range df[s.term] {
-			mass[c] += float64(v)
+			mass[c] += v
 		}
 	}
 	m.terms = make([]string, len(cand))
@@ -238,18 +293,21 @@ func Train(docs []Doc, opt TrainOptions) (*Model, error) {
 		m.terms[f] = s.term
 		m.index[s.term] = f
 		for c, n := range df[s.term] {
-			m.loglik[f*k+c] = math.Log((float64(n) + opt.Alpha) / (mass[c] + opt.Alpha*v))
+			m.loglik[f*k+c] = math.Log((n + opt.Alpha) / (mass[c] + opt.Alpha*v))
 		}
 	}
 	m.temper = opt.Temper
+	m.thresholds = opt.Thresholds.orDefault()
 	return m, nil
 }
 
-// defaultTemper makes the probabilities roughly calibrated across
-// outlets: trained on three ANT outlets and tested on BBC, articles given
-// 0.5–0.6 are right about 55% of the time, 0.7–0.8 about 80%, ≥ 0.9 98%
-// (without it nearly every article gets 1.000).
-const defaultTemper = 16
+// defaultTemper makes the probabilities usable against thresholds on
+// what feeds carry: trained on three ANT outlets (headlines with teasers
+// and whole articles) and tested on the fourth's headlines and teasers,
+// the top class given 0.4–0.5 is right about 3 times in 4, 0.6–0.7 about
+// 9 in 10 (go run ./cmd/trainmodel -calibrate); without it nearly every
+// article gets 1.000.
+const defaultTemper = 8
 
 func distinct(terms []string) []string {
 	s := slices.Clone(terms)
@@ -259,6 +317,17 @@ func distinct(terms []string) []string {
 
 // Classes returns the model's class labels, sorted.
 func (m *Model) Classes() []string { return slices.Clone(m.classes) }
+
+// WithThresholds returns the model with other thresholds (calibrated
+// after training); m itself is unchanged.
+func (m *Model) WithThresholds(t Thresholds) *Model {
+	c := *m
+	c.thresholds = t.orDefault()
+	return &c
+}
+
+// Thresholds returns the probabilities the model's classes need.
+func (m *Model) Thresholds() Thresholds { return m.thresholds }
 
 // Len returns the number of term features the model keeps.
 func (m *Model) Len() int { return len(m.terms) }
@@ -315,20 +384,28 @@ func (m *Model) Predict(terms []string) (class string, prob float64) {
 // log-likelihoods rounded to 4 decimals (far below what changes a
 // prediction).
 type modelFile struct {
-	Format  string      `json:"format"`
-	Classes []string    `json:"classes"`
-	Prior   []float64   `json:"prior"`
-	Temper  float64     `json:"temper"`
-	Terms   []string    `json:"terms"`
-	LogLik  [][]float64 `json:"loglik"` // per term, per class
+	Format  string    `json:"format"`
+	Classes []string  `json:"classes"`
+	Prior   []float64 `json:"prior"`
+	Temper  float64   `json:"temper"`
+	// Thresholds are absent from format ajel-topic-nb/1.
+	Thresholds *Thresholds `json:"thresholds,omitempty"`
+	Terms      []string    `json:"terms"`
+	LogLik     [][]float64 `json:"loglik"` // per term, per class
 }
 
-const modelFormat = "ajel-topic-nb/1"
+// modelFormat is what Save writes; LoadModel reads it and the format
+// before thresholds were saved with the model.
+const (
+	modelFormat   = "ajel-topic-nb/2"
+	modelFormatV1 = "ajel-topic-nb/1"
+)
 
 // Save writes the model as gzip-compressed JSON.
 func (m *Model) Save(w io.Writer) error {
 	k := len(m.classes)
-	f := modelFile{Format: modelFormat, Classes: m.classes, Prior: round4(m.prior), Temper: m.temper, Terms: m.terms}
+	th := m.thresholds
+	f := modelFile{Format: modelFormat, Classes: m.classes, Prior: round4(m.prior), Temper: m.temper, Terms: m.terms, Thresholds: &th}
 	f.LogLik = make([][]float64, len(m.terms))
 	for i := range m.terms {
 		f.LogLik[i] = round4(m.loglik[i*k : (i+1)*k])
@@ -365,7 +442,7 @@ func LoadModel(r io.Reader) (*Model, error) {
 	if err := json.NewDecoder(zr).Decode(&f); err != nil {
 		return nil, fmt.Errorf("topic: loading model: %w", err)
 	}
-	if f.Format != modelFormat {
+	if f.Format != modelFormat && f.Format != modelFormatV1 {
 		return nil, fmt.Errorf("topic: loading model: format %q, want %q", f.Format, modelFormat)
 	}
 	k := len(f.Classes)
@@ -379,7 +456,11 @@ func LoadModel(r io.Reader) (*Model, error) {
 	case f.Temper <= 0:
 		return nil, fmt.Errorf("topic: loading model: temper %v must be positive", f.Temper)
 	}
-	m := &Model{classes: f.Classes, prior: f.Prior, temper: f.Temper, terms: f.Terms,
+	th := DefaultThresholds
+	if f.Thresholds != nil {
+		th = f.Thresholds.orDefault()
+	}
+	m := &Model{classes: f.Classes, prior: f.Prior, temper: f.Temper, terms: f.Terms, thresholds: th,
 		index: make(map[string]int, len(f.Terms)), loglik: make([]float64, 0, len(f.Terms)*k)}
 	for i, t := range f.Terms {
 		if len(f.LogLik[i]) != k {

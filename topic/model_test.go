@@ -113,9 +113,15 @@ func TestEmbeddedModel(t *testing.T) {
 	m := topic.EmbeddedModel()
 	c := topic.Embedded()
 	for _, class := range m.Classes() {
-		if tp, ok := c.BySlug(class); !ok || tp.Kind != "section" {
+		if tp, ok := c.BySlug(class); class != topic.OtherClass && (!ok || tp.Kind != "section") {
 			t.Errorf("model class %q is not a section of the embedded catalogue", class)
 		}
+	}
+	if !slices.Contains(m.Classes(), "politics") || !slices.Contains(m.Classes(), topic.OtherClass) {
+		t.Errorf("classes %q: politics and news of no section must be learnt", m.Classes())
+	}
+	if th := m.Thresholds(); th.Top <= 0 || th.Top > 1 || th.Second > th.Top || th.Extra < th.Top {
+		t.Errorf("thresholds %+v", th)
 	}
 	if m.Len() < 1000 {
 		t.Errorf("embedded model has only %d terms", m.Len())
@@ -124,7 +130,7 @@ func TestEmbeddedModel(t *testing.T) {
 
 func TestTerms(t *testing.T) {
 	got := topic.Terms("الاقتصاد في 2024", "قال إن الأسواق والبورصة")
-	want := []string{"اقتصاد", "اسواق", "بورص"}
+	want := []string{"اقتصاد", "^اقتصاد", "اسواق", "بورص"} // a headline's terms count twice
 	if !slices.Equal(got, want) {
 		t.Errorf("Terms = %q, want %q", got, want)
 	}

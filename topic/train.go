@@ -4,7 +4,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+
+	"github.com/ajel-news/ajel/arabic"
 )
+
+// OtherClass is the model's class for news that belongs to no section
+// (crime, accidents, human interest): predicting it adds no topic.
+const OtherClass = "other"
 
 // ANTSection maps a section label of the ANT corpus (the data the
 // embedded model is trained on) to the catalogue's section slug, or ""
@@ -26,6 +33,123 @@ func ANTSection(label string) string {
 		return "politics"
 	}
 	return ""
+}
+
+// politicsWords are the words of government, diplomacy, elections, war
+// and conflict, and human rights that make an item of an ANT news desk a
+// political one (see ANTClasses). They are training words only: a headline
+// with one of them is not filed under politics for it (the catalogue's
+// politics words do that).
+var politicsWords = []string{
+	// government and elections
+	"الحكومة", "حكومة", "رئيس الوزراء", "رئيس الحكومة", "الوزير", "وزير", "وزيرة", "وزارة الخارجية", "وزير الخارجية",
+	"وزير الدفاع", "الرئيس", "الرئاسة", "رئاسي", "البرلمان", "برلماني", "مجلس النواب", "مجلس الشيوخ", "الكونغرس",
+	"الكنيست", "النواب", "حزب", "الأحزاب", "المعارضة", "ائتلاف", "انتخابات", "الانتخابات", "الاقتراع", "الناخبين",
+	"استفتاء", "الدستور", "مرشح", "الملك", "ولي العهد", "الأمير", "السلطات", "النظام", "سياسي", "السياسة", "الديمقراطي",
+	"الجمهوري", "المحافظين", "العمال", "رئيس", "زعيم", "قادة", "المتحدث باسم",
+	// diplomacy
+	"مفاوضات", "محادثات", "دبلوماسي", "السفير", "السفارة", "قمة", "الأمم المتحدة", "مجلس الأمن", "الجامعة العربية",
+	"عقوبات", "وساطة", "المبعوث", "اتفاق سلام", "العلاقات", "الناتو", "حلف شمال الأطلسي", "الاتحاد الأوروبي",
+	// war and conflict
+	"الحرب", "حرب", "غارة", "غارات", "قصف", "اشتباكات", "معارك", "الجيش", "جيش", "القوات", "قوات", "عسكري", "هجوم",
+	"ضربة", "ضربات", "صاروخ", "صواريخ", "مسيرة", "الطائرات المسيرة", "الدفاع الجوي", "هدنة", "وقف إطلاق النار",
+	"المسلحين", "مسلحون", "مسلحين", "ميليشيا", "ميليشيات", "فصائل", "داعش", "تنظيم الدولة", "القاعدة", "إرهاب",
+	"الإرهابيين", "إرهابي", "الاحتلال", "المستوطنين", "مستوطنة", "الأسرى", "التحالف", "المتمردين", "انقلاب", "النووي",
+	"المقاومة", "اغتيال", "الأمن القومي", "التصعيد", "الصراع", "النزاع", "حصار", "الانسحاب",
+	// human rights and protest
+	"حقوق الإنسان", "المعتقلين", "معتقلين", "التعذيب", "الإعدام", "اللاجئين", "النازحين", "حرية التعبير",
+	"احتجاجات", "مظاهرات", "تظاهرة", "المتظاهرين", "المحتجين", "القمع",
+}
+
+// healthWords, scienceWords and environmentWords find, among the items
+// of ANT's technology desk (which files medicine and science with gadgets)
+// and its news desks (which file weather and disasters with politics), the
+// health, science and environment stories; they are training words only,
+// like politicsWords.
+var (
+	healthWords = []string{
+		"الصحة", "صحي", "صحية", "الصحية", "مستشفى", "المستشفيات", "طبيب", "الأطباء", "طبي", "الطبية", "المرضى", "مريض",
+		"مرض", "الأمراض", "علاج", "العلاج", "دواء", "الأدوية", "لقاح", "اللقاحات", "وباء", "فيروس", "عدوى", "السرطان",
+		"السكري", "الدماغ", "السمنة", "التدخين", "الحمية", "التغذية", "الكوليرا", "الإيدز", "الزهايمر",
+		"الاكتئاب", "الصحة النفسية", "الجراحة", "الولادة", "الكوليسترول", "ضغط الدم", "فيتامين", "منظمة الصحة العالمية",
+	}
+	scienceWords = []string{
+		"العلماء", "علماء", "باحثون", "الباحثين", "اكتشاف", "الفضاء", "ناسا", "كوكب", "الكواكب", "المريخ",
+		"المجرة", "تلسكوب", "الفيزياء", "الكيمياء", "الجينات", "الحمض النووي", "الأحافير",
+		"ديناصور", "الانقراض", "رائد فضاء", "صاروخ فضائي", "مسبار", "الثقب الأسود", "نيزك", "كويكب",
+	}
+	environmentWords = []string{
+		"المناخ", "مناخي", "الطقس", "الأرصاد", "الأمطار", "أمطار", "الثلوج", "العاصفة", "عاصفة", "إعصار", "الأعاصير",
+		"فيضانات", "الفيضانات", "السيول", "زلزال", "الزلازل", "بركان", "حرائق الغابات", "الجفاف", "موجة حر", "درجات الحرارة",
+		"الاحتباس الحراري", "الانبعاثات", "التلوث", "البيئة", "بيئي", "البيئية", "الحياة البرية", "الطاقة المتجددة", "التصحر",
+		"الانهيارات", "انهيار أرضي", "تسونامي", "المحيطات",
+	}
+)
+
+// lexicons are the training words of the classes ANT lacks, built once,
+// when first needed.
+var lexicons = sync.OnceValue(func() map[string]*arabic.Index {
+	return map[string]*arabic.Index{
+		"politics":    arabic.NewIndex(politicsWords),
+		"health":      arabic.NewIndex(healthWords),
+		"science":     arabic.NewIndex(scienceWords),
+		"environment": arabic.NewIndex(environmentWords),
+	}
+})
+
+// ANTClasses are the classes an ANT article (its outlet's section label,
+// its headline and teaser) trains the model for; none for a label the
+// model does not learn. ANT has no politics, health, science or
+// environment label: its two news desks (middleEast, internationalNews)
+// file politics with crime, accidents, weather and human interest, and its
+// technology desk files medicine and science with gadgets. So:
+//
+//   - a news desk item is politics when its headline or teaser has a word
+//     of government, diplomacy, elections, war or human rights
+//     (politicsWords), health, science or environment when it has two of
+//     their words, and OtherClass when it is none of them: the model
+//     learns what politics is, and that news may belong to no section;
+//   - a technology item with health words is health, one with science
+//     words science and technology (space, research), else technology;
+//   - culture, economy and sport are their sections.
+func ANTClasses(label, title, teaser string) []string {
+	s := ANTSection(label)
+	if s == "" || s == "culture" || s == "economy" || s == "sports" {
+		if s == "" {
+			return nil
+		}
+		return []string{s}
+	}
+	toks := append(arabic.Tokens(title), arabic.Tokens(teaser)...)
+	lex := lexicons()
+	hits := func(class string) int { return len(lex[class].MatchTokens(toks)) }
+	has := func(class string) bool { return hits(class) > 0 }
+	var out []string
+	if s == "technology" {
+		switch {
+		case has("health"):
+			out = append(out, "health")
+		case has("science"):
+			out = append(out, "science", "technology")
+		default:
+			out = append(out, "technology")
+		}
+		return out
+	}
+	if has("politics") {
+		out = append(out, "politics")
+	}
+	// A news desk files all sorts: a health, science or environment story
+	// there names two words of its kind.
+	for _, class := range []string{"health", "science", "environment"} {
+		if hits(class) >= 2 {
+			out = append(out, class)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, OtherClass)
+	}
+	return out
 }
 
 // Fold is the result of one rotation of a cross-group evaluation: a model

@@ -64,7 +64,11 @@ func (r *Renderer) Feed(f news.Feed) string {
 	if f.LastError != "" {
 		s += r.f(r.t.FeedLastError, Esc(textcut.Words(CleanLine(f.LastError), 300))+" ("+r.When(f.LastErrorAt)+")")
 	}
-	return s + r.feedHeld(f.Held) + r.feedPages(f) + r.feedCadence(f)
+	s += r.feedHeld(f.Held) + r.feedPages(f)
+	if f.Country != "" {
+		s += r.f(r.t.FeedsCountry, Esc(f.Country))
+	}
+	return s + r.feedCadence(f)
 }
 
 // feedHeld says how many new items the feed's last poll stored without
@@ -146,6 +150,9 @@ func (r *Renderer) FeedOptions(f news.Feed) string {
 	m := cmp.Or(f.FullText, news.FullTextAuto)
 	l := cmp.Or(f.Lang, news.LangArabic)
 	s := r.f(r.t.FeedFullText, string(m), r.t.FullTextModes[m]) + r.f(r.t.FeedLang, string(l), r.t.FeedLanguages[l])
+	if f.Country != "" {
+		s += r.f(r.t.FeedCountry, Esc(f.Country))
+	}
 	if f.Breaking {
 		return s + r.t.FeedBreakingYes
 	}
@@ -177,6 +184,11 @@ func (r *Renderer) FeedUnknownOption(name string) string {
 		opts = append(opts, "<code>"+Esc(o)+"</code>")
 	}
 	return r.f(r.t.FeedUnknownOption, Esc(textcut.Words(CleanLine(name), 40)), strings.Join(opts, r.t.ListJoin))
+}
+
+// FeedUnknownCountry: country= names no place of the topic catalogue.
+func (r *Renderer) FeedUnknownCountry(val string) string {
+	return r.f(r.t.FeedUnknownCountry, Esc(textcut.Words(CleanLine(val), 40)))
 }
 
 // FeedBadOption: an option's value is not one it takes (usage).

@@ -234,6 +234,12 @@ type Catalogue struct {
 	// (FullTextModes, FeedLanguages).
 	FeedFullText string `fmt:"s,s"`
 	FeedLang     string `fmt:"s,s"`
+	// FeedCountry: the feed's country= slug, and what it does.
+	FeedCountry string `fmt:"s"`
+	// FeedsCountry: the feed's country= slug, in its /feeds block.
+	FeedsCountry string `fmt:"s"`
+	// FeedUnknownCountry: the value given to country=.
+	FeedUnknownCountry string `fmt:"s"`
 	// FeedBreakingYes, FeedBreakingNo explain breaking=.
 	FeedBreakingYes, FeedBreakingNo string
 	// FullTextModes and FeedLanguages say each option's value in the
