@@ -1,0 +1,311 @@
+package story_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/story"
+	"github.com/ajel-news/ajel/topic"
+)
+
+// Everything below is written for these tests: made-up people and
+// events, no outlet's text.
+
+var syllables = []string{"سا", "مي", "رو", "لا", "دي", "نو", "كا", "بي", "تو", "فا", "زو", "ري", "قو", "حي", "جا", "طو"}
+
+// name is a made-up name, different for every i < 65536.
+func name(i int) string {
+	return syllables[i%16] + syllables[(i/16)%16] + syllables[(i/256)%16] + syllables[(i/4096)%16] + "ن"
+}
+
+var (
+	bodies = []string{"هيئة", "شركة", "جمعية", "نقابة", "بلدية", "مؤسسة", "لجنة", "رابطة"}
+	deeds  = []string{"تفتتح مقرا جديدا", "تطلق حملة تطوعية", "توقع اتفاقية تعاون", "تنظم معرضا سنويا",
+		"تعلن نتائج مسابقة", "تكرم متطوعين", "تدشن مشروعا زراعيا", "تستضيف مؤتمرا علميا"}
+	topics = []string{"للقراءة", "للنقل العام", "للطاقة الشمسية", "للصيد البحري", "للحرف اليدوية",
+		"للتعليم المهني", "للمياه", "للبيئة", "للرياضة المدرسية", "للتراث"}
+)
+
+// background returns n unrelated news items, one an hour before start,
+// so that the detector has the recent news that words are weighed against.
+func background(n int, start time.Time) []news.Article {
+	out := make([]news.Article, n)
+	for i := range out {
+		who := bodies[i%len(bodies)] + " " + name(i+100)
+		what := deeds[(i/len(bodies))%len(deeds)]
+		topic := topics[i%len(topics)]
+		out[i] = news.Article{
+			Source: fmt.Sprintf("منفذ %d", i%5),
+			Title:  fmt.Sprintf("%s %s %s", who, what, topic),
+			Text: fmt.Sprintf("قالت %s إنها %s %s في مدينة %s بحضور عدد من المسؤولين والأهالي. "+
+				"وأوضح المدير %s أن العمل استمر أشهرا، وأن المرحلة التالية تبدأ بعد %d يوما. "+
+				"وأشار إلى أن المشاركين جاؤوا من %d بلدة وأن التمويل جاء من تبرعات محلية.",
+				who, what, topic, name(i+1000), name(i+2000), 10+i%40, 3+i%20),
+			SeenAt:      start.Add(time.Duration(i-n) * time.Minute),
+			PublishedAt: start.Add(time.Duration(i-n) * time.Minute),
+		}
+	}
+	return out
+}
+
+// world is a detector with a background, on a settable clock.
+type world struct {
+	t    *testing.T
+	d    *story.Detector
+	now  time.Time
+	next int64
+}
+
+func newWorld(t *testing.T) *world {
+	w := &world{t: t, now: time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC), next: 1}
+	w.d = story.NewDetector(story.Options{Now: func() time.Time { return w.now }, Places: topic.Embedded().Places()})
+	for _, a := range background(80, w.now) {
+		w.add(a)
+	}
+	return w
+}
+
+// add decides a as the pipeline does and records it: its story id and
+// the decision.
+func (w *world) add(a news.Article) (int64, story.Decision) {
+	if a.SeenAt.IsZero() {
+		a.SeenAt = w.now
+	}
+	if a.PublishedAt.IsZero() {
+		a.PublishedAt = a.SeenAt
+	}
+	dec := w.d.Decide(a)
+	id := dec.StoryID
+	if id == 0 {
+		id = w.next
+		w.next++
+	}
+	w.d.Add(id, a)
+	return id, dec
+}
+
+// at advances the clock.
+func (w *world) at(d time.Duration) { w.now = w.now.Add(d) }
+
+// The resignation of a made-up minister, told by two outlets, with the
+// pieces around it that are not the same story.
+var (
+	resignA = news.Article{Source: "وكالة الشرق",
+		Title: "وزير الطاقة كمال الدرويشي يقدم استقالته بعد أسبوع من انقطاع الكهرباء عن العاصمة",
+		Text: "قدم وزير الطاقة كمال الدرويشي استقالته إلى رئيس الحكومة مساء الأحد، بعد أسبوع من انقطاع الكهرباء عن أحياء واسعة في العاصمة. " +
+			"وقال الدرويشي في رسالة الاستقالة إنه يتحمل مسؤولية الأعطال التي أصابت محطة التوليد الرئيسية. " +
+			"ولم يعلن رئيس الحكومة بعد اسم من سيخلفه في الوزارة.",
+	}
+	resignB = news.Article{Source: "صحيفة الغد",
+		Title: "الدرويشي يترك وزارة الطاقة: أزمة الكهرباء تطيح بالوزير",
+		Text: "أعلن كمال الدرويشي تخليه عن منصب وزير الطاقة، محملا نفسه مسؤولية انقطاع التيار الذي استمر سبعة أيام في العاصمة. " +
+			"وجاءت الخطوة بعد احتجاجات السكان على أعطال محطة التوليد الرئيسية. " +
+			"ولم يسم رئيس الحكومة خلفا للوزير المستقيل حتى الآن.",
+	}
+	resignReaction = news.Article{Source: "موقع النهار",
+		Title: "نقابة عمال الكهرباء ترحب باستقالة وزير الطاقة الدرويشي",
+		Text: "رحبت نقابة عمال الكهرباء باستقالة وزير الطاقة كمال الدرويشي، وقالت في بيان إن القرار جاء متأخرا. " +
+			"ودعت النقابة الحكومة إلى تعيين وزير يعرف قطاع الكهرباء وإلى صرف رواتب العمال المتأخرة. " +
+			"وهددت بالإضراب إذا لم تستجب الحكومة لمطالبها خلال شهر.",
+	}
+	resignAnalysis = news.Article{Source: "مجلة الرأي",
+		Title: "تحليل: ماذا تعني استقالة وزير الطاقة الدرويشي لأزمة الكهرباء؟",
+		Text: "تفتح استقالة وزير الطاقة كمال الدرويشي الباب أمام أسئلة أكبر من شخص الوزير، فأزمة الكهرباء في العاصمة أقدم من ولايته. " +
+			"ويرى خبراء أن محطة التوليد الرئيسية تحتاج إلى استثمارات لا تقدر عليها الموازنة الحالية. " +
+			"وفي هذا المقال نعرض ثلاثة سيناريوهات لما قد يحدث بعد الاستقالة.",
+	}
+)
+
+func TestEventMatching(t *testing.T) {
+	t.Run("the same event in other words joins, and says why", func(t *testing.T) {
+		w := newWorld(t)
+		first, _ := w.add(resignA)
+		w.at(2 * time.Hour)
+		id, dec := w.add(resignB)
+		if id != first || dec.How != story.HowEvent {
+			t.Fatalf("another outlet's telling: story %d (%+v), want story %d by event", id, dec, first)
+		}
+		if !strings.Contains(dec.Reason, "الدرويشي") || dec.Score < story.DefaultEventThreshold {
+			t.Errorf("the reason should name the shared name and the score: %q", dec.Reason)
+		}
+	})
+	t.Run("a reaction is its own story", func(t *testing.T) {
+		w := newWorld(t)
+		first, _ := w.add(resignA)
+		w.at(time.Hour)
+		if id, dec := w.add(resignReaction); id == first {
+			t.Errorf("the union's welcome joined the resignation: %s", dec.Reason)
+		}
+	})
+	t.Run("an analysis is its own story", func(t *testing.T) {
+		w := newWorld(t)
+		first, _ := w.add(resignA)
+		w.at(3 * time.Hour)
+		if id, dec := w.add(resignAnalysis); id == first {
+			t.Errorf("the analysis joined the report: %s", dec.Reason)
+		}
+	})
+	t.Run("a follow-up the next day is its own story", func(t *testing.T) {
+		w := newWorld(t)
+		first, _ := w.add(resignA)
+		w.at(30 * time.Hour)
+		next := news.Article{Source: "صحيفة الغد",
+			Title: "رئيس الحكومة يعين نادر السلمي وزيرا للطاقة خلفا للدرويشي",
+			Text: "عين رئيس الحكومة نادر السلمي وزيرا للطاقة خلفا لكمال الدرويشي الذي استقال بعد أزمة انقطاع الكهرباء في العاصمة. " +
+				"وكان السلمي مديرا لمحطة التوليد الرئيسية قبل سنوات. ويؤدي الوزير الجديد اليمين الدستورية غدا.",
+		}
+		if id, dec := w.add(next); id == first {
+			t.Errorf("the next day's appointment joined the resignation: %s", dec.Reason)
+		}
+	})
+	t.Run("another strike the same day in another town is its own story", func(t *testing.T) {
+		w := newWorld(t)
+		first, _ := w.add(news.Article{Source: "وكالة الشرق",
+			Title: "غارة جوية على حلب تقتل خمسة مدنيين بينهم طفلان",
+			Text: "قتل خمسة مدنيين بينهم طفلان في غارة جوية استهدفت حيا سكنيا في مدينة حلب فجر الثلاثاء، وفق مصادر طبية. " +
+				"وقال شهود إن الغارة دمرت مبنى من ثلاثة طوابق قرب السوق القديم. وتواصل فرق الدفاع المدني البحث عن ناجين.",
+		})
+		w.at(3 * time.Hour)
+		id, dec := w.add(news.Article{Source: "صحيفة الغد",
+			Title: "ثلاثة قتلى بقصف جوي على سوق شعبي في إدلب",
+			Text: "أفادت مصادر محلية بسقوط ثلاثة قتلى وعدد من الجرحى عندما قصفت طائرات سوقا شعبيا وسط إدلب ظهر الثلاثاء. " +
+				"واشتعلت النيران في سيارة نقل ومحال تجارية قريبة، ونقل المسعفون المصابين إلى مستشفى المدينة.",
+		})
+		if id == first {
+			t.Errorf("the strike on Idlib joined the strike on Aleppo: %s", dec.Reason)
+		}
+	})
+}
+
+func TestSameHeadlineOtherEvents(t *testing.T) {
+	t.Run("a daily weather report", func(t *testing.T) {
+		w := newWorld(t)
+		weather := func(day string, temp int, rain string) news.Article {
+			return news.Article{Source: "الأرصاد اليوم",
+				Title: "نشرة الطقس: أمطار ورياح على المرتفعات",
+				Text: fmt.Sprintf("تتوقع مديرية الأرصاد ليوم %s طقسا باردا مع %s على المرتفعات الشمالية. "+
+					"وتتراوح درجات الحرارة العليا بين %d و%d درجة، وتهب رياح نشطة على السواحل. "+
+					"وتدعو المديرية السائقين إلى الحذر على الطرق الجبلية.", day, rain, temp, temp+4),
+			}
+		}
+		first, _ := w.add(weather("الاثنين", 9, "زخات مطرية متفرقة"))
+		w.at(24 * time.Hour)
+		if id, dec := w.add(weather("الثلاثاء", 14, "أمطار غزيرة وبرد")); id == first {
+			t.Errorf("the next day's weather joined yesterday's: %s", dec.Reason)
+		}
+	})
+	t.Run("a recurring column", func(t *testing.T) {
+		w := newWorld(t)
+		first, _ := w.add(news.Article{Source: "صحيفة الغد", Title: "عين على الاقتصاد",
+			Text: "ارتفعت أسعار الخبز في الأسواق الشعبية هذا الأسبوع بعد زيادة كلفة الطحين المستورد. " +
+				"ويقول أصحاب المخابز إن هامش الربح لم يعد يكفي لتغطية أجور العمال. " +
+				"وتطالب جمعية المستهلكين بدعم مباشر للأسر محدودة الدخل."})
+		w.at(5 * time.Hour)
+		if id, dec := w.add(news.Article{Source: "موقع النهار", Title: "عين على الاقتصاد",
+			Text: "سجلت صادرات الفوسفات رقما قياسيا في الربع الأول بفضل الطلب الآسيوي. " +
+				"ويتوقع محللون أن تدعم العائدات احتياطي العملة الأجنبية حتى نهاية العام. " +
+				"لكن النقابات تحذر من أن المناجم تحتاج إلى استثمار في السلامة."}); id == first {
+			t.Errorf("the column about phosphate joined the column about bread: %s", dec.Reason)
+		}
+	})
+}
+
+func TestHeadlineWithoutDescription(t *testing.T) {
+	w := newWorld(t)
+	first, _ := w.add(resignA)
+	w.at(time.Hour)
+	bare := news.Article{Source: "قناة المساء", Title: "استقالة وزير الطاقة كمال الدرويشي بعد انقطاع الكهرباء عن العاصمة"}
+	if id, dec := w.add(bare); id != first {
+		t.Errorf("a bare headline naming the minister and the blackout did not join: %+v", dec)
+	}
+	other := news.Article{Source: "قناة المساء", Title: "وزير الطاقة يزور محطة التوليد"}
+	if id, dec := w.add(other); id == first {
+		t.Errorf("a vague bare headline joined: %s", dec.Reason)
+	}
+}
+
+func TestAnArticleMatchingTwoStoriesJoinsTheBest(t *testing.T) {
+	w := newWorld(t)
+	// Two stories of one event that were not joined (say, told before a
+	// restart): the first telling, and a second that got its own story.
+	w.d.Add(501, resignA)
+	w.d.Add(502, resignB)
+	w.at(time.Hour)
+	probe := news.Article{Source: "إذاعة الوطن",
+		Title: "بعد أسبوع من العتمة في العاصمة: الدرويشي يستقيل من وزارة الطاقة",
+		Text: "استقال كمال الدرويشي من منصب وزير الطاقة إثر انقطاع التيار الكهربائي سبعة أيام عن العاصمة. " +
+			"وقال الوزير المستقيل إنه يتحمل مسؤولية ما جرى في محطة التوليد الرئيسية. ولم يعلن بعد من يخلفه.",
+	}
+	dec := w.d.Decide(probe)
+	if dec.StoryID+dec.Also != 501+502 || dec.StoryID == dec.Also {
+		t.Fatalf("Decide = %+v; want one of stories 501 and 502, the other as Also", dec)
+	}
+	if dec.AlsoScore > dec.Score || !strings.Contains(dec.Reason, fmt.Sprintf("also matched story %d", dec.Also)) {
+		t.Errorf("the decision should join the best and say it also matched the other: %+v", dec)
+	}
+}
+
+func TestEventMatchingSurvivesARestart(t *testing.T) {
+	w := newWorld(t)
+	first, _ := w.add(resignA)
+	// What the database holds at the next start: every recent article
+	// with its story.
+	var stored []news.Article
+	for i, a := range background(80, w.now.Add(-time.Hour)) {
+		a.StoryID = int64(1000 + i)
+		stored = append(stored, a)
+	}
+	a := resignA
+	a.StoryID, a.SeenAt, a.PublishedAt = first, w.now, w.now
+	stored = append(stored, a)
+	w.at(2 * time.Hour)
+	restarted := story.NewDetector(story.Options{Now: func() time.Time { return w.now }, Places: topic.Embedded().Places()})
+	restarted.Load(stored)
+	if dec := restarted.Decide(resignB); dec.StoryID != first || dec.How != story.HowEvent {
+		t.Errorf("after a restart the other telling did not join: %+v", dec)
+	}
+}
+
+// burst returns n items about n different events (our own made-up
+// names and places, one template).
+func burst(n int, start time.Time) []news.Article {
+	verbs := []string{"يفتتح", "يزور", "يكرم", "يستقبل", "يدشن", "يغادر"}
+	things := []string{"مستشفى", "مدرسة", "جسرا", "ملعبا", "مكتبة", "ميناء", "مصنعا", "حديقة"}
+	out := make([]news.Article, n)
+	for i := range out {
+		who, where := name(i), name(i+30000)
+		out[i] = news.Article{
+			Source: fmt.Sprintf("منفذ %d", i%7),
+			Title:  fmt.Sprintf("المسؤول %s %s %s في بلدة %s", who, verbs[i%6], things[(i/6)%8], where),
+			Text: fmt.Sprintf("قال المسؤول %s إن %s في بلدة %s يخدم نحو %d ساكن. "+
+				"وأضاف %s أن العمل بدأ قبل %d شهرا بتكلفة %d ألف.", who, things[(i/6)%8], where, 1000+i, who, 2+i%30, 50+i),
+			SeenAt:      start.Add(time.Duration(i) * 300 * time.Millisecond),
+			PublishedAt: start.Add(time.Duration(i) * 300 * time.Millisecond),
+		}
+	}
+	return out
+}
+
+// TestBurstOfUnrelatedItemsMergesNothing feeds 10,000 items about
+// different events within an hour: every one opens its own story. (How
+// fast: BenchmarkBurst.)
+func TestBurstOfUnrelatedItemsMergesNothing(t *testing.T) {
+	w := newWorld(t)
+	items := burst(10000, w.now)
+	joined := 0
+	for _, a := range items {
+		w.now = a.SeenAt
+		if _, dec := w.add(a); dec.StoryID != 0 {
+			joined++
+			if joined <= 3 {
+				t.Logf("joined: %q: %s", a.Title, dec.Reason)
+			}
+		}
+	}
+	if joined != 0 {
+		t.Errorf("%d of %d unrelated items joined another story", joined, len(items))
+	}
+}
