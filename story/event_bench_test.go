@@ -77,7 +77,7 @@ func BenchmarkDecideSynthetic(b *testing.B) {
 
 // syntheticItems returns n items about different events, in our words.
 func syntheticItems(n int, start time.Time) []news.Article {
-	syl := []string{"سا", "مي", "رو", "لا", "دي", "نو", "كا", "بي", "تو", "فا", "زو", "ري", "قو", "حي", "جا", "طو"}
+	syl := []string{"سا", "مي", "رو", "ها", "دي", "نو", "كا", "بي", "تو", "فا", "زو", "ري", "قو", "حي", "جا", "طو"}
 	name := func(i int) string {
 		return syl[i%16] + syl[(i/16)%16] + syl[(i/256)%16] + syl[(i/4096)%16] + "ن"
 	}

@@ -169,7 +169,11 @@ func runStream(items []evalItem, pairs []labelledPair, opt Options) (out []pairO
 			} else {
 				ev := profileOf(it.a.Title, it.a.Text, d.places)
 				d.mu.Lock()
-				s := d.events.scorer(ev, eventTime(it.a, now)).score(ea)
+				var own map[string]int
+				if st := d.stories[ea.story]; st != nil {
+					own = st.terms
+				}
+				s := d.events.scorer(ev, eventTime(it.a, now)).score(ea, own)
 				d.mu.Unlock()
 				o.pair, o.why, o.score = s.score >= d.opt.EventThreshold, s.reason(), s.score
 				o.ev, o.pa, o.pb, o.gap = s, ea.ev, ev, eventTime(it.a, now).Sub(ea.evAt)

@@ -13,7 +13,7 @@ import (
 const (
 	DefaultEventWindow    = 48 * time.Hour
 	DefaultIDFWindow      = 72 * time.Hour
-	DefaultEventThreshold = 1.6
+	DefaultEventThreshold = 2.0
 )
 
 const (
@@ -23,9 +23,12 @@ const (
 	// maxCandidates is how many recorded articles, the best by their
 	// shared weighted words, are scored in full.
 	maxCandidates = 32
-	// commonShare is the share of recent articles above which a word is
-	// too common to find candidates by (it still counts in the scores).
-	commonShare = 0.05
+	// maxPostings is how many indexed articles may use a word that
+	// candidates are found by: a word more use is too common to say
+	// anything (it still counts in the scores), and the bound keeps the
+	// search fast. A story's own words are not too common however many
+	// of its tellings use them: each story indexes at most MaxPerStory.
+	maxPostings = 400
 )
 
 // eventScore is how one recorded article compares with a new one, and
@@ -101,19 +104,29 @@ func (f eventFeatures) value() float64 {
 	return z
 }
 
-// scorer compares one new article with recorded ones: it holds the new
-// article's weighted words.
+// scorer compares one new article with recorded ones. A word's weight
+// when it is compared with a story is its idf with the story's articles
+// counted as one: a name every outlet uses because of this very story is
+// still its name, not a common word.
 type scorer struct {
 	ix *eventIndex
 	p  *eventProfile
 	at time.Time
-	w  map[string]float64 // the new article's word weights
-	n  float64            // their norm
+	w  map[string]float64 // the new article's word weights (idf over all articles), to find candidates
 	// in says of each of the new article's words whether it is in its
-	// headline (inTitle) and lead (inLead); nt and nl are the idf norms of
-	// its headline and lead.
-	in     map[string]uint8
-	nt, nl float64
+	// headline (inTitle) and lead (inLead).
+	in map[string]uint8
+	// views are the new article's weights as compared with each story.
+	views map[int64]*view
+}
+
+// view is the new article's weights as compared with one story: w its
+// words' weights, n their norm, nt and nl the idf norms of its headline
+// and lead.
+type view struct {
+	own       map[string]int
+	w         map[string]float64
+	n, nt, nl float64
 }
 
 const (
@@ -123,27 +136,54 @@ const (
 
 // scorer prepares the comparison of p, which happened at at.
 func (ix *eventIndex) scorer(p *eventProfile, at time.Time) *scorer {
-	s := &scorer{ix: ix, p: p, at: at, w: make(map[string]float64, len(p.all)), in: make(map[string]uint8, len(p.all))}
+	s := &scorer{ix: ix, p: p, at: at, w: make(map[string]float64, len(p.all)), in: make(map[string]uint8, len(p.all)),
+		views: map[int64]*view{}}
 	for i, t := range p.all {
-		idf := s.idf(t)
-		v := p.fw[i] * idf
-		s.w[t] = v
-		s.n += v * v
+		s.w[t] = p.fw[i] * ix.idf(t)
 	}
-	s.n = math.Sqrt(s.n)
 	for _, t := range p.title {
 		s.in[t] |= inTitle
-		s.nt += s.idf(t) * s.idf(t)
 	}
 	for _, t := range p.lead {
 		s.in[t] |= inLead
-		s.nl += s.idf(t) * s.idf(t)
 	}
 	return s
 }
 
-// idf is the idf of t.
-func (s *scorer) idf(t string) float64 { return s.ix.idf(t) }
+// idfOutside is the idf of a word (st) when a story whose articles use
+// it own times counts as one article: a story told by a hundred outlets
+// makes its names no more common than one telling would.
+func (s *scorer) idfOutside(st *termStats, own int) (float64, int) {
+	if own <= 1 || st == nil {
+		return s.ix.statIDF(st)
+	}
+	df := max(st.df-own+1, 1)
+	return math.Log((float64(len(s.ix.docs)) + 1) / (float64(df) + 0.5)), df
+}
+
+// view returns the new article's weights as compared with story id, whose
+// articles use each word own times.
+func (s *scorer) view(id int64, own map[string]int) *view {
+	if v := s.views[id]; v != nil {
+		return v
+	}
+	v := &view{own: own, w: make(map[string]float64, len(s.p.all))}
+	for i, t := range s.p.all {
+		idf, _ := s.idfOutside(s.ix.terms[t], own[t])
+		x := s.p.fw[i] * idf
+		v.w[t] = x
+		v.n += x * x
+		if s.in[t]&inTitle != 0 {
+			v.nt += idf * idf
+		}
+		if s.in[t]&inLead != 0 {
+			v.nl += idf * idf
+		}
+	}
+	v.n = math.Sqrt(v.n)
+	s.views[id] = v
+	return v
+}
 
 // fieldWeights returns, for each word of p.all, titleWeight if it is in
 // the headline plus 1 if it is in the lead: a word's weight is its idf
@@ -170,14 +210,15 @@ const (
 )
 
 // cosine is the idf-weighted cosine of the new article's headline
-// (field inTitle) or lead (inLead), of norm n, with words.
-func (s *scorer) cosine(field uint8, n float64, words []string) float64 {
+// (field inTitle) or lead (inLead), of norm n, with words, as seen from a
+// story (v).
+func (s *scorer) cosine(v *view, field uint8, n float64, words []string) float64 {
 	var dot, nb float64
 	for _, t := range words {
-		v := s.idf(t)
-		nb += v * v
+		idf, _ := s.idfOutside(s.ix.terms[t], v.own[t])
+		nb += idf * idf
 		if s.in[t]&field != 0 {
-			dot += v * v
+			dot += idf * idf
 		}
 	}
 	if n == 0 || nb == 0 {
@@ -186,42 +227,47 @@ func (s *scorer) cosine(field uint8, n float64, words []string) float64 {
 	return dot / math.Sqrt(n*nb)
 }
 
-// otherSubject reports whether two articles that look alike name other
-// people or places in their headlines (neither has the other's two rarest
-// headline words), give other numbers or weekdays (each gives some, none
-// in common) or other amounts: the same form filled in for another
-// subject or day.
-func (ix *eventIndex) otherSubject(p, q *eventProfile) bool {
-	for _, pair := range [][2][]string{{p.numbers, q.numbers}, {p.days, q.days}} {
-		if len(pair[0]) > 0 && len(pair[1]) > 0 && !overlap(pair[0], pair[1]) {
-			return true
-		}
+// otherSubject reports whether two articles that look alike, told gap
+// apart, name other people or places in their headlines (neither has the
+// other's two rarest headline words), other weekdays or other amounts,
+// or, on different days, other numbers: the same form filled in for
+// another subject or day. (Within hours, other numbers are a toll that
+// rises.)
+func (ix *eventIndex) otherSubject(p, q *eventProfile, gap time.Duration) bool {
+	clash := func(a, b []string) bool { return len(a) > 0 && len(b) > 0 && !overlap(a, b) }
+	if clash(p.days, q.days) || gap >= 12*time.Hour && clash(p.numbers, q.numbers) {
+		return true
 	}
-	return amountsClash(p.amounts, q.amounts) || strangers(ix, p, q)
+	return amountsClash(p.amounts, q.amounts) || strangers(ix, p, q, nil)
 }
 
 // strangers reports whether neither headline's two rarest words are in
 // the other article's headline and lead: two different people, towns or
-// teams, however alike the rest.
-func strangers(ix *eventIndex, p, q *eventProfile) bool {
-	return !overlap(ix.rarest(p.title, 2), q.all) && !overlap(ix.rarest(q.title, 2), p.all)
+// teams, however alike the rest. Rarity counts the story of q, whose
+// articles use each word own times (nil: no story), as one article.
+func strangers(ix *eventIndex, p, q *eventProfile, own map[string]int) bool {
+	return !overlap(ix.rarest(p.title, 2, own), q.all) && !overlap(ix.rarest(q.title, 2, own), p.all)
 }
 
-// rarest returns the k words of words used by the fewest recent
-// articles (action classes aside).
-func (ix *eventIndex) rarest(words []string, k int) []string {
+// rarest returns the k words of words used by the fewest recent articles,
+// a story whose articles use each word own times counting as one
+// (action classes and numbers aside: numbers are compared on their own).
+func (ix *eventIndex) rarest(words []string, k int, own map[string]int) []string {
 	type wdf struct {
 		t  string
 		df int
 	}
 	var ws []wdf
 	for _, t := range words {
-		if strings.HasPrefix(t, "#") {
+		if strings.HasPrefix(t, "#") || isDigits(t) {
 			continue
 		}
 		df := 0
 		if s := ix.terms[t]; s != nil {
 			df = s.df
+			if n := own[t]; n > 1 {
+				df -= n - 1
+			}
 		}
 		ws = append(ws, wdf{t, df})
 	}
@@ -243,12 +289,11 @@ func (ix *eventIndex) rareDF() int { return max(3, len(ix.docs)/100) }
 // common, never by a scan.
 func (s *scorer) candidates(keep func(*entry) bool) []*entry {
 	ix := s.ix
-	common := max(20, int(commonShare*float64(len(ix.docs))))
 	ix.epoch++
 	var touched []*entry
 	for _, t := range s.p.all {
 		st := ix.terms[t]
-		if st == nil || len(st.postings) == 0 || st.df > common {
+		if st == nil || len(st.postings) == 0 || len(st.postings) > maxPostings {
 			continue
 		}
 		v := s.w[t]
@@ -281,9 +326,11 @@ func (s *scorer) candidates(keep func(*entry) bool) []*entry {
 	return out
 }
 
-// score compares the new article with a recorded one.
-func (s *scorer) score(e *entry) eventScore {
+// score compares the new article with a recorded one, of a story whose
+// articles use each word own times.
+func (s *scorer) score(e *entry, own map[string]int) eventScore {
 	p, q := s.p, e.ev
+	v := s.view(e.story, own)
 	out := eventScore{e: e}
 	type sharedWord struct {
 		t string
@@ -299,24 +346,24 @@ func (s *scorer) score(e *entry) eventScore {
 		} else {
 			st = s.ix.terms[t]
 		}
-		idf, df := s.ix.statIDF(st)
+		idf, df := s.idfOutside(st, own[t])
 		u := q.fw[i] * idf
 		nq += u * u
-		if v, ok := s.w[t]; ok {
-			dot += v * u
-			shared = append(shared, sharedWord{t, v * u})
+		if x, ok := v.w[t]; ok {
+			dot += x * u
+			shared = append(shared, sharedWord{t, x * u})
 			if df <= rare {
 				out.f.rare++
 			}
 		}
 	}
-	if s.n > 0 && nq > 0 {
-		out.f.cos = dot / (s.n * math.Sqrt(nq))
+	if v.n > 0 && nq > 0 {
+		out.f.cos = dot / (v.n * math.Sqrt(nq))
 	}
-	out.f.title = s.cosine(inTitle, s.nt, q.title)
+	out.f.title = s.cosine(v, inTitle, v.nt, q.title)
 	out.f.lead = -1
 	if len(p.lead) >= minLead && len(q.lead) >= minLead {
-		out.f.lead = s.cosine(inLead, s.nl, q.lead)
+		out.f.lead = s.cosine(v, inLead, v.nl, q.lead)
 	}
 	for _, x := range p.numbers {
 		if slices.Contains(q.numbers, x) {
@@ -329,7 +376,7 @@ func (s *scorer) score(e *entry) eventScore {
 	out.f.preview = p.preview != q.preview
 	out.f.places = placesClash(p, q)
 	out.f.amounts = amountsClash(p.amounts, q.amounts)
-	out.f.strangers = strangers(s.ix, p, q)
+	out.f.strangers = strangers(s.ix, p, q, own)
 	out.f.gap = s.at.Sub(e.evAt).Abs()
 	out.score = out.f.value()
 	slices.SortFunc(shared, func(a, b sharedWord) int { return cmp.Compare(b.v, a.v) })

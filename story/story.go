@@ -15,6 +15,7 @@
 package story
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -138,6 +139,9 @@ type storyState struct {
 	entries     []*entry // oldest first, at most MaxPerStory
 	// sources holds the latest time each outlet carried the story.
 	sources map[string]time.Time
+	// terms counts, for each word of its articles' event profiles, how
+	// many of its articles use it.
+	terms map[string]int
 }
 
 // Detector groups articles into stories. It is safe for concurrent use;
@@ -231,23 +235,45 @@ func (d *Detector) Decide(a news.Article) Decision {
 	d.last.title, d.last.text, d.last.sig, d.last.ev = a.Title, a.Text, sig, ev
 	now := d.opt.Now()
 	d.sweep(now)
-	if e, how, score := d.match(sig, ev, now); e != nil {
-		reason := fmt.Sprintf("%s of an article of story %d", how, e.story)
+	at := eventTime(a, now)
+	if e, how, score := d.match(sig, ev, at, now); e != nil {
+		dec := Decision{StoryID: e.story, How: how, Score: score, Reason: fmt.Sprintf("%s of an article of story %d", how, e.story)}
 		if how == HowNearCopy {
-			reason = fmt.Sprintf("near copy %.2f of an article of story %d", score, e.story)
+			dec.Reason = fmt.Sprintf("near copy %.2f of an article of story %d", score, e.story)
 		}
-		return Decision{StoryID: e.story, How: how, Score: score, Reason: reason}
+		// Another story the article tells as well, to say so.
+		joinable, _ := d.rankEvents(ev, at, now)
+		for _, s := range joinable {
+			if s.e.story != e.story {
+				dec.Also, dec.AlsoScore = s.e.story, s.score
+				dec.Reason += fmt.Sprintf("; also matched story %d by event at %.2f", s.e.story, s.score)
+				break
+			}
+		}
+		return dec
 	}
 	if !sig.hasAny {
 		return Decision{Reason: "no content word"}
 	}
-	return d.matchEvent(ev, eventTime(a, now), now)
+	joinable, why := d.rankEvents(ev, at, now)
+	if len(joinable) == 0 {
+		return Decision{Reason: why}
+	}
+	top := joinable[0]
+	dec := Decision{StoryID: top.e.story, How: HowEvent, Score: top.score, Reason: top.reason()}
+	if len(joinable) > 1 {
+		dec.Also, dec.AlsoScore = joinable[1].e.story, joinable[1].score
+		dec.Reason += fmt.Sprintf("; also matched story %d at %.2f", dec.Also, dec.AlsoScore)
+	}
+	return dec
 }
 
-// matchEvent finds the story p tells in other words.
-func (d *Detector) matchEvent(p *eventProfile, at, now time.Time) Decision {
+// rankEvents returns, best first, the best telling of each open story p
+// tells in other words (scores at or above the threshold), or none and
+// why: the nearest story and why it was not joined.
+func (d *Detector) rankEvents(p *eventProfile, at, now time.Time) ([]eventScore, string) {
 	if len(d.events.docs) < minDocs {
-		return Decision{Reason: fmt.Sprintf("too few recent articles (%d) to weigh words", len(d.events.docs))}
+		return nil, fmt.Sprintf("too few recent articles (%d) to weigh words", len(d.events.docs))
 	}
 	sc := d.events.scorer(p, at)
 	cands := sc.candidates(func(e *entry) bool {
@@ -257,7 +283,7 @@ func (d *Detector) matchEvent(p *eventProfile, at, now time.Time) Decision {
 	// The best score of each story, and the article that gave it.
 	best := map[int64]eventScore{}
 	for _, e := range cands {
-		s := sc.score(e)
+		s := sc.score(e, d.stories[e.story].terms)
 		if b, ok := best[e.story]; !ok || s.score > b.score {
 			best[e.story] = s
 		}
@@ -267,31 +293,25 @@ func (d *Detector) matchEvent(p *eventProfile, at, now time.Time) Decision {
 		ranked = append(ranked, s)
 	}
 	slices.SortFunc(ranked, func(a, b eventScore) int {
-		if a.score != b.score {
-			if a.score > b.score {
-				return -1
-			}
-			return 1
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
 		}
 		return b.e.at.Compare(a.e.at)
 	})
 	if len(ranked) == 0 {
-		return Decision{Reason: "no recent story shares a rare word"}
+		return nil, "no recent story shares a rare word"
 	}
 	// A story joined through one of its later tellings must still be
 	// near its first one: a chain of tellings, each near the last, must
 	// not drift to another event.
 	var joinable []eventScore
-	var nearest eventScore
+	nearest := ranked[0]
 	for i, s := range ranked {
-		if i == 0 {
-			nearest = s
-		}
 		if s.score < d.opt.EventThreshold {
 			break
 		}
 		if first := d.stories[s.e.story].entries[0]; first != s.e && !first.evDead {
-			if c := sc.score(first); c.score < d.opt.EventThreshold-coreSlack {
+			if c := sc.score(first, d.stories[s.e.story].terms); c.score < d.opt.EventThreshold-coreSlack {
 				if i == 0 {
 					nearest.drift = c.score
 				}
@@ -300,20 +320,13 @@ func (d *Detector) matchEvent(p *eventProfile, at, now time.Time) Decision {
 		}
 		joinable = append(joinable, s)
 	}
-	if len(joinable) == 0 {
-		reason := fmt.Sprintf("nearest story %d below %.2f: %s", nearest.e.story, d.opt.EventThreshold, nearest.reason())
-		if nearest.score >= d.opt.EventThreshold {
-			reason = fmt.Sprintf("nearest story %d, but %.2f from its first telling: %s", nearest.e.story, nearest.drift, nearest.reason())
-		}
-		return Decision{Reason: reason}
+	if len(joinable) > 0 {
+		return joinable, ""
 	}
-	top := joinable[0]
-	dec := Decision{StoryID: top.e.story, How: HowEvent, Score: top.score, Reason: top.reason()}
-	if len(joinable) > 1 {
-		dec.Also, dec.AlsoScore = joinable[1].e.story, joinable[1].score
-		dec.Reason += fmt.Sprintf("; also matched story %d at %.2f", dec.Also, dec.AlsoScore)
+	if nearest.score >= d.opt.EventThreshold {
+		return nil, fmt.Sprintf("nearest story %d, but %.2f from its first telling: %s", nearest.e.story, nearest.drift, nearest.reason())
 	}
-	return dec
+	return nil, fmt.Sprintf("nearest story %d below %.2f: %s", nearest.e.story, d.opt.EventThreshold, nearest.reason())
 }
 
 // minDocs is how many recent articles the words' weights need before
@@ -332,7 +345,7 @@ func (d *Detector) open(st *storyState, now time.Time) bool {
 // similarity. A near copy whose profile names other people or places, or
 // gives other numbers, is the same template about something else (a
 // daily report, an agency's form for every match result), not a copy.
-func (d *Detector) match(sig *signature, ev *eventProfile, now time.Time) (*entry, string, float64) {
+func (d *Detector) match(sig *signature, ev *eventProfile, at, now time.Time) (*entry, string, float64) {
 	// A verbatim copy (two feeds carrying one item) always joins.
 	var best *entry
 	for _, e := range d.exact[sig.exact] {
@@ -361,7 +374,7 @@ func (d *Detector) match(sig *signature, ev *eventProfile, now time.Time) (*entr
 		if !ok || s < bestScore || s == bestScore && best != nil && !e.at.After(best.at) {
 			return
 		}
-		if e.ev != nil && d.events.otherSubject(ev, e.ev) {
+		if e.ev != nil && d.events.otherSubject(ev, e.ev, at.Sub(e.evAt).Abs()) {
 			return
 		}
 		best, bestScore = e, s
@@ -480,7 +493,7 @@ func (d *Detector) Load(articles []news.Article) {
 func (d *Detector) add(storyID int64, a news.Article, sig *signature, ev *eventProfile, at time.Time) {
 	st := d.stories[storyID]
 	if st == nil {
-		st = &storyState{first: at, last: at, sources: make(map[string]time.Time)}
+		st = &storyState{first: at, last: at, sources: make(map[string]time.Time), terms: make(map[string]int)}
 		d.stories[storyID] = st
 	}
 	if at.Before(st.first) {
@@ -494,6 +507,9 @@ func (d *Detector) add(storyID int64, a news.Article, sig *signature, ev *eventP
 		st.sources[src] = at
 	}
 	e := &entry{story: storyID, sig: sig, source: src, at: at, ev: ev, evAt: eventTime(a, at)}
+	for _, t := range ev.all {
+		st.terms[t]++
+	}
 	d.events.count(ev, at)
 	d.events.add(e)
 	if sig.body {
