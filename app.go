@@ -165,7 +165,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	a.updater = delivery.NewUpdater(db, b, delivery.UpdaterOptions{
 		Location: cfg.Timezone, Logger: log.With("component", "updates"),
 	})
-	det := story.NewDetector(story.Options{})
+	det := story.NewDetector(story.Options{Places: catalogue.Places()})
 	if err := det.Warm(ctx, db, time.Now()); err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	})
 	a.pipeline = pipeline.New(db, pipeline.Options{
 		Analyzer:        a.analyzer,
-		Stories:         story.NewAssigner(det),
+		Stories:         story.NewAssigner(det, log.With("component", "story")),
 		StorySummarizer: summary.NewStoryWriter(db, summary.Options{}),
 		Notifier:        a.worker,
 		Observer:        pipelineMetrics{metrics},
