@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -206,23 +204,12 @@ func TestOneEventInOtherWordsIsOnePush(t *testing.T) {
 	tg := telegramtest.NewTest(t, testToken)
 	h := newHarness(t, tg, map[string]string{config.EnvHTTPAddr: "127.0.0.1:0", config.EnvIngestToken: "newsroom-secret"})
 	h.start()
-	addr := regexp.MustCompile(`http=(127\.0\.0\.1:\d+)`).FindStringSubmatch(h.logs.String())
-	if addr == nil {
-		t.Fatalf("no bound address in the logs:\n%s", h.logs.String())
-	}
+	url := h.ingestURL()
 	post := func(body map[string]string) {
 		t.Helper()
 		data, _ := json.Marshal(body)
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr[1]+"/api/v1/articles", bytes.NewReader(data))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer newsroom-secret")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			t.Fatalf("ingest %q: %d", body["title"], resp.StatusCode)
+		if got := postArticle(t, url, "newsroom-secret", string(data)); got != http.StatusCreated {
+			t.Fatalf("ingest %q: %d", body["title"], got)
 		}
 	}
 	chat := telegramtest.PrivateChat(8101)

@@ -95,3 +95,25 @@ func syntheticItems(n int, start time.Time) []news.Article {
 	}
 	return out
 }
+
+// BenchmarkWarmANT measures the warm-up after a restart: rebuilding the
+// detector (signatures, profiles, word frequencies, candidate index) from
+// the stored articles of a day of 5,000 stories.
+func BenchmarkWarmANT(b *testing.B) {
+	arts := loadANT(b, benchStories, 3)
+	start := time.Date(2018, 5, 1, 12, 0, 0, 0, time.UTC)
+	step := 24 * time.Hour / time.Duration(len(arts))
+	for i := range arts {
+		arts[i].StoryID = int64(i + 1)
+		arts[i].SeenAt = start.Add(-24*time.Hour + time.Duration(i)*step)
+		arts[i].PublishedAt = arts[i].SeenAt
+	}
+	for b.Loop() {
+		d := NewDetector(Options{Now: func() time.Time { return start }, Places: topic.Embedded().Places()})
+		d.Load(arts)
+		if d.Len() != benchStories {
+			b.Fatalf("%d stories after the warm-up, want %d", d.Len(), benchStories)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/warm-up")
+}

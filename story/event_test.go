@@ -134,52 +134,40 @@ func TestEventMatching(t *testing.T) {
 			t.Errorf("the reason should name the shared name and the score: %q", dec.Reason)
 		}
 	})
-	t.Run("a reaction is its own story", func(t *testing.T) {
-		w := newWorld(t)
-		first, _ := w.add(resignA)
-		w.at(time.Hour)
-		if id, dec := w.add(resignReaction); id == first {
-			t.Errorf("the union's welcome joined the resignation: %s", dec.Reason)
-		}
-	})
-	t.Run("an analysis is its own story", func(t *testing.T) {
-		w := newWorld(t)
-		first, _ := w.add(resignA)
-		w.at(3 * time.Hour)
-		if id, dec := w.add(resignAnalysis); id == first {
-			t.Errorf("the analysis joined the report: %s", dec.Reason)
-		}
-	})
-	t.Run("a follow-up the next day is its own story", func(t *testing.T) {
-		w := newWorld(t)
-		first, _ := w.add(resignA)
-		w.at(30 * time.Hour)
-		next := news.Article{Source: "صحيفة الغد",
+	// Pieces beside an event that are not the event: each is its own
+	// story (a push of its own), however many words it shares.
+	strikeOnAleppo := news.Article{Source: "وكالة الشرق",
+		Title: "غارة جوية على حلب تقتل خمسة مدنيين بينهم طفلان",
+		Text: "قتل خمسة مدنيين بينهم طفلان في غارة جوية استهدفت حيا سكنيا في مدينة حلب فجر الثلاثاء، وفق مصادر طبية. " +
+			"وقال شهود إن الغارة دمرت مبنى من ثلاثة طوابق قرب السوق القديم. وتواصل فرق الدفاع المدني البحث عن ناجين.",
+	}
+	for _, tt := range []struct {
+		name        string
+		first, next news.Article
+		after       time.Duration
+	}{
+		{"a reaction", resignA, resignReaction, time.Hour},
+		{"an analysis", resignA, resignAnalysis, 3 * time.Hour},
+		{"a follow-up the next day", resignA, news.Article{Source: "صحيفة الغد",
 			Title: "رئيس الحكومة يعين نادر السلمي وزيرا للطاقة خلفا للدرويشي",
 			Text: "عين رئيس الحكومة نادر السلمي وزيرا للطاقة خلفا لكمال الدرويشي الذي استقال بعد أزمة انقطاع الكهرباء في العاصمة. " +
 				"وكان السلمي مديرا لمحطة التوليد الرئيسية قبل سنوات. ويؤدي الوزير الجديد اليمين الدستورية غدا.",
-		}
-		if id, dec := w.add(next); id == first {
-			t.Errorf("the next day's appointment joined the resignation: %s", dec.Reason)
-		}
-	})
-	t.Run("another strike the same day in another town is its own story", func(t *testing.T) {
-		w := newWorld(t)
-		first, _ := w.add(news.Article{Source: "وكالة الشرق",
-			Title: "غارة جوية على حلب تقتل خمسة مدنيين بينهم طفلان",
-			Text: "قتل خمسة مدنيين بينهم طفلان في غارة جوية استهدفت حيا سكنيا في مدينة حلب فجر الثلاثاء، وفق مصادر طبية. " +
-				"وقال شهود إن الغارة دمرت مبنى من ثلاثة طوابق قرب السوق القديم. وتواصل فرق الدفاع المدني البحث عن ناجين.",
-		})
-		w.at(3 * time.Hour)
-		id, dec := w.add(news.Article{Source: "صحيفة الغد",
+		}, 30 * time.Hour},
+		{"another strike the same day in another town", strikeOnAleppo, news.Article{Source: "صحيفة الغد",
 			Title: "ثلاثة قتلى بقصف جوي على سوق شعبي في إدلب",
 			Text: "أفادت مصادر محلية بسقوط ثلاثة قتلى وعدد من الجرحى عندما قصفت طائرات سوقا شعبيا وسط إدلب ظهر الثلاثاء. " +
 				"واشتعلت النيران في سيارة نقل ومحال تجارية قريبة، ونقل المسعفون المصابين إلى مستشفى المدينة.",
+		}, 3 * time.Hour},
+	} {
+		t.Run(tt.name+" is its own story", func(t *testing.T) {
+			w := newWorld(t)
+			first, _ := w.add(tt.first)
+			w.at(tt.after)
+			if id, dec := w.add(tt.next); id == first {
+				t.Errorf("%q joined %q: %s", tt.next.Title, tt.first.Title, dec.Reason)
+			}
 		})
-		if id == first {
-			t.Errorf("the strike on Idlib joined the strike on Aleppo: %s", dec.Reason)
-		}
-	})
+	}
 }
 
 func TestSameHeadlineOtherEvents(t *testing.T) {
