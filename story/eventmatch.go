@@ -77,10 +77,20 @@ const (
 	wPreview   = 1.0
 	wPlaces    = 1.5
 	wAmounts   = 1.0
-	wApart     = 2.0  // two leads that share next to nothing (cosine under minLeadCos)
+	wApart     = 2.0  // the same headline over leads that share next to nothing (see apart)
 	wGap6      = 0.82 // × hours past 6, in units of 6 hours
 	wGap12     = 0.24 // × hours past 12, in units of 12 hours
 )
+
+// apart reports whether two articles have (nearly) the same headline
+// over leads that share next to nothing.
+func (f eventFeatures) apart() bool {
+	return f.title >= sameHeadline && f.lead >= 0 && f.lead < minLeadCos
+}
+
+// sameHeadline is the headline cosine from which two headlines are
+// (nearly) the same.
+const sameHeadline = 0.8
 
 // value is the score of f.
 func (f eventFeatures) value() float64 {
@@ -93,7 +103,7 @@ func (f eventFeatures) value() float64 {
 			z -= c.w
 		}
 	}
-	if f.lead >= 0 && f.lead < minLeadCos {
+	if f.apart() {
 		// The same headline over texts about other things: a daily
 		// weather report, a recurring column.
 		z -= wApart
@@ -484,8 +494,8 @@ func (s eventScore) reason() string {
 			b.WriteString("; " + c.note)
 		}
 	}
-	if s.f.lead >= 0 && s.f.lead < minLeadCos {
-		b.WriteString("; texts about other things")
+	if s.f.apart() {
+		b.WriteString("; the same headline over texts about other things")
 	}
 	if s.f.gap > 6*time.Hour {
 		fmt.Fprintf(&b, "; %.0fh apart", s.f.gap.Hours())
