@@ -318,22 +318,53 @@ func (s *scorer) candidates(keep func(*entry) bool) []*entry {
 			e.acc += v
 		}
 	}
-	slices.SortFunc(touched, func(a, b *entry) int {
-		if c := cmp.Compare(b.acc, a.acc); c != 0 {
-			return c
-		}
-		return b.at.Compare(a.at)
-	})
-	out := make([]*entry, 0, maxCandidates)
-	for _, e := range touched {
-		if len(out) == maxCandidates {
-			break
-		}
-		if keep(e) {
-			out = append(out, e)
+	// The best maxCandidates of those keep accepts: a min-heap of them,
+	// its worst on top, rather than sorting every article touched.
+	better := func(a, b *entry) bool { return a.acc > b.acc || a.acc == b.acc && a.at.After(b.at) }
+	top := make([]*entry, 0, maxCandidates)
+	down := func(i int) {
+		for {
+			l, worst := 2*i+1, i
+			if l < len(top) && better(top[worst], top[l]) {
+				worst = l
+			}
+			if r := l + 1; r < len(top) && better(top[worst], top[r]) {
+				worst = r
+			}
+			if worst == i {
+				return
+			}
+			top[i], top[worst] = top[worst], top[i]
+			i = worst
 		}
 	}
-	return out
+	for _, e := range touched {
+		if len(top) == maxCandidates && !better(e, top[0]) {
+			continue
+		}
+		if !keep(e) {
+			continue
+		}
+		if len(top) < maxCandidates {
+			top = append(top, e)
+			for i := len(top) - 1; i > 0 && better(top[(i-1)/2], top[i]); i = (i - 1) / 2 {
+				top[i], top[(i-1)/2] = top[(i-1)/2], top[i]
+			}
+			continue
+		}
+		top[0] = e
+		down(0)
+	}
+	slices.SortFunc(top, func(a, b *entry) int {
+		if better(a, b) {
+			return -1
+		}
+		if better(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return top
 }
 
 // score compares the new article with a recorded one, of a story whose

@@ -506,6 +506,9 @@ func (d *Detector) add(storyID int64, a news.Article, sig *signature, ev *eventP
 	if prev, ok := st.sources[src]; !ok || at.After(prev) {
 		st.sources[src] = at
 	}
+	// A recorded article's words are never shown (reasons quote the new
+	// article's): its first spellings need not be kept.
+	ev.surface = nil
 	e := &entry{story: storyID, sig: sig, source: src, at: at, ev: ev, evAt: eventTime(a, at)}
 	for _, t := range ev.all {
 		st.terms[t]++
