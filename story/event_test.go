@@ -2,6 +2,7 @@ package story_test
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -336,5 +337,36 @@ func TestFiveHundredTellingsOfOneEventAreOneStory(t *testing.T) {
 	}
 	if len(ids) != 1 {
 		t.Errorf("500 tellings of one earthquake made %d stories: %v", len(ids), ids)
+	}
+}
+
+// The assigner keeps why with the article (its stored record) and logs
+// it at debug level: what an operator reads to answer "why did I get
+// this twice?".
+func TestAssignerSaysWhy(t *testing.T) {
+	w := newWorld(t)
+	var logs strings.Builder
+	as := story.NewAssigner(w.d, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	first, _ := w.add(resignA)
+	w.at(2 * time.Hour)
+	b := resignB
+	b.SeenAt = w.now
+	got, err := as.Story(t.Context(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.StoryID != first || !strings.HasPrefix(got.StoryNote, fmt.Sprintf("joined story %d: event", first)) ||
+		!strings.Contains(got.StoryNote, "الدرويشي") {
+		t.Errorf("story %d, note %q; want story %d and why", got.StoryID, got.StoryNote, first)
+	}
+	if !strings.Contains(logs.String(), "story: joined") || !strings.Contains(logs.String(), "how=event") {
+		t.Errorf("no debug line says why:\n%s", logs.String())
+	}
+	other, err := as.Story(t.Context(), news.Article{Source: "قناة المساء", Title: "افتتاح مهرجان الشعر في مدينة الموانئ", SeenAt: w.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.StoryID != 0 || !strings.HasPrefix(other.StoryNote, "new story: ") {
+		t.Errorf("an unrelated item: story %d, note %q", other.StoryID, other.StoryNote)
 	}
 }
