@@ -190,14 +190,16 @@ type Decision struct {
 	// How says how it was recognized: HowCopy, HowNearCopy or HowEvent;
 	// "" for a new story.
 	How string
-	// Score is the similarity that decided it (0 for a verbatim copy).
+	// Score is what decided it: 1 for a verbatim copy, the MinHash
+	// similarity of a near copy (body and headline, up to 2), the event
+	// score of a telling in other words (see DefaultEventThreshold).
 	Score float64
 	// Reason says in one line why: the shared names and words and the
 	// score, or for a new story the nearest story and why it was not
 	// joined.
 	Reason string
-	// Also is another open story the article matched as well, less well
-	// (0: none), with its score: it joins the best one.
+	// Also is another open story the article matched as well (0: none),
+	// with its score: it joins the best one (a copy before an event).
 	Also      int64
 	AlsoScore float64
 }
@@ -343,8 +345,9 @@ func (d *Detector) open(st *storyState, now time.Time) bool {
 
 // match returns the recorded article sig copies, if any, how, and the
 // similarity. A near copy whose profile names other people or places, or
-// gives other numbers, is the same template about something else (a
-// daily report, an agency's form for every match result), not a copy.
+// another day (see otherSubject), is the same template about something
+// else (a daily report, an agency's form for every match result), not a
+// copy.
 func (d *Detector) match(sig *signature, ev *eventProfile, at, now time.Time) (*entry, string, float64) {
 	// A verbatim copy (two feeds carrying one item) always joins.
 	var best *entry
