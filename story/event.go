@@ -14,8 +14,10 @@ import (
 
 // An event profile is what the event matcher knows of one article: the
 // content words of its headline and of its lead (the first sentences of
-// its text, where an outlet says what happened), the places it names, and
-// the marks of a piece that is not a report (analysis, a reaction).
+// its text, where an outlet says what happened), each action word also
+// standing for its class (#death, #resign…: see actionWords), the places,
+// numbers, amounts and weekdays it names, and the marks of a piece that
+// is not a report (an analysis, a reaction, a preview).
 // Outlets telling one event in their own words share its actors, places
 // and action words but few word pairs, so profiles are compared by
 // weighted words, not by shingles.
@@ -31,7 +33,8 @@ type eventProfile struct {
 	all   []string  // title and lead together, distinct, headline first
 	fw    []float64 // for each word of all, its weight before idf (fieldWeights)
 	// surface maps a stem to the first word it was read from (matching
-	// form), to say in words why two items were joined.
+	// form), to say in words why two items were joined; nil once the
+	// article is recorded.
 	surface map[string]string
 	// places are the catalogue's place words the headline names (in
 	// matching form), with their topic slugs.
@@ -70,7 +73,7 @@ type amount struct {
 type places struct {
 	index *arabic.Index
 	slugs map[string][]string // place word as the index reports it → slugs
-	names map[string]bool     // words that name a whole country (topic names, aliases)
+	names map[string]bool     // words that name a whole country (the topics' names)
 }
 
 // newPlaces indexes the words of the place topics.
