@@ -178,7 +178,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	a.updater = delivery.NewUpdater(db, b, delivery.UpdaterOptions{
 		Location: cfg.Timezone, Logger: log.With("component", "updates"),
 	})
-	det := story.NewDetector(story.Options{})
+	det := story.NewDetector(story.Options{Places: catalogue.Places()})
 	if err := det.Warm(ctx, db, time.Now()); err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		Client:       opt.fetchClient,
 	})
 	popt := pushRules(cfg, a.analyzer)
-	popt.Stories = story.NewAssigner(det)
+	popt.Stories = story.NewAssigner(det, log.With("component", "story"))
 	popt.StorySummarizer = summary.NewStoryWriter(db, summary.Options{})
 	popt.Notifier = a.worker
 	popt.Observer = pipelineMetrics{meter}

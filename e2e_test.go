@@ -463,27 +463,40 @@ func TestWebhookMode(t *testing.T) {
 	}
 }
 
+// ingestURL is the ingest API of a started harness run with
+// HTTP_ADDR=127.0.0.1:0, read from its log.
+func (h *harness) ingestURL() string {
+	h.t.Helper()
+	addr := regexp.MustCompile(`http=(127\.0\.0\.1:\d+)`).FindStringSubmatch(h.logs.String())
+	if addr == nil {
+		h.t.Fatalf("no bound address in the logs:\n%s", h.logs.String())
+	}
+	return "http://" + addr[1] + "/api/v1/articles"
+}
+
+// postArticle posts a JSON body to the ingest API with a bearer token
+// and returns the status.
+func postArticle(t *testing.T, url, token, body string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 func TestIngestAPIPushes(t *testing.T) {
 	tg := telegramtest.NewTest(t, testToken)
 	h := newHarness(t, tg, map[string]string{config.EnvHTTPAddr: "127.0.0.1:0", config.EnvIngestToken: "newsroom-secret"})
 	h.start()
-	addr := regexp.MustCompile(`http=(127\.0\.0\.1:\d+)`).FindStringSubmatch(h.logs.String())
-	if addr == nil {
-		t.Fatalf("no bound address in the logs:\n%s", h.logs.String())
-	}
+	url := h.ingestURL()
 	chat, user := telegramtest.PrivateChat(7001), telegramtest.NewUser(7001, "ريم")
 	h.say(chat, user, "/subscribe الاقتصاد")
-	post := func(token, body string) int {
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr[1]+"/api/v1/articles", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	post := func(token, body string) int { return postArticle(t, url, token, body) }
 	article := `{"title":"عاجل: البنك المركزي يرفع أسعار الفائدة","text":"رفع البنك المركزي أسعار الفائدة نصف نقطة مئوية لكبح التضخم. وقال محافظ البنك إن القرار يهدف إلى حماية العملة.","url":"https://newsroom.example/rates","source":"غرفة الأخبار"}`
 	if got := post("wrong", article); got != http.StatusUnauthorized {
 		t.Errorf("wrong token: %d", got)

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -189,5 +192,60 @@ func TestHourlyLimitDigest(t *testing.T) {
 	}
 	if err := telegramtest.ValidateHTML(d.Text); err != nil {
 		t.Errorf("digest HTML: %v", err)
+	}
+}
+
+// Two outlets tell one event in their own words (no sentence in common):
+// the reader gets one push, edited to name the second outlet, and the log
+// says why the second telling joined. (Event matching needs some recent
+// news to weigh words against: forty items on other subjects come first.)
+func TestOneEventInOtherWordsIsOnePush(t *testing.T) {
+	t.Parallel()
+	tg := telegramtest.NewTest(t, testToken)
+	h := newHarness(t, tg, map[string]string{config.EnvHTTPAddr: "127.0.0.1:0", config.EnvIngestToken: "newsroom-secret"})
+	h.start()
+	url := h.ingestURL()
+	post := func(body map[string]string) {
+		t.Helper()
+		data, _ := json.Marshal(body)
+		if got := postArticle(t, url, "newsroom-secret", string(data)); got != http.StatusCreated {
+			t.Fatalf("ingest %q: %d", body["title"], got)
+		}
+	}
+	chat := telegramtest.PrivateChat(8101)
+	h.say(chat, telegramtest.NewUser(chat.ID, "قارئ"), "/subscribe سوريا")
+
+	clubs := []string{"نادي الشروق", "نادي الأمل", "نادي النجمة", "نادي الوحدة", "نادي الفجر"}
+	fields := []string{"الكتاب", "الزراعة", "السياحة", "الصناعة", "التعليم", "الصحة", "النقل", "الطاقة"}
+	for i := range 40 {
+		post(map[string]string{
+			"title":  fmt.Sprintf("%s يفوز بجائزة %s للمرة %d", clubs[i%5], fields[i%8], i+2),
+			"text":   fmt.Sprintf("أعلنت لجنة جائزة %s فوز %s بدورتها رقم %d، بعد منافسة مع %d مشاركا من مدن عدة.", fields[i%8], clubs[i%5], 100+i, 20+i),
+			"url":    fmt.Sprintf("https://bg.example/%d", i),
+			"source": "نشرة المنوعات",
+		})
+	}
+	post(map[string]string{
+		"title":  "افتتاح جسر جديد فوق نهر الفرات في الرقة السورية بعد ثلاث سنوات من العمل",
+		"text":   "افتتحت السلطات المحلية في الرقة السورية جسرا جديدا فوق نهر الفرات يربط ضفتي المدينة، بعد ثلاث سنوات من أعمال البناء. ويبلغ طول الجسر أربعمئة متر، ويخدم آلاف السكان الذين كانوا يعبرون النهر بالعبارات.",
+		"url":    "https://a.example/raqqa-bridge",
+		"source": "وكالة الشمال",
+	})
+	h.wait("the push", func() bool { return len(pushes(tg.Sent(chat.ID))) == 1 })
+	post(map[string]string{
+		"title":  "الرقة: السيارات تعبر الفرات على الجسر الجديد",
+		"text":   "بدأ سكان الرقة عبور نهر الفرات بسياراتهم على الجسر الجديد الذي دشنته السلطات المحلية اليوم، وهو بطول أربعمئة متر. وكان الأهالي يعتمدون على العبارات للتنقل بين ضفتي المدينة منذ ثلاث سنوات.",
+		"url":    "https://b.example/raqqa",
+		"source": "إذاعة الفرات",
+	})
+	h.wait("the edit naming the second outlet", func() bool {
+		p := pushes(tg.Sent(chat.ID))
+		return len(p) == 1 && p[0].Edits > 0 && strings.Contains(p[0].PlainText, "وأفاد به مصدر آخر")
+	})
+	if n := len(pushes(tg.Sent(chat.ID))); n != 1 {
+		t.Errorf("%d pushes for one event told twice, want 1", n)
+	}
+	if logs := h.logs.String(); !strings.Contains(logs, "story: joined") || !strings.Contains(logs, "how=event") || !strings.Contains(logs, "الرقه") {
+		t.Errorf("no log line says why the second telling joined:\n%s", logs)
 	}
 }

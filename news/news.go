@@ -550,6 +550,9 @@ type Article struct {
 	// Held is why the pipeline stores the article without pushing it
 	// ("" when it is pushed, or was not judged).
 	Held HeldReason
+	// StoryNote says why the article joined its story (the shared names
+	// and words, the score) or, for a new story, why it joined none.
+	StoryNote string
 }
 
 // FollowWindow is how long a reader follows a story after tapping
@@ -559,6 +562,10 @@ const FollowWindow = 48 * time.Hour
 // UpdateGap is the least time between two updates of one story to one
 // chat: later facts wait and go together.
 const UpdateGap = 10 * time.Minute
+
+// EditGap is the least time between two edits of one push: when outlets
+// keep joining a story, the changes of the meantime go in one edit.
+const EditGap = time.Minute
 
 // Follow is a chat (or forum thread) following one developing story.
 type Follow struct {

@@ -349,6 +349,7 @@ func (p *Pipeline) Process(ctx context.Context, a news.Article, push bool) (news
 	if errors.Is(err, news.ErrNotFound) && a.StoryID != 0 {
 		// The story went away (pruned) between matching and saving: start
 		// a new one rather than lose the article.
+		a.StoryNote = fmt.Sprintf("new story: story %d went away before the article was saved", a.StoryID)
 		a.StoryID, a.StorySummary = 0, ""
 		saved, queued, err = p.store.SaveArticle(ctx, a, push)
 	}

@@ -93,11 +93,11 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO articles
 			(feed_id, origin, item_key, source, url, title, body, summary, topics, keywords, breaking, published_at, seen_at,
-				content_key, link_key, image_url)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				content_key, link_key, image_url, story_note)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (origin, item_key) DO NOTHING`,
 			feedID, origin, a.Key, a.Source, a.URL, a.Title, a.Text, a.Summary, topics, keywords,
-			boolInt(a.Breaking), millis(a.PublishedAt), millis(a.SeenAt), a.ContentKey, a.LinkKey, a.ImageURL)
+			boolInt(a.Breaking), millis(a.PublishedAt), millis(a.SeenAt), a.ContentKey, a.LinkKey, a.ImageURL, a.StoryNote)
 		if err != nil {
 			return err
 		}
@@ -313,9 +313,9 @@ func (d *DB) Article(ctx context.Context, id int64) (news.Article, error) {
 	var breaking int
 	var pub, seen int64
 	err := d.db.QueryRowContext(ctx, `SELECT id, feed_id, item_key, source, url, title, body, summary, topics, keywords,
-		breaking, published_at, seen_at, story_id FROM articles WHERE id = ?`, id).Scan(
+		breaking, published_at, seen_at, story_id, story_note FROM articles WHERE id = ?`, id).Scan(
 		&a.ID, &feedID, &a.Key, &a.Source, &a.URL, &a.Title, &a.Text, &a.Summary, &topics, &keywords,
-		&breaking, &pub, &seen, &storyID)
+		&breaking, &pub, &seen, &storyID, &a.StoryNote)
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.Article{}, fmt.Errorf("storage: article %d: %w", id, news.ErrNotFound)
 	}
@@ -330,10 +330,11 @@ func (d *DB) Article(ctx context.Context, id int64) (news.Article, error) {
 }
 
 // RecentArticles returns the articles first seen at or after since, oldest
-// first, with their story, to warm the story detector after a restart.
+// first, with their story and times, to warm the story detector after a
+// restart.
 func (d *DB) RecentArticles(ctx context.Context, since time.Time) ([]news.Article, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, COALESCE(feed_id, 0), item_key, source, url, title, body,
-		breaking, seen_at, COALESCE(story_id, 0) FROM articles WHERE seen_at >= ? ORDER BY seen_at, id`, since.UnixMilli())
+		breaking, published_at, seen_at, COALESCE(story_id, 0) FROM articles WHERE seen_at >= ? ORDER BY seen_at, id`, since.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("storage: recent articles: %w", err)
 	}
@@ -342,11 +343,11 @@ func (d *DB) RecentArticles(ctx context.Context, since time.Time) ([]news.Articl
 	for rows.Next() {
 		var a news.Article
 		var breaking int
-		var seen int64
-		if err := rows.Scan(&a.ID, &a.FeedID, &a.Key, &a.Source, &a.URL, &a.Title, &a.Text, &breaking, &seen, &a.StoryID); err != nil {
+		var published, seen int64
+		if err := rows.Scan(&a.ID, &a.FeedID, &a.Key, &a.Source, &a.URL, &a.Title, &a.Text, &breaking, &published, &seen, &a.StoryID); err != nil {
 			return nil, fmt.Errorf("storage: recent articles: %w", err)
 		}
-		a.Breaking, a.SeenAt = breaking == 1, fromMillis(seen)
+		a.Breaking, a.PublishedAt, a.SeenAt = breaking == 1, fromMillis(published), fromMillis(seen)
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {

@@ -52,13 +52,15 @@ func (d *DB) HeldDeliveries(ctx context.Context, to news.Target) ([]news.Deliver
 }
 
 // PendingEdits returns up to limit sent pushes, in active chats, whose
-// story changed since they were sent (a new outlet joined it), each with
-// its MessageID, EditPending and the message as it should read now.
+// story changed since they were sent (a new outlet joined it) and that
+// were not edited in the last news.EditGap, each with its MessageID,
+// EditPending and the message as it should read now. Pushes edited least
+// recently come first.
 func (d *DB) PendingEdits(ctx context.Context, limit int) ([]news.Delivery, error) {
 	out, err := d.queryDeliveries(ctx, deliveryQuery+`
-		WHERE d.edit_pending > 0 AND d.status = 'sent' AND c.active = 1
-		ORDER BY d.id
-		LIMIT ?`, limit)
+		WHERE d.edit_pending > 0 AND d.status = 'sent' AND c.active = 1 AND d.edited_at <= ?
+		ORDER BY d.edited_at, d.id
+		LIMIT ?`, d.Now().Add(-news.EditGap).UnixMilli(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: pending edits: %w", err)
 	}
@@ -66,11 +68,13 @@ func (d *DB) PendingEdits(ctx context.Context, limit int) ([]news.Delivery, erro
 }
 
 // MarkEdited clears a push's pending edit, whether Telegram took the edit
-// or not (edits are best-effort and never retried for ever). seq is the
-// EditPending the edit was made from: a change that landed meanwhile
-// keeps the row flagged, so it is edited again.
+// or not (edits are best-effort and never retried for ever), and notes
+// when it was made. seq is the EditPending the edit was made from: a
+// change that landed meanwhile keeps the row flagged, so it is edited
+// again, news.EditGap later.
 func (d *DB) MarkEdited(ctx context.Context, id int64, seq int) error {
-	res, err := d.db.ExecContext(ctx, `UPDATE deliveries SET edit_pending = MAX(edit_pending - ?, 0) WHERE id = ?`, seq, id)
+	res, err := d.db.ExecContext(ctx, `UPDATE deliveries SET edit_pending = MAX(edit_pending - ?, 0), edited_at = ? WHERE id = ?`,
+		seq, d.Now().UnixMilli(), id)
 	if err != nil {
 		return fmt.Errorf("storage: mark delivery %d edited: %w", id, err)
 	}

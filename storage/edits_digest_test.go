@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -36,6 +37,8 @@ func sendAll(t *testing.T, db *storage.DB, now time.Time) {
 
 func TestNewSourceFlagsSentPushesForEdit(t *testing.T) {
 	db := MustOpenDB(t)
+	clock := time.Now()
+	db.Now = func() time.Time { return clock }
 	for _, id := range []int64{1, 2} {
 		mustChat(t, db, id, news.ChatPrivate)
 		mustSub(t, db, id, news.KindTopic, "syria")
@@ -79,6 +82,11 @@ func TestNewSourceFlagsSentPushesForEdit(t *testing.T) {
 	if err := db.MarkEdited(t.Context(), eds[1].ID, eds[1].EditPending); err != nil {
 		t.Fatal(err)
 	}
+	// It waits for news.EditGap: a push is edited at most once a minute.
+	if left, _ := db.PendingEdits(t.Context(), 10); len(left) != 0 {
+		t.Fatalf("edited again within news.EditGap: %+v", left)
+	}
+	clock = clock.Add(news.EditGap)
 	left, _ := db.PendingEdits(t.Context(), 10)
 	if len(left) != 1 || left[0].ID != eds[0].ID {
 		t.Fatalf("left %+v, want the half-done edit", left)
@@ -186,6 +194,8 @@ func TestHoldAndDigest(t *testing.T) {
 // flagged for an edit that carries it; one without keeps the story's.
 func TestStorySummaryReplacesTheFirstTellings(t *testing.T) {
 	db := MustOpenDB(t)
+	clock := time.Now()
+	db.Now = func() time.Time { return clock }
 	mustChat(t, db, 1, news.ChatPrivate)
 	mustSub(t, db, 1, news.KindTopic, "syria")
 	now := time.Now()
@@ -214,6 +224,7 @@ func TestStorySummaryReplacesTheFirstTellings(t *testing.T) {
 	if _, _, err := db.SaveArticle(t.Context(), b2, true); err != nil {
 		t.Fatal(err)
 	}
+	clock = clock.Add(news.EditGap)
 	if eds, err := db.PendingEdits(t.Context(), 10); err != nil || len(eds) != 1 || eds[0].Push.Summary != "ملخص أحدث." {
 		t.Fatalf("edits %+v, %v; want one carrying the newer summary", eds, err)
 	}
@@ -232,5 +243,73 @@ func TestStorySummaryReplacesTheFirstTellings(t *testing.T) {
 	}
 	if _, _, err := db.StoryTellings(t.Context(), 9999, 5); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("a missing story: %v, want ErrNotFound", err)
+	}
+}
+
+// A story that 500 outlets' items join within an hour stays one push per
+// reader, and each reader's push is edited at most once every
+// news.EditGap, whatever the number of changes: 61 edits at most, not
+// 500.
+func TestEditsOfABusyStoryArePaced(t *testing.T) {
+	db := MustOpenDB(t)
+	clock := time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+	mustChat(t, db, 1, news.ChatPrivate)
+	mustSub(t, db, 1, news.KindTopic, "syria")
+	first := tellStory(t, db, "a", "المصدر 0", 0)
+	sendAll(t, db, clock)
+
+	edits := 0
+	for i := 1; i < 500; i++ {
+		clock = clock.Add(7200 * time.Millisecond) // 500 items in an hour
+		a := article(fmt.Sprintf("k%d", i), "عنوان", []string{"syria"}, nil)
+		a.Source, a.StoryID, a.StorySummary = fmt.Sprintf("المصدر %d", i), first.StoryID, fmt.Sprintf("ملخص رقم %d.", i)
+		if _, queued, err := db.SaveArticle(t.Context(), a, true); err != nil || queued != 0 {
+			t.Fatalf("item %d: queued %d, %v; want no second push", i, queued, err)
+		}
+		// The worker edits whatever is due, as often as it looks.
+		eds, err := db.PendingEdits(t.Context(), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range eds {
+			edits++
+			if err := db.MarkEdited(t.Context(), d.ID, d.EditPending); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if edits < 50 || edits > 61 {
+		t.Errorf("%d edits of one push in an hour; want one a minute at most (and changes not dropped)", edits)
+	}
+	// The last change is not lost: it is due once the gap has passed.
+	clock = clock.Add(news.EditGap)
+	eds, err := db.PendingEdits(t.Context(), 10)
+	if err != nil || len(eds) != 1 || eds[0].Push.Summary != "ملخص رقم 499." || eds[0].Push.OtherSources != 499 {
+		t.Fatalf("final edit %+v, %v; want the last summary and 499 other outlets", eds, err)
+	}
+	if ds, _ := db.Deliveries(t.Context(), 1); len(ds) != 1 {
+		t.Errorf("%d deliveries for one story; want one push", len(ds))
+	}
+}
+
+// Why an article joined its story is kept with it, and the warm-up after
+// a restart reads the articles' publication times.
+func TestStoryNoteAndRecentArticles(t *testing.T) {
+	db := MustOpenDB(t)
+	published := time.Date(2026, 3, 10, 7, 30, 0, 0, time.UTC)
+	a := article("n1", "عنوان", []string{"syria"}, nil)
+	a.StoryNote, a.PublishedAt, a.SeenAt = "event 2.10: shared «الدرويشي»", published, published.Add(5*time.Minute)
+	saved, _, err := db.SaveArticle(t.Context(), a, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Article(t.Context(), saved.ID)
+	if err != nil || got.StoryNote != a.StoryNote {
+		t.Errorf("story note %q, %v; want %q", got.StoryNote, err, a.StoryNote)
+	}
+	recent, err := db.RecentArticles(t.Context(), published.Add(-time.Hour))
+	if err != nil || len(recent) != 1 || !recent[0].PublishedAt.Equal(published) || recent[0].StoryID != saved.StoryID {
+		t.Errorf("recent %+v, %v", recent, err)
 	}
 }

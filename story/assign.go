@@ -3,6 +3,7 @@ package story
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/ajel-news/ajel/news"
@@ -14,20 +15,36 @@ import (
 // pipeline serializes Story with Add.
 type Assigner struct {
 	det *Detector
+	log *slog.Logger
 }
 
-// NewAssigner assigns articles with det.
-func NewAssigner(det *Detector) *Assigner { return &Assigner{det: det} }
+// NewAssigner assigns articles with det and logs, at debug level, why
+// each joined its story or started one (nil: no log).
+func NewAssigner(det *Detector, log *slog.Logger) *Assigner {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Assigner{det: det, log: log}
+}
 
 // Story returns a with StoryID set to the stored story it tells (0 for a
-// new one), and Breaking set when adding it makes its story a burst.
-func (s *Assigner) Story(_ context.Context, a news.Article) (news.Article, error) {
-	id, ok := s.det.Match(a)
-	if !ok {
+// new one), StoryNote saying why, and Breaking set when adding it makes
+// its story a burst.
+func (s *Assigner) Story(ctx context.Context, a news.Article) (news.Article, error) {
+	dec := s.det.Decide(a)
+	if dec.StoryID == 0 {
+		a.StoryNote = "new story: " + dec.Reason
+		s.log.DebugContext(ctx, "story: new story", "title", a.Title, "source", a.Source, "why", dec.Reason)
 		return a, nil
 	}
-	a.StoryID = id
-	a.Breaking = IsBreaking(a, s.det.SourcesWithinAdding(id, a, BurstWindow))
+	a.StoryID = dec.StoryID
+	a.StoryNote = fmt.Sprintf("joined story %d: %s", dec.StoryID, dec.Reason)
+	attrs := []any{"story", dec.StoryID, "how", dec.How, "score", dec.Score, "title", a.Title, "source", a.Source, "why", dec.Reason}
+	if dec.Also != 0 {
+		attrs = append(attrs, "also_story", dec.Also, "also_score", dec.AlsoScore)
+	}
+	s.log.DebugContext(ctx, "story: joined", attrs...)
+	a.Breaking = IsBreaking(a, s.det.SourcesWithinAdding(dec.StoryID, a, BurstWindow))
 	return a, nil
 }
 

@@ -1,8 +1,11 @@
-// Package story finds the articles that tell one event: near-duplicate
-// detection across sources with MinHash signatures of normalized, stemmed
-// word shingles, locality-sensitive hashing to find candidates, and
-// headline similarity, within a sliding time window. It also decides when
-// a story is breaking.
+// Package story finds the articles that tell one event. Copies and near
+// copies of one text join at once (MinHash signatures of normalized,
+// stemmed word shingles, locality-sensitive hashing to find candidates,
+// and headline similarity); tellings of one event in other words join by
+// event matching: the same names, places and action words in the headline
+// and the lead, weighed by how rare each word is in the recent news, close
+// in time, and neither an analysis nor a reaction beside the report (see
+// event.go). It also decides when a story is breaking.
 //
 // Windows: an article joins a story when it resembles one of the story's
 // articles and the story's last article is at most Window old (so a story
@@ -12,6 +15,8 @@
 package story
 
 import (
+	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 	"sync"
@@ -54,6 +59,19 @@ type Options struct {
 	SupportThreshold float64
 	// MaxPerStory caps the signatures kept per story (default 32).
 	MaxPerStory int
+	// Places are the catalogue's place topics: the towns and countries
+	// event matching reads (two strikes the same day in different towns
+	// are two events). None: places are only words.
+	Places []news.Topic
+	// EventWindow is how far apart in time two tellings of one event may
+	// be (default 48 h); the further apart, the more they must share.
+	EventWindow time.Duration
+	// IDFWindow is how long an article counts in the words' weights
+	// (default 72 h).
+	IDFWindow time.Duration
+	// EventThreshold is the event score at which an article joins a story
+	// told in other words (default DefaultEventThreshold).
+	EventThreshold float64
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -77,6 +95,15 @@ func (o Options) withDefaults() Options {
 	if o.MaxPerStory <= 0 {
 		o.MaxPerStory = DefaultMaxPerStory
 	}
+	if o.EventWindow <= 0 {
+		o.EventWindow = DefaultEventWindow
+	}
+	if o.IDFWindow <= 0 {
+		o.IDFWindow = DefaultIDFWindow
+	}
+	if o.EventThreshold <= 0 {
+		o.EventThreshold = DefaultEventThreshold
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -94,6 +121,16 @@ type entry struct {
 	bands  [numBands]uint64
 	source string
 	at     time.Time
+	// ev is its event profile and evAt when it happened; evDead is set
+	// once it is no longer a candidate. stats are the frequencies of
+	// ev.all's words, kept while the entry is indexed; acc and epoch
+	// accumulate one candidate search's weights.
+	ev     *eventProfile
+	evAt   time.Time
+	evDead bool
+	stats  []*termStats
+	acc    float64
+	epoch  uint64
 }
 
 // storyState is what the detector knows of one open story.
@@ -102,6 +139,9 @@ type storyState struct {
 	entries     []*entry // oldest first, at most MaxPerStory
 	// sources holds the latest time each outlet carried the story.
 	sources map[string]time.Time
+	// terms counts, for each word of its articles' event profiles, how
+	// many of its articles use it.
+	terms map[string]int
 }
 
 // Detector groups articles into stories. It is safe for concurrent use;
@@ -111,30 +151,65 @@ type storyState struct {
 type Detector struct {
 	opt Options
 
+	places *places // immutable
+
 	mu        sync.Mutex
 	stories   map[int64]*storyState
 	bands     map[uint64][]*entry
 	titles    map[string][]*entry
 	exact     map[uint64][]*entry
+	events    *eventIndex
 	lastSweep time.Time
-	// last caches the signature Match computed, so the Add that usually
-	// follows for the same article does not sign it again.
+	// last caches the signature and profile Match computed, so the Add
+	// that usually follows for the same article does not read it again.
 	last struct {
 		title, text string
 		sig         *signature
+		ev          *eventProfile
 	}
 }
 
 // NewDetector returns an empty detector.
 func NewDetector(opt Options) *Detector {
+	opt = opt.withDefaults()
 	return &Detector{
-		opt:     opt.withDefaults(),
+		opt:     opt,
+		places:  newPlaces(opt.Places),
 		stories: make(map[int64]*storyState),
 		bands:   make(map[uint64][]*entry),
 		titles:  make(map[string][]*entry),
 		exact:   make(map[uint64][]*entry),
+		events:  newEventIndex(opt.IDFWindow),
 	}
 }
+
+// Decision is where the detector puts an article, and why.
+type Decision struct {
+	// StoryID is the open story the article tells; 0 for a new story.
+	StoryID int64
+	// How says how it was recognized: HowCopy, HowNearCopy or HowEvent;
+	// "" for a new story.
+	How string
+	// Score is what decided it: 1 for a verbatim copy, the MinHash
+	// similarity of a near copy (body and headline, up to 2), the event
+	// score of a telling in other words (see DefaultEventThreshold).
+	Score float64
+	// Reason says in one line why: the shared names and words and the
+	// score, or for a new story the nearest story and why it was not
+	// joined.
+	Reason string
+	// Also is another open story the article matched as well (0: none),
+	// with its score: it joins the best one (a copy before an event).
+	Also      int64
+	AlsoScore float64
+}
+
+// The ways an article is recognized as telling a story.
+const (
+	HowCopy     = "copy"
+	HowNearCopy = "near copy"
+	HowEvent    = "event"
+)
 
 // Len returns the number of open stories the detector remembers.
 func (d *Detector) Len() int {
@@ -143,25 +218,137 @@ func (d *Detector) Len() int {
 	return len(d.stories)
 }
 
-// Match returns the open story that a belongs to, if any: the story of
-// the most similar recorded article that passes the thresholds. An
-// article without a content word (only stop words) matches only a
-// verbatim copy of itself.
+// Match returns the open story that a belongs to, if any; see Decide.
 func (d *Detector) Match(a news.Article) (storyID int64, ok bool) {
+	dec := d.Decide(a)
+	return dec.StoryID, dec.StoryID != 0
+}
+
+// Decide returns the open story that a belongs to, if any, and why: a
+// verbatim copy's, else the story of the most similar near copy that
+// passes the thresholds, else the story whose recorded articles tell the
+// same event in other words, the best scoring one. An article without a
+// content word (only stop words) matches only a verbatim copy of itself.
+func (d *Detector) Decide(a news.Article) Decision {
 	sig := sign(a.Title, a.Text)
+	ev := profileOf(a.Title, a.Text, d.places)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.last.title, d.last.text, d.last.sig = a.Title, a.Text, sig
+	d.last.title, d.last.text, d.last.sig, d.last.ev = a.Title, a.Text, sig, ev
 	now := d.opt.Now()
 	d.sweep(now)
-	return d.match(sig, now)
+	at := eventTime(a, now)
+	if e, how, score := d.match(sig, ev, at, now); e != nil {
+		dec := Decision{StoryID: e.story, How: how, Score: score, Reason: fmt.Sprintf("%s of an article of story %d", how, e.story)}
+		if how == HowNearCopy {
+			dec.Reason = fmt.Sprintf("near copy %.2f of an article of story %d", score, e.story)
+		}
+		// Another story the article tells as well, to say so.
+		joinable, _ := d.rankEvents(ev, at, now)
+		for _, s := range joinable {
+			if s.e.story != e.story {
+				dec.Also, dec.AlsoScore = s.e.story, s.score
+				dec.Reason += fmt.Sprintf("; also matched story %d by event at %.2f", s.e.story, s.score)
+				break
+			}
+		}
+		return dec
+	}
+	if !sig.hasAny {
+		return Decision{Reason: "no content word"}
+	}
+	joinable, why := d.rankEvents(ev, at, now)
+	if len(joinable) == 0 {
+		return Decision{Reason: why}
+	}
+	top := joinable[0]
+	dec := Decision{StoryID: top.e.story, How: HowEvent, Score: top.score, Reason: top.reason()}
+	if len(joinable) > 1 {
+		dec.Also, dec.AlsoScore = joinable[1].e.story, joinable[1].score
+		dec.Reason += fmt.Sprintf("; also matched story %d at %.2f", dec.Also, dec.AlsoScore)
+	}
+	return dec
 }
+
+// rankEvents returns, best first, the best telling of each open story p
+// tells in other words (scores at or above the threshold), or none and
+// why: the nearest story and why it was not joined.
+func (d *Detector) rankEvents(p *eventProfile, at, now time.Time) ([]eventScore, string) {
+	if len(d.events.docs) < minDocs {
+		return nil, fmt.Sprintf("too few recent articles (%d) to weigh words", len(d.events.docs))
+	}
+	sc := d.events.scorer(p, at)
+	cands := sc.candidates(func(e *entry) bool {
+		st := d.stories[e.story]
+		return st != nil && d.open(st, now) && at.Sub(e.evAt).Abs() <= d.opt.EventWindow
+	})
+	// The best score of each story, and the article that gave it.
+	best := map[int64]eventScore{}
+	for _, e := range cands {
+		s := sc.score(e, d.stories[e.story].terms)
+		if b, ok := best[e.story]; !ok || s.score > b.score {
+			best[e.story] = s
+		}
+	}
+	ranked := make([]eventScore, 0, len(best))
+	for _, s := range best {
+		ranked = append(ranked, s)
+	}
+	slices.SortFunc(ranked, func(a, b eventScore) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return b.e.at.Compare(a.e.at)
+	})
+	if len(ranked) == 0 {
+		return nil, "no recent story shares a rare word"
+	}
+	// A story joined through one of its later tellings must still be
+	// near its first one: a chain of tellings, each near the last, must
+	// not drift to another event.
+	var joinable []eventScore
+	nearest := ranked[0]
+	for i, s := range ranked {
+		if s.score < d.opt.EventThreshold {
+			break
+		}
+		if first := d.stories[s.e.story].entries[0]; first != s.e && !first.evDead {
+			if c := sc.score(first, d.stories[s.e.story].terms); c.score < d.opt.EventThreshold-coreSlack {
+				if i == 0 {
+					nearest.drift = c.score
+				}
+				continue
+			}
+		}
+		joinable = append(joinable, s)
+	}
+	if len(joinable) > 0 {
+		return joinable, ""
+	}
+	if nearest.score >= d.opt.EventThreshold {
+		return nil, fmt.Sprintf("nearest story %d, but %.2f from its first telling: %s", nearest.e.story, nearest.drift, nearest.reason())
+	}
+	return nil, fmt.Sprintf("nearest story %d below %.2f: %s", nearest.e.story, d.opt.EventThreshold, nearest.reason())
+}
+
+// minDocs is how many recent articles the words' weights need before
+// event matching starts: with fewer, every word looks rare.
+const minDocs = 30
+
+// coreSlack is how much lower than the threshold an article may score
+// against the first telling of a story it joins through a later one.
+const coreSlack = 1.0
 
 func (d *Detector) open(st *storyState, now time.Time) bool {
 	return now.Sub(st.last) <= d.opt.Window && now.Sub(st.first) <= d.opt.MaxAge
 }
 
-func (d *Detector) match(sig *signature, now time.Time) (int64, bool) {
+// match returns the recorded article sig copies, if any, how, and the
+// similarity. A near copy whose profile names other people or places, or
+// another day (see otherSubject), is the same template about something
+// else (a daily report, an agency's form for every match result), not a
+// copy.
+func (d *Detector) match(sig *signature, ev *eventProfile, at, now time.Time) (*entry, string, float64) {
 	// A verbatim copy (two feeds carrying one item) always joins.
 	var best *entry
 	for _, e := range d.exact[sig.exact] {
@@ -170,10 +357,10 @@ func (d *Detector) match(sig *signature, now time.Time) (int64, bool) {
 		}
 	}
 	if best != nil {
-		return best.story, true
+		return best, HowCopy, 1
 	}
 	if !sig.hasAny {
-		return 0, false
+		return nil, "", 0
 	}
 	bestScore := 0.0
 	seen := make(map[*entry]bool)
@@ -186,22 +373,31 @@ func (d *Detector) match(sig *signature, now time.Time) (int64, bool) {
 		if st == nil || !d.open(st, now) {
 			return
 		}
-		if s, ok := d.score(sig, e.sig); ok && (s > bestScore || s == bestScore && best != nil && e.at.After(best.at)) {
-			best, bestScore = e, s
+		s, ok := d.score(sig, e.sig)
+		if !ok || s < bestScore || s == bestScore && best != nil && !e.at.After(best.at) {
+			return
 		}
+		if e.ev != nil && d.events.otherSubject(ev, e.ev, at.Sub(e.evAt).Abs()) {
+			return
+		}
+		best, bestScore = e, s
 	}
 	if sig.body {
 		for _, k := range sig.bandKeys() {
-			for _, e := range d.bands[k] {
+			for _, e := range newest(d.bands[k], maxBucket) {
 				consider(e)
 			}
 		}
 	}
 	// Headline candidates: every recorded article sharing at least half
-	// of this headline's words.
+	// of this headline's words, found through the words that are not in
+	// every other headline.
 	if len(sig.title) >= minTitleWords {
 		counts := make(map[*entry]int)
 		for _, w := range sig.title {
+			if len(d.titles[w]) > maxBucket {
+				continue
+			}
 			for _, e := range d.titles[w] {
 				counts[e]++
 			}
@@ -213,9 +409,19 @@ func (d *Detector) match(sig *signature, now time.Time) (int64, bool) {
 		}
 	}
 	if best == nil {
-		return 0, false
+		return nil, "", 0
 	}
-	return best.story, true
+	return best, HowNearCopy, bestScore
+}
+
+// maxBucket bounds the recorded articles looked at through one LSH band
+// or one headline word (the newest): a bucket holding more is a template
+// or a word every headline has.
+const maxBucket = 200
+
+// newest returns the last n entries of list.
+func newest(list []*entry, n int) []*entry {
+	return list[max(0, len(list)-n):]
 }
 
 // score decides whether two signatures tell the same story and how
@@ -244,20 +450,20 @@ func (d *Detector) score(a, b *signature) (float64, bool) {
 // when SeenAt is zero.
 func (d *Detector) Add(storyID int64, a news.Article) {
 	d.mu.Lock()
-	sig := d.last.sig
+	sig, ev := d.last.sig, d.last.ev
 	if sig == nil || d.last.title != a.Title || d.last.text != a.Text {
 		d.mu.Unlock()
-		sig = sign(a.Title, a.Text)
+		sig, ev = sign(a.Title, a.Text), profileOf(a.Title, a.Text, d.places)
 		d.mu.Lock()
 	}
-	d.last.sig = nil
+	d.last.sig, d.last.ev = nil, nil
 	defer d.mu.Unlock()
 	now := d.opt.Now()
 	at := a.SeenAt
 	if at.IsZero() {
 		at = now
 	}
-	d.add(storyID, a, sig, at)
+	d.add(storyID, a, sig, ev, at)
 	d.sweep(now)
 }
 
@@ -281,16 +487,16 @@ func (d *Detector) Load(articles []news.Article) {
 		if at.IsZero() {
 			at = now
 		}
-		d.add(a.StoryID, a, sign(a.Title, a.Text), at)
+		d.add(a.StoryID, a, sign(a.Title, a.Text), profileOf(a.Title, a.Text, d.places), at)
 	}
 	d.lastSweep = time.Time{}
 	d.sweep(now)
 }
 
-func (d *Detector) add(storyID int64, a news.Article, sig *signature, at time.Time) {
+func (d *Detector) add(storyID int64, a news.Article, sig *signature, ev *eventProfile, at time.Time) {
 	st := d.stories[storyID]
 	if st == nil {
-		st = &storyState{first: at, last: at, sources: make(map[string]time.Time)}
+		st = &storyState{first: at, last: at, sources: make(map[string]time.Time), terms: make(map[string]int)}
 		d.stories[storyID] = st
 	}
 	if at.Before(st.first) {
@@ -303,7 +509,15 @@ func (d *Detector) add(storyID int64, a news.Article, sig *signature, at time.Ti
 	if prev, ok := st.sources[src]; !ok || at.After(prev) {
 		st.sources[src] = at
 	}
-	e := &entry{story: storyID, sig: sig, source: src, at: at}
+	// A recorded article's words are never shown (reasons quote the new
+	// article's): its first spellings need not be kept.
+	ev.surface = nil
+	e := &entry{story: storyID, sig: sig, source: src, at: at, ev: ev, evAt: eventTime(a, at)}
+	for _, t := range ev.all {
+		st.terms[t]++
+	}
+	d.events.count(ev, at)
+	d.events.add(e)
 	if sig.body {
 		e.bands = sig.bandKeys()
 		for _, k := range e.bands {
@@ -342,6 +556,7 @@ func (d *Detector) sweep(now time.Time) {
 		return
 	}
 	d.lastSweep = now
+	d.events.expire(now)
 	for id, st := range d.stories {
 		if d.open(st, now) {
 			continue
@@ -351,10 +566,12 @@ func (d *Detector) sweep(now time.Time) {
 		}
 		delete(d.stories, id)
 	}
+	d.events.compact()
 }
 
 // unindex removes e from the lookup maps.
 func (d *Detector) unindex(e *entry) {
+	d.events.remove(e)
 	if e.sig.body {
 		for _, k := range e.bands {
 			d.bands[k] = removeEntry(d.bands[k], e)
