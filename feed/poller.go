@@ -178,8 +178,8 @@ func (p *Poller) dispatch(ctx context.Context, sem chan struct{}, ended chan<- s
 	now := p.now()
 	wait := p.tick
 	for _, fd := range feeds {
-		if fd.NextPollAt.After(now) {
-			wait = min(wait, fd.NextPollAt.Sub(now))
+		if due := p.due(fd, now); due.After(now) {
+			wait = min(wait, due.Sub(now))
 			continue
 		}
 		select {
@@ -346,6 +346,25 @@ func (p *Poller) nextPoll(end, next time.Time) time.Time {
 		return soonest
 	}
 	return next
+}
+
+// due is when a feed is next polled: its NextPollAt, unless that is further
+// ahead than the feed could have been told to wait (a server's Retry-After,
+// the backoff of a failing feed, else POLL_INTERVAL_MAX): then the clock
+// was set back since it was planned, and the feed is due now rather than
+// hours late.
+func (p *Poller) due(fd news.Feed, now time.Time) time.Time {
+	longest := p.maxInterval
+	switch fd.PollReason {
+	case news.PollRetryAfter:
+		longest = MaxRetryAfter
+	case news.PollFailing:
+		longest = max(MaxBackoff, longest)
+	}
+	if fd.NextPollAt.Sub(now) > longest+time.Minute {
+		return now
+	}
+	return fd.NextPollAt
 }
 
 // current is the feed's interval between polls now: its adapted one, or

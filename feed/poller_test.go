@@ -458,3 +458,48 @@ func TestPollerRunPollsWhenDue(t *testing.T) {
 		t.Errorf("Run = %v", err)
 	}
 }
+
+// A clock set back (NTP stepping, a VM restored from a snapshot) leaves
+// feeds planned hours "ahead": a plan further ahead than the feed could
+// have been told to wait is due now, while a server's Retry-After, which
+// may be that long, is still honoured.
+func TestPollerClockSetBack(t *testing.T) {
+	var clockBack, retryAfter atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/retry" {
+			retryAfter.Add(1)
+		} else {
+			clockBack.Add(1)
+		}
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>t</title><item><title>a</title><guid>a</guid></item></channel></rss>`)
+	}))
+	defer srv.Close()
+	later := time.Now().Add(2 * time.Hour)
+	store := &memStore{feeds: []news.Feed{
+		{ID: 1, URL: srv.URL + "/back", Primed: true, NextPollAt: later, PollReason: news.PollRhythm},
+		{ID: 2, URL: srv.URL + "/retry", Primed: true, NextPollAt: later, PollReason: news.PollRetryAfter},
+	}}
+	p := feed.NewPoller(store, fetcher(feed.Options{}), &recorder{}, time.Second, nil,
+		feed.WithMaxInterval(15*time.Minute), feed.WithTick(time.Hour))
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	// Two polls of the first feed: the loop has looked at both feeds more
+	// than once since it started.
+	for clockBack.Load() < 2 {
+		select {
+		case err := <-done:
+			t.Fatalf("Run returned early: %v", err)
+		case <-t.Context().Done():
+			t.Fatalf("a feed planned 2 h ahead after the clock went back was polled %d times", clockBack.Load())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v", err)
+	}
+	if n := retryAfter.Load(); n != 0 {
+		t.Errorf("the feed its server told to wait 2 h was polled %d times", n)
+	}
+}
