@@ -49,17 +49,24 @@ func (w *Worker) editPass(ctx context.Context) passResult {
 	return res
 }
 
-// followable is the story d's push may be followed for (0: no button).
-func (w *Worker) followable(d news.Delivery) int64 {
-	if !w.opt.FollowButtons || d.ChatType == news.ChatChannel {
-		return 0
+// withButtons sets what the buttons under d's push may do: follow the
+// story (when follows are on), compare its tellings (readers only: a
+// channel's readers cannot be answered there), share it (Push.StoryID).
+func (w *Worker) withButtons(d news.Delivery) news.Push {
+	p := d.Push
+	p.FollowStory, p.Comparable = 0, d.ChatType != news.ChatChannel
+	if w.opt.FollowButtons && p.Comparable {
+		p.FollowStory = d.StoryID
 	}
-	return d.StoryID
+	if p.StoryID == 0 {
+		p.StoryID = d.StoryID
+	}
+	return p
 }
 
 // edit brings one sent push up to date and records it.
 func (w *Worker) edit(ctx context.Context, d news.Delivery) {
-	d.Push.FollowStory = w.followable(d) // an edit without it would drop the button
+	d.Push = w.withButtons(d) // an edit without them would drop the buttons
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
 	err := w.opt.Editor.EditPush(sctx, d.ChatID, d.MessageID, d.Push)
 	cancel()

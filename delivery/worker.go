@@ -721,7 +721,7 @@ func (w *Worker) markGone(chatID int64) {
 func (w *Worker) deliver(ctx context.Context, d news.Delivery, paid bool) {
 	d.Push.Silent = Silent(d.Push, d.Quiet, d.Rings, w.now(), w.opt.Location)
 	d.Push.Paid = paid
-	d.Push.FollowStory = w.followable(d)
+	d.Push = w.withButtons(d)
 	// The message in flight is finished even if ctx ends meanwhile:
 	// cutting the request short would leave us not knowing whether
 	// Telegram got it.
