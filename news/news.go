@@ -763,10 +763,11 @@ type Comparison struct {
 func (c Comparison) Target() Target { return Target{ChatID: c.ChatID, ThreadID: c.ThreadID} }
 
 // StoryFilter picks stories to share through inline mode (and any list of
-// recent stories): those about a topic, those whose articles hold every
-// term (in matching form), or the breaking ones. The zero filter picks the
-// latest stories.
+// recent stories): one story by its id, those about a topic, those whose
+// articles hold every term (in matching form), or the breaking ones. The
+// zero filter picks the latest stories.
 type StoryFilter struct {
+	Story    int64    // one story
 	Topic    string   // a catalogue slug
 	Terms    []string // search terms, as /search reads them
 	Breaking bool

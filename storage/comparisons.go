@@ -203,8 +203,9 @@ func (d *DB) ShareStories(ctx context.Context, f news.StoryFilter, limit int) ([
 			AND (?2 = 0 OR s.breaking = 1)
 			AND (?3 = '' OR s.id IN (SELECT story_id FROM articles WHERE id IN
 				(SELECT docid FROM articles_fts WHERE articles_fts MATCH ?3)))
+			AND (?5 = 0 OR s.id = ?5)
 		ORDER BY s.updated_at DESC, s.id DESC
-		LIMIT ?4`, f.Topic, boolInt(f.Breaking), match, limit)
+		LIMIT ?4`, f.Topic, boolInt(f.Breaking), match, limit, f.Story)
 	if err != nil {
 		return nil, fmt.Errorf("storage: stories to share: %w", err)
 	}

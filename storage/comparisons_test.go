@@ -240,6 +240,8 @@ func TestShareStories(t *testing.T) {
 		q.Push.Image != "https://img.example/q.jpg" || q.Push.StoryID != quake.StoryID || q.Topics[0] != "syria" {
 		t.Errorf("the quake as shared: %+v", q)
 	}
+	check("one story", news.StoryFilter{Story: quake.StoryID}, quake.StoryID)
+	check("a story that is not there", news.StoryFilter{Story: 9999})
 	check("topic", news.StoryFilter{Topic: "economy"}, rates.StoryID)
 	check("breaking", news.StoryFilter{Breaking: true}, quake.StoryID)
 	check("terms", news.StoryFilter{Terms: []string{"حلب"}}, quake.StoryID)

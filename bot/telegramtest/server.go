@@ -119,6 +119,12 @@ type Server struct {
 	callCount    map[string]int
 	callbacks    map[string]*callbackState
 	lastCallback int
+	// Inline mode (inline.go): queries and their answers, and the
+	// messages posted through inline mode by their inline_message_id.
+	inlineQueries map[string]*inlineQueryState
+	lastInline    int
+	inlineMsgs    map[string]*Message
+	lastInlineMsg int
 	sentTimes    []time.Time
 	stats        Stats
 	inFlight     int // calls being answered, long polls aside
@@ -179,6 +185,8 @@ func New(token string, opts ...Option) *Server {
 		changeCh:  make(chan struct{}),
 		callCount: map[string]int{},
 		callbacks: map[string]*callbackState{},
+		inlineQueries: map[string]*inlineQueryState{},
+		inlineMsgs:    map[string]*Message{},
 		commands:  map[string][]BotCommand{},
 		done:      make(chan struct{}),
 	}
