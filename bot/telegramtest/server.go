@@ -125,17 +125,17 @@ type Server struct {
 	lastInline    int
 	inlineMsgs    map[string]*Message
 	lastInlineMsg int
-	sentTimes    []time.Time
-	stats        Stats
-	inFlight     int // calls being answered, long polls aside
-	webhook      WebhookInfo
-	commands     map[string][]BotCommand
-	global       *bucket
-	paid         *bucket
-	subs         []subscriber
-	lastSub      int
-	srv          *http.Server
-	url          string
+	sentTimes     []time.Time
+	stats         Stats
+	inFlight      int // calls being answered, long polls aside
+	webhook       WebhookInfo
+	commands      map[string][]BotCommand
+	global        *bucket
+	paid          *bucket
+	subs          []subscriber
+	lastSub       int
+	srv           *http.Server
+	url           string
 
 	emitMu    sync.Mutex // serializes subscriber callbacks
 	done      chan struct{}
@@ -174,21 +174,21 @@ type queued struct {
 // or mount Handler in a server of your own.
 func New(token string, opts ...Option) *Server {
 	s := &Server{
-		token:     token,
-		now:       time.Now,
-		logger:    slog.New(slog.DiscardHandler),
-		addr:      "127.0.0.1:0",
-		chats:     map[int64]*chatState{},
-		usernames: map[string]int64{},
-		users:     map[int64]User{},
-		updCh:     make(chan struct{}),
-		changeCh:  make(chan struct{}),
-		callCount: map[string]int{},
-		callbacks: map[string]*callbackState{},
+		token:         token,
+		now:           time.Now,
+		logger:        slog.New(slog.DiscardHandler),
+		addr:          "127.0.0.1:0",
+		chats:         map[int64]*chatState{},
+		usernames:     map[string]int64{},
+		users:         map[int64]User{},
+		updCh:         make(chan struct{}),
+		changeCh:      make(chan struct{}),
+		callCount:     map[string]int{},
+		callbacks:     map[string]*callbackState{},
 		inlineQueries: map[string]*inlineQueryState{},
 		inlineMsgs:    map[string]*Message{},
-		commands:  map[string][]BotCommand{},
-		done:      make(chan struct{}),
+		commands:      map[string][]BotCommand{},
+		done:          make(chan struct{}),
 	}
 	s.bot = User{ID: botIDFromToken(token), IsBot: true, FirstName: "Ajel Test", Username: DefaultBotUsername}
 	for _, o := range opts {
