@@ -1,6 +1,7 @@
 package render
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -77,11 +78,11 @@ func (r *Renderer) Comparison(st news.StoryTellings, now time.Time) string {
 		legend = piece{r.t.CompareLegend, r.t.CompareLegend}
 	}
 	shown := len(st.Tellings)
-	for {
-		blocks := make([]piece, shown)
-		for i := range shown {
-			blocks[i] = r.telling(i+1, st.Tellings[i], headlines[i], now)
-		}
+	blocks := make([]piece, shown)
+	for i := range shown {
+		blocks[i] = r.telling(i+1, st.Tellings[i], headlines[i], now)
+	}
+	measure := func() (piece, int) {
 		var tail []piece
 		if left := outlets - shown; left > 0 {
 			more := r.t.Count(r.t.CompareMore, left)
@@ -92,26 +93,65 @@ func (r *Renderer) Comparison(st news.StoryTellings, now time.Time) string {
 		if legend.text != "" {
 			tail = append(tail, legend)
 		}
-		msg := joinPieces(head, blocks, tail)
-		over := msg.len() - MaxMessageLen
-		if over <= 0 || shown == 0 {
-			return msg.html
+		msg := joinPieces(head, blocks[:shown], tail)
+		return msg, msg.len() - MaxMessageLen
+	}
+	msg, over := measure()
+	// The longest headlines give way first, all to one length, no shorter
+	// than minCompareHeadline (a few rounds: isolates and word ends make
+	// the first guess inexact) …
+	for round := 0; over > 0 && round < 4; round++ {
+		limit, ok := headlineLimit(headlines, over)
+		if !ok {
+			break
 		}
-		// The longest headline shown gives way first; when every one is
-		// as short as it may be, the last outlet is left out.
-		longest := -1
-		for i := range shown {
-			if n := textcut.Len16(headlines[i]); n > minCompareHeadline && (longest < 0 || n > textcut.Len16(headlines[longest])) {
-				longest = i
+		for i, h := range headlines {
+			if textcut.Len16(h) > limit {
+				headlines[i] = textcut.Words(h, limit)
+				blocks[i] = r.telling(i+1, st.Tellings[i], headlines[i], now)
 			}
 		}
-		if longest >= 0 {
-			n := textcut.Len16(headlines[longest])
-			headlines[longest] = textcut.Words(headlines[longest], max(n-over-4, minCompareHeadline, n/2))
-			continue
-		}
-		shown--
+		msg, over = measure()
 	}
+	// … then the last outlets are left out, and counted.
+	for over > 0 && shown > 0 {
+		shown--
+		msg, over = measure()
+	}
+	return msg.html
+}
+
+// headlineLimit is the length to cut every longer headline to so that
+// they lose at least over characters together, never below
+// minCompareHeadline; ok is false when none is longer than that.
+func headlineLimit(headlines []string, over int) (int, bool) {
+	lens := make([]int, 0, len(headlines))
+	for _, h := range headlines {
+		if n := textcut.Len16(h); n > minCompareHeadline {
+			lens = append(lens, n)
+		}
+	}
+	if len(lens) == 0 {
+		return 0, false
+	}
+	slices.Sort(lens)
+	slices.Reverse(lens)
+	// Lower the limit from the longest down until the cut frees enough
+	// (each cut headline also gains a "…").
+	need := over + 2*len(lens)
+	for limit := lens[0] - 1; limit > minCompareHeadline; limit-- {
+		freed := 0
+		for _, n := range lens {
+			if n <= limit {
+				break
+			}
+			freed += n - limit
+		}
+		if freed >= need {
+			return limit, true
+		}
+	}
+	return minCompareHeadline, true
 }
 
 // telling is one outlet's block of a comparison.
