@@ -94,3 +94,78 @@ func (w *Worker) edit(ctx context.Context, d news.Delivery) {
 		return w.store.MarkEdited(c, d.ID, d.EditPending)
 	})
 }
+
+// comparisonPass edits, in order, the open comparisons of a story's
+// tellings that another outlet joined, each through the same budget,
+// flights and per-chat pacing as a push edit. Comparisons posted through
+// inline mode have no chat Ajel knows: they are paced as one chat
+// (chat 0). Edits are best-effort: any refusal but a 429 clears the edit.
+func (w *Worker) comparisonPass(ctx context.Context) passResult {
+	var res passResult
+	if w.opt.Comparisons == nil {
+		return res
+	}
+	rows, err := w.store.PendingComparisonEdits(ctx, w.opt.BatchSize)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.storeFailed("read pending comparison edits", err)
+		}
+		return res
+	}
+	started := w.now()
+	for _, c := range rows {
+		if ctx.Err() != nil {
+			return res
+		}
+		if w.interrupted(started) {
+			res.interrupted = true
+			return res
+		}
+		// What pacing and flights know of a message: its chat.
+		d := news.Delivery{ID: c.ID, ChatID: c.ChatID, ThreadID: c.ThreadID, ChatType: c.ChatType, StoryID: c.StoryID,
+			MessageID: c.MessageID}
+		if w.chatState(d.ChatID) != chatFree {
+			continue
+		}
+		now := w.now()
+		if now.Before(w.budget.PausedUntil()) {
+			return res
+		}
+		if !w.chatReady(d, now, &res) {
+			continue
+		}
+		if w.launch(ctx, d, func(bool) { w.editComparison(ctx, c, d) }) {
+			res.handled++
+		}
+	}
+	return res
+}
+
+// editComparison brings one open comparison up to date and records it.
+func (w *Worker) editComparison(ctx context.Context, c news.Comparison, d news.Delivery) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
+	err := w.opt.Comparisons.EditComparison(sctx, c)
+	cancel()
+	at := w.now()
+	w.landed(d, at)
+	log := w.log.With("comparison", c.ID, "chat", c.ChatID, "story", c.StoryID)
+	var se *news.SendError
+	if err != nil && errors.As(err, &se) {
+		switch {
+		case se.Kind == news.SendRateLimited:
+			w.rateLimited(log, se, at) // the edit stays pending
+			return
+		case se.Kind == news.SendForbidden && c.ChatID != 0:
+			w.deactivate(ctx, log, d, err.Error())
+			return
+		}
+	}
+	if err != nil {
+		log.Info("delivery: comparison edit refused; not retried", "reason", err.Error())
+	} else {
+		log.Debug("delivery: comparison edited")
+	}
+	w.record(ctx, "mark comparison edited", d, func(cx context.Context) error {
+		return w.store.MarkComparisonEdited(cx, c.ID, c.EditPending)
+	})
+}
