@@ -158,7 +158,7 @@ func (b *Bot) sendComparison(ctx context.Context, to news.Target, storyID int64,
 		return fmt.Errorf("bot: send comparison to %d: %w", to.ChatID, err)
 	}
 	if _, err := b.stories.RecordComparison(ctx, news.Comparison{StoryID: storyID, ChatID: to.ChatID, ThreadID: to.ThreadID,
-		MessageID: id}); err != nil {
+		MessageID: id, Outlets: st.Outlets}); err != nil {
 		// Sent: only its later edits are lost.
 		b.log.Warn("bot: keep a comparison open", "chat", to.ChatID, "story", storyID, "err", err)
 	}
@@ -239,7 +239,7 @@ func (b *Bot) compareInline(ctx context.Context, inlineID string, storyID int64)
 	if err := b.replies.EditInline(ctx, inlineID, telegram.Text{HTML: b.comparison(st), Keyboard: &kb}); err != nil {
 		return fmt.Errorf("bot: show the comparison in an inline message: %w", err)
 	}
-	if _, err := b.stories.RecordComparison(ctx, news.Comparison{StoryID: storyID, InlineMessageID: inlineID}); err != nil {
+	if _, err := b.stories.RecordComparison(ctx, news.Comparison{StoryID: storyID, InlineMessageID: inlineID, Outlets: st.Outlets}); err != nil {
 		b.log.Warn("bot: keep a comparison open", "story", storyID, "err", err)
 	}
 	return nil

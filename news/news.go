@@ -756,7 +756,11 @@ type Comparison struct {
 	// EditPending counts the outlets' joins since it was last brought up
 	// to date (0: none).
 	EditPending int
-	CreatedAt   time.Time
+	// Outlets is how many outlets the message showed when it was sent: an
+	// outlet that joined while it was being sent makes it due for an edit
+	// at once.
+	Outlets   int
+	CreatedAt time.Time
 }
 
 // Target is the chat (and thread) of a comparison sent in a chat.

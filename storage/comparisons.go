@@ -77,7 +77,9 @@ func (d *DB) CompareStory(ctx context.Context, storyID int64, limit int) (news.S
 
 // RecordComparison keeps a comparison that was sent, open from now on
 // (news.CompareWindow) and up to date. One of an inline message replaces
-// what that message showed before (its row is opened again).
+// what that message showed before (its row is opened again). When more
+// outlets told the story than c.Outlets (they joined while it was being
+// sent) it is due for an edit at once.
 func (d *DB) RecordComparison(ctx context.Context, c news.Comparison) (news.Comparison, error) {
 	if c.StoryID <= 0 || (c.InlineMessageID == "") == (c.ChatID == 0) || (c.ChatID != 0 && c.MessageID <= 0) {
 		return news.Comparison{}, fmt.Errorf("storage: record comparison: a story and either a chat's message or an inline message: %w", news.ErrInvalid)
@@ -87,11 +89,13 @@ func (d *DB) RecordComparison(ctx context.Context, c news.Comparison) (news.Comp
 	if c.ChatID != 0 {
 		chatID = c.ChatID
 	}
-	err := d.db.QueryRowContext(ctx, `INSERT INTO comparisons (story_id, chat_id, thread_id, message_id, inline_message_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)
+	err := d.db.QueryRowContext(ctx, `INSERT INTO comparisons (story_id, chat_id, thread_id, message_id, inline_message_id, created_at, edit_pending)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6,
+			(SELECT COUNT(DISTINCT source) FROM articles WHERE story_id = ?1) > ?7)
 		ON CONFLICT (inline_message_id) WHERE inline_message_id <> '' DO UPDATE SET
-			story_id = excluded.story_id, created_at = excluded.created_at, edit_pending = 0, edited_at = 0
-		RETURNING id`, c.StoryID, chatID, c.ThreadID, c.MessageID, c.InlineMessageID, millis(c.CreatedAt)).Scan(&c.ID)
+			story_id = excluded.story_id, created_at = excluded.created_at, edit_pending = excluded.edit_pending, edited_at = 0
+		RETURNING id, edit_pending`, c.StoryID, chatID, c.ThreadID, c.MessageID, c.InlineMessageID, millis(c.CreatedAt), c.Outlets).
+		Scan(&c.ID, &c.EditPending)
 	if err != nil {
 		return news.Comparison{}, fmt.Errorf("storage: record comparison of story %d: %w", c.StoryID, err)
 	}

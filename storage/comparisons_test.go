@@ -74,15 +74,15 @@ func TestComparisonsStayUpToDateWhileOpen(t *testing.T) {
 	if _, err := db.OpenComparison(ctx, news.Target{ChatID: 1}, first.StoryID); !errors.Is(err, news.ErrNotFound) {
 		t.Fatalf("an open comparison before any: %v", err)
 	}
-	chat, err := db.RecordComparison(ctx, news.Comparison{StoryID: first.StoryID, ChatID: 1, MessageID: 40})
+	chat, err := db.RecordComparison(ctx, news.Comparison{StoryID: first.StoryID, ChatID: 1, MessageID: 40, Outlets: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	thread, err := db.RecordComparison(ctx, news.Comparison{StoryID: first.StoryID, ChatID: 2, ThreadID: 7, MessageID: 41})
+	thread, err := db.RecordComparison(ctx, news.Comparison{StoryID: first.StoryID, ChatID: 2, ThreadID: 7, MessageID: 41, Outlets: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	inline, err := db.RecordComparison(ctx, news.Comparison{StoryID: first.StoryID, InlineMessageID: "AgAAAE"})
+	inline, err := db.RecordComparison(ctx, news.Comparison{StoryID: first.StoryID, InlineMessageID: "AgAAAE", Outlets: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,6 +99,15 @@ func TestComparisonsStayUpToDateWhileOpen(t *testing.T) {
 		t.Errorf("another thread's comparison counted: %v", err)
 	}
 
+	// One sent as another outlet joined (it shows fewer than told the
+	// story) is due at once.
+	late, err := db.RecordComparison(ctx, news.Comparison{StoryID: first.StoryID, ChatID: 1, MessageID: 39})
+	if err != nil || late.EditPending != 1 {
+		t.Fatalf("a comparison showing no outlet: %+v, %v", late, err)
+	}
+	if err := db.MarkComparisonEdited(ctx, late.ID, 1); err != nil {
+		t.Fatal(err)
+	}
 	pending := func() []news.Comparison {
 		t.Helper()
 		cs, err := db.PendingComparisonEdits(ctx, 10)
@@ -146,8 +155,8 @@ func TestComparisonsStayUpToDateWhileOpen(t *testing.T) {
 		t.Fatalf("edited again within news.EditGap: %+v", cs)
 	}
 	clock = clock.Add(news.EditGap)
-	if cs := pending(); len(cs) != 3 {
-		t.Fatalf("after the gap %d, want 3", len(cs))
+	if cs := pending(); len(cs) != 4 {
+		t.Fatalf("after the gap %d, want 4 (with the late one)", len(cs))
 	}
 	// A chat that blocked the bot is not edited.
 	if _, err := db.DeactivateChat(ctx, 1, "blocked"); err != nil {
