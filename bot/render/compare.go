@@ -24,6 +24,10 @@ type piece struct{ text, html string }
 
 func (p piece) len() int { return textcut.Len16(p.text) }
 
+// clockSkew is how far ahead of Ajel's clock an outlet's may run and its
+// item still be "just now".
+const clockSkew = 2 * time.Minute
+
 // Ago says when t was: "قبل 12 دقيقة" today (in the operator's zone), its
 // date and time otherwise.
 func (r *Renderer) Ago(t, now time.Time) string {
@@ -32,7 +36,7 @@ func (r *Renderer) Ago(t, now time.Time) string {
 	y1, m1, d1 := lt.Date()
 	y2, m2, d2 := ln.Date()
 	switch {
-	case t.IsZero() || d < 0 || y1 != y2 || m1 != m2 || d1 != d2:
+	case t.IsZero() || d < -clockSkew || (d >= 0 && (y1 != y2 || m1 != m2 || d1 != d2)):
 		return r.When(t)
 	case d < time.Minute:
 		return r.t.CompareJustNow

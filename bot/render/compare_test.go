@@ -114,3 +114,29 @@ func BenchmarkComparison(b *testing.B) {
 		})
 	}
 }
+
+// Times in a comparison are relative today, in TIMEZONE; an outlet's clock
+// a little ahead of ours reads "now".
+func TestAgo(t *testing.T) {
+	r := render.New(texts.Arabic(), damascus)
+	now := time.Date(2026, 3, 1, 1, 30, 0, 0, damascus)
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{now.Add(-20 * time.Second), "الآن"},
+		{now.Add(90 * time.Second), "الآن"},
+		{now.Add(-time.Minute), "قبل دقيقة"},
+		{now.Add(-2 * time.Minute), "قبل دقيقتين"},
+		{now.Add(-3 * time.Minute), "قبل 3 دقائق"},
+		{now.Add(-59 * time.Minute), "قبل 59 دقيقة"},
+		{now.Add(-90 * time.Minute), "قبل ساعة"},
+		{now.Add(-2 * time.Hour), "\u20682026-02-28 23:30\u2069"}, // yesterday in Damascus
+		{now.Add(10 * time.Minute), "\u20682026-03-01 01:40\u2069"},
+		{time.Time{}, "لم يحدث بعد"},
+	} {
+		if got := r.Ago(tc.t, now); got != tc.want {
+			t.Errorf("%s before %s: %q, want %q", now.Sub(tc.t), now, got, tc.want)
+		}
+	}
+}
