@@ -336,6 +336,10 @@ func (b *Bot) begin(ctx context.Context) (ok bool, err error) {
 	if err := b.SetCommands(ctx); err != nil && ctx.Err() == nil {
 		b.log.Warn("bot: set commands", "err", err)
 	}
+	if b.stories != nil && !b.inlineOn() {
+		b.log.Warn("bot: inline mode is off for this bot: \"@bot words\" lists nothing and the share button is left out; " +
+			"enable it with @BotFather's /setinline")
+	}
 	return true, nil
 }
 

@@ -113,6 +113,24 @@ func (b *Bot) shareButton(title string) telegram.Button {
 	return telegram.SwitchButton(b.txt.ShareButton, render.ShareQuery(title))
 }
 
+// inlineOn reports whether "@bot words" works: the operator enabled inline
+// mode with @BotFather (getMe says so; before it answered, it is assumed).
+// Without it, the share button would open a picker that lists nothing.
+func (b *Bot) inlineOn() bool {
+	me, ok := b.tg.Self()
+	return !ok || me.SupportsInlineQueries
+}
+
+// shareKeyboard is under a comparison sent to a chat: share the story
+// (nil when inline mode is off).
+func (b *Bot) shareKeyboard(title string) *telegram.Keyboard {
+	if !b.inlineOn() {
+		return nil
+	}
+	kb := telegram.NewKeyboard(telegram.Row(b.shareButton(title)))
+	return &kb
+}
+
 // compare handles the comparison button under a chat's push: only the
 // chat's own push of the story has it. A chat gets one comparison of a
 // story while it is open (it is kept up to date); a second press says so.
@@ -152,8 +170,7 @@ func (b *Bot) sendComparison(ctx context.Context, to news.Target, storyID int64,
 	if err != nil {
 		return fmt.Errorf("bot: compare story %d: %w", storyID, err)
 	}
-	kb := telegram.NewKeyboard(telegram.Row(b.shareButton(st.Story.Title)))
-	id, err := b.replies.Send(ctx, telegram.Text{To: to, HTML: b.comparison(st), Keyboard: &kb, ReplyTo: replyTo})
+	id, err := b.replies.Send(ctx, telegram.Text{To: to, HTML: b.comparison(st), Keyboard: b.shareKeyboard(st.Story.Title), ReplyTo: replyTo})
 	if err != nil {
 		return fmt.Errorf("bot: send comparison to %d: %w", to.ChatID, err)
 	}
@@ -293,6 +310,5 @@ func (b *Bot) EditComparison(ctx context.Context, c news.Comparison) error {
 		kb := b.inlineComparisonKeyboard(st)
 		return telegram.SendError(b.tg.EditInline(ctx, c.InlineMessageID, telegram.Text{HTML: text, Keyboard: &kb}))
 	}
-	kb := telegram.NewKeyboard(telegram.Row(b.shareButton(st.Story.Title)))
-	return telegram.SendError(b.tg.Edit(ctx, c.MessageID, telegram.Text{To: c.Target(), HTML: text, Keyboard: &kb}))
+	return telegram.SendError(b.tg.Edit(ctx, c.MessageID, telegram.Text{To: c.Target(), HTML: text, Keyboard: b.shareKeyboard(st.Story.Title)}))
 }

@@ -221,3 +221,24 @@ func arabicDigits(s string) string {
 		return r
 	}, s)
 }
+
+// A bot whose operator has not enabled inline mode (@BotFather's
+// /setinline) puts no share button under pushes: it would open a picker
+// that lists nothing. The comparison stays.
+func TestNoShareButtonWithoutInlineMode(t *testing.T) {
+	h := newHarnessWith(t, []telegramtest.Option{telegramtest.WithoutInlineMode()}, nil)
+	h.stop()
+	withStories(h)(&h.opts)
+	h.start()
+	reader, user := telegramtest.PrivateChat(55), telegramtest.NewUser(55, "قارئ")
+	storagetest.Chat(t, h.db, reader.ID, news.ChatPrivate, "syria")
+	h.sayOne(reader, user, "/help") // connected: getMe has answered
+	h.saveStory(homs[:2], time.Now())
+	push, _ := h.srv.Message(reader.ID, h.pushAll()[reader.ID])
+	if _, ok := push.Button("📤 مشاركة"); ok {
+		t.Errorf("a share button without inline mode: %+v", push.Keyboard)
+	}
+	if _, ok := push.Button("🧭 كيف نقلتها المصادر"); !ok {
+		t.Errorf("no comparison button: %+v", push.Keyboard)
+	}
+}

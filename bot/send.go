@@ -54,7 +54,8 @@ func (b *Bot) SendUpdate(ctx context.Context, u news.Update) (int, error) {
 
 // pushKeyboard is what is under a push: the follow button (when follows
 // are on), then «كيف نقلتها المصادر» (once other outlets carried the
-// story, for readers) and «📤 مشاركة» (when stories may be shared).
+// story, for readers) and «📤 مشاركة» (when stories may be shared: inline
+// mode is on).
 func (b *Bot) pushKeyboard(p news.Push) *telegram.Keyboard {
 	var rows [][]telegram.Button
 	if b.follows != nil {
@@ -67,7 +68,12 @@ func (b *Bot) pushKeyboard(p news.Push) *telegram.Keyboard {
 		if p.Comparable && p.OtherSources > 0 {
 			row = append(row, telegram.DataButton(b.txt.CompareButton, cbCompare+strconv.FormatInt(p.StoryID, 10)))
 		}
-		rows = append(rows, append(row, b.shareButton(p.Title)))
+		if b.inlineOn() {
+			row = append(row, b.shareButton(p.Title))
+		}
+		if len(row) > 0 {
+			rows = append(rows, row)
+		}
 	}
 	if len(rows) == 0 {
 		return nil

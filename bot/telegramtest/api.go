@@ -330,7 +330,7 @@ func (s *Server) getMe(*http.Request, params) (any, *APIError) {
 		CanJoinGroups           bool `json:"can_join_groups"`
 		CanReadAllGroupMessages bool `json:"can_read_all_group_messages"`
 		SupportsInlineQueries   bool `json:"supports_inline_queries"`
-	}{User: s.bot, CanJoinGroups: true}, nil
+	}{User: s.bot, CanJoinGroups: true, SupportsInlineQueries: !s.noInline}, nil
 }
 
 func (s *Server) getUpdates(r *http.Request, p params) (any, *APIError) {

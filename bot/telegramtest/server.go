@@ -86,6 +86,13 @@ func WithLogger(l *slog.Logger) Option {
 	return func(s *Server) { s.logger = l }
 }
 
+// WithoutInlineMode makes getMe say the bot does not support inline
+// queries, as before its operator enables inline mode with @BotFather's
+// /setinline (by default it does).
+func WithoutInlineMode() Option {
+	return func(s *Server) { s.noInline = true }
+}
+
 // WithAddr sets the address Start listens on (default "127.0.0.1:0").
 func WithAddr(addr string) Option {
 	return func(s *Server) { s.addr = addr }
@@ -100,6 +107,7 @@ type Server struct {
 	latency     time.Duration
 	jitter      time.Duration
 	strictChats bool
+	noInline    bool
 	logger      *slog.Logger
 	addr        string
 
