@@ -12,17 +12,25 @@ import (
 // pacing as a send (Telegram counts edits too). Edits are best-effort: any
 // refusal but a 429 clears the edit.
 func (w *Worker) editPass(ctx context.Context) passResult {
-	var res passResult
 	if w.opt.Editor == nil {
-		return res
+		return passResult{}
 	}
 	rows, err := w.store.PendingEdits(ctx, w.opt.BatchSize)
 	if err != nil {
 		if ctx.Err() == nil {
 			w.storeFailed("read pending edits", err)
 		}
-		return res
+		return passResult{}
 	}
+	return w.editEach(ctx, rows, func(d news.Delivery) { w.edit(ctx, d) })
+}
+
+// editEach starts, in order, edit of each row whose chat is ready, each in
+// a flight of its own through the budget and the per-chat pacing. It stops
+// early when ctx ends, when Telegram asks the bot to slow down, when new
+// rows are queued, or after passWindow.
+func (w *Worker) editEach(ctx context.Context, rows []news.Delivery, edit func(news.Delivery)) passResult {
+	var res passResult
 	started := w.now()
 	for _, d := range rows {
 		if ctx.Err() != nil {
@@ -42,7 +50,7 @@ func (w *Worker) editPass(ctx context.Context) passResult {
 		if !w.chatReady(d, now, &res) {
 			continue
 		}
-		if w.launch(ctx, d, func(bool) { w.edit(ctx, d) }) {
+		if w.launch(ctx, d, func(bool) { edit(d) }) {
 			res.handled++
 		}
 	}
@@ -101,44 +109,25 @@ func (w *Worker) edit(ctx context.Context, d news.Delivery) {
 // inline mode have no chat Ajel knows: they are paced as one chat
 // (chat 0). Edits are best-effort: any refusal but a 429 clears the edit.
 func (w *Worker) comparisonPass(ctx context.Context) passResult {
-	var res passResult
 	if w.opt.Comparisons == nil {
-		return res
+		return passResult{}
 	}
-	rows, err := w.store.PendingComparisonEdits(ctx, w.opt.BatchSize)
+	cs, err := w.store.PendingComparisonEdits(ctx, w.opt.BatchSize)
 	if err != nil {
 		if ctx.Err() == nil {
 			w.storeFailed("read pending comparison edits", err)
 		}
-		return res
+		return passResult{}
 	}
-	started := w.now()
-	for _, c := range rows {
-		if ctx.Err() != nil {
-			return res
-		}
-		if w.interrupted(started) {
-			res.interrupted = true
-			return res
-		}
-		// What pacing and flights know of a message: its chat.
-		d := news.Delivery{ID: c.ID, ChatID: c.ChatID, ThreadID: c.ThreadID, ChatType: c.ChatType, StoryID: c.StoryID,
+	// What pacing and flights know of a message: its chat.
+	rows := make([]news.Delivery, len(cs))
+	byID := make(map[int64]news.Comparison, len(cs))
+	for i, c := range cs {
+		rows[i] = news.Delivery{ID: c.ID, ChatID: c.ChatID, ThreadID: c.ThreadID, ChatType: c.ChatType, StoryID: c.StoryID,
 			MessageID: c.MessageID}
-		if w.chatState(d.ChatID) != chatFree {
-			continue
-		}
-		now := w.now()
-		if now.Before(w.budget.PausedUntil()) {
-			return res
-		}
-		if !w.chatReady(d, now, &res) {
-			continue
-		}
-		if w.launch(ctx, d, func(bool) { w.editComparison(ctx, c, d) }) {
-			res.handled++
-		}
+		byID[c.ID] = c
 	}
-	return res
+	return w.editEach(ctx, rows, func(d news.Delivery) { w.editComparison(ctx, byID[d.ID], d) })
 }
 
 // editComparison brings one open comparison up to date and records it.
