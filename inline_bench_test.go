@@ -19,8 +19,8 @@ var inlineBenchQueries = []string{"حلب", "زلزال", "", "اقتصاد", "�
 
 // BenchmarkInlineAnswers sends inline queries at AJEL_BENCH_QPS a second
 // (default 100) for AJEL_BENCH_SECONDS (default 5) through the whole app,
-// with 300 stories stored, against the fake Telegram taking 150 ms a
-// call, and reports the time from each query leaving Telegram to
+// with 300 stories stored, against the fake Telegram taking
+// AJEL_BENCH_RTT_MS a call (default 150), and reports the time from each query leaving Telegram to
 // Telegram having its answer (the long poll's round trip included): p50,
 // p95 and the slowest, and how many were answered and dropped.
 //
@@ -28,8 +28,9 @@ var inlineBenchQueries = []string{"حلب", "زلزال", "", "اقتصاد", "�
 func BenchmarkInlineAnswers(b *testing.B) {
 	qps := benchenv.Int(b, "AJEL_BENCH_QPS", 100)
 	seconds := benchenv.Int(b, "AJEL_BENCH_SECONDS", 5)
+	rtt := time.Duration(benchenv.Int(b, "AJEL_BENCH_RTT_MS", 150)) * time.Millisecond
 	for range b.N {
-		tg := telegramtest.NewTest(b, testToken, telegramtest.WithLatency(150*time.Millisecond))
+		tg := telegramtest.NewTest(b, testToken, telegramtest.WithLatency(rtt))
 		a := benchApp(b, tg, 0, nil)
 		ctx := context.Background()
 		for i := range 300 {

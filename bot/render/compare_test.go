@@ -95,14 +95,23 @@ func TestComparisonOfFortyOutlets(t *testing.T) {
 }
 
 // BenchmarkComparison reports the size of the comparison message of a
-// story told by 10 and by 40 outlets (realistic headlines of 2–4 clauses,
-// links of 80 characters, two facts marked each), in UTF-16 units as
-// Telegram counts them, and the time to write it.
+// story told by 10 and by 40 outlets — headlines of one clause (69
+// characters, as most are) and long ones of 2–4 clauses (130–260), links
+// of 80 characters, two facts marked each — in UTF-16 units as Telegram
+// counts them, and the time to write it.
 func BenchmarkComparison(b *testing.B) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	for _, n := range []int{10, 40} {
-		b.Run(fmt.Sprintf("outlets=%d", n), func(b *testing.B) {
-			st := tellings(n, now)
+	for _, tc := range []struct {
+		outlets int
+		long    bool
+	}{{10, false}, {10, true}, {40, false}, {40, true}} {
+		b.Run(fmt.Sprintf("outlets=%d,long=%v", tc.outlets, tc.long), func(b *testing.B) {
+			st := tellings(tc.outlets, now)
+			for i := range st.Tellings {
+				if !tc.long {
+					st.Tellings[i].Title = "انفجار سيارة مفخخة قرب سوق شعبي في حمص ومقتل أشخاص وإصابة آخرين " + fmt.Sprint(i)
+				}
+			}
 			var html string
 			for b.Loop() {
 				html = renderer.Comparison(st, now)
