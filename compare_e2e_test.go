@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/bot/telegramtest"
+	"github.com/ajel-news/ajel/config"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/storage/storagetest"
 )
@@ -114,4 +115,37 @@ func TestCompareAndShareAStory(t *testing.T) {
 		_, answered := tg.CallbackAnswer(press.CallbackQueryID)
 		return answered && strings.Contains(m.PlainText, "كيف نقلتها المصادر · 3 مصادر")
 	})
+}
+
+// Inline answers take a path of their own: while a fan-out to 200
+// readers crawls at SEND_RATE=2, an inline query is answered, long before
+// the fan-out is done.
+func TestInlineAnswersDoNotWaitForAFanOut(t *testing.T) {
+	t.Parallel()
+	tg := telegramtest.NewTest(t, testToken, telegramtest.WithLatency(50*time.Millisecond))
+	dbPath := filepath.Join(t.TempDir(), "ajel.db")
+	storagetest.Seed(t, dbPath, 7100, 200, "syria")
+	a := startApp(t, tg, dbPath, map[string]string{config.EnvSendRate: "2"})
+	ctx := t.Context()
+	if _, n, err := a.pipeline.Process(ctx, news.Article{Key: "fan", Source: "وكالة", Title: "زلزال يضرب حلب السورية",
+		Text: "ضرب زلزال مدينة حلب السورية فجر اليوم.", URL: "https://news.example/fan"}, true); err != nil || n != 200 {
+		t.Fatalf("queued %d, %v", n, err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := tg.WaitFor(wctx, func() bool { return tg.MessageCount() > 0 }); err != nil {
+		t.Fatal("the fan-out did not start")
+	}
+	q := tg.SendInlineQuery(telegramtest.NewUser(7099, "قارئ"), "زلزال حلب", "group")
+	if err := tg.WaitFor(wctx, func() bool { _, ok := tg.InlineAnswer(q.InlineQueryID); return ok }); err != nil {
+		t.Fatal("no inline answer")
+	}
+	ans, _ := tg.InlineAnswer(q.InlineQueryID)
+	out, err := a.db.Outbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Results) != 1 || out.Pending < 150 {
+		t.Errorf("answered with %d results while %d pushes were pending; want the story, the fan-out far from done", len(ans.Results), out.Pending)
+	}
 }
