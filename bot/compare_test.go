@@ -135,6 +135,12 @@ func TestComparisonButton(t *testing.T) {
 	if subs := h.subs(group.ID); len(subs) != 1 {
 		t.Errorf("the press changed the group's subscriptions: %+v", subs)
 	}
+	// Following the story turns its button, and keeps the others.
+	h.press(reader, user, push.ID, "f:"+strconv.FormatInt(storyID, 10))
+	m, _ = h.srv.Message(reader.ID, push.ID)
+	if _, ok := m.Button("إلغاء المتابعة"); !ok || len(m.Buttons()) != 3 || m.Buttons()[1].Text != "🧭 كيف نقلتها المصادر" {
+		t.Errorf("after following, the push's keyboard %+v", m.Keyboard)
+	}
 }
 
 // Callback data for a story that is not the chat's push — forged, of
