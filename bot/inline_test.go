@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -335,5 +336,35 @@ func TestInlineAnswerRateLimited(t *testing.T) {
 	defer cancel()
 	if err := h.srv.WaitFor(ctx, func() bool { return counts.total() == 1 }); err != nil || counts.answered.Load() != 1 {
 		t.Errorf("answered %d, dropped %v", counts.answered.Load(), counts.dropped)
+	}
+}
+
+// In webhook mode an inline query is answered 200 at once and answered
+// apart: not kept in the inbox, its offset not even written.
+func TestWebhookInlineQuery(t *testing.T) {
+	e := newHookEnv(t)
+	b, db := e.newBotWith(func(o *bot.Options) { o.Stories = o.Store.(*storage.DB) })
+	k := e.handling(b, db)
+	h := b.WebhookHandler("s3cret")
+	if _, _, err := db.SaveArticle(t.Context(), news.Article{Key: "q", Source: "وكالة", Title: "زلزال في حلب", SearchText: "زلزال حلب",
+		Topics: []string{"syria"}}, false); err != nil {
+		t.Fatal(err)
+	}
+	q := e.srv.SendInlineQuery(telegramtest.NewUser(81, "قارئ"), "زلزال", "group")
+	body := `{"update_id":500,"inline_query":{"id":"` + q.InlineQueryID + `","from":{"id":81,"is_bot":false,"first_name":"x"},"query":"زلزال","offset":""}}`
+	if code := k.post(h, http.MethodPost, "s3cret", body); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var a telegramtest.InlineAnswer
+	if err := e.srv.WaitFor(ctx, func() bool { var ok bool; a, ok = e.srv.InlineAnswer(q.InlineQueryID); return ok }); err != nil {
+		t.Fatal("no answer")
+	}
+	if len(a.Results) != 1 {
+		t.Errorf("results %+v", a.Results)
+	}
+	if off, err := db.UpdateOffset(t.Context()); err != nil || off != 0 {
+		t.Errorf("offset %d (%v): an inline query was kept", off, err)
 	}
 }
