@@ -100,7 +100,7 @@ func (c cli) cmdDemo(ctx context.Context, args []string) error {
 		page.Close()
 	}()
 	stopUser := page.OnMessage(func(e demo.Entry) {
-		if e.From == "user" && !e.Edited && !e.Deleted {
+		if e.From == "user" && e.Via == "" && !e.Edited && !e.Deleted { // a story posted via the bot is printed as the bot's
 			out.user(e.Text)
 		}
 	})
