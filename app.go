@@ -29,6 +29,7 @@ import (
 	"github.com/ajel-news/ajel/storage"
 	"github.com/ajel-news/ajel/story"
 	"github.com/ajel-news/ajel/summary"
+	"github.com/ajel-news/ajel/telegram"
 	"github.com/ajel-news/ajel/topic"
 	"github.com/ajel-news/ajel/web"
 )
@@ -155,6 +156,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		// The worker's automatic cap (delivery.Options.BurstPerHour's
 		// default), which /limit mentions.
 		BurstPerHour: delivery.DefaultBurstPerHour,
+		// «كيف نقلتها المصادر», /story, the share button and inline mode.
+		Stories:     db,
+		Differences: summary.NewComparer(catalogue.Places()).Differences,
+		Inline:      telegram.InlineOptions{Observer: meter},
 	})
 	if err != nil {
 		return nil, err
@@ -170,6 +175,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		// Pushes already sent are edited when more outlets carry their
 		// story; a chat's /limit gathers the overflow into digests.
 		Editor:         b,
+		Comparisons:    b,
 		Digester:       b,
 		DigestInterval: opt.digestInterval,
 		// Readers may follow a developing story from its push.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/bot/telegramtest"
+	"github.com/ajel-news/ajel/bot/texts"
 	"github.com/ajel-news/ajel/demo"
 	"github.com/ajel-news/ajel/internal/wait"
 )
@@ -99,7 +100,7 @@ func (c cli) cmdDemo(ctx context.Context, args []string) error {
 		page.Close()
 	}()
 	stopUser := page.OnMessage(func(e demo.Entry) {
-		if e.From == "user" && !e.Edited && !e.Deleted {
+		if e.From == "user" && e.Via == "" && !e.Edited && !e.Deleted { // a story posted via the bot is printed as the bot's
 			out.user(e.Text)
 		}
 	})
@@ -110,6 +111,9 @@ func (c cli) cmdDemo(ctx context.Context, args []string) error {
 	go func() { done <- a.run(ctx) }()
 
 	script(ctx, tg, page, feeds, out, *every)
+	if ctx.Err() == nil {
+		share(ctx, tg, chat, user, out)
+	}
 	err = <-done
 	out.line("\n⏹  انتهى العرض. (demo finished)")
 	return err
@@ -141,6 +145,54 @@ func script(ctx context.Context, tg *telegramtest.Server, page *demo.ChatPage, f
 		}
 	}
 	out.line("\n✅ نُشرت كل الأخبار التجريبية. الصفحة ما زالت تعمل؛ اضغط Ctrl-C للخروج. (all sample news is out; Ctrl-C to quit)")
+}
+
+// share plays the reader once the sample news is out: they press
+// «كيف نقلتها المصادر» under the earthquake's push, which two outlets told
+// (the answer is the comparison), then type "@bot زلزال" in a chat, as in
+// any Telegram chat, and pick the first story from the list inline mode
+// answers (the chat page can do both).
+func share(ctx context.Context, tg *telegramtest.Server, chat telegramtest.Chat, user telegramtest.User, out *transcript) {
+	words := texts.Arabic()
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var push telegramtest.Message
+	var button telegramtest.Button
+	if tg.WaitFor(wctx, func() bool {
+		for _, m := range tg.Sent(chat.ID) {
+			if b, ok := m.Button(words.CompareButton); ok {
+				push, button = m, b
+				return true
+			}
+		}
+		return false
+	}) != nil {
+		return
+	}
+	out.line("\n👆 %s يضغط «%s» تحت خبر الزلزال:", demoReaderAr, words.CompareButton)
+	before := tg.SentCount(chat.ID)
+	if _, err := tg.PressButton(chat, user, push.ID, button.CallbackData); err != nil {
+		return
+	}
+	_ = tg.WaitFor(wctx, func() bool { return tg.SentCount(chat.ID) > before }) // the transcript prints it
+	if !wait.Sleep(ctx, 1200*time.Millisecond) {
+		return
+	}
+	const query = "زلزال"
+	out.line("\n⌨️  %s يكتب في أي محادثة: @%s %s", demoReaderAr, tg.Bot().Username, query)
+	q := tg.SendInlineQuery(user, query, "sender")
+	var ans telegramtest.InlineAnswer
+	if tg.WaitFor(wctx, func() bool { var ok bool; ans, ok = tg.InlineAnswer(q.InlineQueryID); return ok }) != nil {
+		return
+	}
+	out.line("   قائمة عاجل (inline mode):")
+	for _, r := range ans.Results {
+		out.line("   • %s — %s", strings.TrimSpace(r.Title), r.Description)
+	}
+	if len(ans.Results) > 0 {
+		out.line("   (يختار الخبر الأول فيُنشر في المحادثة)")
+		_, _ = tg.ChooseInlineResult(chat, q.InlineQueryID, ans.Results[0].ID) // the transcript prints it
+	}
 }
 
 // transcript prints the demo conversation to the terminal.
@@ -177,6 +229,10 @@ func (t *transcript) user(text string) {
 
 func (t *transcript) bot(m telegramtest.Message) {
 	text := strings.TrimSpace(m.PlainText)
+	if m.InlineMessageID != "" {
+		// Posted by the reader through inline mode, "via @bot".
+		t.line("\n📤 %s (via @bot):", demoReaderAr)
+	}
 	if strings.Contains(text, "أخبار عاجلة") {
 		bell := "🔔"
 		if m.DisableNotification {

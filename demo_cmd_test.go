@@ -31,9 +31,12 @@ func TestDemoShowsPushes(t *testing.T) {
 	// The highway story's feed item is a teaser of 15 words; its push is
 	// summarized from the article page the demo serves (النبك is in the
 	// page's third paragraph only) and carries the page's picture.
-	for strings.Count(out.String(), "أخبار عاجلة ·") < 2 || !strings.Contains(out.String(), "النبك") {
+	// Once the news is out, the reader compares the earthquake's two
+	// tellings and shares a story through inline mode.
+	for strings.Count(out.String(), "أخبار عاجلة ·") < 2 || !strings.Contains(out.String(), "النبك") ||
+		!strings.Contains(out.String(), "(via @bot)") {
 		if time.Now().After(deadline) {
-			t.Fatalf("no pushes, or no push from a teaser's page, within 30s:\n%s", out.String())
+			t.Fatalf("no pushes, no push from a teaser's page, or no comparison and inline share, within 30s:\n%s", out.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -48,7 +51,9 @@ func TestDemoShowsPushes(t *testing.T) {
 	}
 	text := out.String()
 	for _, want := range []string{"/subscribe سوريا", "🔴 أخبار عاجلة · سوريا", "Chat page: http://127.0.0.1:",
-		"/pictures/road.png\n  📰 أخبار عاجلة · سوريا\n  افتتاح طريق سريع"} {
+		"/pictures/road.png\n  📰 أخبار عاجلة · سوريا\n  افتتاح طريق سريع",
+		"🧭 كيف نقلتها المصادر · مصدران", "1. وكالة الخبر · الآن · الرابط", "2. الشام اليوم · ",
+		"@ajel_demo_bot زلزال", "• زلزال بقوة"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, text)
 		}

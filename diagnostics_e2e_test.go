@@ -75,16 +75,14 @@ func TestPushDatedInTheFutureGoesOut(t *testing.T) {
 	}
 }
 
-// An update the bot cannot use (a button under an inline-mode message)
-// is skipped and counted in /metrics; the next reader is answered.
+// An update the bot cannot use (a kind it does not handle) is skipped
+// and counted in /metrics; the next reader is answered.
 func TestSkippedUpdatesAreCounted(t *testing.T) {
 	t.Parallel()
 	tg := telegramtest.NewTest(t, testToken)
 	a := startApp(t, tg, filepath.Join(t.TempDir(), "ajel.db"), map[string]string{config.EnvHTTPAddr: "127.0.0.1:0"})
 	user := telegramtest.NewUser(3600, "قارئ")
-	if _, err := tg.EnqueueRaw("callback_query", map[string]any{
-		"id": "77", "from": user, "inline_message_id": "AAQAAAAAAAA", "chat_instance": "-1", "data": "t:syria",
-	}); err != nil {
+	if _, err := tg.EnqueueRaw("poll_answer", map[string]any{"poll_id": "1", "user": user, "option_ids": []int{0}}); err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, tg: tg}

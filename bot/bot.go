@@ -150,6 +150,18 @@ type Options struct {
 	BurstPerHour int
 	// Texts is the catalogue of what the bot says; nil means Arabic.
 	Texts *texts.Catalogue
+	// Stories serves «كيف نقلتها المصادر» (the button under pushes of
+	// stories several outlets carried, /story), the share button and
+	// inline mode; nil disables them.
+	Stories StoryStore
+	// Differences marks, for each telling of a story (its title and
+	// text), the facts other tellings give otherwise (summary.Comparer);
+	// nil marks none.
+	Differences func(tellings []string) [][]string
+	// Inline bounds the answers to inline queries (rate, workers, queue,
+	// deadline) and names who hears what became of them; its Handle,
+	// Throttle and Logger are the bot's. Inline mode is on with Stories.
+	Inline telegram.InlineOptions
 }
 
 // Bot talks to Telegram for Ajel. It is safe for concurrent use: the
@@ -165,6 +177,9 @@ type Bot struct {
 	topics  Catalogue
 	feeds   FeedAdmin
 	follows FollowStore
+	stories StoryStore
+	differ  func([]string) [][]string
+	signer  inlineSigner // signs the buttons under inline messages
 	stats   func(context.Context) (Stats, error)
 	admins  map[int64]bool
 	keyword func(string) string
@@ -194,6 +209,9 @@ func New(o Options) (*Bot, error) {
 		topics:  o.Topics,
 		feeds:   o.Feeds,
 		follows: o.Follows,
+		stories: o.Stories,
+		differ:  o.Differences,
+		signer:  newInlineSigner(o.Token),
 		stats:   o.Stats,
 		admins:  map[int64]bool{},
 		keyword: o.KeywordKey,
@@ -251,8 +269,14 @@ func New(o Options) (*Bot, error) {
 		return nil, err
 	}
 	b.tg, b.replies = tg, tg.Replies()
+	var inline *telegram.InlineQueue
+	if b.stories != nil {
+		io := o.Inline
+		io.Handle, io.Throttle, io.Logger = b.answerInline, o.Throttle, b.log
+		inline = tg.NewInlineQueue(io)
+	}
 	b.inbox = tg.NewInbox(telegram.InboxOptions{Store: o.Store, Handle: b.handleUpdate, Handlers: o.Handlers,
-		Faults: o.Faults, Observer: o.Updates, Logger: b.log})
+		Faults: o.Faults, Observer: o.Updates, Logger: b.log, Inline: inline})
 	return b, nil
 }
 
@@ -311,6 +335,10 @@ func (b *Bot) begin(ctx context.Context) (ok bool, err error) {
 	}
 	if err := b.SetCommands(ctx); err != nil && ctx.Err() == nil {
 		b.log.Warn("bot: set commands", "err", err)
+	}
+	if b.stories != nil && !b.inlineOn() {
+		b.log.Warn("bot: inline mode is off for this bot: \"@bot words\" lists nothing and the share button is left out; " +
+			"enable it with @BotFather's /setinline")
 	}
 	return true, nil
 }

@@ -777,7 +777,7 @@ func TestLongArgumentsGetOneShortReply(t *testing.T) {
 	for _, cmd := range []string{"/subscribe", "/unsubscribe", "/search", "/latest", "/quiet", "/limit", "/start",
 		"/topics", "/list", "/addfeed", "/delfeed", "/channel", "/help"} {
 		m := h.sayOne(chat, admin, cmd+" "+long)
-		if n := len(utf16.Encode([]rune(m.PlainText))); n > telegramtest.MaxMessageLength || n > 1200 {
+		if n := len(utf16.Encode([]rune(m.PlainText))); n > telegramtest.MaxMessageLength || n > 1400 {
 			t.Errorf("%s <4,000 characters>: a reply of %d UTF-16 units", cmd, n)
 		}
 	}

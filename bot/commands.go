@@ -55,6 +55,7 @@ func commandTable() []*command {
 		{name: "list", run: (*Bot).cmdList},
 		{name: "latest", run: (*Bot).cmdLatest},
 		{name: "search", run: (*Bot).cmdSearch},
+		{name: "story", run: (*Bot).cmdStory},
 		{name: "following", run: (*Bot).cmdFollowing},
 		{name: "mute", changes: changesWithArgs, run: (*Bot).cmdMute},
 		{name: "unmute", changes: changesWithArgs, run: (*Bot).cmdUnmute},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ajel-news/ajel/news"
@@ -41,6 +42,31 @@ func (b *Bot) followKeyboard(storyID int64, following bool) *telegram.Keyboard {
 	return &kb
 }
 
+// withFollowRow is the keyboard of push m with its follow row turned to
+// following or not; its other buttons (compare, share) stay as they are.
+func (b *Bot) withFollowRow(m *telegram.Message, storyID int64, following bool) telegram.Keyboard {
+	follow := b.followKeyboard(storyID, following).InlineKeyboard[0]
+	rows := [][]telegram.Button{follow}
+	if m != nil && m.ReplyMarkup != nil {
+		for _, row := range m.ReplyMarkup.InlineKeyboard {
+			if !isFollowRow(row) {
+				rows = append(rows, row)
+			}
+		}
+	}
+	return telegram.NewKeyboard(rows...)
+}
+
+// isFollowRow reports the row of a follow or unfollow button.
+func isFollowRow(row []telegram.Button) bool {
+	for _, btn := range row {
+		if d := btn.CallbackData; d != nil && (strings.HasPrefix(*d, cbFollow) || strings.HasPrefix(*d, cbUnfollow)) {
+			return true
+		}
+	}
+	return false
+}
+
 // follow handles a tap on "follow" under a push: only the chat's own push
 // of a story still in its window can be followed.
 func (b *Bot) follow(ctx context.Context, q *telegram.CallbackQuery, chat news.Chat, to news.Target, arg string) error {
@@ -68,7 +94,7 @@ func (b *Bot) follow(ctx context.Context, q *telegram.CallbackQuery, chat news.C
 	case err != nil:
 		return fmt.Errorf("bot: follow story %d: %w", storyID, err)
 	}
-	if err := b.editKeyboard(ctx, chat.ID, q.Message.MessageID, *b.followKeyboard(storyID, true)); err != nil {
+	if err := b.editKeyboard(ctx, chat.ID, q.Message.MessageID, b.withFollowRow(q.Message, storyID, true)); err != nil {
 		b.log.Warn("bot: follow button", "chat", chat.ID, "err", err)
 	}
 	return b.answer(ctx, q.ID, b.say.Following(), false)
@@ -92,7 +118,7 @@ func (b *Bot) unfollow(ctx context.Context, q *telegram.CallbackQuery, chat news
 	}
 	var eerr error
 	if push, perr := b.follows.SentPush(ctx, to, storyID); perr == nil && push.MessageID == q.Message.MessageID {
-		eerr = b.editKeyboard(ctx, chat.ID, q.Message.MessageID, *b.followKeyboard(storyID, false))
+		eerr = b.editKeyboard(ctx, chat.ID, q.Message.MessageID, b.withFollowRow(q.Message, storyID, false))
 	} else {
 		eerr = b.redrawFollowing(ctx, chat.ID, q.Message.MessageID, to)
 	}

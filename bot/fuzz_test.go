@@ -34,7 +34,8 @@ func newFuzzBot(f *testing.F) *fuzzBot {
 		Store: db, Topics: newCatalogue(), Feeds: &feedAdmin{},
 		KeywordKey: arabic.Normalize, SearchTerms: searchTerms,
 		PollTimeout: time.Second, ChatBurst: 1 << 30,
-		Stats: func(context.Context) (bot.Stats, error) { return bot.Stats{Chats: 1}, nil },
+		Stats:   func(context.Context) (bot.Stats, error) { return bot.Stats{Chats: 1}, nil },
+		Follows: db, Stories: db,
 	})
 	if err != nil {
 		cancel()
@@ -94,6 +95,7 @@ func FuzzCommand(f *testing.F) {
 		"/delfeed 1", "/delfeed -5", "/delfeed 99999999999999999999", "/STOP@other_bot", "/", "//", "/\u202eevil",
 		"/subscribe \u2067\u200fسوريا\u2069", "hello", "/unknown_command args", "/quiet 7-7",
 		"/channel", "/channel add @ajel_syria سوريا", "/channel add -100123 breaking", "/channel del <b>", "/channel add",
+		"/story", "/story 1", "/story_1", "/story ١", "/story #-1", "/story 99999999999999999999", "/story_", "/story_1x",
 	} {
 		f.Add(s)
 	}
@@ -116,6 +118,7 @@ func FuzzCallbackData(f *testing.F) {
 	for _, s := range []string{
 		"t:syria", "t:nope", "t:", "u:1", "u:0", "u:-1", "u:abc", "u:9223372036854775807",
 		"u:99999999999999999999", "x:1", ":", "", "t:syria:extra", strings.Repeat("t", 64), "t:<b>",
+		"cmp:1", "cmp:", "cmp:-1", "icmp:1.AAAAAAAAAAA", "istory:1.", "icmp:" + strings.Repeat("9", 58),
 	} {
 		f.Add(s)
 	}
@@ -148,6 +151,42 @@ func FuzzCallbackData(f *testing.F) {
 	})
 }
 
+// FuzzInlineQuery sends any inline query: the bot always answers it,
+// with results whose ids fit in 64 bytes and whose messages are valid
+// Telegram HTML of at most 4096 characters, or none and the way to the
+// bot.
+func FuzzInlineQuery(f *testing.F) {
+	for _, s := range []string{"", "حلب", "سوريا", "في من على", "<b>زلزال</b>", "\u202eزلزال", `"OR" * NEAR(`,
+		strings.Repeat("ز", 256), strings.Repeat("كلمة ", 60), "\x00\xff", "😀"} {
+		f.Add(s)
+	}
+	fb := newFuzzBot(f)
+	for i := range 25 {
+		if _, _, err := fb.db.SaveArticle(f.Context(), news.Article{Key: "k" + strings.Repeat("x", i), Source: "وكالة <س>",
+			Title: "زلزال في حلب " + strings.Repeat("و", i), Text: "نص.", URL: "https://news.example/?a=1&b=<2>",
+			Topics: []string{"syria"}, Breaking: i%2 == 0, SearchText: "زلزال حلب"}, false); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		u := fb.srv.SendInlineQuery(fb.user, query, "group")
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		defer cancel()
+		var a telegramtest.InlineAnswer
+		if err := fb.srv.WaitFor(ctx, func() bool { var ok bool; a, ok = fb.srv.InlineAnswer(u.InlineQueryID); return ok }); err != nil {
+			t.Fatalf("inline query %q: no answer", query)
+		}
+		if len(a.Results) == 0 && a.Button == nil || len(a.Results) > 20 {
+			t.Errorf("query %q: %d results, button %+v", query, len(a.Results), a.Button)
+		}
+		for _, r := range a.Results {
+			if len(r.ID) > 64 || telegramtest.ValidateHTML(r.MessageText) != nil || len(utf16.Encode([]rune(r.PlainText))) > 4096 {
+				t.Errorf("query %q: result %+v", query, r)
+			}
+		}
+	})
+}
+
 // FuzzRenderPush renders any story: the result is always valid Telegram
 // HTML whose visible text fits in one message.
 func FuzzRenderPush(f *testing.F) {
@@ -171,6 +210,38 @@ func FuzzRenderPush(f *testing.F) {
 		}
 		if !strings.Contains(plain, "أخبار عاجلة") {
 			t.Errorf("a push without its first line: %q", plain)
+		}
+	})
+}
+
+// FuzzRenderComparison renders any story's comparison, its tellings
+// repeated up to 120 times: always valid Telegram HTML whose visible text
+// fits in one message, first outlet first.
+func FuzzRenderComparison(f *testing.F) {
+	f.Add("زلزال <حلب> & إدلب", "وكالة \"الخبر\"", "عنوان الوكالة", "https://news.example/a?b=1&c=<2>", "9 قتلى", 3, 5)
+	f.Add(strings.Repeat("عنوان طويل جدا ", 200), strings.Repeat("م", 300), strings.Repeat("كلمة ", 900), "javascript:alert(1)", strings.Repeat("ف", 500), 120, 0)
+	f.Add("\u202eRTL\u202c", "\x00\x01\ufeff", "Apple Inc. 3.5%", "http://x/\"><script>", "<b>", 40, 40)
+	f.Add("", "", "", "", "", 0, 1)
+	f.Fuzz(func(t *testing.T, title, outlet, headline, link, fact string, n, outlets int) {
+		n = min(max(n, 0), 120)
+		st := news.StoryTellings{Story: news.Story{Title: title}, Outlets: outlets}
+		for i := range n {
+			st.Tellings = append(st.Tellings, news.Telling{Outlet: outlet + strings.Repeat("ـ", i%3), Title: headline, URL: link,
+				PublishedAt: time.Unix(int64(i)*997, 0), Differs: []string{fact, fact + "x"}})
+		}
+		html := renderer.Comparison(st, time.Unix(50_000, 0))
+		if err := telegramtest.ValidateHTML(html); err != nil {
+			t.Fatalf("invalid Telegram HTML: %v\n%q", err, html)
+		}
+		plain, err := telegramtest.ParseHTML(html)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := len(utf16.Encode([]rune(plain))); l > 4096 {
+			t.Errorf("visible text of %d UTF-16 units, over 4096", l)
+		}
+		if n > 0 && !strings.Contains(plain, "1. ") {
+			t.Errorf("the first outlet is missing: %q", plain)
 		}
 	})
 }

@@ -165,6 +165,9 @@ func parseCommand(text string) (cmd, at, args string, ok bool) {
 
 // route runs the command through its guards (see command).
 func (b *Bot) route(ctx context.Context, r *cmdReq) error {
+	if id, ok := storyCommand(r.command); ok && r.args == "" {
+		r.command, r.args = "story", id
+	}
 	c := b.commands[r.command]
 	if c == nil {
 		if r.chat.Type.IsGroup() && !r.direct {

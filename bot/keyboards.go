@@ -135,8 +135,11 @@ func (b *Bot) unsubscribeKeyboard(subs []news.Subscription) telegram.Keyboard {
 }
 
 func (b *Bot) handleCallback(ctx context.Context, q *telegram.CallbackQuery) error {
+	if q.Message == nil && q.InlineMessageID != "" {
+		return b.handleInlineCallback(ctx, q)
+	}
 	if q.Message == nil || q.Message.Chat == nil || q.From == nil || q.Message.Chat.Type == string(news.ChatChannel) {
-		// A button under an inline-mode message or in a channel: nothing of ours.
+		// A button in a channel, or of no message: nothing of ours.
 		return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 	}
 	chat := telegram.ChatOf(q.Message.Chat)
@@ -169,6 +172,8 @@ func (b *Bot) handleCallback(ctx context.Context, q *telegram.CallbackQuery) err
 		return b.follow(ctx, q, chat, to, arg)
 	case cbUnfollow:
 		return b.unfollow(ctx, q, chat, to, arg)
+	case cbCompare:
+		return b.compare(ctx, q, to, arg)
 	}
 	return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 }

@@ -71,17 +71,18 @@ func (p *poisonStore) SaveChat(ctx context.Context, c news.Chat) error {
 	return p.DB.SaveChat(ctx, c)
 }
 
-// A button under an inline-mode message (the callback query carries
-// inline_message_id and no message) and a kind of update the bot does
-// not handle are skipped with their offset saved: the bot goes on, the
-// next reader is answered, and a restart does not see them again.
+// A button press that names neither the message it was under nor an
+// inline message, and a kind of update the bot does not handle, are
+// skipped with their offset saved: the bot goes on, the next reader is
+// answered, and a restart does not see them again. (A button under an
+// inline-mode message is handled: TestInlineMessageButtons.)
 func TestUpdatesTheBotCannotUseAreSkipped(t *testing.T) {
 	counts := &updateCounts{}
 	h := newHarness(t, func(o *bot.Options) { o.Updates = counts })
 	reader := telegramtest.NewUser(5101, "سارة")
 	chat := telegramtest.PrivateChat(reader.ID)
 	if _, err := h.srv.EnqueueRaw("callback_query", map[string]any{
-		"id": "4242", "from": reader, "inline_message_id": "AAQAAAAAAAA", "chat_instance": "-77", "data": "t:syria",
+		"id": "4242", "from": reader, "chat_instance": "-77", "data": "t:syria",
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -203,14 +204,14 @@ func TestWebhookPoisonUpdates(t *testing.T) {
 	k := e.handling(b, db)
 	const secret = "s3cret"
 	h := b.WebhookHandler(secret)
-	inline := `{"update_id":20,"callback_query":{"id":"9","from":{"id":5402,"is_bot":false,"first_name":"x"},` +
-		`"inline_message_id":"AAQAAAAAAAA","chat_instance":"1","data":"t:syria"}}`
+	orphan := `{"update_id":20,"callback_query":{"id":"9","from":{"id":5402,"is_bot":false,"first_name":"x"},` +
+		`"chat_instance":"1","data":"t:syria"}}`
 	for _, tc := range []struct {
 		name, body string
 		chat       int64
 		replies    int
 	}{
-		{"a button under an inline-mode message", inline, 5402, 0},
+		{"a button under no message", orphan, 5402, 0},
 		{"an update whose handling panics", textUpdate(21, 5401, "/start"), 5401, 0},
 		{"the next update", textUpdate(22, 5402, "/help"), 5402, 1},
 	} {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/telegram"
@@ -51,10 +52,32 @@ func (b *Bot) SendUpdate(ctx context.Context, u news.Update) (int, error) {
 	return id, telegram.SendError(err)
 }
 
-// pushKeyboard is the follow button under a push, when follows are on.
+// pushKeyboard is what is under a push: the follow button (when follows
+// are on), then «كيف نقلتها المصادر» (once other outlets carried the
+// story, for readers) and «📤 مشاركة» (when stories may be shared: inline
+// mode is on).
 func (b *Bot) pushKeyboard(p news.Push) *telegram.Keyboard {
-	if b.follows == nil {
+	var rows [][]telegram.Button
+	if b.follows != nil {
+		if kb := b.followKeyboard(p.FollowStory, p.Following); kb != nil {
+			rows = append(rows, kb.InlineKeyboard...)
+		}
+	}
+	if b.stories != nil && p.StoryID > 0 {
+		var row []telegram.Button
+		if p.Comparable && p.OtherSources > 0 {
+			row = append(row, telegram.DataButton(b.txt.CompareButton, cbCompare+strconv.FormatInt(p.StoryID, 10)))
+		}
+		if b.inlineOn() {
+			row = append(row, b.shareButton(p.Title))
+		}
+		if len(row) > 0 {
+			rows = append(rows, row)
+		}
+	}
+	if len(rows) == 0 {
 		return nil
 	}
-	return b.followKeyboard(p.FollowStory, p.Following)
+	kb := telegram.NewKeyboard(rows...)
+	return &kb
 }

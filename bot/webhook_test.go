@@ -201,8 +201,8 @@ func TestSetWebhook(t *testing.T) {
 				t.Errorf("webhook = %+v, want the URL, secret %q, max_connections 1", wh, tc.want)
 			}
 			// Only what the bot acts on: Telegram need not send the rest.
-			if !slices.Equal(wh.AllowedUpdates, []string{"message", "callback_query"}) {
-				t.Errorf("allowed_updates %v, want message and callback_query", wh.AllowedUpdates)
+			if !slices.Equal(wh.AllowedUpdates, []string{"message", "callback_query", "inline_query"}) {
+				t.Errorf("allowed_updates %v, want message, callback_query and inline_query", wh.AllowedUpdates)
 			}
 			calls := e.srv.CallsTo("setWebhook")
 			if len(calls) != 1 || calls[0].Params["drop_pending_updates"] != "false" {

@@ -75,12 +75,19 @@ type DigestStore interface {
 	MarkDigestSent(ctx context.Context, ids []int64, messageID int, at time.Time) error
 }
 
-// EditStore is what bringing sent pushes up to date needs.
+// EditStore is what bringing sent pushes, and open comparisons of a
+// story's tellings, up to date needs.
 type EditStore interface {
 	// PendingEdits returns up to limit sent pushes whose story changed.
 	PendingEdits(ctx context.Context, limit int) ([]news.Delivery, error)
 	// MarkEdited clears a push's pending edit, as of its EditPending seq.
 	MarkEdited(ctx context.Context, id int64, seq int) error
+	// PendingComparisonEdits returns up to limit open comparisons whose
+	// story another outlet joined, not edited within news.EditGap.
+	PendingComparisonEdits(ctx context.Context, limit int) ([]news.Comparison, error)
+	// MarkComparisonEdited clears a comparison's pending edit, as of its
+	// EditPending seq.
+	MarkComparisonEdited(ctx context.Context, id int64, seq int) error
 }
 
 // Sender sends one push to one chat (or forum thread) and returns
@@ -96,6 +103,13 @@ type Sender interface {
 // is not an error.
 type Editor interface {
 	EditPush(ctx context.Context, chatID int64, messageID int, p news.Push) error
+}
+
+// ComparisonEditor brings an open comparison of a story's tellings up to
+// date (another outlet joined the story). Errors are classified as for
+// Sender; an edit that changes nothing is not an error.
+type ComparisonEditor interface {
+	EditComparison(ctx context.Context, c news.Comparison) error
 }
 
 // Digester sends several stories to a chat in one digest message and
@@ -239,6 +253,10 @@ type Options struct {
 	// (optional: without it nothing is edited). Edits go through the same
 	// pacing as sends, after the pending sends.
 	Editor Editor
+	// Comparisons edits open comparisons of a story's tellings when
+	// another outlet joins the story (optional: without it none is
+	// edited), paced as push edits are, after them.
+	Comparisons ComparisonEditor
 	// Digester sends digests (optional: without it a chat's MaxPerHour is
 	// not enforced). Past its cap, a chat's stories that are not breaking
 	// are held and go out together in one digest message.
@@ -463,6 +481,10 @@ func (w *Worker) Run(ctx context.Context) error {
 		if e.handled > 0 || e.interrupted {
 			continue
 		}
+		c := w.comparisonPass(ctx)
+		if c.handled > 0 || c.interrupted {
+			continue
+		}
 		if p.waitingOnFlights && len(w.slots) > 0 {
 			// Rows wait for messages in flight: their landing, a round
 			// trip away, is the next thing worth looking at.
@@ -470,7 +492,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			continue
 		}
 		wait := w.opt.PollInterval
-		for _, t := range []time.Time{p.nextReady, e.nextReady} {
+		for _, t := range []time.Time{p.nextReady, e.nextReady, c.nextReady} {
 			if !t.IsZero() {
 				wait = min(wait, t.Sub(w.now()))
 			}
@@ -721,7 +743,7 @@ func (w *Worker) markGone(chatID int64) {
 func (w *Worker) deliver(ctx context.Context, d news.Delivery, paid bool) {
 	d.Push.Silent = Silent(d.Push, d.Quiet, d.Rings, w.now(), w.opt.Location)
 	d.Push.Paid = paid
-	d.Push.FollowStory = w.followable(d)
+	d.Push = w.withButtons(d)
 	// The message in flight is finished even if ctx ends meanwhile:
 	// cutting the request short would leave us not knowing whether
 	// Telegram got it.

@@ -37,6 +37,10 @@ const (
 	maxCallbackData = 64  // bytes, Telegram's limit
 	maxEntries      = 500 // the transcript keeps the newest ones
 	pressAnswerWait = 2 * time.Second
+	// inlineWait bounds the wait for the answer to an inline query, and
+	// maxInlineQuery its words (Telegram's bound).
+	inlineWait     = 5 * time.Second
+	maxInlineQuery = 256
 	// breakingMarker is in the first line of every pushed story.
 	breakingMarker = "أخبار عاجلة"
 )
@@ -78,6 +82,11 @@ type Entry struct {
 	// address), shown above the text when PreviewAbove, as Telegram does.
 	Preview      string `json:"preview,omitempty"`
 	PreviewAbove bool   `json:"preview_above,omitempty"`
+	// Via is the bot's username on a message the reader posted through
+	// inline mode (From is then "user"), and Inline its
+	// inline_message_id, which its buttons are pressed by.
+	Via    string `json:"via,omitempty"`
+	Inline string `json:"inline,omitempty"`
 }
 
 // Key is one inline keyboard button.
@@ -87,6 +96,9 @@ type Key struct {
 	Data string `json:"data,omitempty"`
 	// URL is a link button's http(s) address.
 	URL string `json:"url,omitempty"`
+	// Share is a share button's query (switch_inline_query): the page
+	// types "@bot query" and opens its inline list.
+	Share *string `json:"share,omitempty"`
 }
 
 // ChatPage serves a Telegram-like chat page for one demo chat and the JSON
@@ -145,6 +157,8 @@ func NewChatPage(tg *telegramtest.Server, chat telegramtest.Chat, user telegramt
 	p.mux.HandleFunc("/demo/api/messages", only(http.MethodGet, p.messages))
 	p.mux.HandleFunc("/demo/api/send", only(http.MethodPost, p.send))
 	p.mux.HandleFunc("/demo/api/press", only(http.MethodPost, p.press))
+	p.mux.HandleFunc("/demo/api/inline", only(http.MethodPost, p.inline))
+	p.mux.HandleFunc("/demo/api/choose", only(http.MethodPost, p.choose))
 	p.mux.HandleFunc("/demo/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API")
 	})
@@ -222,6 +236,10 @@ func (p *ChatPage) onEvent(ev telegramtest.Event) {
 	switch ev.Kind {
 	case telegramtest.EventSent, telegramtest.EventEdited:
 		e = botEntry(m)
+		if m.InlineMessageID != "" {
+			// The reader posted it through inline mode, "via @bot".
+			e.From, e.Via, e.Inline = "user", p.tg.Bot().Username, m.InlineMessageID
+		}
 		// Telegram marks a message edited when its text changes, not
 		// when only its keyboard does (a ✅ toggling).
 		e.Edited = false
@@ -295,8 +313,8 @@ func botEntry(m telegramtest.Message) *Entry {
 	for _, row := range m.Keyboard {
 		var keys []Key
 		for _, b := range row {
-			k := Key{Text: b.Text, Data: b.CallbackData, URL: safeHref(b.URL)}
-			if k.Data == "" && k.URL == "" {
+			k := Key{Text: b.Text, Data: b.CallbackData, URL: safeHref(b.URL), Share: b.SwitchInlineQuery}
+			if k.Data == "" && k.URL == "" && k.Share == nil {
 				continue // nothing the page can do with it
 			}
 			keys = append(keys, k)
@@ -342,6 +360,8 @@ type messagesResponse struct {
 	// Reset tells the page to drop what it shows: the transcript it knew
 	// is gone (the demo restarted) and Messages is the whole of the new one.
 	Reset bool `json:"reset,omitempty"`
+	// Bot is the bot's username, which "@bot words" starts with (inline mode).
+	Bot string `json:"bot"`
 }
 
 // messages answers the entries changed after the seq in ?after=, waiting
@@ -364,7 +384,7 @@ func (p *ChatPage) messages(w http.ResponseWriter, r *http.Request) {
 	defer timer.Stop()
 	for {
 		p.mu.Lock()
-		resp := messagesResponse{Messages: []Entry{}, Last: p.seq}
+		resp := messagesResponse{Messages: []Entry{}, Last: p.seq, Bot: p.tg.Bot().Username}
 		if after > p.seq {
 			resp.Reset, after = true, 0
 		}
@@ -438,7 +458,13 @@ func (p *ChatPage) press(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "no such button on that message")
 		return
 	}
-	upd, err := p.tg.PressButton(p.chat, p.user, req.MessageID, req.Data)
+	var upd telegramtest.Update
+	var err error
+	if inline := p.inlineID(req.MessageID); inline != "" {
+		upd, err = p.tg.PressInlineButton(p.user, inline, req.Data)
+	} else {
+		upd, err = p.tg.PressButton(p.chat, p.user, req.MessageID, req.Data)
+	}
 	if err != nil {
 		// The bot deleted the message in between.
 		writeError(w, http.StatusBadRequest, "the message is gone")
@@ -460,7 +486,7 @@ func (p *ChatPage) hasButton(id int, data string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e, ok := p.byID[id]
-	if !ok || e.From != "bot" || e.Deleted {
+	if !ok || (e.From != "bot" && e.Inline == "") || e.Deleted {
 		return false
 	}
 	for _, row := range e.Keyboard {
@@ -471,6 +497,82 @@ func (p *ChatPage) hasButton(id int, data string) bool {
 		}
 	}
 	return false
+}
+
+// inlineID is the inline_message_id of an entry the reader posted through
+// inline mode ("" for any other).
+func (p *ChatPage) inlineID(id int) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if e, ok := p.byID[id]; ok {
+		return e.Inline
+	}
+	return ""
+}
+
+// inlineResult is one story of the page's inline list.
+type inlineResult struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Thumb       string `json:"thumb,omitempty"`
+}
+
+// inline handles POST /demo/api/inline {"text": "@bot words"}: Telegram's
+// inline picker as a list. Text that does not start with the bot's
+// @username is not an inline query ({"inline": false}); otherwise the
+// words go to the bot as the reader's inline query, and its answer comes
+// back (empty after inlineWait).
+func (p *ChatPage) inline(w http.ResponseWriter, r *http.Request) {
+	var req sendRequest
+	if !p.decode(w, r, &req) {
+		return
+	}
+	text := strings.TrimSpace(req.Text)
+	bot := "@" + p.tg.Bot().Username
+	head, query, _ := strings.Cut(text, " ")
+	if !strings.EqualFold(head, bot) || utf8.RuneCountInString(query) > maxInlineQuery {
+		writeJSON(w, http.StatusOK, map[string]any{"inline": false})
+		return
+	}
+	upd := p.tg.SendInlineQuery(p.user, strings.TrimSpace(query), "sender")
+	ctx, cancel := context.WithTimeout(r.Context(), inlineWait)
+	defer cancel()
+	var ans telegramtest.InlineAnswer
+	_ = p.tg.WaitFor(ctx, func() bool { // no answer in time: an empty list
+		var ok bool
+		ans, ok = p.tg.InlineAnswer(upd.InlineQueryID)
+		return ok
+	})
+	results := []inlineResult{}
+	for _, res := range ans.Results {
+		results = append(results, inlineResult{ID: res.ID, Title: res.Title, Description: res.Description, Thumb: safeHref(res.ThumbnailURL)})
+	}
+	resp := map[string]any{"inline": true, "query_id": upd.InlineQueryID, "results": results}
+	if ans.Button != nil {
+		resp["button"] = ans.Button.Text
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+type chooseRequest struct {
+	QueryID  string `json:"query_id"`
+	ResultID string `json:"result_id"`
+}
+
+// choose handles POST /demo/api/choose {"query_id": "...", "result_id":
+// "..."}: the reader picks a story of the inline list, which is posted into
+// the chat via the bot.
+func (p *ChatPage) choose(w http.ResponseWriter, r *http.Request) {
+	var req chooseRequest
+	if !p.decode(w, r, &req) {
+		return
+	}
+	if _, err := p.tg.ChooseInlineResult(p.chat, req.QueryID, req.ResultID); err != nil {
+		writeError(w, http.StatusBadRequest, "no such result")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 }
 
 // decode checks a POST is same-origin JSON of bounded size and decodes it

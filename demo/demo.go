@@ -61,6 +61,9 @@ type FeedServer struct {
 
 	mu       sync.Mutex
 	released int
+	// published is when each released article came out: its date in the
+	// feed, as an outlet dates an item when it publishes it.
+	published []time.Time
 }
 
 // NewFeedServer starts serving with the first initial articles already
@@ -68,6 +71,10 @@ type FeedServer struct {
 // they are recorded and never pushed).
 func NewFeedServer(articles []Article, initial int) *FeedServer {
 	fs := &FeedServer{articles: articles, released: min(initial, len(articles)), start: time.Now().UTC()}
+	for i := range fs.released {
+		// What the feed held before: published in the minutes before.
+		fs.published = append(fs.published, fs.start.Add(time.Duration(i-fs.released)*time.Minute))
+	}
 	fs.srv = httptest.NewServer(http.HandlerFunc(fs.serve))
 	return fs
 }
@@ -87,6 +94,7 @@ func (fs *FeedServer) Release() (a Article, ok bool) {
 	}
 	a = fs.articles[fs.released]
 	fs.released++
+	fs.published = append(fs.published, time.Now().UTC())
 	return a, true
 }
 
@@ -157,7 +165,7 @@ func (fs *FeedServer) serve(w http.ResponseWriter, r *http.Request) {
 		it := rssItem{
 			Title: a.Title, Link: a.Link, GUID: fmt.Sprintf("%s-%d", outlet, i),
 			Description: a.Text,
-			PubDate:     fs.start.Add(time.Duration(i) * time.Minute).Format(time.RFC1123Z),
+			PubDate:     fs.published[i].Format(time.RFC1123Z),
 		}
 		switch {
 		case a.Teaser:

@@ -76,6 +76,8 @@ type Metrics struct {
 	rescheduled    prometheus.Counter
 	updatesSkipped prometheus.Counter
 	updatesParked  prometheus.Counter
+	inlineAnswers  prometheus.Histogram
+	inlineDropped  *prometheus.CounterVec
 	deliveryReport *DeliveryMetrics
 	upkeep         atomic.Pointer[func() Upkeep]
 }
@@ -131,6 +133,9 @@ func (m *Metrics) Upkeep() Upkeep {
 //	ajel_outbox_rescheduled_total           pending rows found dated in the future (the clock went back), sent at once
 //	ajel_updates_skipped_total              Telegram updates Ajel cannot use, skipped (offset saved)
 //	ajel_updates_parked_total               updates whose handling panicked or never finished, parked
+//	ajel_inline_answer_seconds              from an inline query's arrival to Telegram taking its answer
+//	                                        (its count is the queries answered); buckets 0.05 … 10 s
+//	ajel_inline_dropped_total{reason}       inline queries not answered: late, full, superseded, failed
 //
 // Go runtime and process collectors are not added here; main may register
 // them on the same registry.
@@ -175,6 +180,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		rescheduled:    counter("ajel_outbox_rescheduled_total", "Pending rows found dated in the future (the clock went back) and made due at once."),
 		updatesSkipped: counter("ajel_updates_skipped_total", "Telegram updates Ajel cannot use, skipped with their offset saved."),
 		updatesParked:  counter("ajel_updates_parked_total", "Telegram updates whose handling panicked or never finished, parked for a look."),
+		inlineAnswers: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "ajel_inline_answer_seconds",
+			Help:    "Time from an inline query's arrival to Telegram taking its answer.",
+			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10},
+		}),
+		inlineDropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ajel_inline_dropped_total", Help: "Inline queries not answered, by reason (late, full, superseded, failed).",
+		}, []string{"reason"}),
 		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ajel_article_pages_total", Help: "Article pages read for teaser items, by result (used, or why the teaser was kept).",
 		}, []string{"result"}),
@@ -190,6 +203,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.edits.WithLabelValues(r)
 	}
 	m.pages.WithLabelValues(PageUsed)
+	for _, r := range []string{InlineLate, InlineFull, InlineSuperseded, InlineFailed} {
+		m.inlineDropped.WithLabelValues(r)
+	}
 	pruned := func(table string, get func(Upkeep) int64) prometheus.Collector {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "ajel_pruned_rows_total", Help: "Rows retention deleted since the process started.",
@@ -205,7 +221,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	)
 	reg.MustRegister(m.feedPolls, m.feedErrors, m.fetched, m.seen, m.fresh, m.queued, m.sent, m.failed,
 		m.rateLimited, m.storeErrors, m.latency, m.ingest, m.outboxPending, m.outboxOldest,
-		m.edits, m.digests, m.digestStories, m.paid, m.channelPosts, m.pages, m.rescheduled, m.updatesSkipped, m.updatesParked)
+		m.edits, m.digests, m.digestStories, m.paid, m.channelPosts, m.pages, m.rescheduled, m.updatesSkipped, m.updatesParked,
+		m.inlineAnswers, m.inlineDropped)
 	m.deliveryReport = &DeliveryMetrics{m: m}
 	return m
 }
@@ -235,6 +252,22 @@ func (m *Metrics) UpdateSkipped() { m.updatesSkipped.Inc() }
 // UpdateParked records an update whose handling panicked or never
 // finished, set aside.
 func (m *Metrics) UpdateParked() { m.updatesParked.Inc() }
+
+// Why an inline query was not answered, the values of
+// ajel_inline_dropped_total's "reason" label (telegram's Inline* reasons).
+const (
+	InlineLate       = "late"
+	InlineFull       = "full"
+	InlineSuperseded = "superseded"
+	InlineFailed     = "failed"
+)
+
+// InlineAnswered records an inline query answered, latency after it
+// arrived (the inline queue's InlineObserver).
+func (m *Metrics) InlineAnswered(latency time.Duration) { m.inlineAnswers.Observe(latency.Seconds()) }
+
+// InlineDropped records an inline query not answered, and why.
+func (m *Metrics) InlineDropped(reason string) { m.inlineDropped.WithLabelValues(reason).Inc() }
 
 // PageUsed is the result label of an article page that gave the text.
 const PageUsed = "used"

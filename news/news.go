@@ -653,6 +653,15 @@ type Push struct {
 	// chat follows it already (the button then stops it).
 	FollowStory int64
 	Following   bool
+	// StoryID is the story the push tells (0: unknown): the «📤 مشاركة»
+	// button under it shares the story into another chat, and, once other
+	// outlets carried it and Comparable is set, «كيف نقلتها المصادر»
+	// compares their tellings.
+	StoryID int64
+	// Comparable lets the push carry the comparison button: set for
+	// readers, not for channel posts (a channel's readers cannot be
+	// answered there).
+	Comparable bool
 }
 
 // SourceLink is one more outlet's report of a story.
@@ -693,3 +702,89 @@ type Delivery struct {
 
 // Target is where the delivery goes.
 func (d Delivery) Target() Target { return Target{ChatID: d.ChatID, ThreadID: d.ThreadID} }
+
+// CompareWindow is how long a comparison of a story's tellings («كيف
+// نقلتها المصادر») stays open after it was sent: while open, it is
+// edited in place when another outlet joins the story (at most once every
+// EditGap, as pushes are).
+const CompareWindow = 48 * time.Hour
+
+// Telling is one outlet's telling of a story, as a comparison shows it:
+// the outlet's first article of the story.
+type Telling struct {
+	// Outlet is the outlet's name as readers see it.
+	Outlet string
+	Title  string
+	// Text is the article's text: the facts that differ between tellings
+	// are read from it and the title.
+	Text string
+	URL  string
+	// PublishedAt is when the outlet published it (when Ajel first saw
+	// it, for an item without a date).
+	PublishedAt time.Time
+	// Differs are the facts of this telling that other tellings give
+	// otherwise (a toll, an amount, a place), as written; set by the
+	// reader of the comparison, not by storage.
+	Differs []string
+}
+
+// StoryTellings is a story with the tellings of the outlets that carried
+// it, first to last.
+type StoryTellings struct {
+	Story Story
+	// Tellings are the first Outlets outlets' tellings, at most the limit
+	// asked for.
+	Tellings []Telling
+	// Outlets counts every outlet that told the story (Tellings may hold
+	// fewer).
+	Outlets int
+}
+
+// Comparison is a comparison message that was sent, kept while open
+// (CompareWindow) so it can be edited when another outlet joins its story.
+// It is either a chat's message (ChatID, ThreadID, MessageID) or a message
+// posted through inline mode (InlineMessageID), which Ajel knows only by
+// that id.
+type Comparison struct {
+	ID              int64
+	StoryID         int64
+	ChatID          int64 // 0 for an inline message
+	ThreadID        int
+	ChatType        ChatType
+	MessageID       int
+	InlineMessageID string
+	// EditPending counts the outlets' joins since it was last brought up
+	// to date (0: none).
+	EditPending int
+	// Outlets is how many outlets the message showed when it was sent: an
+	// outlet that joined while it was being sent makes it due for an edit
+	// at once.
+	Outlets   int
+	CreatedAt time.Time
+}
+
+// Target is the chat (and thread) of a comparison sent in a chat.
+func (c Comparison) Target() Target { return Target{ChatID: c.ChatID, ThreadID: c.ThreadID} }
+
+// StoryFilter picks stories to share through inline mode (and any list of
+// recent stories): one story by its id, those about a topic, those whose
+// articles hold every term (in matching form), or the breaking ones. The
+// zero filter picks the latest stories.
+type StoryFilter struct {
+	Story    int64    // one story
+	Topic    string   // a catalogue slug
+	Terms    []string // search terms, as /search reads them
+	Breaking bool
+}
+
+// SharedStory is a story as it is shared into another chat: its push as a
+// reader gets it (Push.Topic left to the caller), with its picture.
+type SharedStory struct {
+	StoryID int64
+	Push    Push
+	// Topics are the story's catalogue slugs.
+	Topics    []string
+	UpdatedAt time.Time
+	// PublishedAt is when its first telling was published (or seen).
+	PublishedAt time.Time
+}

@@ -150,7 +150,7 @@ func (d *DB) SaveArticle(ctx context.Context, a news.Article, push bool) (news.A
 			if n, _ := res.RowsAffected(); n == 0 {
 				return fmt.Errorf("story %d: %w", a.StoryID, news.ErrNotFound)
 			}
-			if err := flagEdits(ctx, tx, a.StoryID, sourcesBefore, summaryBefore); err != nil {
+			if err := flagEdits(ctx, tx, a.StoryID, sourcesBefore, summaryBefore, d.Now()); err != nil {
 				return err
 			}
 		}
@@ -240,8 +240,9 @@ func queueDeliveries(ctx context.Context, tx *sql.Tx, a news.Article, topics, ke
 // joined it or its summary changed: readers who already have the story get
 // no second message, but theirs may say who else carried it and carry the
 // summary written from every telling. Pushes that went out inside a digest
-// are left alone (their message is the digest).
-func flagEdits(ctx context.Context, tx *sql.Tx, storyID int64, sourcesBefore int, summaryBefore string) error {
+// are left alone (their message is the digest). A new outlet also flags
+// the story's open comparisons (see PendingComparisonEdits), as of now.
+func flagEdits(ctx context.Context, tx *sql.Tx, storyID int64, sourcesBefore int, summaryBefore string, now time.Time) error {
 	var sources int
 	var summary string
 	if err := tx.QueryRowContext(ctx, `SELECT source_count, summary FROM stories WHERE id = ?`, storyID).
@@ -250,6 +251,11 @@ func flagEdits(ctx context.Context, tx *sql.Tx, storyID int64, sourcesBefore int
 	}
 	if sources <= sourcesBefore && summary == summaryBefore {
 		return nil
+	}
+	if sources > sourcesBefore {
+		if err := flagComparisons(ctx, tx, storyID, now); err != nil {
+			return err
+		}
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET edit_pending = edit_pending + 1
 		WHERE story_id = ? AND status = 'sent' AND held_at = 0 AND message_id <> 0`, storyID)

@@ -66,7 +66,7 @@ func (d *DB) FillText(ctx context.Context, a news.Article) (bool, error) {
 			updated_at = CASE WHEN summary = '' THEN ? ELSE updated_at END WHERE id = ?`, a.Summary, d.Now().UnixMilli(), storyID.Int64); err != nil {
 			return err
 		}
-		return flagEdits(ctx, tx, storyID.Int64, sources, summary)
+		return flagEdits(ctx, tx, storyID.Int64, sources, summary, d.Now())
 	})
 	if err != nil {
 		return false, fmt.Errorf("storage: fill text of article %d: %w", id, err)

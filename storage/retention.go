@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ajel-news/ajel/news"
 )
 
 // Retention says what Prune keeps.
@@ -121,6 +123,10 @@ func (d *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, err
 	// Follows that ended are forgotten (few: one per tap).
 	if _, err := d.db.ExecContext(ctx, `DELETE FROM follows WHERE until < ?`, millis(now)); err != nil {
 		return p, fmt.Errorf("storage: prune follows: %w", err)
+	}
+	// So are comparisons no longer open (no longer edited).
+	if _, err := d.db.ExecContext(ctx, `DELETE FROM comparisons WHERE created_at < ?`, millis(now.Add(-news.CompareWindow))); err != nil {
+		return p, fmt.Errorf("storage: prune comparisons: %w", err)
 	}
 	freed, err := d.vacuumFree(ctx)
 	p.FreedPages = freed

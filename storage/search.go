@@ -66,14 +66,8 @@ func (d *DB) LatestStories(ctx context.Context, topicSlug string, limit int) ([]
 // first. Terms must already be in matching form; each is quoted, so FTS
 // syntax in a reader's query is taken literally and never parsed.
 func (d *DB) SearchArticles(ctx context.Context, terms []string, limit int) ([]news.Article, error) {
-	var quoted []string
-	for _, t := range terms {
-		t = strings.ReplaceAll(t, `"`, "")
-		if strings.TrimSpace(t) != "" {
-			quoted = append(quoted, `"`+t+`"`)
-		}
-	}
-	if len(quoted) == 0 {
+	match := ftsQuery(terms)
+	if match == "" {
 		return nil, nil
 	}
 	rows, err := d.db.QueryContext(ctx, `SELECT `+storyArticleColumns+`
@@ -82,7 +76,7 @@ func (d *DB) SearchArticles(ctx context.Context, terms []string, limit int) ([]n
 		WHERE s.id IN (SELECT story_id FROM articles WHERE id IN
 			(SELECT docid FROM articles_fts WHERE articles_fts MATCH ?))
 		ORDER BY s.updated_at DESC, s.id DESC
-		LIMIT ?`, strings.Join(quoted, " "), limit)
+		LIMIT ?`, match, limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: search: %w", err)
 	}
@@ -91,4 +85,18 @@ func (d *DB) SearchArticles(ctx context.Context, terms []string, limit int) ([]n
 		return nil, fmt.Errorf("storage: search: %w", err)
 	}
 	return out, nil
+}
+
+// ftsQuery is the full-text query that finds every term, each quoted so
+// that FTS syntax in a reader's words is taken literally and never parsed;
+// "" when no term is left.
+func ftsQuery(terms []string) string {
+	var quoted []string
+	for _, t := range terms {
+		t = strings.ReplaceAll(t, `"`, "")
+		if strings.TrimSpace(t) != "" {
+			quoted = append(quoted, `"`+t+`"`)
+		}
+	}
+	return strings.Join(quoted, " ")
 }

@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -82,6 +83,9 @@ type InboxOptions struct {
 	Observer UpdateObserver
 	// Logger receives the inbox's logs; nil: the client's.
 	Logger *slog.Logger
+	// Inline answers inline queries, which are never kept in the inbox;
+	// nil: inline queries are skipped as updates Ajel cannot use.
+	Inline *InlineQueue
 }
 
 const (
@@ -118,6 +122,7 @@ type Inbox struct {
 	observer UpdateObserver
 	log      *slog.Logger
 	sem      chan struct{} // bounds the chats being handled at once
+	inline   *InlineQueue
 
 	mu       sync.Mutex
 	started  bool
@@ -134,7 +139,8 @@ type Inbox struct {
 // NewInbox returns the inbox of the bot c talks for.
 func (c *Client) NewInbox(o InboxOptions) *Inbox {
 	in := &Inbox{tg: c, store: o.Store, handle: o.Handle, timeout: o.HandleTimeout, faults: o.Faults,
-		observer: o.Observer, log: o.Logger, queues: map[int64][]news.InboundUpdate{}, running: map[int64]bool{}}
+		observer: o.Observer, log: o.Logger, inline: o.Inline,
+		queues: map[int64][]news.InboundUpdate{}, running: map[int64]bool{}}
 	if in.timeout <= 0 {
 		in.timeout = c.conn.replyRetry + 30*time.Second
 	}
@@ -244,7 +250,7 @@ func (in *Inbox) keepPolled(ctx context.Context, raws []json.RawMessage, offset 
 	ups := make([]news.InboundUpdate, 0, len(raws))
 	next := offset
 	for _, raw := range raws {
-		u, skip := in.receive(ctx, raw)
+		u, skip, _ := in.receive(ctx, raw)
 		if u.UpdateID <= 0 {
 			continue // no update_id: nothing to confirm
 		}
@@ -282,22 +288,30 @@ func (in *Inbox) fault(msg string) {
 
 // receive reads one update Telegram sent (long polling or webhook) for
 // the inbox. An update Ajel cannot use is logged once, counted and
-// skipped (skip): only its offset is saved. Reading never stops the bot:
-// a panic is recovered and the update parked instead.
-func (in *Inbox) receive(ctx context.Context, raw json.RawMessage) (u news.InboundUpdate, skip bool) {
+// skipped (skip): only its offset is saved. An inline query goes to the
+// inline queue (inline), and is not kept either (skip). Reading never
+// stops the bot: a panic is recovered and the update parked instead.
+func (in *Inbox) receive(ctx context.Context, raw json.RawMessage) (u news.InboundUpdate, skip, inline bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			in.park(ctx, u, fmt.Sprintf("reading it panicked: %v", p), debug.Stack())
-			skip = true
+			skip, inline = true, false
 		}
 	}()
-	u, err := inbound(raw)
+	u, iq, err := inbound(raw)
+	if err == nil && iq != nil && in.inline == nil {
+		err = errors.New("inline_query: inline mode is off in this bot")
+	}
 	if err != nil {
 		in.log.Warn("telegram: an update Ajel cannot use; skipped", "update_id", u.UpdateID, "why", err)
 		in.observer.UpdateSkipped()
-		return u, true
+		return u, true, false
 	}
-	return u, false
+	if iq != nil {
+		in.inline.Offer(iq)
+		return u, true, true
+	}
+	return u, false, false
 }
 
 // park sets an update aside that made the bot panic (or that never
@@ -355,6 +369,11 @@ func (in *Inbox) start(ctx context.Context) (stop func()) {
 	in.mu.Unlock()
 	if leftovers > 0 {
 		in.log.Info("telegram: handling updates a previous run left", "updates", leftovers)
+	}
+	if in.inline != nil {
+		// Inline answers end with the run: a query not answered by then
+		// is past any use after a restart.
+		in.wg.Go(func() { in.inline.Run(run) })
 	}
 	finished := make(chan struct{})
 	go func() {

@@ -48,11 +48,11 @@ func previewOptions(image string) string {
 // editMessageText.
 func (m Text) params() (tgbotapi.Params, error) {
 	p := tgbotapi.Params{
-		"chat_id":              strconv.FormatInt(m.To.ChatID, 10),
 		"text":                 m.HTML,
 		"parse_mode":           tgbotapi.ModeHTML,
 		"link_preview_options": previewOptions(m.Image),
 	}
+	p.AddNonZero64("chat_id", m.To.ChatID) // none for an inline message
 	if m.Keyboard != nil {
 		if err := p.AddInterface("reply_markup", *m.Keyboard); err != nil {
 			return nil, fmt.Errorf("telegram: keyboard: %w", err)
@@ -91,6 +91,20 @@ func (c *Client) Edit(ctx context.Context, id int, m Text) error {
 		return err
 	}
 	p["message_id"] = strconv.Itoa(id)
+	return notModifiedIsDone(c.Call(ctx, "editMessageText", p, nil))
+}
+
+// EditInline replaces the text (and keyboard: none when m.Keyboard is
+// nil) of a message posted through inline mode, which Telegram names by
+// inline_message_id alone; m.To does not apply. An edit that changes
+// nothing is not an error.
+func (c *Client) EditInline(ctx context.Context, inlineMessageID string, m Text) error {
+	m.To = news.Target{}
+	p, err := m.params()
+	if err != nil {
+		return err
+	}
+	p["inline_message_id"] = inlineMessageID
 	return notModifiedIsDone(c.Call(ctx, "editMessageText", p, nil))
 }
 

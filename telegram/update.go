@@ -37,6 +37,13 @@ func URLButton(label, link string) Button { return tgbotapi.NewInlineKeyboardBut
 // Row is a row of buttons.
 func Row(buttons ...Button) []Button { return buttons }
 
+// SwitchButton is a button that opens the chat picker with "@bot query"
+// typed in the chosen chat's input field (switch_inline_query): sharing
+// through inline mode.
+func SwitchButton(label, query string) Button {
+	return tgbotapi.NewInlineKeyboardButtonSwitch(label, query)
+}
+
 // NewKeyboard is a keyboard of rows.
 func NewKeyboard(rows ...[]Button) Keyboard { return tgbotapi.NewInlineKeyboardMarkup(rows...) }
 
@@ -47,6 +54,10 @@ type Update struct {
 	UpdateID      int            `json:"update_id"`
 	Message       *Message       `json:"message,omitempty"`
 	CallbackQuery *CallbackQuery `json:"callback_query,omitempty"`
+	// InlineQuery is a reader typing "@bot words" in any chat. It is not
+	// kept in the inbox: it is answered at once or not at all (see
+	// InlineQueue).
+	InlineQuery *InlineQuery `json:"inline_query,omitempty"`
 }
 
 // Message is the library's Message with the forum fields it predates.
@@ -81,18 +92,19 @@ type CallbackQuery struct {
 }
 
 // AllowedUpdates are the update kinds the bot acts on, in both modes. A
-// kind Ajel learns to handle (inline queries, keyed by their sender) is
-// one more field of Update, one more name here and one more case in
-// usable.
+// kind Ajel learns to handle is one more field of Update, one more name
+// here and one more case in usable. Telegram sends inline queries only to
+// a bot whose operator enabled inline mode (@BotFather, /setinline).
 func AllowedUpdates() []string {
-	return []string{"message", "callback_query"}
+	return []string{"message", "callback_query", "inline_query"}
 }
 
 // inbound reads what the inbox keeps of one raw update: its id, the chat
 // it is handled in, and its JSON. An error says why Ajel cannot use it
 // (unreadable, or see usable); UpdateID is then still set when the update
-// has one, so its offset can be confirmed.
-func inbound(raw json.RawMessage) (news.InboundUpdate, error) {
+// has one, so its offset can be confirmed. An inline query is returned
+// apart (iq): it is answered at once, never kept.
+func inbound(raw json.RawMessage) (news.InboundUpdate, *InlineQuery, error) {
 	in := news.InboundUpdate{Raw: append([]byte(nil), raw...)}
 	var u Update
 	if err := json.Unmarshal(raw, &u); err != nil {
@@ -103,30 +115,40 @@ func inbound(raw json.RawMessage) (news.InboundUpdate, error) {
 		}
 		_ = json.Unmarshal(raw, &id)
 		in.UpdateID = max(id.UpdateID, 0)
-		return in, fmt.Errorf("not readable: %w", err)
+		return in, nil, fmt.Errorf("not readable: %w", err)
 	}
 	in.UpdateID = max(u.UpdateID, 0)
 	if u.UpdateID <= 0 {
-		return in, errors.New("no update_id")
+		return in, nil, errors.New("no update_id")
 	}
 	chatID, err := usable(&u, raw)
 	in.ChatID = chatID
-	return in, err
+	if err == nil && u.InlineQuery != nil {
+		return in, u.InlineQuery, nil
+	}
+	return in, nil, err
 }
 
 // usable says which chat an update is handled in (its handler's queue),
-// or why Ajel cannot use it. Ajel acts on messages in a chat and on
-// buttons pressed under its own messages; anything else — a kind of
-// update it does not handle, a button under an inline-mode message (which
-// carries inline_message_id instead of the message) — is skipped.
+// or why Ajel cannot use it. Ajel acts on messages in a chat, on buttons
+// pressed under its own messages — those under a message posted through
+// inline mode carry inline_message_id instead of the message, and are
+// handled in the queue of who pressed them — and on inline queries
+// (answered apart, see inbound); anything else is skipped.
 func usable(u *Update, raw json.RawMessage) (chatID int64, err error) {
 	switch {
 	case u.Message != nil && u.Message.Chat != nil:
 		return u.Message.Chat.ID, nil
 	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.Message.Chat != nil:
 		return u.CallbackQuery.Message.Chat.ID, nil
+	case u.CallbackQuery != nil && u.CallbackQuery.InlineMessageID != "" && u.CallbackQuery.From != nil && u.CallbackQuery.From.ID != 0:
+		return u.CallbackQuery.From.ID, nil
 	case u.CallbackQuery != nil:
-		return 0, errors.New("callback_query without the message it was pressed under (an inline-mode message)")
+		return 0, errors.New("callback_query without the message it was pressed under, nor an inline message and who pressed it")
+	case u.InlineQuery != nil && u.InlineQuery.ID != "" && u.InlineQuery.From != nil:
+		return u.InlineQuery.From.ID, nil
+	case u.InlineQuery != nil:
+		return 0, errors.New("inline_query without its id or sender")
 	case u.Message != nil:
 		return 0, errors.New("message without a chat")
 	}

@@ -170,10 +170,15 @@ func (in *Inbox) takeWebhookUpdate(ctx context.Context, raw json.RawMessage) (st
 			status = http.StatusOK
 		}
 	}()
-	u, skip := in.receive(ctx, raw)
+	u, skip, inline := in.receive(ctx, raw)
 	if u.UpdateID <= 0 {
 		in.log.Warn("telegram: webhook request refused: not an update (no update_id)")
 		return http.StatusBadRequest
+	}
+	if inline {
+		// Answered apart, at once or never: nothing to keep, and a repeat
+		// is only answered twice (Telegram refuses the second).
+		return http.StatusOK
 	}
 	return in.keepWebhookUpdate(ctx, u, skip)
 }

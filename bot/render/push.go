@@ -198,7 +198,8 @@ func (r *Renderer) Update(u news.Update) string {
 }
 
 // Stories renders stories for /latest and /search, a block each: title, a
-// short summary, source, link and time.
+// short summary, source, link and time, and the command that compares
+// the story's tellings (/story_N).
 func (r *Renderer) Stories(arts []news.Article) []string {
 	blocks := make([]string, 0, len(arts))
 	for _, a := range arts {
@@ -219,6 +220,9 @@ func (r *Renderer) Stories(arts []news.Article) []string {
 		}
 		if len(meta) > 0 {
 			sb.WriteString("\n" + strings.Join(meta, " · "))
+		}
+		if a.StoryID > 0 {
+			sb.WriteString("\n" + r.f(r.t.StoryLink, a.StoryID)) // how each outlet told it: /story_N
 		}
 		blocks = append(blocks, sb.String())
 	}

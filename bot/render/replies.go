@@ -240,3 +240,6 @@ func (r *Renderer) Duration(d time.Duration) string {
 	}
 	return out
 }
+
+// StoryNotFound answers /story with a number no stored story has.
+func (r *Renderer) StoryNotFound(id int64) string { return r.f(r.t.StoryNotFound, id) }

@@ -61,6 +61,7 @@ var methods = func() map[string]method {
 		{"editMessageReplyMarkup", (*Server).editMessageReplyMarkup},
 		{"deleteMessage", (*Server).deleteMessage},
 		{"answerCallbackQuery", (*Server).answerCallbackQuery},
+		{"answerInlineQuery", (*Server).answerInlineQuery},
 		{"setMyCommands", (*Server).setMyCommands},
 		{"getMyCommands", (*Server).getMyCommands},
 		{"deleteMyCommands", (*Server).deleteMyCommands},
@@ -329,7 +330,7 @@ func (s *Server) getMe(*http.Request, params) (any, *APIError) {
 		CanJoinGroups           bool `json:"can_join_groups"`
 		CanReadAllGroupMessages bool `json:"can_read_all_group_messages"`
 		SupportsInlineQueries   bool `json:"supports_inline_queries"`
-	}{User: s.bot, CanJoinGroups: true}, nil
+	}{User: s.bot, CanJoinGroups: true, SupportsInlineQueries: !s.noInline}, nil
 }
 
 func (s *Server) getUpdates(r *http.Request, p params) (any, *APIError) {
@@ -524,6 +525,12 @@ func parseMarkup(raw string) (markup, *APIError) {
 			if u, ok := fields["url"]; ok {
 				if err := json.Unmarshal(u, &b.URL); err != nil || b.URL == "" {
 					return markup{}, errp(BadRequest("BUTTON_URL_INVALID"))
+				}
+			}
+			if q, ok := fields["switch_inline_query"]; ok {
+				b.SwitchInlineQuery = new(string)
+				if err := json.Unmarshal(q, b.SwitchInlineQuery); err != nil || len([]rune(*b.SwitchInlineQuery)) > 256 {
+					return markup{}, errp(BadRequest("BUTTON_TYPE_INVALID"))
 				}
 			}
 			bs = append(bs, b)
@@ -752,10 +759,16 @@ func (s *Server) sendMessage(_ *http.Request, p params) (any, *APIError) {
 	return wm, nil
 }
 
-// editTarget finds the bot message an edit call names.
+// editTarget finds the bot message an edit call names: by chat_id and
+// message_id, or a message posted through inline mode by its
+// inline_message_id (its chat is then nil).
 func (s *Server) editTargetLocked(p params) (*chatState, *Message, *APIError) {
-	if p["inline_message_id"] != "" {
-		return nil, nil, errp(BadRequest("MESSAGE_ID_INVALID"))
+	if id := p["inline_message_id"]; id != "" {
+		m, ok := s.inlineMsgs[id]
+		if !ok || p["chat_id"] != "" || p["message_id"] != "" {
+			return nil, nil, errp(BadRequest("MESSAGE_ID_INVALID"))
+		}
+		return nil, m, nil
 	}
 	cs, aerr := s.chatLocked(p)
 	if aerr != nil {
@@ -808,10 +821,13 @@ func (s *Server) editMessageText(_ *http.Request, p params) (any, *APIError) {
 	edited.Edits++
 	*m = edited
 	s.stats.Edited++
-	wm := s.wireBotMessage(cs, m)
+	var result any = true // an inline message's edit answers True
+	if cs != nil {
+		result = s.wireBotMessage(cs, m)
+	}
 	s.mu.Unlock()
 	s.emit(Event{Kind: EventEdited, Message: edited})
-	return wm, nil
+	return result, nil
 }
 
 func sameKeyboard(m *Message, mk markup) bool {
@@ -845,10 +861,13 @@ func (s *Server) editMessageReplyMarkup(_ *http.Request, p params) (any, *APIErr
 	edited.Edits++
 	*m = edited
 	s.stats.Edited++
-	wm := s.wireBotMessage(cs, m)
+	var result any = true // an inline message's edit answers True
+	if cs != nil {
+		result = s.wireBotMessage(cs, m)
+	}
 	s.mu.Unlock()
 	s.emit(Event{Kind: EventEdited, Message: edited})
-	return wm, nil
+	return result, nil
 }
 
 func (s *Server) deleteMessage(_ *http.Request, p params) (any, *APIError) {

@@ -86,6 +86,13 @@ func WithLogger(l *slog.Logger) Option {
 	return func(s *Server) { s.logger = l }
 }
 
+// WithoutInlineMode makes getMe say the bot does not support inline
+// queries, as before its operator enables inline mode with @BotFather's
+// /setinline (by default it does).
+func WithoutInlineMode() Option {
+	return func(s *Server) { s.noInline = true }
+}
+
 // WithAddr sets the address Start listens on (default "127.0.0.1:0").
 func WithAddr(addr string) Option {
 	return func(s *Server) { s.addr = addr }
@@ -100,6 +107,7 @@ type Server struct {
 	latency     time.Duration
 	jitter      time.Duration
 	strictChats bool
+	noInline    bool
 	logger      *slog.Logger
 	addr        string
 
@@ -119,17 +127,23 @@ type Server struct {
 	callCount    map[string]int
 	callbacks    map[string]*callbackState
 	lastCallback int
-	sentTimes    []time.Time
-	stats        Stats
-	inFlight     int // calls being answered, long polls aside
-	webhook      WebhookInfo
-	commands     map[string][]BotCommand
-	global       *bucket
-	paid         *bucket
-	subs         []subscriber
-	lastSub      int
-	srv          *http.Server
-	url          string
+	// Inline mode (inline.go): queries and their answers, and the
+	// messages posted through inline mode by their inline_message_id.
+	inlineQueries map[string]*inlineQueryState
+	lastInline    int
+	inlineMsgs    map[string]*Message
+	lastInlineMsg int
+	sentTimes     []time.Time
+	stats         Stats
+	inFlight      int // calls being answered, long polls aside
+	webhook       WebhookInfo
+	commands      map[string][]BotCommand
+	global        *bucket
+	paid          *bucket
+	subs          []subscriber
+	lastSub       int
+	srv           *http.Server
+	url           string
 
 	emitMu    sync.Mutex // serializes subscriber callbacks
 	done      chan struct{}
@@ -168,19 +182,21 @@ type queued struct {
 // or mount Handler in a server of your own.
 func New(token string, opts ...Option) *Server {
 	s := &Server{
-		token:     token,
-		now:       time.Now,
-		logger:    slog.New(slog.DiscardHandler),
-		addr:      "127.0.0.1:0",
-		chats:     map[int64]*chatState{},
-		usernames: map[string]int64{},
-		users:     map[int64]User{},
-		updCh:     make(chan struct{}),
-		changeCh:  make(chan struct{}),
-		callCount: map[string]int{},
-		callbacks: map[string]*callbackState{},
-		commands:  map[string][]BotCommand{},
-		done:      make(chan struct{}),
+		token:         token,
+		now:           time.Now,
+		logger:        slog.New(slog.DiscardHandler),
+		addr:          "127.0.0.1:0",
+		chats:         map[int64]*chatState{},
+		usernames:     map[string]int64{},
+		users:         map[int64]User{},
+		updCh:         make(chan struct{}),
+		changeCh:      make(chan struct{}),
+		callCount:     map[string]int{},
+		callbacks:     map[string]*callbackState{},
+		inlineQueries: map[string]*inlineQueryState{},
+		inlineMsgs:    map[string]*Message{},
+		commands:      map[string][]BotCommand{},
+		done:          make(chan struct{}),
 	}
 	s.bot = User{ID: botIDFromToken(token), IsBot: true, FirstName: "Ajel Test", Username: DefaultBotUsername}
 	for _, o := range opts {

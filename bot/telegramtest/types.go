@@ -78,6 +78,9 @@ type Button struct {
 	Text         string `json:"text"`
 	CallbackData string `json:"callback_data,omitempty"`
 	URL          string `json:"url,omitempty"`
+	// SwitchInlineQuery is a switch_inline_query button's query (it opens
+	// the chat picker with "@bot query"); nil for other buttons.
+	SwitchInlineQuery *string `json:"switch_inline_query,omitempty"`
 }
 
 // Message is a message the bot sent, as it currently stands after the bot's
@@ -85,6 +88,9 @@ type Button struct {
 type Message struct {
 	ID     int
 	ChatID int64
+	// InlineMessageID is set on a message a user posted through inline
+	// mode (ChooseInlineResult): the bot knows it by this id alone.
+	InlineMessageID string
 	// Text is the text as the bot sent it (the HTML source when ParseMode is HTML).
 	Text string
 	// PlainText is what the reader sees: tags removed and entities decoded
@@ -160,6 +166,11 @@ type Update struct {
 	MessageID int
 	// CallbackQueryID is the callback query's id for "callback_query" updates.
 	CallbackQueryID string
+	// InlineQueryID is the inline query's id for "inline_query" updates.
+	InlineQueryID string
+	// InlineMessageID is the message a button was pressed under, for a
+	// callback query under a message posted through inline mode.
+	InlineMessageID string
 }
 
 // Call is one request the bot made.

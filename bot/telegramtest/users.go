@@ -52,11 +52,12 @@ type wireSticker struct {
 }
 
 type wireCallback struct {
-	ID           string       `json:"id"`
-	From         User         `json:"from"`
-	Message      *wireMessage `json:"message,omitempty"`
-	ChatInstance string       `json:"chat_instance"`
-	Data         string       `json:"data,omitempty"`
+	ID              string       `json:"id"`
+	From            User         `json:"from"`
+	Message         *wireMessage `json:"message,omitempty"`
+	InlineMessageID string       `json:"inline_message_id,omitempty"`
+	ChatInstance    string       `json:"chat_instance"`
+	Data            string       `json:"data,omitempty"`
 }
 
 // SendText queues a text message from the user in the chat, with a

@@ -193,6 +193,49 @@ type Catalogue struct {
 	// FollowingLine: a followed story's title, and until when.
 	FollowingLine string `fmt:"s,s"`
 
+	// Comparing and sharing a story: «كيف نقلتها المصادر» (the button
+	// under a push, /story), inline mode ("@bot words" in any chat) and
+	// the «📤 مشاركة» button.
+
+	// CompareButton and ShareButton are under a push (and a story shared
+	// through inline mode); StoryButton turns a comparison posted through
+	// inline mode back into the story.
+	CompareButton, ShareButton, StoryButton string
+	// CompareHeader begins a comparison: the outlets that told the story,
+	// counted in Outlets.
+	CompareHeader string `fmt:"s"`
+	// CompareTelling heads one outlet's telling: its rank (first to
+	// last), the outlet, and when it published (CompareAgo, CompareJustNow
+	// or a date).
+	CompareTelling string `fmt:"d,s,s"`
+	// CompareDiffers marks the facts of a telling that other tellings give
+	// otherwise (a toll, an amount, a place), joined by " · ".
+	CompareDiffers string `fmt:"s"`
+	// CompareLegend ends a comparison in which facts are marked.
+	CompareLegend string
+	// CompareAlone ends a comparison of a story one outlet told so far.
+	CompareAlone string
+	// CompareMore: the outlets a comparison has no room for.
+	CompareMore Plural
+	// CompareAgo: how long ago, in Minutes or Hours (today only);
+	// CompareJustNow: under a minute ago.
+	CompareAgo     string `fmt:"s"`
+	CompareJustNow string
+	// CompareSent answers the button when the chat already has the
+	// comparison, kept up to date.
+	CompareSent string
+	// StoryUsage answers /story without a story's number; StoryLink
+	// offers a story's comparison in /latest and /search: its number.
+	StoryUsage string
+	StoryLink  string `fmt:"d"`
+	// StoryNotFound: the number given (a story pruned or never there).
+	StoryNotFound string `fmt:"d"`
+	// InlineNone is the button above an inline answer that found nothing:
+	// it opens the bot.
+	InlineNone string
+	// Outlets counts outlets ("3 مصادر").
+	Outlets Plural
+
 	// Never stands for a time that has not come yet (no success so far).
 	Never string
 	// Stats is /stats: chats, active, paused; subscriptions, feeds,

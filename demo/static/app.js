@@ -13,11 +13,13 @@
   const sendBtn = $("send");
   const statusEl = $("status");
   const toastEl = $("toast");
+  const inlineList = $("inline-list");
 
   const nodes = new Map(); // message id -> row element
   let after = 0;
   let typingTimer = 0;
   let toastTimer = 0;
+  let botName = ""; // the bot's username: "@bot words" is an inline query
 
   const el = (tag, cls, text) => {
     const n = document.createElement(tag);
@@ -78,6 +80,17 @@
           b.dataset.data = k.data;
           b.addEventListener("click", () => press(m.id, k.data, b));
           r.append(b);
+        } else if (typeof k.share === "string") {
+          // Share (switch_inline_query): Telegram opens the chat picker
+          // with "@bot words"; here, the same chat.
+          const b = el("button", "kb-btn", k.text);
+          b.type = "button";
+          b.addEventListener("click", () => {
+            input.value = "@" + botName + " " + k.share;
+            input.focus();
+            inlineSearch();
+          });
+          r.append(b);
         } else if (k.url && /^https?:\/\//i.test(k.url)) {
           const a = el("a", "kb-btn", k.text);
           a.href = k.url;
@@ -98,7 +111,11 @@
     row.dataset.from = m.from;
     const bubble = el("div", "bubble");
     const text = el("div", "text");
-    if (m.from === "user") {
+    if (m.via) {
+      // Posted by the reader through inline mode: the bot's message.
+      bubble.append(el("div", "via", "via @" + m.via));
+    }
+    if (m.from === "user" && !m.via) {
       text.textContent = m.text;
       text.dir = "auto"; // "/subscribe إدلب" reads left to right, as typed
     } else if (m.push) {
@@ -162,6 +179,7 @@
         let added = false;
         for (const m of j.messages) added = upsert(m) || added;
         after = j.last;
+        botName = j.bot || botName;
         if (statusEl.classList.contains("offline")) setStatus("بوت");
         if (added && (stick || j.reset)) scrollToEnd();
         backoff = 500;
@@ -217,10 +235,78 @@
     }
   }
 
+  // Inline mode: "@bot words" lists the bot's stories above the input, as
+  // Telegram's picker does; picking one posts it into the chat via the bot.
+  let inlineTimer = 0;
+  let inlineSeq = 0;
+  // Before the first poll names the bot, any "@name words" is asked about:
+  // the server says whether it is an inline query.
+  const isInline = (text) => botName === "" ? /^@\w+ /.test(text + " ")
+    : (text + " ").toLowerCase().startsWith("@" + botName.toLowerCase() + " ");
+
+  function inlineSearch() {
+    clearTimeout(inlineTimer);
+    if (!isInline(input.value)) {
+      inlineList.hidden = true;
+      return;
+    }
+    inlineTimer = setTimeout(async () => {
+      const seq = ++inlineSeq;
+      try {
+        const j = await post("/demo/api/inline", { text: input.value });
+        if (seq === inlineSeq) showInline(j);
+      } catch (err) {
+        showToast("تعذّر البحث: " + err.message);
+      }
+    }, 300);
+  }
+
+  function showInline(j) {
+    inlineList.replaceChildren();
+    if (!j.inline) {
+      inlineList.hidden = true;
+      return;
+    }
+    if (j.button) inlineList.append(el("div", "inline-note", j.button));
+    for (const r of j.results || []) {
+      const item = el("button", "inline-item");
+      item.type = "button";
+      if (r.thumb) {
+        const img = el("img", "inline-thumb");
+        img.src = r.thumb;
+        img.alt = "";
+        img.referrerPolicy = "no-referrer";
+        item.append(img);
+      }
+      const words = el("span", "inline-words");
+      words.append(el("span", "inline-title", r.title), el("span", "inline-desc", r.description));
+      item.append(words);
+      item.addEventListener("click", async () => {
+        try {
+          await post("/demo/api/choose", { query_id: j.query_id, result_id: r.id });
+          input.value = "";
+          inlineList.hidden = true;
+        } catch (err) {
+          showToast("تعذّر النشر: " + err.message);
+        }
+      });
+      inlineList.append(item);
+    }
+    inlineList.hidden = false;
+  }
+
+  input.addEventListener("input", inlineSearch);
+
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const text = input.value;
     if (!text.trim()) return;
+    if (isInline(text)) {
+      // As in Telegram: "@bot words" is not sent; a story is picked.
+      const first = inlineList.querySelector(".inline-item");
+      if (first) first.click();
+      return;
+    }
     input.value = "";
     if (!(await sendText(text))) input.value = text;
     input.focus();
