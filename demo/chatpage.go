@@ -115,6 +115,7 @@ type ChatPage struct {
 	closed    bool
 	listeners map[int]func(Entry)
 	lastLis   int
+	waiting   int // long polls waiting for news
 }
 
 // NewChatPage records the conversation between user and the bot in chat
@@ -197,6 +198,14 @@ func (p *ChatPage) Say(text string) Entry {
 	p.mu.Unlock()
 	notify(fns, out)
 	return out
+}
+
+// Waiting reports how many of the page's long polls are waiting for a new
+// message (tests wait for one before they change the transcript).
+func (p *ChatPage) Waiting() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.waiting
 }
 
 // Entries returns the transcript as it stands, oldest first, without
@@ -376,21 +385,39 @@ func (p *ChatPage) messages(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		changed, done := p.changed, p.done
+		news := len(resp.Messages) > 0 || resp.Reset
+		if !news {
+			p.waiting++
+		}
 		p.mu.Unlock()
-		if len(resp.Messages) > 0 || resp.Reset {
+		if news {
 			writeJSON(w, http.StatusOK, resp)
 			return
 		}
+		// Which of the four ended the wait, so that the count of waiting
+		// polls is right before anything is answered.
+		var changedFired, timedOut, stopped bool
 		select {
 		case <-changed:
-			continue
+			changedFired = true
 		case <-timer.C:
-			writeJSON(w, http.StatusOK, resp)
+			timedOut = true
 		case <-done:
+			stopped = true
+		case <-r.Context().Done():
+		}
+		p.mu.Lock()
+		p.waiting--
+		p.mu.Unlock()
+		switch {
+		case changedFired:
+			continue
+		case timedOut:
+			writeJSON(w, http.StatusOK, resp)
+		case stopped:
 			// The page backs off on errors, so it will not spin while
 			// the server shuts down.
 			writeError(w, http.StatusServiceUnavailable, "the demo has stopped")
-		case <-r.Context().Done():
 		}
 		return
 	}
