@@ -177,7 +177,7 @@ func (h *harness) stop() {
 
 func (h *harness) wait(what string, cond func() bool) {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(h.t.Context(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(h.t.Context(), settleBound)
 	defer cancel()
 	if err := h.tg.WaitFor(ctx, cond); err != nil {
 		h.t.Fatalf("waiting for %s: %v\nlogs:\n%s", what, err, h.logs.String())
