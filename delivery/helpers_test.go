@@ -166,18 +166,19 @@ func (o *countingObserver) Sent(_ news.Delivery, l time.Duration) {
 	o.latencies = append(o.latencies, l)
 }
 
-func (o *countingObserver) Retried(news.Delivery, string) { o.inc(&o.retried) }
-func (o *countingObserver) Failed(news.Delivery, string)  { o.inc(&o.failed) }
+func (o *countingObserver) Retried(news.Delivery, string)  { o.inc(&o.retried) }
+func (o *countingObserver) Failed(news.Delivery, string)   { o.inc(&o.failed) }
+func (o *countingObserver) ChatDeactivated(int64, int)     { o.inc(&o.deactivated) }
+func (o *countingObserver) ChatMigrated(int64, int64)      { o.inc(&o.migrated) }
+func (o *countingObserver) StoreError(error)               { o.inc(&o.storeErrors) }
+func (o *countingObserver) Rescheduled(int, time.Duration) { o.inc(&o.rescheduled) }
+
 func (o *countingObserver) RateLimited(time.Duration) {
 	o.inc(&o.limited)
 	if o.onRateLimited != nil {
 		o.onRateLimited()
 	}
 }
-func (o *countingObserver) ChatDeactivated(int64, int)     { o.inc(&o.deactivated) }
-func (o *countingObserver) ChatMigrated(int64, int64)      { o.inc(&o.migrated) }
-func (o *countingObserver) StoreError(error)               { o.inc(&o.storeErrors) }
-func (o *countingObserver) Rescheduled(int, time.Duration) { o.inc(&o.rescheduled) }
 
 func (o *countingObserver) Edited(_ news.Delivery, err error) {
 	if err != nil {
