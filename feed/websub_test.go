@@ -572,3 +572,59 @@ func TestWebSubHugeLeasesAreBounded(t *testing.T) {
 		})
 	}
 }
+
+// givingUpStore runs between once, right after the first subscription it
+// is asked for was read: Ajel changing its mind while a hub's answer is
+// being handled.
+type givingUpStore struct {
+	*storage.DB
+	between func()
+	once    sync.Once
+}
+
+func (s *givingUpStore) WebSubByCallback(ctx context.Context, callbackID string) (news.WebSub, error) {
+	w, err := s.DB.WebSubByCallback(ctx, callbackID)
+	s.once.Do(s.between)
+	return w, err
+}
+
+// A hub's answer to a renewal that Ajel gave up while the answer was
+// being handled (it sent the unsubscription meanwhile) does not bring the
+// subscription back: the unsubscription's answer then forgets it. Before,
+// the late answer saved the subscription active again, and the old hub's
+// subscription was never forgotten.
+func TestWebSubLateVerificationDoesNotUndoAnUnsubscription(t *testing.T) {
+	r := newIdleWebSubRig(t, true, nil)
+	path := r.subscribed(t)
+	id := strings.TrimPrefix(path, feed.DefaultCallbackPath)
+	store := &givingUpStore{DB: r.db, between: func() {
+		w, err := r.db.WebSubByCallback(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.State = news.WebSubUnsubscribing
+		if err := r.db.SaveWebSub(t.Context(), w); err != nil {
+			t.Fatal(err)
+		}
+	}}
+	sub := feed.NewSubscriber(store, feed.NewFetcher(feed.Options{AllowPrivate: true}), r.got,
+		feed.WebSubOptions{PublicURL: r.cb.URL, AllowPrivate: true, Now: r.clock.Now})
+	verify := func(mode string) (int, string) {
+		q := url.Values{"hub.mode": {mode}, "hub.topic": {r.feed.URL}, "hub.challenge": {"c-" + mode}, "hub.lease_seconds": {"600"}}
+		rec := httptest.NewRecorder()
+		sub.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path+"?"+q.Encode(), nil))
+		return rec.Code, rec.Body.String()
+	}
+	if code, body := verify("subscribe"); code != http.StatusNotFound || body == "c-subscribe" {
+		t.Errorf("a renewal given up meanwhile was confirmed: %d %q", code, body)
+	}
+	if w, err := r.db.WebSubByCallback(t.Context(), id); err != nil || w.State != news.WebSubUnsubscribing {
+		t.Errorf("state %q (%v) after the late answer, want it still unsubscribing", w.State, err)
+	}
+	if code, body := verify("unsubscribe"); code != http.StatusOK || body != "c-unsubscribe" {
+		t.Errorf("the unsubscription's answer: %d %q", code, body)
+	}
+	if _, err := r.db.WebSubByCallback(t.Context(), id); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("the subscription was not forgotten: %v", err)
+	}
+}
