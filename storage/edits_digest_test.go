@@ -40,7 +40,10 @@ func TestNewSourceFlagsSentPushesForEdit(t *testing.T) {
 		mustChat(t, db, id, news.ChatPrivate)
 		mustSub(t, db, id, news.KindTopic, "syria")
 	}
+	// Rows are due from when they were queued: on the clock sendAll reads
+	// at, or a slow machine queues them after it and nothing is sent.
 	now := time.Now()
+	db.Now = func() time.Time { return now }
 	first := tellStory(t, db, "a", "الأولى", 0)
 	sendAll(t, db, now)
 
@@ -188,7 +191,10 @@ func TestStorySummaryReplacesTheFirstTellings(t *testing.T) {
 	db := MustOpenDB(t)
 	mustChat(t, db, 1, news.ChatPrivate)
 	mustSub(t, db, 1, news.KindTopic, "syria")
+	// Rows are due from when they were queued: on the clock sendAll reads
+	// at, or a slow machine queues them after it and nothing is sent.
 	now := time.Now()
+	db.Now = func() time.Time { return now }
 	first := tellStory(t, db, "a", "الأولى", 0)
 	sendAll(t, db, now)
 
