@@ -256,12 +256,13 @@ func (f *fixture) post(t *testing.T, path, body string, headers map[string]strin
 	return resp.StatusCode, out
 }
 
-// waitPolling waits until a long poll of the page is waiting for news.
-// It may run in a goroutine of its own.
-func (f *fixture) waitPolling(t *testing.T) {
+// waitPolling waits until a long poll of the page is waiting for news, or
+// answered is true (the poll was answered without waiting). It may run in
+// a goroutine of its own.
+func (f *fixture) waitPolling(t *testing.T, answered func() bool) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	for f.page.Waiting() == 0 {
+	for f.page.Waiting() == 0 && !answered() {
 		select {
 		case <-ctx.Done():
 			t.Error("no poll of the page started waiting")
