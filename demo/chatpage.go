@@ -385,12 +385,12 @@ func (p *ChatPage) messages(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		changed, done := p.changed, p.done
-		news := len(resp.Messages) > 0 || resp.Reset
-		if !news {
+		answer := len(resp.Messages) > 0 || resp.Reset
+		if !answer {
 			p.waiting++
 		}
 		p.mu.Unlock()
-		if news {
+		if answer {
 			writeJSON(w, http.StatusOK, resp)
 			return
 		}
