@@ -129,7 +129,7 @@ func BenchmarkReplySurge(b *testing.B) {
 	for range b.N {
 		tg := telegramtest.NewTest(b, testToken, telegramtest.WithRateLimits(telegramtest.DefaultRateLimits()),
 			telegramtest.WithLatency(150*time.Millisecond))
-		benchApp(b, tg, 0, map[string]string{config.EnvSendRate: strconv.Itoa(rate)})
+		a := benchApp(b, tg, 0, map[string]string{config.EnvSendRate: strconv.Itoa(rate)})
 		b.ResetTimer()
 		start := time.Now()
 		base := int64(1_000_000)
@@ -146,7 +146,7 @@ func BenchmarkReplySurge(b *testing.B) {
 		}
 		last := time.Since(start)
 		b.StopTimer()
-		time.Sleep(time.Second) // nothing more may come
+		awaitIdle(b, a.db) // every /start handled: nothing more may come
 		for i := range chats {
 			if n := tg.SentCount(base + int64(i)); n != 1 {
 				b.Fatalf("chat %d got %d answers, want 1", base+int64(i), n)
@@ -266,7 +266,7 @@ func BenchmarkFeedToPush(b *testing.B) {
 		_ = tg.WaitFor(ctx, tg.Polling)
 		tg.SendText(chat, user, "/subscribe سوريا")
 		_, _ = tg.WaitSent(ctx, chat.ID, 1)
-		time.Sleep(3 * time.Second) // the first poll primes the feed
+		awaitPrimed(b, a.db, 1)
 
 		published := []rssItem{itemOld}
 		var latencies []time.Duration

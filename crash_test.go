@@ -80,13 +80,11 @@ func (pc *pushCounter) count() int {
 	return pc.total
 }
 
-// primed waits until the current run has recorded the feed's first poll,
-// which only primes it.
+// primed waits until the runs have recorded the feed's first poll, which
+// only primes it.
 func (c *childProc) primed() {
 	c.t.Helper()
-	c.waitUntil("the first poll to prime the feed", 30*time.Second, func() bool {
-		return strings.Contains(c.logs.String(), "push=false")
-	})
+	awaitPrimed(c.t, c.store(), 1)
 }
 
 // crashConcurrency is SEND_CONCURRENCY in the crash test: with a 200 ms
@@ -198,7 +196,7 @@ func TestCrashDuringFanout(t *testing.T) {
 		return reached == chats
 	})
 	elapsed := time.Since(start)
-	time.Sleep(1500 * time.Millisecond) // nothing more may come
+	awaitIdle(t, child.store()) // nothing pending: nothing more may come
 	child.stop()
 
 	reached, repeats := pushes.result(firstChat, chats)
@@ -232,7 +230,6 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 		mu        sync.Mutex
 		body      = rss(itemOld)
 		published bool
-		servedNew int
 		kills     int
 	)
 	var child *childProc
@@ -240,9 +237,6 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		b, isNew := body, published
-		if isNew {
-			servedNew++
-		}
 		kill := isNew && kills < feedKills
 		if kill {
 			kills++
@@ -290,23 +284,13 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 	// in flight, which TestCrashDuringFanout bounds — then two polls of
 	// the same feed, which must push nothing again.
 	child.waitUntil("every send to be recorded", 30*time.Second, func() bool {
-		db := storagetest.OpenAt(t, dbPath)
-		defer db.Close()
-		st, err := db.Stats(context.Background())
+		st, err := child.store().Stats(context.Background())
 		return err == nil && st.Outbox.Pending == 0 && st.Outbox.Sent == chats
 	})
 	child.kill()
 	child.wait(10 * time.Second)
 	child.start()
-	mu.Lock()
-	before := servedNew
-	mu.Unlock()
-	child.waitUntil("two more polls", 30*time.Second, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return servedNew >= before+2
-	})
-	time.Sleep(500 * time.Millisecond)
+	awaitPolls(t, child.store(), 2)
 	child.stop()
 
 	reached, repeats := pushes.result(firstChat, chats)

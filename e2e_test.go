@@ -17,6 +17,8 @@ import (
 
 	"github.com/ajel-news/ajel/bot/telegramtest"
 	"github.com/ajel-news/ajel/config"
+	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 const testToken = "123456:TEST-token-never-logged"
@@ -87,6 +89,7 @@ type harness struct {
 	logs   *syncBuffer
 	cancel context.CancelFunc
 	done   chan int
+	db     *storage.DB // the app's database, opened beside it by store
 }
 
 type syncBuffer struct {
@@ -174,7 +177,7 @@ func (h *harness) stop() {
 
 func (h *harness) wait(what string, cond func() bool) {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(h.t.Context(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(h.t.Context(), settleBound)
 	defer cancel()
 	if err := h.tg.WaitFor(ctx, cond); err != nil {
 		h.t.Fatalf("waiting for %s: %v\nlogs:\n%s", what, err, h.logs.String())
@@ -189,6 +192,15 @@ func (h *harness) say(chat telegramtest.Chat, from telegramtest.User, text strin
 	h.wait("a reply to "+text, func() bool { return h.tg.SentCount(chat.ID) > before })
 	sent := h.tg.Sent(chat.ID)
 	return sent[len(sent)-1]
+}
+
+// store is the app's database, opened beside the app on first use, for
+// waiting on its state.
+func (h *harness) store() *storage.DB {
+	if h.db == nil {
+		h.db = storagetest.OpenAt(h.t, h.env[config.EnvDatabasePath])
+	}
+	return h.db
 }
 
 func pushes(msgs []telegramtest.Message) []telegramtest.Message {
@@ -275,13 +287,12 @@ func TestFeedToPush(t *testing.T) {
 	other, otherUser := telegramtest.PrivateChat(2002), telegramtest.NewUser(2002, "منى")
 	h.say(reader, readerUser, "/subscribe سوريا")
 	h.say(other, otherUser, "/subscribe رياضة")
-	// Let the first poll prime the feed.
-	h.wait("the first poll", func() bool { return strings.Contains(h.logs.String(), "push=false") })
+	awaitPrimed(t, h.store(), 1)
 
 	feedSrv.set(rss(itemOld, itemSyria, itemSports), "")
 	h.wait("the Syria push", func() bool { return len(pushes(tg.Sent(reader.ID))) >= 1 })
 	h.wait("the sports push", func() bool { return len(pushes(tg.Sent(other.ID))) >= 1 })
-	time.Sleep(2500 * time.Millisecond) // two more polls: nothing else may arrive
+	awaitPolls(t, h.store(), 2) // two more polls: nothing else may arrive
 
 	got := pushes(tg.Sent(reader.ID))
 	if len(got) != 1 {
@@ -307,7 +318,7 @@ func TestFeedToPush(t *testing.T) {
 	h.stop()
 	before := tg.MessageCount()
 	h.start()
-	time.Sleep(2500 * time.Millisecond)
+	awaitPolls(t, h.store(), 2)
 	if after := tg.MessageCount(); after != before {
 		t.Errorf("restart sent %d more messages", after-before)
 	}
@@ -345,12 +356,12 @@ func TestFeedWithoutGUIDsAndWindows1256(t *testing.T) {
 	chat, user := telegramtest.PrivateChat(3001), telegramtest.NewUser(3001, "هدى")
 	h.say(chat, user, "/subscribe دمشق")
 	h.say(chat, user, "/subscribe ريال مدريد")
-	time.Sleep(2500 * time.Millisecond)
+	awaitPrimed(t, h.store(), 2)
 
 	plain.set(noGUID(itemOld, itemSyria), "")
 	legacy.set(encode(rss(itemOld, itemSports)), "application/rss+xml")
 	h.wait("both pushes", func() bool { return len(pushes(tg.Sent(chat.ID))) >= 2 })
-	time.Sleep(2500 * time.Millisecond)
+	awaitPolls(t, h.store(), 2)
 	got := pushes(tg.Sent(chat.ID))
 	if len(got) != 2 {
 		t.Fatalf("got %d pushes, want 2 (one per feed, none repeated)", len(got))
@@ -374,7 +385,7 @@ func TestTelegramRefusals(t *testing.T) {
 	blocked, blockedUser := telegramtest.PrivateChat(4002), telegramtest.NewUser(4002, "رنا")
 	h.say(limited, limitedUser, "/subscribe سوريا")
 	h.say(blocked, blockedUser, "/subscribe سوريا")
-	time.Sleep(2500 * time.Millisecond)
+	awaitPrimed(t, h.store(), 1)
 
 	tg.FailNext("sendMessage", limited.ID, 1, telegramtest.TooManyRequests(2))
 	tg.Block(blocked.ID)
@@ -396,7 +407,9 @@ func TestTelegramRefusals(t *testing.T) {
 	// The blocked chat is deactivated: a second story sends nothing there.
 	feedSrv.set(rss(itemOld, itemSyria, rssItem{"syria-2", "افتتاح مستشفى جديد في حلب السورية", "خبر ثان.", "https://news.example/syria2"}), "")
 	h.wait("the second push", func() bool { return len(pushes(tg.Sent(limited.ID))) == 2 })
-	time.Sleep(time.Second)
+	// The poll that brought the story has queued its every push: once none
+	// is pending, the blocked chat had its chance.
+	awaitIdle(t, h.store())
 	attempts := 0
 	for _, c := range tg.CallsTo("sendMessage") {
 		if c.ChatID == blocked.ID && strings.Contains(c.Params["text"], "أخبار عاجلة") {
@@ -454,7 +467,9 @@ func TestWebhookMode(t *testing.T) {
 		}
 	}
 	h.wait("the reply", func() bool { return tg.SentCount(6001) >= 1 })
-	time.Sleep(300 * time.Millisecond)
+	// Each post was answered once the update was queued (or found queued):
+	// an empty inbox means every queued update was handled.
+	awaitIdle(t, h.store())
 	if n := tg.SentCount(6001); n != 1 {
 		t.Errorf("the update was handled %d times, want once", n)
 	}
@@ -515,7 +530,9 @@ func TestIngestAPIPushes(t *testing.T) {
 	if !strings.Contains(p.PlainText, "🔴 أخبار عاجلة · اقتصاد") || !strings.Contains(p.PlainText, "البنك المركزي يرفع أسعار الفائدة") || p.DisableNotification {
 		t.Errorf("breaking push from the newsroom:\n%s (silent=%v)", p.PlainText, p.DisableNotification)
 	}
-	time.Sleep(500 * time.Millisecond)
+	// The API queued every push before it answered: none left pending,
+	// none can come.
+	awaitIdle(t, h.store())
 	if n := len(pushes(tg.Sent(chat.ID))); n != 1 {
 		t.Errorf("%d pushes, want 1", n)
 	}

@@ -182,7 +182,7 @@ func runFault(t *testing.T, tc faultCase) {
 		code, body, err := healthz(t.Context(), addr)
 		return err == nil && code == http.StatusOK && strings.Contains(body, `"status":"ok"`)
 	})
-	time.Sleep(time.Second) // nothing more may come
+	awaitIdle(t, child.store()) // nothing pending: nothing more may come
 	if !child.alive() {
 		t.Fatalf("ajel exited; logs:\n%s", child.tail())
 	}

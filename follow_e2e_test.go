@@ -118,7 +118,11 @@ func TestFollowADevelopingStory(t *testing.T) {
 	}
 	ingest(3) // a statement: within ten minutes of the last update, it waits
 	ingest(4) // the toll again: nothing new
-	time.Sleep(time.Second)
+	// Each telling was stored before its answer, and nothing is due now:
+	// the updater has nothing it could send yet.
+	if due, err := a.db.DueFollowUpdates(ctx, time.Now(), 10); err != nil || len(due) != 0 {
+		t.Errorf("follow updates due now %+v, %v: want none before ten minutes", due, err)
+	}
 	if n := len(updates()); n != 1 {
 		t.Errorf("%d updates within ten minutes, want 1", n)
 	}

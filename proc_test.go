@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/ajel-news/ajel/config"
+	"github.com/ajel-news/ajel/storage"
+	"github.com/ajel-news/ajel/storage/storagetest"
 )
 
 // The tests that run the real binary as a child process (crash and fault
@@ -73,6 +75,7 @@ type childProc struct {
 	dir  string
 	env  map[string]string
 	logs *syncBuffer
+	db   *storage.DB // the runs' database, opened beside them by store
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -121,6 +124,15 @@ func (c *childProc) start() {
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
 	c.cmd, c.exited = cmd, exited
+}
+
+// store is the runs' database, opened beside them on first use (it
+// outlives every kill), for waiting on their state.
+func (c *childProc) store() *storage.DB {
+	if c.db == nil {
+		c.db = storagetest.OpenAt(c.t, c.env[config.EnvDatabasePath])
+	}
+	return c.db
 }
 
 // kill sends SIGKILL, at once, from any goroutine; it does not wait.

@@ -60,7 +60,9 @@ func TestAddFeedRefusesInternalAddresses(t *testing.T) {
 	if feeds := h.say(chat, admin, "/feeds"); strings.Contains(feeds.PlainText, "#1") {
 		t.Errorf("a refused feed was stored: %q", feeds.PlainText)
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Every command handled (the inbox empty) and no feed stored: nothing
+	// is left that could still reach the internal server.
+	awaitIdle(t, h.store())
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the internal server was contacted %d times", n)
 	}
@@ -118,15 +120,15 @@ func TestFloodingChatIsSlowedOthersAnswered(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}()
-	time.Sleep(300 * time.Millisecond)
+	h.wait("the flood under way", func() bool { return tg.SentCount(floodChat.ID) > 0 })
 	start := time.Now()
 	reply := h.say(calmChat, calm, "/help")
 	if wait := time.Since(start); !strings.Contains(reply.PlainText, "/subscribe") {
 		t.Errorf("the calm chat's /help: %q (after %s)", reply.PlainText, wait)
 	}
 	<-done
-	h.wait("the flood to be handled", func() bool { return tg.Pending() == 0 && tg.Polling() })
-	time.Sleep(200 * time.Millisecond)
+	h.wait("the flood to be taken", func() bool { return tg.Pending() == 0 && tg.Polling() })
+	awaitIdle(t, h.store()) // and handled: every reply sent
 	sent := tg.Sent(floodChat.ID)
 	notices := 0
 	for _, m := range sent {

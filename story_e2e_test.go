@@ -39,7 +39,7 @@ var (
 // primed waits until n feeds had their first poll.
 func (h *harness) primed(n int) {
 	h.t.Helper()
-	h.wait("the first polls", func() bool { return strings.Count(h.logs.String(), "push=false") >= n })
+	awaitPrimed(h.t, h.store(), n)
 }
 
 func TestStoryFromTwoFeedsIsPushedOnceThenEdited(t *testing.T) {
@@ -72,7 +72,7 @@ func TestStoryFromTwoFeedsIsPushedOnceThenEdited(t *testing.T) {
 			return m.Edits > 0 && strings.Contains(m.PlainText, "وأفاد به مصدر آخر")
 		})
 	}
-	time.Sleep(2500 * time.Millisecond) // two more polls: nothing else may arrive
+	awaitPolls(t, h.store(), 2) // two more polls: nothing else may arrive
 
 	for _, c := range readers {
 		got := pushes(tg.Sent(c.ID))
@@ -130,8 +130,8 @@ func TestSameItemInTwoFeedsIsPushedOnce(t *testing.T) {
 	for _, c := range readers {
 		h.wait("the push", func() bool { return len(pushes(tg.Sent(c.ID))) == 1 })
 	}
-	h.wait("both feeds to carry it", func() bool { return strings.Count(h.logs.String(), "push=true") >= 2 })
-	time.Sleep(2500 * time.Millisecond)
+	// Two polls of each feed since both list it, all they queued sent.
+	awaitPolls(t, h.store(), 2)
 	for _, c := range readers {
 		if got := pushes(tg.Sent(c.ID)); len(got) != 1 {
 			t.Errorf("reader %d got %d pushes, want 1", c.ID, len(got))
@@ -173,7 +173,9 @@ func TestHourlyLimitDigest(t *testing.T) {
 		return out
 	}
 	h.wait("the digest", func() bool { return len(digests()) == 1 })
-	time.Sleep(1500 * time.Millisecond)
+	// The three stories were queued before the digest: with nothing left
+	// pending, nothing more can come.
+	awaitIdle(t, a.db)
 	if got := pushes(tg.Sent(chat.ID)); len(got) != 1 || !strings.Contains(got[0].PlainText, titles[0]) {
 		t.Errorf("pushes %+v, want only the first story", got)
 	}

@@ -167,7 +167,7 @@ func TestTokenRedacted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	var seen error
 	err = b.Connect(ctx, func(err error, _ time.Duration) {

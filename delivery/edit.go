@@ -15,6 +15,7 @@ func (w *Worker) editPass(ctx context.Context) passResult {
 	if w.opt.Editor == nil {
 		return passResult{}
 	}
+	w.freshRead()
 	rows, err := w.store.PendingEdits(ctx, w.opt.BatchSize)
 	if err != nil {
 		if ctx.Err() == nil {

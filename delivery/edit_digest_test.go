@@ -186,7 +186,7 @@ func TestEditRefusals(t *testing.T) {
 			stop()
 			calls := ed.all()
 			if len(calls) != tt.wantCalls {
-				t.Fatalf("%d edit calls, want %d", len(calls), tt.wantCalls)
+				t.Fatalf("%d edit calls, want %d: %+v", len(calls), tt.wantCalls, calls)
 			}
 			if tt.wantCalls == 2 {
 				if gap := calls[1].at.Sub(calls[0].at); gap < limited.RetryAfter {

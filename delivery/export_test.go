@@ -6,3 +6,10 @@ import "context"
 func WaitPush(ctx context.Context, b *Budget, breaking bool) (paid, ok bool) {
 	return b.waitPush(ctx, breaking)
 }
+
+// InFlight reports whether a message into the chat is in flight.
+func InFlight(w *Worker, chatID int64) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.busy[chatID]
+}

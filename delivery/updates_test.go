@@ -20,11 +20,20 @@ type memUpdates struct {
 	deactivated []int64
 	recent      int
 	oldest      time.Time
+	passes      int // calls of DueFollowUpdates: one a pass
+}
+
+// passesBegun is how many passes the updater began.
+func (m *memUpdates) passesBegun() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.passes
 }
 
 func (m *memUpdates) DueFollowUpdates(_ context.Context, now time.Time, _ int) ([]news.Update, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.passes++
 	var out []news.Update
 	for _, u := range m.due {
 		if _, done := m.sent[u.ID]; done {
@@ -117,21 +126,18 @@ func TestUpdaterSendsRepliesAndRespectsTheReader(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- u.Run(ctx) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	waitFor(t, "every update handled", func() bool {
 		store.mu.Lock()
-		n := len(store.sent) + len(store.deactivated) + len(store.retried)
-		store.mu.Unlock()
-		if n == 5 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("sent %v, deactivated %v, retried %v", store.sent, store.deactivated, store.retried)
-		}
-		time.Sleep(5 * time.Millisecond)
+		defer store.mu.Unlock()
+		return len(store.sent)+len(store.deactivated)+len(store.retried) == 5
+	})
+	// Two more passes, each woken by Notify: once the third has begun the
+	// second is over, and it may have sent nothing again.
+	for range 2 {
+		n := store.passesBegun()
+		u.Notify()
+		waitFor(t, "another pass", func() bool { return store.passesBegun() > n })
 	}
-	u.Notify()
-	time.Sleep(20 * time.Millisecond)
 	cancel()
 	<-done
 

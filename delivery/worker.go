@@ -336,6 +336,10 @@ type Worker struct {
 	// gone marks chats blocked or moved since the batch being walked was
 	// read: its rows of them are stale.
 	gone map[int64]bool
+	// recorded marks chats whose message landed and was recorded since the
+	// rows being walked were read: those rows may be stale (one recorded
+	// as sent or edited would go again), so the chat waits for a new read.
+	recorded map[int64]bool
 
 	lastPrune time.Time // Run's goroutine only
 	// lastClock is when the outbox was last looked at for rows dated in
@@ -402,18 +406,19 @@ func New(store Store, sender Sender, opt Options) *Worker {
 		budget = NewBudget(BudgetOptions{Rate: opt.Rate, PaidRate: opt.PaidRate, Now: opt.Now, After: opt.After})
 	}
 	return &Worker{
-		store:  store,
-		sender: sender,
-		opt:    opt,
-		log:    opt.Logger,
-		obs:    opt.Observer,
-		budget: budget,
-		wake:   make(chan struct{}, 1),
-		freed:  make(chan struct{}, 1),
-		slots:  make(chan struct{}, opt.Concurrency),
-		pace:   newPacer(opt.PerChatInterval, opt.GroupPerMinute),
-		busy:   map[int64]bool{},
-		gone:   map[int64]bool{},
+		store:    store,
+		sender:   sender,
+		opt:      opt,
+		log:      opt.Logger,
+		obs:      opt.Observer,
+		budget:   budget,
+		wake:     make(chan struct{}, 1),
+		freed:    make(chan struct{}, 1),
+		slots:    make(chan struct{}, opt.Concurrency),
+		pace:     newPacer(opt.PerChatInterval, opt.GroupPerMinute),
+		busy:     map[int64]bool{},
+		gone:     map[int64]bool{},
+		recorded: map[int64]bool{},
 
 		postLanded: make(chan struct{}, 1),
 	}
@@ -457,6 +462,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		w.mu.Lock()
 		clear(w.gone) // a new read shows blocked and moved chats as they are
 		w.mu.Unlock()
+		w.freshRead()
 		rows, err := w.store.PendingDeliveries(ctx, now, w.opt.BatchSize)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -620,7 +626,7 @@ type chatStatus int
 
 const (
 	chatFree chatStatus = iota
-	chatBusy            // a message into it is in flight
+	chatBusy            // a message into it is in flight, or landed since the batch was read
 	chatGone            // blocked or moved since the batch was read
 )
 
@@ -630,10 +636,18 @@ func (w *Worker) chatState(chatID int64) chatStatus {
 	switch {
 	case w.gone[chatID]:
 		return chatGone
-	case w.busy[chatID]:
+	case w.busy[chatID] || w.recorded[chatID]:
 		return chatBusy
 	}
 	return chatFree
+}
+
+// freshRead forgets which chats' messages landed: call it right before
+// reading rows, which then show what those messages recorded.
+func (w *Worker) freshRead() {
+	w.mu.Lock()
+	clear(w.recorded)
+	w.mu.Unlock()
 }
 
 // launch waits for a free flight and the budget's turn, then runs send in
@@ -656,9 +670,9 @@ func (w *Worker) launch(ctx context.Context, d news.Delivery, send func(paid boo
 		return false
 	}
 	w.mu.Lock()
-	if w.gone[d.ChatID] || w.busy[d.ChatID] {
-		// Blocked, moved or taken while this row waited for its turn; the
-		// turn is lost, which costs one interval.
+	if w.gone[d.ChatID] || w.busy[d.ChatID] || w.recorded[d.ChatID] {
+		// Blocked, moved, taken or sent to while this row waited for its
+		// turn; the turn is lost, which costs one interval.
 		w.mu.Unlock()
 		<-w.slots
 		return false
@@ -673,6 +687,7 @@ func (w *Worker) launch(ctx context.Context, d news.Delivery, send func(paid boo
 		defer func() {
 			w.mu.Lock()
 			delete(w.busy, d.ChatID)
+			w.recorded[d.ChatID] = true
 			if channel {
 				w.channelPosts--
 			}

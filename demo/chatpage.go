@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -126,6 +127,7 @@ type ChatPage struct {
 	closed    bool
 	listeners map[int]func(Entry)
 	lastLis   int
+	waiting   int // long polls waiting for news
 }
 
 // NewChatPage records the conversation between user and the bot in chat
@@ -210,6 +212,14 @@ func (p *ChatPage) Say(text string) Entry {
 	p.mu.Unlock()
 	notify(fns, out)
 	return out
+}
+
+// Waiting reports how many of the page's long polls are waiting for a new
+// message (tests wait for one before they change the transcript).
+func (p *ChatPage) Waiting() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.waiting
 }
 
 // Entries returns the transcript as it stands, oldest first, without
@@ -395,21 +405,39 @@ func (p *ChatPage) messages(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		changed, done := p.changed, p.done
+		answer := len(resp.Messages) > 0 || resp.Reset
+		if !answer {
+			p.waiting++
+		}
 		p.mu.Unlock()
-		if len(resp.Messages) > 0 || resp.Reset {
+		if answer {
 			writeJSON(w, http.StatusOK, resp)
 			return
 		}
+		// Which of the four ended the wait, so that the count of waiting
+		// polls is right before anything is answered.
+		var changedFired, timedOut, stopped bool
 		select {
 		case <-changed:
-			continue
+			changedFired = true
 		case <-timer.C:
-			writeJSON(w, http.StatusOK, resp)
+			timedOut = true
 		case <-done:
+			stopped = true
+		case <-r.Context().Done():
+		}
+		p.mu.Lock()
+		p.waiting--
+		p.mu.Unlock()
+		switch {
+		case changedFired:
+			continue
+		case timedOut:
+			writeJSON(w, http.StatusOK, resp)
+		case stopped:
 			// The page backs off on errors, so it will not spin while
 			// the server shuts down.
 			writeError(w, http.StatusServiceUnavailable, "the demo has stopped")
-		case <-r.Context().Done():
 		}
 		return
 	}
@@ -629,4 +657,15 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 
 func writeError(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, map[string]string{"error": msg})
+}
+
+// safeHref returns the link as an absolute http or https URL, or "" when it
+// is anything else (javascript:, data:, relative, malformed).
+func safeHref(href string) string {
+	href = strings.TrimSpace(href)
+	u, err := url.Parse(href)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
 }

@@ -256,10 +256,26 @@ func (f *fixture) post(t *testing.T, path, body string, headers map[string]strin
 	return resp.StatusCode, out
 }
 
+// waitPolling waits until a long poll of the page is waiting for news, or
+// answered is true (the poll was answered without waiting). It may run in
+// a goroutine of its own.
+func (f *fixture) waitPolling(t *testing.T, answered func() bool) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	for f.page.Waiting() == 0 && !answered() {
+		select {
+		case <-ctx.Done():
+			t.Error("no poll of the page started waiting")
+			return
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
 // waitEntries waits until cond holds for the transcript.
 func (f *fixture) waitEntries(t *testing.T, what string, cond func([]demo.Entry) bool) []demo.Entry {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	for {
 		es := f.page.Entries()

@@ -623,14 +623,16 @@ func TestSharedLinkIsNoIdentity(t *testing.T) {
 }
 
 // fakePages completes an item from the "page" of its URL: the text in
-// pages, or the error in fails; a URL in hang never answers (until the
-// poll's context ends). It records the order items were asked for.
+// pages, or the error in fails; a URL in hang answers nothing until the
+// test closes giveUp (then it fails as the page bound would make it) or
+// the poll's context ends. It records the order items were asked for.
 type fakePages struct {
-	mu    sync.Mutex
-	pages map[string]string
-	fails map[string]error
-	hang  map[string]bool
-	asked []string
+	mu     sync.Mutex
+	pages  map[string]string
+	fails  map[string]error
+	hang   map[string]bool
+	giveUp chan struct{}
+	asked  []string
 }
 
 func (f *fakePages) Complete(ctx context.Context, a news.Article, mode news.FullTextMode) (news.Article, bool, error) {
@@ -645,7 +647,7 @@ func (f *fakePages) Complete(ctx context.Context, a news.Article, mode news.Full
 		select {
 		case <-ctx.Done():
 			return a, true, ctx.Err()
-		case <-time.After(2 * time.Second): // the page bound
+		case <-f.giveUp: // the page bound ran out
 			return a, true, errors.New("feed: page: no complete answer within 2s")
 		}
 	}
@@ -712,8 +714,9 @@ func TestHandleItemsReadsTheirPages(t *testing.T) {
 func TestSlowPageDelaysOnlyItsOwnArticle(t *testing.T) {
 	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	pages := &fakePages{
-		pages: map[string]string{"https://fast.example/1": "نص كامل"},
-		hang:  map[string]bool{"https://slow.example/1": true},
+		pages:  map[string]string{"https://fast.example/1": "نص كامل"},
+		hang:   map[string]bool{"https://slow.example/1": true},
+		giveUp: make(chan struct{}),
 	}
 	st := &fakeStore{queue: 1}
 	p := pipeline.New(st, pipeline.Options{Analyzer: &fakeAnalyzer{}, Pages: pages, Now: func() time.Time { return now }})
@@ -726,7 +729,9 @@ func TestSlowPageDelaysOnlyItsOwnArticle(t *testing.T) {
 		_, err := p.HandleItems(t.Context(), news.Feed{ID: 1}, items, true)
 		done <- err
 	}()
-	deadline := time.Now().Add(time.Second)
+	// The slow page hangs until the test lets it give up: the fast item
+	// must be pushed meanwhile, however long the machine takes.
+	deadline := time.Now().Add(time.Minute)
 	for {
 		st.mu.Lock()
 		pushed := slices.Clone(st.pushed)
@@ -742,6 +747,7 @@ func TestSlowPageDelaysOnlyItsOwnArticle(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	close(pages.giveUp)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
@@ -778,7 +784,7 @@ func TestPagesInterleaveWithTheOtherItems(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("the poll never ended")
 	}
 	if out.New != 205 || len(st.pushed) != 5 || out.Held.Old != 200 {

@@ -43,7 +43,9 @@ func TestNewSourceFlagsSentPushesForEdit(t *testing.T) {
 		mustChat(t, db, id, news.ChatPrivate)
 		mustSub(t, db, id, news.KindTopic, "syria")
 	}
-	now := time.Now()
+	// Rows are due from when they were queued: on the clock sendAll reads
+	// at, or a slow machine queues them after it and nothing is sent.
+	now := clock
 	first := tellStory(t, db, "a", "الأولى", 0)
 	sendAll(t, db, now)
 
@@ -198,7 +200,9 @@ func TestStorySummaryReplacesTheFirstTellings(t *testing.T) {
 	db.Now = func() time.Time { return clock }
 	mustChat(t, db, 1, news.ChatPrivate)
 	mustSub(t, db, 1, news.KindTopic, "syria")
-	now := time.Now()
+	// Rows are due from when they were queued: on the clock sendAll reads
+	// at, or a slow machine queues them after it and nothing is sent.
+	now := clock
 	first := tellStory(t, db, "a", "الأولى", 0)
 	sendAll(t, db, now)
 

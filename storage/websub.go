@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ajel-news/ajel/news"
 )
@@ -40,6 +41,31 @@ func (d *DB) SaveWebSub(ctx context.Context, w news.WebSub) error {
 		return fmt.Errorf("storage: save websub subscription of feed %d: %w", w.FeedID, err)
 	}
 	return nil
+}
+
+// ConfirmWebSub records a hub's answer to a verification — w's state,
+// reason and lease — only while the subscription is still in one of the
+// states from, and reports whether it was: an answer read before Ajel
+// went back on its request (an unsubscription sent meanwhile) cannot undo
+// that.
+func (d *DB) ConfirmWebSub(ctx context.Context, w news.WebSub, from ...news.WebSubState) (bool, error) {
+	if len(from) == 0 {
+		return false, nil
+	}
+	args := []any{string(w.State), w.Reason, w.LeaseSeconds, millis(w.LeaseUntil), w.CallbackID}
+	for _, st := range from {
+		args = append(args, string(st))
+	}
+	res, err := d.db.ExecContext(ctx, `UPDATE websub SET state = ?, reason = ?, lease_seconds = ?, lease_until = ?
+		WHERE callback_id = ? AND state IN (?`+strings.Repeat(", ?", len(from)-1)+`)`, args...)
+	if err != nil {
+		return false, fmt.Errorf("storage: confirm websub subscription of feed %d: %w", w.FeedID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("storage: confirm websub subscription of feed %d: %w", w.FeedID, err)
+	}
+	return n > 0, nil
 }
 
 // WebSubByCallback returns the subscription a callback names, or

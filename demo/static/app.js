@@ -317,7 +317,7 @@
   }
 
   list.addEventListener("click", (ev) => {
-    const sp = ev.target.closest && ev.target.closest(".spoiler");
+    const sp = ev.target.closest && ev.target.closest(".tg-spoiler, tg-spoiler");
     if (sp) sp.classList.add("shown");
   });
 

@@ -261,10 +261,15 @@ func TestPageReaderCompletesTeasers(t *testing.T) {
 // Two pages of one host are read one after the other, a gap apart; a
 // page of another host does not wait for them.
 func TestPageReaderIsPolitePerHost(t *testing.T) {
-	slow := make(chan struct{})
+	slow, slowArrived := make(chan struct{}), make(chan struct{})
+	var released, overlapped atomic.Bool
 	a := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/slow" {
+		switch r.URL.Path {
+		case "/slow":
+			close(slowArrived)
 			<-slow
+		case "/next":
+			overlapped.Store(!released.Load()) // asked while /slow was still being read
 		}
 		fmt.Fprint(w, articlePage(pageBody, ""))
 	}))
@@ -279,7 +284,7 @@ func TestPageReaderIsPolitePerHost(t *testing.T) {
 
 	firstDone := make(chan error, 1)
 	go func() { _, err := r.Read(t.Context(), a.URL+"/slow"); firstDone <- err }()
-	time.Sleep(50 * time.Millisecond) // the slow page holds host a's turn
+	<-slowArrived // the slow page holds host a's turn
 	otherHost := make(chan error, 1)
 	go func() { _, err := r.Read(t.Context(), bURL+"/x"); otherHost <- err }()
 	select {
@@ -287,7 +292,7 @@ func TestPageReaderIsPolitePerHost(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("a page of another host waited for the slow one")
 	}
 	sameHost := make(chan error, 1)
@@ -295,13 +300,17 @@ func TestPageReaderIsPolitePerHost(t *testing.T) {
 	select {
 	case <-sameHost:
 		t.Fatal("a second page of the slow host was read while the first was in flight")
-	case <-time.After(100 * time.Millisecond):
+	case <-time.After(100 * time.Millisecond): // time for a reader that does not wait to show it
 	}
+	released.Store(true)
 	close(slow)
 	for _, ch := range []chan error{firstDone, sameHost} {
 		if err := <-ch; err != nil {
 			t.Fatal(err)
 		}
+	}
+	if overlapped.Load() {
+		t.Error("host a was asked for a second page while the first was in flight")
 	}
 }
 

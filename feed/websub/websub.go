@@ -68,6 +68,9 @@ const (
 // Store keeps the WebSub subscriptions; *storage.DB implements it.
 type Store interface {
 	SaveWebSub(ctx context.Context, w news.WebSub) error
+	// ConfirmWebSub saves a hub's answer (state, reason, lease) only while
+	// the subscription is in one of the states from; false when it is not.
+	ConfirmWebSub(ctx context.Context, w news.WebSub, from ...news.WebSubState) (bool, error)
 	WebSubByCallback(ctx context.Context, callbackID string) (news.WebSub, error)
 	// WebSubs lists the subscriptions of a feed, or all with feedID 0.
 	WebSubs(ctx context.Context, feedID int64) ([]news.WebSub, error)
@@ -446,7 +449,9 @@ func (s *Subscriber) verify(w http.ResponseWriter, r *http.Request, sub news.Web
 		return
 	}
 	// No lock here: a hub may verify while Ajel's request to it (made
-	// under the lock) waits for its answer.
+	// under the lock) waits for its answer. So an answer is saved only if
+	// Ajel still wants what it answers (confirm): an unsubscription sent
+	// since sub was read stands.
 	switch {
 	case mode == "denied":
 		sub.State = news.WebSubFailed
@@ -454,8 +459,9 @@ func (s *Subscriber) verify(w http.ResponseWriter, r *http.Request, sub news.Web
 		if why := strings.TrimSpace(q.Get("hub.reason")); why != "" {
 			sub.Reason += ": " + textcut.Line(why, 160)
 		}
-		s.save(r.Context(), sub)
-		w.WriteHeader(http.StatusOK)
+		if s.confirm(w, r, sub) {
+			w.WriteHeader(http.StatusOK)
+		}
 		return
 	case challenge == "":
 		http.Error(w, "no hub.challenge", http.StatusBadRequest)
@@ -474,7 +480,9 @@ func (s *Subscriber) verify(w http.ResponseWriter, r *http.Request, sub news.Web
 		seconds := int(min(lease, MaxLeaseSeconds))
 		sub.State, sub.Reason = news.WebSubActive, ""
 		sub.LeaseSeconds, sub.LeaseUntil = seconds, s.opt.Now().Add(leaseDuration(seconds))
-		s.save(r.Context(), sub)
+		if !s.confirm(w, r, sub) {
+			return
+		}
 		s.log.Info("feed: websub: subscription verified", "feed", sub.FeedID, "hub", sub.Hub, "until", sub.LeaseUntil)
 	case mode == "unsubscribe" && sub.State == news.WebSubUnsubscribing:
 		if err := s.store.DeleteWebSub(r.Context(), sub.CallbackID); err != nil {
@@ -487,6 +495,26 @@ func (s *Subscriber) verify(w http.ResponseWriter, r *http.Request, sub news.Web
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, challenge) // the hub's connection is its concern
+}
+
+// confirm saves a hub's answer to the verification of a subscription that
+// is still pending or active and reports whether it did; otherwise it
+// answers the hub itself: 404 when Ajel no longer wants the subscription
+// (it sent an unsubscription since sub was read), 503 when the database
+// failed (the hub tries again).
+func (s *Subscriber) confirm(w http.ResponseWriter, r *http.Request, sub news.WebSub) bool {
+	ok, err := s.store.ConfirmWebSub(r.Context(), sub, news.WebSubPending, news.WebSubActive)
+	switch {
+	case err != nil:
+		s.log.Warn("feed: websub: saving a verification", "feed", sub.FeedID, "err", err)
+		http.Error(w, "try again later", http.StatusServiceUnavailable)
+		return false
+	case !ok:
+		s.log.Warn("feed: websub: verification of a subscription given up meanwhile", "feed", sub.FeedID, "hub", sub.Hub)
+		http.NotFound(w, r)
+		return false
+	}
+	return true
 }
 
 // notified takes a hub's content notification: under the size cap,
