@@ -142,7 +142,7 @@ func settings(c *Config) []setting {
 				"see [Alerts](#alerts-before-readers-notice)",
 			value: duration{min: time.Minute, examples: "6h or 30m"}.into(&c.AlertAfter)},
 		{name: EnvAlertDatabaseSize, def: "off",
-			help: "admins are told when the database file grows over this size (and when it is back under it)",
+			help:  "admins are told when the database file grows over this size (and when it is back under it)",
 			value: size{min: 1 << 20}.into(&c.AlertDatabaseSize)},
 	}
 }
