@@ -72,6 +72,8 @@ var methods = func() map[string]method {
 		{"setWebhook", (*Server).setWebhook},
 		{"deleteWebhook", (*Server).deleteWebhook},
 		{"getWebhookInfo", (*Server).getWebhookInfo},
+		{"getFile", (*Server).getFile},
+		{"sendDocument", (*Server).sendDocument},
 		{"logOut", (*Server).okTrue},
 		{"close", (*Server).okTrue},
 	}
@@ -82,9 +84,14 @@ var methods = func() map[string]method {
 	return m
 }()
 
-// ServeHTTP serves /bot<token>/<method>.
+// ServeHTTP serves /bot<token>/<method>, and the files users sent at
+// /file/bot<token>/<file_path>.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	received := s.now()
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
+		s.serveFile(w, r, rest)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	token, name, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 {
