@@ -85,13 +85,13 @@ type conn struct {
 	// fileEndpoint is where files are downloaded (the endpoint with
 	// file/ before bot%s), "" when the endpoint has no bot%s.
 	fileEndpoint string
-	http            *http.Client
-	pollTimeout     time.Duration
-	throttle        Throttle
-	replyRetry      time.Duration
-	log             *slog.Logger
-	self            atomic.Pointer[User] // who the bot is, once Connect learnt it
-	replies         *Client              // the Client of Replies
+	http         *http.Client
+	pollTimeout  time.Duration
+	throttle     Throttle
+	replyRetry   time.Duration
+	log          *slog.Logger
+	self         atomic.Pointer[User] // who the bot is, once Connect learnt it
+	replies      *Client              // the Client of Replies
 }
 
 // New returns a client, not yet connected: Connect checks the token.
@@ -108,7 +108,7 @@ func New(o Options) (*Client, error) {
 	}
 	c := &conn{token: o.Token, endpoint: endpoint, http: o.HTTPClient, pollTimeout: o.PollTimeout,
 		fileEndpoint: fileEndpoint(endpoint),
-		throttle: o.Throttle, replyRetry: o.ReplyRetry, log: o.Logger}
+		throttle:     o.Throttle, replyRetry: o.ReplyRetry, log: o.Logger}
 	if c.pollTimeout <= 0 {
 		c.pollTimeout = 30 * time.Second
 	}
