@@ -169,6 +169,13 @@ func (b *Bot) handleCallback(ctx context.Context, q *telegram.CallbackQuery) err
 		return b.follow(ctx, q, chat, to, arg)
 	case cbUnfollow:
 		return b.unfollow(ctx, q, chat, to, arg)
+	case cbFeedPick:
+		return b.pickFeed(ctx, q, to, arg)
+	case cbFeedsPage:
+		if !b.admins[q.From.ID] {
+			return b.answer(ctx, q.ID, render.StripTags(b.txt.NotBotAdmin), true)
+		}
+		return b.turnFeedsPage(ctx, q, to, arg)
 	}
 	return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 }

@@ -204,6 +204,33 @@ type FeedSearch struct {
 	Refused []RefusedLink
 }
 
+// ErrRedirectLoop means an address redirects in a loop, or more times
+// than a fetch follows.
+var ErrRedirectLoop = errors.New("too many redirects")
+
+// ErrTimeout means a site did not answer in time.
+var ErrTimeout = errors.New("timed out")
+
+// The bounds of an OPML file to import. The largest real exports are a
+// few hundred feeds, about 300 bytes an outline.
+const (
+	// MaxImportBytes is the largest file read.
+	MaxImportBytes = 2 << 20
+	// MaxImportOutlines is the most outlines (feeds and folders) a file
+	// may hold.
+	MaxImportOutlines = 2000
+)
+
+// Errors that refuse a whole OPML file: nothing of it is imported.
+var (
+	// ErrNotOPML: not XML, or XML whose root is not <opml>.
+	ErrNotOPML = errors.New("not an OPML file")
+	// ErrImportTooLarge: more than MaxImportBytes.
+	ErrImportTooLarge = errors.New("OPML file too large")
+	// ErrTooManyOutlines: more than MaxImportOutlines outlines.
+	ErrTooManyOutlines = errors.New("too many outlines")
+)
+
 // ErrNoFeedURL is an OPML outline with neither a feed address (xmlUrl)
 // nor outlines inside it.
 var ErrNoFeedURL = errors.New("outline without xmlUrl")

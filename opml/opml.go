@@ -28,23 +28,23 @@ import (
 // Namespace is the XML namespace of Ajel's attributes.
 const Namespace = "https://github.com/ajel-news/ajel/opml"
 
-// Bounds of a file to import. The largest real exports are a few hundred
-// feeds (about 300 bytes an outline).
+// Bounds of a file to import (news.MaxImportBytes, news.MaxImportOutlines).
 const (
 	// MaxBytes is the largest file read.
-	MaxBytes = 2 << 20
+	MaxBytes = news.MaxImportBytes
 	// MaxOutlines is the most outlines (feeds and folders) a file may hold.
-	MaxOutlines = 2000
+	MaxOutlines = news.MaxImportOutlines
 )
 
-// Errors that refuse a whole file: nothing of it is imported.
+// Errors that refuse a whole file: nothing of it is imported. They are
+// news's, so the bot tells them apart without this package.
 var (
 	// ErrNotOPML: not XML, or XML whose root is not <opml>.
-	ErrNotOPML = errors.New("opml: not an OPML file")
+	ErrNotOPML = news.ErrNotOPML
 	// ErrTooLarge: more than MaxBytes.
-	ErrTooLarge = errors.New("opml: file too large")
+	ErrTooLarge = news.ErrImportTooLarge
 	// ErrTooManyOutlines: more than MaxOutlines outlines.
-	ErrTooManyOutlines = errors.New("opml: too many outlines")
+	ErrTooManyOutlines = news.ErrTooManyOutlines
 )
 
 // Entry is one outline of a file, folders flattened: a feed's address,
@@ -67,7 +67,7 @@ func Read(r io.Reader) ([]Entry, error) {
 		return nil, fmt.Errorf("opml: reading: %w", err)
 	}
 	if len(data) > MaxBytes {
-		return nil, fmt.Errorf("%w: more than %d MiB", ErrTooLarge, MaxBytes>>20)
+		return nil, fmt.Errorf("opml: %w: more than %d MiB", ErrTooLarge, MaxBytes>>20)
 	}
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.CharsetReader = charset.NewReaderLabel
@@ -85,13 +85,13 @@ func Read(r io.Reader) ([]Entry, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrNotOPML, err)
+			return nil, fmt.Errorf("opml: %w: %v", ErrNotOPML, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if !rootSeen {
 				if !strings.EqualFold(t.Name.Local, "opml") {
-					return nil, fmt.Errorf("%w: the root element is <%s>, not <opml>", ErrNotOPML, t.Name.Local)
+					return nil, fmt.Errorf("opml: %w: the root element is <%s>, not <opml>", ErrNotOPML, t.Name.Local)
 				}
 				rootSeen = true
 				for _, a := range t.Attr {
@@ -103,7 +103,7 @@ func Read(r io.Reader) ([]Entry, error) {
 				continue
 			}
 			if outlines++; outlines > MaxOutlines {
-				return nil, fmt.Errorf("%w: more than %d", ErrTooManyOutlines, MaxOutlines)
+				return nil, fmt.Errorf("opml: %w: more than %d", ErrTooManyOutlines, MaxOutlines)
 			}
 			if n := len(children); n > 0 {
 				children[n-1]++
@@ -126,7 +126,7 @@ func Read(r io.Reader) ([]Entry, error) {
 		}
 	}
 	if !rootSeen {
-		return nil, fmt.Errorf("%w: no <opml> element", ErrNotOPML)
+		return nil, fmt.Errorf("opml: %w: no <opml> element", ErrNotOPML)
 	}
 	// Entries are appended as their outlines close; a feed closes before
 	// the folder around it, so the file's order holds for feeds.
