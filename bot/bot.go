@@ -188,7 +188,7 @@ type Bot struct {
 
 	limiter  *chatLimiter
 	groups   *adminCache
-	choices  feedChoices // the feeds of sites, shown as buttons to pick
+	choices  feedChoices         // the feeds of sites, shown as buttons to pick
 	table    []*command          // in /help's order
 	commands map[string]*command // by name and alias
 }

@@ -664,4 +664,3 @@ func (b *Bot) cmdStats(ctx context.Context, r *cmdReq) error {
 	}
 	return b.reply(ctx, r.to, b.say.Stats(s))
 }
-

@@ -75,7 +75,9 @@ func (r *Renderer) FeedUnreachable(reason string) string {
 }
 
 // FeedRenamed: the feed is called name from now on.
-func (r *Renderer) FeedRenamed(id int64, name string) string { return r.f(r.t.FeedRenamed, id, r.Quote(name)) }
+func (r *Renderer) FeedRenamed(id int64, name string) string {
+	return r.f(r.t.FeedRenamed, id, r.Quote(name))
+}
 
 // FeedNameCleared: the feed has no name; pushes use f's title.
 func (r *Renderer) FeedNameCleared(f news.Feed) string {

@@ -307,7 +307,7 @@ type Catalogue struct {
 	// FeedUnreachable: what went wrong, in the fetcher's words.
 	FeedUnreachable string `fmt:"s"`
 	// FeedName: the feed's name= in /addfeed's answer.
-	FeedName string `fmt:"s"`
+	FeedName    string `fmt:"s"`
 	RenameUsage string
 	// FeedRenamed: the feed's id and its new name (quoted).
 	FeedRenamed string `fmt:"d,s"`
@@ -315,7 +315,7 @@ type Catalogue struct {
 	FeedNameCleared string `fmt:"d,s"`
 	// FeedNameTooLong: the name's length and the most, counted in
 	// Characters.
-	FeedNameTooLong string `fmt:"s,s"`
+	FeedNameTooLong                                string `fmt:"s,s"`
 	FeedNameMarkup, FeedNameControl, FeedNameEmpty string
 	// FeedsPage heads a page of /feeds: the number of feeds, the page and
 	// the pages.
@@ -348,14 +348,14 @@ type Catalogue struct {
 	// Sources.
 	ImportDone string `fmt:"s,s"`
 	// ImportRepeated: outlines naming a feed a second time.
-	ImportRepeated string `fmt:"d"`
+	ImportRepeated  string `fmt:"d"`
 	ImportAddedNote string
 	// ImportRefused heads the refusals: how many; ImportRefusedLine is one:
 	// the address (or name) and why (ImportNoURL…); ImportMore: how many
 	// more were refused.
-	ImportRefused     string `fmt:"d"`
-	ImportRefusedLine string `fmt:"s,s"`
-	ImportMore        string `fmt:"d"`
+	ImportRefused                                                        string `fmt:"d"`
+	ImportRefusedLine                                                    string `fmt:"s,s"`
+	ImportMore                                                           string `fmt:"d"`
 	ImportNoURL, ImportPrivate, ImportBadURL, ImportNoHost, ImportFailed string
 	// ImportBadOption: the option refused.
 	ImportBadOption string `fmt:"s"`
