@@ -161,13 +161,16 @@ func orDefault[T ~string](v, def T) T {
 	return v
 }
 
-// Age says how long ago something began: Duration up to two days, in days
-// beyond.
+// Age says how long ago something began, as people say it: in minutes
+// under an hour, in hours under two days, in days beyond.
 func (r *Renderer) Age(d time.Duration) string {
-	if d >= 48*time.Hour {
+	switch {
+	case d >= 48*time.Hour:
 		return r.t.Count(r.t.Days, int(d/(24*time.Hour)))
+	case d >= time.Hour:
+		return r.t.Count(r.t.Hours, int(d/time.Hour))
 	}
-	return r.Duration(max(d, time.Minute))
+	return r.t.Count(r.t.Minutes, max(int(d/time.Minute), 1))
 }
 
 // ImportTooLarge: the file is size bytes; the most is limit.
