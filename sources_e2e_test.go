@@ -225,4 +225,6 @@ func TestAddFeedOfASiteThroughTheApp(t *testing.T) {
 	}
 }
 
-func stripIsolates(s string) string { return strings.NewReplacer("\u2068", "", "\u2069", "").Replace(s) }
+func stripIsolates(s string) string {
+	return strings.NewReplacer("\u2068", "", "\u2069", "").Replace(s)
+}
