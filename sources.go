@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ajel-news/ajel/config"
 	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/feed/discover"
+	"github.com/ajel-news/ajel/internal/parallel"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/opml"
 	"github.com/ajel-news/ajel/storage"
@@ -99,48 +99,49 @@ func (a *app) addFeeds(ctx context.Context, urls []string, options map[string]ne
 // findFeeds looks at new FEEDS entries, a few at a time, and returns the
 // feed to add for each: the entry itself when it is a feed (or cannot be
 // reached now), else the first feed its page links to. A page with no
-// feed, or an internal address, is an error naming the entry.
+// feed, or an internal address, is an error naming the entry (the first
+// such entry).
 func (a *app) findFeeds(ctx context.Context, entries []string) (map[string]news.Feed, error) {
 	out := make(map[string]news.Feed, len(entries))
 	errs := make([]error, len(entries))
-	var mu sync.Mutex
-	sem := make(chan struct{}, findAtOnce)
-	var wg sync.WaitGroup
-	for i, u := range entries {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			search, err := a.finder.Find(ctx, u)
-			f := news.Feed{URL: u}
-			switch {
-			case err == nil:
-				l := search.Feeds[0]
-				f = news.Feed{URL: l.URL, Title: l.Title}
-				if l.URL != u {
-					f.PageURL = u
-				}
-				if !search.Direct {
-					a.log.Info("FEEDS entry is a site's page: its feed is added", "entry", redactedURL(u), "feed", redactedURL(l.URL),
-						"feeds_on_page", len(search.Feeds))
-				}
-			case errors.Is(err, news.ErrNoFeed):
-				errs[i] = fmt.Errorf("config: %s entry %q is a web page with no feed: it links to no RSS, Atom or JSON Feed and none answers at %s; give the feed's own address",
-					config.EnvFeeds, redactedURL(u), strings.Join(discover.UsualPaths, ", "))
-			case errors.Is(err, news.ErrPrivateAddress), errors.Is(err, news.ErrBadURL):
-				errs[i] = fmt.Errorf("config: %s entry %q: %w (ALLOW_PRIVATE_FEEDS=true allows internal addresses)", config.EnvFeeds, redactedURL(u), err)
-			case ctx.Err() != nil:
-				errs[i] = ctx.Err()
-			default:
-				a.log.Warn("FEEDS entry could not be looked at now; it is added as a feed, and its polls will say what is wrong",
-					"entry", redactedURL(u), "err", err)
+	feeds := make([]news.Feed, len(entries))
+	parallel.For(len(entries), findAtOnce, func(i int) {
+		u := entries[i]
+		search, err := a.finder.Find(ctx, u)
+		f := news.Feed{URL: u}
+		switch {
+		case err == nil:
+			l := search.Feeds[0]
+			f = news.Feed{URL: l.URL, Title: l.Title}
+			if l.URL != u {
+				f.PageURL = u
 			}
-			mu.Lock()
-			out[u] = f
-			mu.Unlock()
-		})
+			if !search.Direct {
+				a.log.Info("FEEDS entry is a site's page: its feed is added", "entry", redactedURL(u), "feed", redactedURL(l.URL),
+					"feeds_on_page", len(search.Feeds))
+			}
+		case errors.Is(err, news.ErrNoFeed):
+			errs[i] = fmt.Errorf("config: %s entry %q is a web page with no feed: it links to no RSS, Atom or JSON Feed and none answers at %s; give the feed's own address",
+				config.EnvFeeds, redactedURL(u), strings.Join(discover.UsualPaths, ", "))
+		case errors.Is(err, news.ErrPrivateAddress):
+			errs[i] = fmt.Errorf("config: %s entry %q: %w (ALLOW_PRIVATE_FEEDS=true allows internal addresses)", config.EnvFeeds, redactedURL(u), err)
+		case errors.Is(err, news.ErrBadURL):
+			errs[i] = fmt.Errorf("config: %s entry %q: %w", config.EnvFeeds, redactedURL(u), err)
+		case ctx.Err() != nil:
+			errs[i] = ctx.Err()
+		default:
+			a.log.Warn("FEEDS entry could not be looked at now; it is added as a feed, and its polls will say what is wrong",
+				"entry", redactedURL(u), "err", err)
+		}
+		feeds[i] = f
+	})
+	for i, u := range entries {
+		if errs[i] != nil {
+			return nil, errs[i] // the first in FEEDS' order: the start stops with one line
+		}
+		out[u] = feeds[i]
 	}
-	wg.Wait()
-	return out, errors.Join(errs...)
+	return out, nil
 }
 
 // importCheck is the check of each outline of an OPML file, for the bot

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -86,16 +87,25 @@ func (c *feedChoices) get(id int, now time.Time) (*feedChoice, bool) {
 	return fc, true
 }
 
-func (b *Bot) cmdFeeds(ctx context.Context, r *cmdReq) error {
+// someFeeds are the feeds for a command that shows them; when there is
+// none to show (or no FeedAdmin), it has said so and ok is false.
+func (b *Bot) someFeeds(ctx context.Context, r *cmdReq) (feeds []news.Feed, ok bool, err error) {
 	if b.feeds == nil {
-		return b.reply(ctx, r.to, b.txt.Unavailable)
+		return nil, false, b.reply(ctx, r.to, b.txt.Unavailable)
 	}
-	feeds, err := b.feeds.Feeds(ctx)
-	if err != nil {
-		return fmt.Errorf("bot: feeds: %w", err)
+	if feeds, err = b.feeds.Feeds(ctx); err != nil {
+		return nil, false, fmt.Errorf("bot: feeds: %w", err)
 	}
 	if len(feeds) == 0 {
-		return b.reply(ctx, r.to, b.txt.FeedsEmpty)
+		return nil, false, b.reply(ctx, r.to, b.txt.FeedsEmpty)
+	}
+	return feeds, true, nil
+}
+
+func (b *Bot) cmdFeeds(ctx context.Context, r *cmdReq) error {
+	feeds, ok, err := b.someFeeds(ctx, r)
+	if !ok {
+		return err
 	}
 	if r.args != "" {
 		id, ok := feedID(r.args)
@@ -189,7 +199,7 @@ func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
 		}
 		b.log.Info("bot: addfeed found no feed", "url", rawURL, "err", err)
 		if errors.Is(err, news.ErrNoFeed) {
-			return b.reply(ctx, r.to, b.say.FeedNoFeed(orString(search.Page, rawURL), len(search.Refused)))
+			return b.reply(ctx, r.to, b.say.FeedNoFeed(cmp.Or(search.Page, rawURL), len(search.Refused)))
 		}
 		return b.reply(ctx, r.to, b.say.FeedAddFailed(rawURL, b.feedRefusal(err)))
 	}
@@ -205,7 +215,7 @@ func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
 	id := b.choices.put(&feedChoice{chatID: r.chat.ID, page: rawURL, links: search.Feeds, opts: opts,
 		expires: b.now().Add(choiceTTL)}, b.now())
 	kb := b.choiceKeyboard(id, search.Feeds, nil)
-	return b.replyMarkup(ctx, r.to, b.say.FeedChoose(orString(search.Page, rawURL), len(search.Feeds)), &kb)
+	return b.replyMarkup(ctx, r.to, b.say.FeedChoose(cmp.Or(search.Page, rawURL), len(search.Feeds)), &kb)
 }
 
 // choiceKeyboard has a button per feed of a choice, those added left out.
@@ -392,15 +402,9 @@ func (b *Bot) cmdRenameFeed(ctx context.Context, r *cmdReq) error {
 
 // cmdExport sends every feed, with its name and options, as an OPML file.
 func (b *Bot) cmdExport(ctx context.Context, r *cmdReq) error {
-	if b.feeds == nil {
-		return b.reply(ctx, r.to, b.txt.Unavailable)
-	}
-	feeds, err := b.feeds.Feeds(ctx)
-	if err != nil {
-		return fmt.Errorf("bot: feeds: %w", err)
-	}
-	if len(feeds) == 0 {
-		return b.reply(ctx, r.to, b.txt.FeedsEmpty)
+	feeds, ok, err := b.someFeeds(ctx, r)
+	if !ok {
+		return err
 	}
 	data, err := b.feeds.ExportOPML(ctx)
 	if err != nil {
@@ -502,11 +506,4 @@ func (b *Bot) addRefusal(err error) string {
 		return b.txt.FeedBadURL
 	}
 	return b.txt.FeedAddError
-}
-
-func orString(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -66,25 +66,25 @@ func (o FeedOptions) Apply(f *Feed) bool {
 	if o.Breaking != "" && (o.Breaking == Yes) != f.Breaking {
 		f.Breaking, changed = o.Breaking == Yes, true
 	}
-	if o.Name != "" {
-		want := o.Name
-		if want == NameNone {
-			want = ""
-		}
-		if f.Name != want {
-			f.Name, changed = want, true
-		}
-	}
-	if o.Country != "" {
-		want := o.Country
-		if want == CountryNone {
-			want = ""
-		}
-		if f.Country != want {
-			f.Country, changed = want, true
-		}
-	}
+	changed = setOrClear(&f.Name, o.Name, NameNone) || changed
+	changed = setOrClear(&f.Country, o.Country, CountryNone) || changed
 	return changed
+}
+
+// setOrClear applies an option that can be taken away: given "" leaves
+// the field, none clears it, any other value sets it; it reports a change.
+func setOrClear(field *string, given, none string) bool {
+	if given == "" {
+		return false
+	}
+	if given == none {
+		given = ""
+	}
+	if *field == given {
+		return false
+	}
+	*field = given
+	return true
 }
 
 func cmpLang(l FeedLanguage) FeedLanguage {

@@ -9,6 +9,7 @@ package opml
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -16,12 +17,12 @@ import (
 	"io"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
 
+	"github.com/ajel-news/ajel/internal/parallel"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -152,7 +153,7 @@ func readOutline(t xml.StartElement, fromAjel bool) Entry {
 			text = a.Value
 		}
 	}
-	e.Title = strings.TrimSpace(cmpOr(title, text))
+	e.Title = cmp.Or(strings.TrimSpace(title), strings.TrimSpace(text))
 	if !fromAjel {
 		e.Name = nameOf(e.Title)
 	} else if e.Options.Name != "" && e.Options.Name != news.NameNone {
@@ -182,13 +183,6 @@ func nameOf(title string) string {
 		return ""
 	}
 	return name
-}
-
-func cmpOr(a, b string) string {
-	if strings.TrimSpace(a) != "" {
-		return a
-	}
-	return b
 }
 
 // Write writes feeds as an OPML 2.0 document: each an outline named as
@@ -285,18 +279,12 @@ func Import(ctx context.Context, r io.Reader, store Store, check Check) (news.Im
 		}
 	}
 	// Check the addresses a few at a time; add in the file's order.
-	sem := make(chan struct{}, checksAtOnce)
-	var wg sync.WaitGroup
-	for _, i := range todo {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if check != nil {
-				entries[i].Err = check(ctx, &entries[i])
-			}
+	if check != nil {
+		parallel.For(len(todo), checksAtOnce, func(k int) {
+			i := todo[k]
+			entries[i].Err = check(ctx, &entries[i])
 		})
 	}
-	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return rep, err
 	}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"errors"
 	"net"
 	"net/url"
@@ -137,7 +138,7 @@ func (r *Renderer) feedEntry(f news.Feed, now time.Time) string {
 	default:
 		state = r.f(r.t.FeedStateOK, r.When(f.LastSuccessAt))
 	}
-	state += r.f(r.t.FeedModes, Esc(string(orDefault(f.FullText, news.FullTextAuto))), Esc(string(orDefault(f.Lang, news.LangArabic))))
+	state += r.f(r.t.FeedModes, Esc(string(cmp.Or(f.FullText, news.FullTextAuto))), Esc(string(cmp.Or(f.Lang, news.LangArabic))))
 	if f.Breaking {
 		state += r.t.FeedModeBreaking
 	}
@@ -152,13 +153,6 @@ func (r *Renderer) feedEntry(f news.Feed, now time.Time) string {
 		s = r.f(r.t.FeedEntry, f.ID, name, Esc(textcut.Line(f.URL, 80)), state)
 	}
 	return s
-}
-
-func orDefault[T ~string](v, def T) T {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // Age says how long ago something began, as people say it: in minutes

@@ -747,6 +747,13 @@ func (s *Server) sendMessage(_ *http.Request, p params) (any, *APIError) {
 	if paid {
 		s.stats.Paid++
 	}
+	return s.keepSentLocked(cs, m, now), nil
+}
+
+// keepSentLocked records m, just sent, as the bot's newest message in cs,
+// then unlocks s and tells the subscribers; it returns the Message object
+// the call answers.
+func (s *Server) keepSentLocked(cs *chatState, m *Message, now time.Time) wireMessage {
 	cs.index[m.ID] = len(cs.msgs)
 	cs.msgs = append(cs.msgs, m)
 	cs.total++
@@ -756,7 +763,7 @@ func (s *Server) sendMessage(_ *http.Request, p params) (any, *APIError) {
 	ev := Event{Kind: EventSent, Message: *m}
 	s.mu.Unlock()
 	s.emit(ev)
-	return wm, nil
+	return wm
 }
 
 // editTarget finds the bot message an edit call names.

@@ -143,14 +143,5 @@ func (s *Server) sendDocument(r *http.Request, p params) (any, *APIError) {
 	cs.lastMsgID++
 	m := &Message{ID: cs.lastMsgID, ChatID: cs.chat.ID, Text: p["caption"], PlainText: plain, ParseMode: p["parse_mode"],
 		Date: now, ThreadID: p.int("message_thread_id"), Document: &doc}
-	cs.index[m.ID] = len(cs.msgs)
-	cs.msgs = append(cs.msgs, m)
-	cs.total++
-	s.stats.Sent++
-	s.sentTimes = append(s.sentTimes, now)
-	wm := s.wireBotMessage(cs, m)
-	ev := Event{Kind: EventSent, Message: *m}
-	s.mu.Unlock()
-	s.emit(ev)
-	return wm, nil
+	return s.keepSentLocked(cs, m, now), nil
 }

@@ -19,13 +19,13 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/internal/parallel"
 	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
@@ -194,17 +194,10 @@ func (d *Finder) check(ctx context.Context, links []news.FeedLink) ([]news.FeedL
 		err  error
 	}
 	out := make([]outcome, len(links))
-	sem := make(chan struct{}, checkAtOnce)
-	var wg sync.WaitGroup
-	for i, l := range links {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			f, err := d.feedAt(ctx, l)
-			out[i] = outcome{f, err}
-		})
-	}
-	wg.Wait()
+	parallel.For(len(links), checkAtOnce, func(i int) {
+		f, err := d.feedAt(ctx, links[i])
+		out[i] = outcome{f, err}
+	})
 	var found []news.FeedLink
 	var refused []news.RefusedLink
 	seen := map[string]bool{}
