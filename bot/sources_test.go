@@ -52,7 +52,7 @@ func TestAddFeedOfASiteWithNoFeed(t *testing.T) {
 		{URL: "javascript:alert(1)", Err: news.ErrBadURL}, {URL: "http://10.0.0.1/rss", Err: news.ErrPrivateAddress}}},
 		fmt.Errorf("feed: https://nofeed.example/ is a web page with no feed: %w", news.ErrNoFeed))
 	m := h.sayOne(chat, admin, "/addfeed https://nofeed.example")
-	mustContain(t, stripIsolates(m.PlainText), "لم أجد خلاصة أخبار", "https://nofeed.example/", "لم يُضف شيء", "رابطين لم أقبلها")
+	mustContain(t, stripIsolates(m.PlainText), "لم أجد خلاصة أخبار", "https://nofeed.example/", "لم يُضف شيء", "روابط خلاصات لم أقبلها، عددها 2")
 	if strings.Contains(m.PlainText, "feed:") {
 		t.Errorf("English in the reply: %s", m.PlainText)
 	}

@@ -59,7 +59,7 @@ func (r *Renderer) FeedChoiceLabel(l news.FeedLink) string {
 func (r *Renderer) FeedNoFeed(page string, refused int) string {
 	s := r.f(r.t.FeedNoFeed, Esc(textcut.Words(page, 300)))
 	if refused > 0 {
-		s += r.f(r.t.FeedLinksRefused, r.t.Count(r.t.Links, refused))
+		s += r.f(r.t.FeedLinksRefused, strconv.Itoa(refused))
 	}
 	return s
 }
@@ -255,7 +255,7 @@ func (r *Renderer) Alerts(started, ended []news.Alert, now time.Time) string {
 		for i, a := range alerts {
 			l := line(a)
 			if shown == maxAlertLines || utf8.RuneCountInString(b.String())+utf8.RuneCountInString(l) > MaxMessageLen-200 {
-				b.WriteString(r.f(r.t.AlertsMore, len(alerts)-i))
+				b.WriteString(r.f(r.t.AlertsMore, r.t.Count(r.t.Problems, len(alerts)-i)))
 				return
 			}
 			b.WriteString(l)

@@ -297,8 +297,8 @@ type Catalogue struct {
 	FeedChoiceGone string
 	// FeedNoFeed: the page.
 	FeedNoFeed string `fmt:"s"`
-	// FeedLinksRefused: the links the page named that were not feeds, or
-	// not allowed, counted in Links.
+	// FeedLinksRefused: how many links the page named were not feeds, or
+	// not allowed, written as a number.
 	FeedLinksRefused string `fmt:"s"`
 	FeedRedirectLoop string
 	FeedTimeout      string
@@ -364,7 +364,8 @@ type Catalogue struct {
 	// AlertsStarted and AlertsEnded head an alert's problems that began
 	// and those that ended; AlertsMore says how many more.
 	AlertsStarted, AlertsEnded string
-	AlertsMore                 string `fmt:"d"`
+	// AlertsMore: how many more, counted in Problems.
+	AlertsMore string `fmt:"s"`
 	// AlertFeedFailing: the feed's name, its id, for how long, the last
 	// error.
 	AlertFeedFailing string `fmt:"s,d,s,s"`
@@ -423,9 +424,10 @@ type Catalogue struct {
 	// DurationAnd joins two of them ("2 minutes and 30 seconds").
 	Seconds, Minutes, Hours Plural
 	DurationAnd             string `fmt:"s,s"`
-	// Days says a long duration (issue 24's alerts); Feeds, Links,
-	// Sources and Outlines count what /addfeed and OPML imports found.
-	Days, Feeds, Links, Sources, Outlines Plural
+	// Days says a long duration (issue 24's alerts); Feeds, Sources and
+	// Outlines count what /addfeed and OPML imports found; Problems the
+	// alerts a message leaves out.
+	Days, Feeds, Sources, Outlines, Problems Plural
 
 	// Words readers may type, besides the Latin ones every language
 	// shares (on, off, none…), lower-case.
