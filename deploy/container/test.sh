@@ -82,7 +82,7 @@ env -i PATH=/ HOME=/data DATABASE_PATH=/data/ajel.db TMPDIR=/tmp SQLITE_TMPDIR=/
 demo=$!
 addr=""
 for _ in $(seq 1 300); do
-	addr=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$work/demo.out" | head -1 || true)
+	addr=$(grep -so 'http://127\.0\.0\.1:[0-9]*/' "$work/demo.out" | head -1 || true)
 	[ -n "$addr" ] && break
 	kill -0 "$demo" 2>/dev/null || break
 	sleep 0.2
