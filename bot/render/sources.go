@@ -178,8 +178,9 @@ func (r *Renderer) ImportTooMany(limit int) string {
 	return r.f(r.t.ImportTooMany, r.t.Count(r.t.Outlines, limit))
 }
 
-// maxRefusalsShown bounds the refusals an import's summary lists.
-const maxRefusalsShown = 25
+// maxRefusalsShown bounds the refusals an import's summary lists, so the
+// summary stays one message.
+const maxRefusalsShown = 20
 
 // ImportReport is an OPML import's summary: what was added, what was
 // there already, what the file named twice, and each refusal and why
@@ -205,7 +206,7 @@ func (r *Renderer) ImportReport(rep news.ImportReport) string {
 		if what == "" {
 			what = ref.Name
 		}
-		s += r.f(r.t.ImportRefusedLine, Esc(IsolateMixed(textcut.Words(CleanLine(what), 100))), r.importReason(ref.Err))
+		s += r.f(r.t.ImportRefusedLine, Esc(IsolateMixed(textcut.Line(CleanLine(what), 80))), r.importReason(ref.Err))
 	}
 	return s
 }
@@ -222,7 +223,7 @@ func (r *Renderer) importReason(err error) string {
 	case errors.As(err, &dns):
 		return r.t.ImportNoHost
 	case errors.As(err, &oe):
-		return r.f(r.t.ImportBadOption, "<code>"+Esc(textcut.Words(CleanLine(oe.Key+"="+oe.Value), 60))+"</code>")
+		return r.f(r.t.ImportBadOption, "<code>"+Esc(textcut.Line(CleanLine(oe.Key+"="+oe.Value), 60))+"</code>")
 	case errors.Is(err, news.ErrBadURL):
 		return r.t.ImportBadURL
 	}
