@@ -15,12 +15,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/ajel-news/ajel/alert"
 	"github.com/ajel-news/ajel/analyze"
 	"github.com/ajel-news/ajel/bot"
 	"github.com/ajel-news/ajel/config"
 	"github.com/ajel-news/ajel/delivery"
 	"github.com/ajel-news/ajel/faults"
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/feed/discover"
 	"github.com/ajel-news/ajel/feed/page"
 	"github.com/ajel-news/ajel/feed/websub"
 	"github.com/ajel-news/ajel/metrics"
@@ -44,12 +46,14 @@ type app struct {
 	analyzer  *analyze.Analyzer
 	pipeline  *pipeline.Pipeline
 	fetcher   *feed.Fetcher
+	finder    *discover.Finder
 	poller    *feed.Poller
 	websub    *websub.Subscriber
 	updater   *delivery.Updater
 	worker    *delivery.Worker
 	bot       *bot.Bot
 	web       *web.Server
+	alerts    *alert.Watcher
 	// listener is the bound HTTP_ADDR (nil when it is empty).
 	listener net.Listener
 	// paid is whether breaking stories may go by paid broadcast.
@@ -194,6 +198,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		AllowPrivate: cfg.AllowPrivateFeeds,
 		Client:       opt.fetchClient,
 	})
+	a.finder = discover.New(a.fetcher, discover.Options{})
 	popt := pushRules(cfg, a.analyzer)
 	popt.Stories = story.NewAssigner(det, log.With("component", "story"))
 	popt.StorySummarizer = summary.NewStoryWriter(db, summary.Options{})
@@ -210,6 +215,12 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 		PublicURL: cfg.PublicURL, AllowPrivate: cfg.AllowPrivateFeeds, Logger: log.With("component", "websub"),
 	})
 	a.poller.WatchHubs(a.websub)
+	// Admins are told of problems before readers notice; the alerts go
+	// through the one rate budget.
+	a.alerts = alert.New(db, b, alert.Options{
+		After: cfg.AlertAfter, DatabaseSize: cfg.AlertDatabaseSize, DatabaseBytes: func() int64 { return db.Upkeep().Bytes },
+		Throttle: budget, Logger: log.With("component", "alerts"),
+	})
 
 	a.web = web.New(web.Options{
 		Addr:         cfg.HTTPAddr,
@@ -255,41 +266,6 @@ func (a *app) setChannels(ctx context.Context) error {
 		chs = append(chs, ch)
 	}
 	return a.db.SetConfigChannels(ctx, chs)
-}
-
-// addFeeds records the FEEDS of the configuration; ones already known
-// stay, with the options their entry names, if any. An entry whose
-// country= is no place of the catalogue stops the start, naming it, before
-// any feed is added.
-func (a *app) addFeeds(ctx context.Context, urls []string, options map[string]news.FeedOptions) error {
-	resolved := make(map[string]news.FeedOptions, len(options))
-	for _, u := range urls {
-		opts := options[u]
-		if c := opts.Country; c != "" && c != news.CountryNone {
-			place, ok := a.catalogue.Place(c)
-			if !ok {
-				return fmt.Errorf("config: %s entry %q: country=%q is not a place of the topic catalogue: use a place's slug such as morocco (see /topics or TOPICS_FILE), or country=none",
-					config.EnvFeeds, redactedURL(u), c)
-			}
-			opts.Country = place.Slug
-		}
-		resolved[u] = opts
-	}
-	for _, u := range urls {
-		opts := resolved[u]
-		nf := news.Feed{URL: u}
-		opts.Apply(&nf)
-		f, err := a.db.AddFeed(ctx, nf)
-		switch {
-		case errors.Is(err, news.ErrAlreadyExists) && opts.Apply(&f):
-			if _, err := a.db.SetFeedOptions(ctx, f.ID, opts); err != nil {
-				return err
-			}
-		case err != nil && !errors.Is(err, news.ErrAlreadyExists):
-			return err
-		}
-	}
-	return nil
 }
 
 // redactedURL is a feed address fit for an error: without a password.
@@ -377,6 +353,7 @@ func (a *app) run(parent context.Context) error {
 	start("websub", a.websub.Run)
 	start("delivery", a.worker.Run)
 	start("updates", a.updater.Run)
+	start("alerts", a.alerts.Run)
 	start("retention", func(ctx context.Context) error {
 		a.db.KeepPruned(ctx, storage.Retention{Deliveries: a.cfg.DeliveryRetention, Articles: a.cfg.ArticleRetention},
 			pruneEvery, a.log.With("component", "storage"))
@@ -430,7 +407,8 @@ type pipelineMetrics struct{ *metrics.Metrics }
 
 func (m pipelineMetrics) PageRead(_ int64, err error) { m.Metrics.PageRead(page.Failure(err)) }
 
-// feedAdmin serves the admin commands /feeds, /addfeed and /delfeed.
+// feedAdmin serves the admin commands /feeds, /addfeed, /delfeed,
+// /renamefeed, /export and OPML imports (sources.go has the last ones).
 type feedAdmin struct{ app *app }
 
 func (f feedAdmin) AddFeed(ctx context.Context, nf news.Feed) (news.Feed, error) {

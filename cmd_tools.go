@@ -13,6 +13,7 @@ import (
 	"github.com/ajel-news/ajel/analyze"
 	"github.com/ajel-news/ajel/config"
 	"github.com/ajel-news/ajel/feed"
+	"github.com/ajel-news/ajel/feed/discover"
 	"github.com/ajel-news/ajel/news"
 	"github.com/ajel-news/ajel/pipeline"
 	"github.com/ajel-news/ajel/summary"
@@ -99,6 +100,28 @@ func (c cli) cmdPreview(ctx context.Context, args []string) error {
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
 		// The operator asked for this URL by hand: private addresses are fine.
 		f := feed.NewFetcher(feed.Options{UserAgent: feed.UserAgent(version), AllowPrivate: true})
+		// A site's address previews the feed its page links to, as
+		// /addfeed and FEEDS take it.
+		search, ferr := discover.New(f, discover.Options{}).Find(ctx, src)
+		if ferr != nil {
+			return fmt.Errorf("preview %s: %w", src, ferr)
+		}
+		if !search.Direct {
+			note := c.stdout
+			if *asJSON {
+				note = c.stderr
+			}
+			fmt.Fprintf(note, "%s is a web page; its feed: %s", src, search.Feeds[0].URL)
+			if n := len(search.Feeds); n > 1 {
+				fmt.Fprintf(note, " (the first of %d it links to:", n)
+				for _, l := range search.Feeds[1:] {
+					fmt.Fprintf(note, " %s", l.URL)
+				}
+				fmt.Fprint(note, ")")
+			}
+			fmt.Fprintln(note)
+			src = search.Feeds[0].URL
+		}
 		res, err = f.Fetch(ctx, news.Feed{URL: src})
 	} else {
 		var file *os.File

@@ -32,7 +32,10 @@ Usage:
   ajel [run]                       run the bot (needs TELEGRAM_BOT_TOKEN; see .env.example)
   ajel demo [--duration D] [--db PATH]
                                    the whole bot with a fake Telegram and sample news: no token, no network
-  ajel preview SOURCE [--json]     what would be pushed for each item of a feed URL or file
+  ajel preview SOURCE [--json]     what would be pushed for each item of a feed (its URL, a site's address, a file)
+  ajel feeds import FILE.opml      add the feeds of an OPML file (beside a running bot too)
+  ajel feeds export [--output F]   every feed, its name and options, as OPML (standard output by default)
+  ajel healthcheck [--url URL]     ask the running bot's /healthz (exit 0 when healthy): the container's HEALTHCHECK
   ajel summarize [--sentences N] [--max-chars N] [--keywords k1,k2]
                                    JSON Lines articles on stdin → summaries and topics on stdout
   ajel backup PATH                 a consistent copy of the database while the bot runs
@@ -78,6 +81,10 @@ func (c cli) run(ctx context.Context, args []string) int {
 		err = c.cmdSummarize(ctx, args)
 	case "backup":
 		err = c.cmdBackup(ctx, args)
+	case "feeds":
+		err = c.cmdFeeds(ctx, args)
+	case "healthcheck":
+		err = c.cmdHealthcheck(ctx, args)
 	case "version", "--version", "-v":
 		fmt.Fprintln(c.stdout, "ajel", version)
 	case "help", "--help", "-h":

@@ -40,8 +40,16 @@ func TestTokenNeverLeaks(t *testing.T) {
 		tg.ServeHTTP(w, r)
 	}))
 	defer api.Close()
+	// "/html" is a feed when the entry is looked at, at start (a page
+	// with no feed would stop the start), and a web page at every poll
+	// after: a site that replaced its feed with a page.
+	var htmlAsked atomic.Int32
 	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/html") {
+			if htmlAsked.Add(1) == 1 {
+				w.Write(rss())
+				return
+			}
 			w.Write([]byte("<html>not a feed " + r.URL.String() + "</html>"))
 			return
 		}

@@ -74,9 +74,20 @@ type Catalogue interface {
 // FeedAdmin manages feeds for the admin commands; main wires it to storage
 // and feed validation. Errors from AddFeed are shown to the admin.
 type FeedAdmin interface {
-	// AddFeed adds f (its URL and FullText mode); an address already
-	// there returns that feed with news.ErrAlreadyExists.
+	// AddFeed adds f (its URL, the page it was found from, its name and
+	// options); an address already there returns that feed with
+	// news.ErrAlreadyExists.
 	AddFeed(ctx context.Context, f news.Feed) (news.Feed, error)
+	// FindFeeds says what an address is: a feed, or a site's page and the
+	// feeds it links to (news.ErrNoFeed when none; the address guard's
+	// and the fetch's errors as news sentinels).
+	FindFeeds(ctx context.Context, rawURL string) (news.FeedSearch, error)
+	// ImportOPML adds the feeds of an OPML file and says what it did; a
+	// file refused whole is news.ErrNotOPML, ErrImportTooLarge or
+	// ErrTooManyOutlines.
+	ImportOPML(ctx context.Context, data []byte) (news.ImportReport, error)
+	// ExportOPML writes every feed, its name and options, as OPML.
+	ExportOPML(ctx context.Context) ([]byte, error)
 	// SetFeedOptions changes the options given (a zero field stays) and
 	// returns the feed as it now stands.
 	SetFeedOptions(ctx context.Context, id int64, opts news.FeedOptions) (news.Feed, error)
@@ -101,7 +112,8 @@ type Options struct {
 	AdminIDs []int64
 	Store    Store
 	Topics   Catalogue
-	// Feeds serves /feeds, /addfeed and /delfeed; nil disables them.
+	// Feeds serves /feeds, /addfeed, /delfeed, /renamefeed, /export and
+	// OPML imports; nil disables them.
 	Feeds FeedAdmin
 	// Follows keeps who follows which story (the follow buttons under
 	// pushes and /following); nil disables them.
@@ -191,6 +203,7 @@ type Bot struct {
 
 	limiter  *chatLimiter
 	groups   *adminCache
+	choices  feedChoices         // the feeds of sites, shown as buttons to pick
 	table    []*command          // in /help's order
 	commands map[string]*command // by name and alias
 }

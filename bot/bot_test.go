@@ -472,7 +472,8 @@ func TestAddFeedCountry(t *testing.T) {
 			}
 		})
 		if tc.want == "syria" {
-			mustContain(t, h.sayOne(chat, admin, "/feeds").PlainText, "country=syria")
+			mustContain(t, h.sayOne(chat, admin, "/feeds 1").PlainText, "country=syria")
+			mustContain(t, h.sayOne(chat, admin, "/feeds").PlainText, "البلد: syria")
 		}
 	}
 }
@@ -512,9 +513,11 @@ func TestBotAdminCommands(t *testing.T) {
 	h.feeds.feeds[1].Interval = 150 * time.Second
 	h.feeds.feeds[0].WebSub = news.WebSubStatus{State: news.WebSubFailed, Reason: "the hub answered 500 Internal Server Error"}
 	h.feeds.mu.Unlock()
-	mustContain(t, h.sayOne(chat, admin, "/feeds").PlainText, "النص الكامل: always", "صفحات قُرئت: 5، تعذّر استعمال 2",
-		"حُفظ 12 خبرًا دون إرسال (12 بغير العربية",
-		"page text is not the story", "يُحدَّث كل دقيقتين و30 ثانية", "WebSub: تعذّر الاشتراك", "hub answered 500")
+	mustContain(t, h.sayOne(chat, admin, "/feeds").PlainText, "المصادر (2)", "#1", "#2", "النص: never", "اللغة: any", "النص: always")
+	mustContain(t, h.sayOne(chat, admin, "/feeds 1").PlainText, "حُفظ 12 خبرًا دون إرسال (12 بغير العربية",
+		"WebSub: تعذّر الاشتراك", "hub answered 500")
+	mustContain(t, h.sayOne(chat, admin, "/feeds #2").PlainText, "النص الكامل: always", "صفحات قُرئت: 5، تعذّر استعمال 2",
+		"page text is not the story", "يُحدَّث كل دقيقتين و30 ثانية")
 	mustContain(t, h.sayOne(chat, admin, "/delfeed 2").PlainText, "حُذف المصدر")
 	// Refusals say why in Arabic; the Go error stays in the log.
 	for _, tc := range []struct{ url, says string }{
@@ -537,6 +540,8 @@ func TestBotAdminCommands(t *testing.T) {
 	h.feeds.feeds[0].Held = news.HeldItems{Old: 2, OverLimit: 9_980}
 	h.feeds.mu.Unlock()
 	m = h.sayOne(chat, admin, "/feeds")
+	mustContain(t, stripIsolates(m.PlainText), "#1", "وكالة <الأنباء>", "يفشل منذ", "إخفاقات متتالية: 3")
+	m = h.sayOne(chat, admin, "/feeds 1")
 	mustContain(t, stripIsolates(m.PlainText), "#1", "وكالة <الأنباء>", "HTTP 500 <html>", "3",
 		"حُفظ 9982 خبرًا دون إرسال", "9980 تجاوزت حدّ الإرسال", "2 تاريخها قديم")
 	mustContain(t, h.sayOne(chat, admin, "/delfeed 9").PlainText, "لا يوجد مصدر")
@@ -582,8 +587,9 @@ func TestBotFeedBreakingAndWhyPolled(t *testing.T) {
 	h.feeds.feeds[0].Interval, h.feeds.feeds[0].PollReason = 15*time.Minute, news.PollQuiet
 	h.feeds.feeds[1].Interval, h.feeds.feeds[1].PollReason = time.Minute, news.PollBreaking
 	h.feeds.mu.Unlock()
-	mustContain(t, h.sayOne(chat, admin, "/feeds").PlainText,
-		"يُحدَّث كل 15 دقيقة: ساعة هادئة لم ينشر فيها في الأسبوعين الأخيرين",
+	mustContain(t, h.sayOne(chat, admin, "/feeds 1").PlainText,
+		"يُحدَّث كل 15 دقيقة: ساعة هادئة لم ينشر فيها في الأسبوعين الأخيرين")
+	mustContain(t, h.sayOne(chat, admin, "/feeds 2").PlainText,
 		"يُحدَّث كل دقيقة: مصدر عاجل (breaking=yes)")
 	for reason, says := range map[news.PollReason]string{
 		news.PollLearning:    "مصدر جديد",
@@ -597,7 +603,7 @@ func TestBotFeedBreakingAndWhyPolled(t *testing.T) {
 		h.feeds.mu.Lock()
 		h.feeds.feeds[0].PollReason, h.feeds.feeds[0].NextPollAt = reason, time.Date(2026, 12, 2, 14, 0, 0, 0, time.UTC)
 		h.feeds.mu.Unlock()
-		mustContain(t, stripIsolates(h.sayOne(chat, admin, "/feeds").PlainText), says)
+		mustContain(t, stripIsolates(h.sayOne(chat, admin, "/feeds 1").PlainText), says)
 	}
 }
 
@@ -775,11 +781,15 @@ func TestLongArgumentsGetOneShortReply(t *testing.T) {
 	h.sayOne(chat, admin, "/subscribe سوريا")
 	long := strings.Repeat("كلمة ", 800) // 4,000 characters
 	for _, cmd := range []string{"/subscribe", "/unsubscribe", "/search", "/latest", "/quiet", "/limit", "/start",
-		"/topics", "/list", "/addfeed", "/delfeed", "/channel", "/help"} {
+		"/topics", "/list", "/addfeed", "/delfeed", "/channel", "/renamefeed", "/renamefeed 1", "/feeds"} {
 		m := h.sayOne(chat, admin, cmd+" "+long)
 		if n := len(utf16.Encode([]rune(m.PlainText))); n > telegramtest.MaxMessageLength || n > 1400 {
 			t.Errorf("%s <4,000 characters>: a reply of %d UTF-16 units", cmd, n)
 		}
+	}
+	// /help takes no argument: its reply is /help's, whatever follows.
+	if m := h.sayOne(chat, admin, "/help "+long); m.PlainText != h.sayOne(chat, admin, "/help").PlainText {
+		t.Errorf("/help <4,000 characters> answered otherwise than /help:\n%s", m.PlainText)
 	}
 }
 

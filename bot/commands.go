@@ -72,6 +72,8 @@ func commandTable() []*command {
 		{name: "feeds", access: botAdmins, run: (*Bot).cmdFeeds},
 		{name: "addfeed", access: botAdmins, run: (*Bot).cmdAddFeed},
 		{name: "delfeed", access: botAdmins, run: (*Bot).cmdDelFeed},
+		{name: "renamefeed", access: botAdmins, run: (*Bot).cmdRenameFeed},
+		{name: "export", access: botAdmins, run: (*Bot).cmdExport},
 		{name: "channel", access: botAdmins, run: (*Bot).cmdChannel},
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -67,6 +65,9 @@ func (b *Bot) admit(ctx context.Context, chat news.Chat, key bucketKey, notice f
 }
 
 func (b *Bot) handleMessage(ctx context.Context, m *telegram.Message) error {
+	if m.Chat != nil && m.Text == "" && m.Document != nil {
+		return b.handleDocument(ctx, m) // an admin's OPML file
+	}
 	if m.Chat == nil || m.Text == "" {
 		return nil // stickers, photos, service messages
 	}
@@ -665,111 +666,4 @@ func (b *Bot) cmdStats(ctx context.Context, r *cmdReq) error {
 		return fmt.Errorf("bot: stats: %w", err)
 	}
 	return b.reply(ctx, r.to, b.say.Stats(s))
-}
-
-func (b *Bot) cmdFeeds(ctx context.Context, r *cmdReq) error {
-	if b.feeds == nil {
-		return b.reply(ctx, r.to, b.txt.Unavailable)
-	}
-	feeds, err := b.feeds.Feeds(ctx)
-	if err != nil {
-		return fmt.Errorf("bot: feeds: %w", err)
-	}
-	if len(feeds) == 0 {
-		return b.reply(ctx, r.to, b.txt.FeedsEmpty)
-	}
-	blocks := make([]string, 0, len(feeds))
-	for _, f := range feeds {
-		f.LastError, f.LastPageError = b.tg.Redact(f.LastError), b.tg.Redact(f.LastPageError)
-		blocks = append(blocks, b.say.Feed(f))
-	}
-	return b.replyLong(ctx, r.to, b.say.FeedsHeader(len(feeds)), blocks)
-}
-
-func (b *Bot) cmdAddFeed(ctx context.Context, r *cmdReq) error {
-	if b.feeds == nil {
-		return b.reply(ctx, r.to, b.txt.Unavailable)
-	}
-	if r.args == "" {
-		return b.reply(ctx, r.to, b.txt.AddFeedUsage)
-	}
-	rawURL, opts, refusal := b.parseFeedArgs(r.args)
-	if refusal == "" {
-		opts.Country, refusal = b.feedCountry(opts.Country)
-	}
-	if refusal != "" {
-		return b.reply(ctx, r.to, refusal)
-	}
-	nf := news.Feed{URL: rawURL}
-	opts.Apply(&nf)
-	f, err := b.feeds.AddFeed(ctx, nf)
-	switch {
-	case errors.Is(err, news.ErrAlreadyExists) && f.ID != 0:
-		if !opts.Apply(&f) {
-			return b.reply(ctx, r.to, b.say.FeedExists(f.ID))
-		}
-		f, err := b.feeds.SetFeedOptions(ctx, f.ID, opts)
-		if err != nil {
-			return fmt.Errorf("bot: feed %d options: %w", f.ID, err)
-		}
-		return b.reply(ctx, r.to, b.say.FeedOptionsSet(f))
-	case err != nil:
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		b.log.Info("bot: addfeed refused", "url", rawURL, "err", err)
-		return b.reply(ctx, r.to, b.say.FeedAddFailed(rawURL, b.feedRefusal(err)))
-	}
-	return b.reply(ctx, r.to, b.say.FeedAdded(f))
-}
-
-// feedCountry reads /addfeed's country=: a place of the catalogue by its
-// slug or its name, stored as its slug; or none. Anything else is refused,
-// with the value named.
-func (b *Bot) feedCountry(given string) (slug, refusal string) {
-	if given == "" || given == news.CountryNone {
-		return given, ""
-	}
-	t, ok := b.topics.BySlug(strings.ToLower(given))
-	if !ok {
-		t, ok = b.topics.Lookup(given)
-	}
-	if !ok || t.Kind != news.TopicPlace {
-		return "", b.say.FeedUnknownCountry(given)
-	}
-	return t.Slug, ""
-}
-
-func (b *Bot) cmdDelFeed(ctx context.Context, r *cmdReq) error {
-	if b.feeds == nil {
-		return b.reply(ctx, r.to, b.txt.Unavailable)
-	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(toASCIIDigits(r.args), "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return b.reply(ctx, r.to, b.txt.DelFeedUsage)
-	}
-	err = b.feeds.DeleteFeed(ctx, id)
-	if errors.Is(err, news.ErrNotFound) {
-		return b.reply(ctx, r.to, b.say.FeedNotFound(id))
-	}
-	if err != nil {
-		return fmt.Errorf("bot: delete feed: %w", err)
-	}
-	return b.reply(ctx, r.to, b.say.FeedDeleted(id))
-}
-
-// feedRefusal is why /addfeed refused an address, in the admin's words:
-// the reasons feed validation gives as news sentinels, told apart with
-// errors.Is (the English error is in the log).
-func (b *Bot) feedRefusal(err error) string {
-	var dns *net.DNSError
-	switch {
-	case errors.As(err, &dns):
-		return b.say.FeedNoSuchHost(dns.Name)
-	case errors.Is(err, news.ErrPrivateAddress):
-		return b.txt.FeedPrivate
-	case errors.Is(err, news.ErrBadURL), errors.Is(err, news.ErrInvalid):
-		return b.txt.FeedBadURL
-	}
-	return b.txt.FeedAddError
 }

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -21,6 +22,7 @@ import (
 	"github.com/ajel-news/ajel/bot/texts"
 	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/news"
+	"github.com/ajel-news/ajel/opml"
 	"github.com/ajel-news/ajel/storage"
 	"github.com/ajel-news/ajel/storage/storagetest"
 )
@@ -76,6 +78,77 @@ type feedAdmin struct {
 	mu    sync.Mutex
 	feeds []news.Feed
 	next  int64
+	// sites are what FindFeeds answers for an address; any other address
+	// is a feed itself, checked as AddFeed checks it.
+	sites map[string]siteAnswer
+}
+
+type siteAnswer struct {
+	search news.FeedSearch
+	err    error
+}
+
+// site makes FindFeeds answer for an address.
+func (f *feedAdmin) site(addr string, search news.FeedSearch, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sites == nil {
+		f.sites = map[string]siteAnswer{}
+	}
+	f.sites[addr] = siteAnswer{search, err}
+}
+
+func (f *feedAdmin) FindFeeds(ctx context.Context, rawURL string) (news.FeedSearch, error) {
+	f.mu.Lock()
+	a, ok := f.sites[rawURL]
+	f.mu.Unlock()
+	if ok {
+		return a.search, a.err
+	}
+	if err := checkAddress(ctx, rawURL); err != nil {
+		return news.FeedSearch{}, err
+	}
+	return news.FeedSearch{Direct: true, Page: rawURL, Feeds: []news.FeedLink{{URL: rawURL}}}, nil
+}
+
+// checkAddress is the app's check without resolving names: http(s), a
+// host ending in ".invalid" does not exist, an IP literal or localhost
+// must not be internal.
+func checkAddress(ctx context.Context, rawURL string) error {
+	if err := feed.ValidateURL(ctx, rawURL, true); err != nil {
+		return err
+	}
+	if u, _ := url.Parse(rawURL); strings.HasSuffix(u.Hostname(), ".invalid") {
+		return fmt.Errorf("feed: cannot resolve host: %w", &net.DNSError{Err: "no such host", Name: u.Hostname(), IsNotFound: true})
+	}
+	if err := feed.ValidateURL(ctx, rawURL, false); errors.Is(err, news.ErrPrivateAddress) {
+		return err
+	}
+	return nil
+}
+
+func (f *feedAdmin) FeedByAddress(_ context.Context, addr string) (news.Feed, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, x := range f.feeds {
+		if x.URL == addr || x.PageURL != "" && x.PageURL == addr {
+			return x, nil
+		}
+	}
+	return news.Feed{}, news.ErrNotFound
+}
+
+func (f *feedAdmin) ImportOPML(ctx context.Context, data []byte) (news.ImportReport, error) {
+	return opml.Import(ctx, bytes.NewReader(data), f, func(ctx context.Context, e *opml.Entry) error {
+		return checkAddress(ctx, e.URL)
+	})
+}
+
+func (f *feedAdmin) ExportOPML(ctx context.Context) ([]byte, error) {
+	feeds, _ := f.Feeds(ctx)
+	var b bytes.Buffer
+	err := opml.Write(&b, feeds, fixedNow)
+	return b.Bytes(), err
 }
 
 // AddFeed checks the address as the app does (feed.ValidateURL, which
@@ -85,13 +158,7 @@ func (f *feedAdmin) AddFeed(ctx context.Context, nf news.Feed) (news.Feed, error
 	rawURL := nf.URL
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := feed.ValidateURL(ctx, rawURL, true); err != nil {
-		return news.Feed{}, err
-	}
-	if u, _ := url.Parse(rawURL); strings.HasSuffix(u.Hostname(), ".invalid") {
-		return news.Feed{}, fmt.Errorf("feed: cannot resolve host: %w", &net.DNSError{Err: "no such host", Name: u.Hostname(), IsNotFound: true})
-	}
-	if err := feed.ValidateURL(ctx, rawURL, false); errors.Is(err, news.ErrPrivateAddress) {
+	if err := checkAddress(ctx, rawURL); err != nil {
 		return news.Feed{}, err
 	}
 	for _, x := range f.feeds {
@@ -100,7 +167,8 @@ func (f *feedAdmin) AddFeed(ctx context.Context, nf news.Feed) (news.Feed, error
 		}
 	}
 	f.next++
-	feed := news.Feed{ID: f.next, URL: rawURL, FullText: cmp.Or(nf.FullText, news.FullTextAuto), Lang: cmp.Or(nf.Lang, news.LangArabic), Breaking: nf.Breaking, Country: nf.Country}
+	feed := news.Feed{ID: f.next, URL: rawURL, FullText: cmp.Or(nf.FullText, news.FullTextAuto), Lang: cmp.Or(nf.Lang, news.LangArabic),
+		Breaking: nf.Breaking, Country: nf.Country, Name: nf.Name, Title: nf.Title, PageURL: nf.PageURL}
 	f.feeds = append(f.feeds, feed)
 	return feed, nil
 }

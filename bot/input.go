@@ -174,7 +174,10 @@ func toASCIIDigits(s string) string {
 func (b *Bot) parseFeedArgs(args string) (rawURL string, opts news.FeedOptions, refusal string) {
 	rawURL, opts, err := news.ParseFeedEntry(args)
 	var oe *news.FeedOptionError
+	var ne *news.FeedNameError
 	switch {
+	case errors.As(err, &ne):
+		return "", opts, b.say.FeedNameRefused(ne)
 	case errors.As(err, &oe) && oe.Unknown:
 		return "", opts, b.say.FeedUnknownOption(oe.Key)
 	case errors.As(err, &oe):

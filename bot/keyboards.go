@@ -174,6 +174,13 @@ func (b *Bot) handleCallback(ctx context.Context, q *telegram.CallbackQuery) err
 		return b.unfollow(ctx, q, chat, to, arg)
 	case cbCompare:
 		return b.compare(ctx, q, to, arg)
+	case cbFeedPick:
+		return b.pickFeed(ctx, q, to, arg)
+	case cbFeedsPage:
+		if !b.admins[q.From.ID] {
+			return b.answer(ctx, q.ID, render.StripTags(b.txt.NotBotAdmin), true)
+		}
+		return b.turnFeedsPage(ctx, q, to, arg)
 	}
 	return b.answer(ctx, q.ID, b.txt.StaleButton, false)
 }

@@ -63,6 +63,8 @@ const (
 	EnvDeliveryRetention = "DELIVERY_RETENTION"
 	EnvArticleRetention  = "ARTICLE_RETENTION"
 	EnvMaxItemAge        = "MAX_ITEM_AGE"
+	EnvAlertAfter        = "ALERT_AFTER"
+	EnvAlertDatabaseSize = "ALERT_DATABASE_SIZE"
 )
 
 // DefaultTelegramEndpoint is tgbotapi's endpoint format: the token, then the
@@ -143,6 +145,12 @@ type Config struct {
 	// MaxItemAge: an item dated further back than this is stored but never
 	// pushed (so is one dated in the future beyond a few minutes).
 	MaxItemAge time.Duration
+	// AlertAfter is how long a feed fails (or its pages, or its WebSub
+	// subscription) before admins are told in Telegram.
+	AlertAfter time.Duration
+	// AlertDatabaseSize is the database size in bytes over which admins
+	// are told; 0 is off.
+	AlertDatabaseSize int64
 }
 
 // Channel is one CHANNELS entry: a topic slug (or "breaking", every

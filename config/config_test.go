@@ -106,7 +106,7 @@ func TestVariables(t *testing.T) {
 					reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {FullText: news.FullTextNever}, "https://c.example/rss": {FullText: news.FullTextAlways}})
 			}, ""},
 		{"feeds unknown option", map[string]string{"FEEDS": "https://a.example/rss images=on"}, nil,
-			`config: FEEDS entry "https://a.example/rss": unknown option "images": the options are fulltext=auto|always|never lang=ar|any breaking=yes|no country=<place>|none, after the URL and a space`},
+			`config: FEEDS entry "https://a.example/rss": unknown option "images": the options are fulltext=auto|always|never lang=ar|any breaking=yes|no country=<place>|none name=<name>, after the URL and a space`},
 		{"feeds with a language", map[string]string{"FEEDS": "https://a.example/rss lang=any fulltext=never"},
 			func(c config.Config) bool {
 				return reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {FullText: news.FullTextNever, Lang: news.LangAny}})
@@ -132,6 +132,30 @@ func TestVariables(t *testing.T) {
 			}, ""},
 		{"feeds bad breaking", map[string]string{"FEEDS": "https://a.example/rss breaking=maybe"}, nil,
 			`config: FEEDS entry "https://a.example/rss": breaking="maybe": use breaking=yes|no`},
+		{"feeds with names", map[string]string{"FEEDS": `https://a.example/rss name="الشرق   الأوسط", https://www.b.example name=Hespress`},
+			func(c config.Config) bool {
+				return reflect.DeepEqual(c.Feeds, []string{"https://a.example/rss", "https://www.b.example"}) &&
+					reflect.DeepEqual(c.FeedOptions, map[string]news.FeedOptions{"https://a.example/rss": {Name: "الشرق الأوسط"},
+						"https://www.b.example": {Name: "Hespress"}})
+			}, ""},
+		{"feeds name too long", map[string]string{"FEEDS": "https://a.example/rss name=" + strings.Repeat("n", 200)}, nil,
+			`config: FEEDS entry "https://a.example/rss": name="` + strings.Repeat("n", 200) + `": the name is 200 characters long; at most 64`},
+		{"feeds name with markup", map[string]string{"FEEDS": `https://a.example/rss name="<i>A</i>"`}, nil,
+			`config: FEEDS entry "https://a.example/rss": name="<i>A</i>": a name has no markup: '<' and '>' are refused`},
+		{"alert after default", map[string]string{}, func(c config.Config) bool { return c.AlertAfter == 6*time.Hour }, ""},
+		{"alert after", map[string]string{"ALERT_AFTER": "30m"}, func(c config.Config) bool { return c.AlertAfter == 30*time.Minute }, ""},
+		{"alert after too short", map[string]string{"ALERT_AFTER": "30s"}, nil,
+			`config: ALERT_AFTER="30s" is too short: use at least 1m, such as 6h or 30m`},
+		{"alert after not a duration", map[string]string{"ALERT_AFTER": "soon"}, nil,
+			`config: ALERT_AFTER="soon" is not a duration: use a Go duration such as 6h or 30m`},
+		{"database size off by default", map[string]string{}, func(c config.Config) bool { return c.AlertDatabaseSize == 0 }, ""},
+		{"database size", map[string]string{"ALERT_DATABASE_SIZE": "2GB"}, func(c config.Config) bool { return c.AlertDatabaseSize == 2e9 }, ""},
+		{"database size binary", map[string]string{"ALERT_DATABASE_SIZE": "1.5 GiB"}, func(c config.Config) bool { return c.AlertDatabaseSize == 3<<29 }, ""},
+		{"database size off", map[string]string{"ALERT_DATABASE_SIZE": "off"}, func(c config.Config) bool { return c.AlertDatabaseSize == 0 }, ""},
+		{"database size without unit", map[string]string{"ALERT_DATABASE_SIZE": "2000"}, nil,
+			`config: ALERT_DATABASE_SIZE="2000" is not a size: use a number and a unit such as 2GB or 500MB, or off`},
+		{"database size too small", map[string]string{"ALERT_DATABASE_SIZE": "10KB"}, nil,
+			`config: ALERT_DATABASE_SIZE="10KB" is too small: use at least 1MiB, such as 2GB, or off`},
 		{"poll max default", map[string]string{}, func(c config.Config) bool { return c.PollIntervalMax == 15*time.Minute }, ""},
 		{"poll max set", map[string]string{"POLL_INTERVAL": "30s", "POLL_INTERVAL_MAX": "1h"},
 			func(c config.Config) bool { return c.PollInterval == 30*time.Second && c.PollIntervalMax == time.Hour }, ""},

@@ -56,10 +56,10 @@ func TestDocDifferencesNameTheVariable(t *testing.T) {
 	}
 	stale := strings.Replace(string(readme), "| `SEND_RATE` | `25` |", "| `SEND_RATE` | `20` |", 1)
 	stale = regexp.MustCompile("(?m)^\\| `MAX_ITEM_AGE` .*\n").ReplaceAllString(stale, "")
-	stale = strings.Replace(stale, "| `LOG_LEVEL` |", "| `ALERT_AFTER` | `6h` | a duration | gone |\n| `LOG_LEVEL` |", 1)
+	stale = strings.Replace(stale, "| `LOG_LEVEL` |", "| `ALERT_LATER` | `6h` | a duration | gone |\n| `LOG_LEVEL` |", 1)
 	got := docDifferences(readmeRows([]byte(stale)), readmeRows(readme))
 	want := []string{
-		"ALERT_AFTER is documented but config does not read it",
+		"ALERT_LATER is documented but config does not read it",
 		"SEND_RATE says\n| `SEND_RATE` | `20` |",
 		"MAX_ITEM_AGE is missing",
 	}

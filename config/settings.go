@@ -52,8 +52,9 @@ func settings(c *Config) []setting {
 			help:  "the SQLite database file",
 			value: text{accepts: "a file path"}.into(&c.DatabasePath)},
 		{name: EnvFeeds,
-			help: "feeds (RSS, Atom, JSON Feed) added on start; an entry may carry options after its URL and a space, as in " +
-				"`https://a.example/rss fulltext=never breaking=yes, https://en.example/rss lang=any` (see [Feed options](#feed-options))",
+			help: "feeds (RSS, Atom, JSON Feed) added on start; a site's address finds the feed its page links to (the first, " +
+				"if several: give the feed's own address to choose); an entry may carry options after its URL and a space, as in " +
+				"`https://a.example/rss fulltext=never name=\"A News\", https://en.example/rss lang=any` (see [Feed options](#feed-options))",
 			value: feedList(&c.Feeds, &c.FeedOptions)},
 		// At least 1s, so that a typo ("1ms") does not hammer every source;
 		// at most 24h, so that one ("60h" for "60s") does not silence them
@@ -134,6 +135,15 @@ func settings(c *Config) []setting {
 			help: "an item dated further back than this, or in the future, is stored and searchable but never pushed: a " +
 				"feed that republishes its archive floods no one",
 			value: days{min: time.Hour}.into(&c.MaxItemAge)},
+		{name: EnvAlertAfter, def: "6h",
+			help: "how long a feed fails, its article pages fail or its WebSub subscription fails before the admins " +
+				"(`ADMIN_IDS`) are told in Telegram, once when it starts and once when it ends; a feed silent for three " +
+				"times its longest usual gap and a message waiting in the outbox over 10 minutes are told without it: " +
+				"see [Alerts](#alerts-before-readers-notice)",
+			value: duration{min: time.Minute, examples: "6h or 30m"}.into(&c.AlertAfter)},
+		{name: EnvAlertDatabaseSize, def: "off",
+			help:  "admins are told when the database file grows over this size (and when it is back under it)",
+			value: size{min: 1 << 20}.into(&c.AlertDatabaseSize)},
 	}
 }
 

@@ -187,6 +187,75 @@ func (k number) into(to *float64) value {
 	}
 }
 
+// size is a number of bytes with a unit ("2GB", "500MB", "1.5GiB"; KB,
+// MB, GB and TB count by 1000, KiB, MiB, GiB and TiB by 1024), at least
+// min, or "off" (0).
+type size struct {
+	min int64
+}
+
+var sizeUnits = []struct {
+	name string
+	n    float64
+}{
+	{"tib", 1 << 40}, {"gib", 1 << 30}, {"mib", 1 << 20}, {"kib", 1 << 10},
+	{"tb", 1e12}, {"gb", 1e9}, {"mb", 1e6}, {"kb", 1e3}, {"b", 1},
+}
+
+func (k size) into(to *int64) value {
+	return value{
+		set: func(v string, bad badFunc) {
+			if isOff(v) {
+				*to = 0
+				return
+			}
+			n, ok := parseSize(v)
+			switch {
+			case !ok:
+				bad("=%q is not a size: use a number and a unit such as 2GB or 500MB, or off", v)
+			case n < k.min:
+				bad("=%q is too small: use at least %s, such as 2GB, or off", v, sizeText(k.min))
+			default:
+				*to = n
+			}
+		},
+		show: func() string {
+			if *to == 0 {
+				return "off"
+			}
+			return sizeText(*to)
+		},
+		accepts: fmt.Sprintf("`off` or a size with its unit, at least `%s`: `2GB`, `500MB`, `1.5GiB`", sizeText(k.min)),
+	}
+}
+
+// parseSize reads "2GB", "500 MB", "1.5GiB".
+func parseSize(v string) (int64, bool) {
+	s := strings.ToLower(strings.ReplaceAll(v, " ", ""))
+	for _, u := range sizeUnits {
+		num, ok := strings.CutSuffix(s, u.name)
+		if !ok {
+			continue
+		}
+		f, err := strconv.ParseFloat(num, 64)
+		if err != nil || !(f > 0) || f*u.n > 1<<62 {
+			return 0, false
+		}
+		return int64(f * u.n), true
+	}
+	return 0, false
+}
+
+// sizeText writes a size as an operator would: 1MiB, 2GB, 500MB.
+func sizeText(n int64) string {
+	for _, u := range sizeUnits {
+		if u.n > 1 && n >= int64(u.n) && n%int64(u.n) == 0 {
+			return strconv.FormatInt(n/int64(u.n), 10) + strings.Replace(strings.ToUpper(u.name), "I", "i", 1)
+		}
+	}
+	return strconv.FormatInt(n, 10) + "B"
+}
+
 func yesNo(to *bool) value {
 	return value{
 		set: func(v string, bad badFunc) {

@@ -19,6 +19,8 @@ import (
 type fakeClock struct {
 	mu  sync.Mutex
 	now time.Time
+	// held, when set, is as far as idle waits move the clock (Hold).
+	held time.Time
 }
 
 func newFakeClock() *fakeClock {
@@ -38,17 +40,50 @@ func (c *fakeClock) Set(t time.Time) {
 	c.now = t
 }
 
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+// Hold keeps the worker's idle waits from moving the clock past t (zero:
+// no bound), for a test that needs "still within the hour" however long
+// the machine takes between its steps: an idle worker otherwise spins
+// through virtual time at the machine's pace. The test's own clock.After
+// still moves it.
+func (c *fakeClock) Hold(t time.Time) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.held = t
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	return c.after(d, true)
+}
+
+// Advance moves the clock by d, past any Hold.
+func (c *fakeClock) Advance(d time.Duration) { c.after(d, false) }
+
+func (c *fakeClock) after(d time.Duration, idle bool) <-chan time.Time {
+	c.mu.Lock()
+	atHold := false
 	if d > 0 {
-		c.now = c.now.Add(d)
+		next := c.now.Add(d)
+		if idle && !c.held.IsZero() && next.After(c.held) {
+			next, atHold = c.held, true
+		}
+		c.now = later(c.now, next)
 	}
 	now := c.now
 	c.mu.Unlock()
+	if atHold {
+		time.Sleep(time.Millisecond) // nothing is due before the test moves on: don't spin
+	}
 	runtime.Gosched() // an idle worker spins through virtual time; let the test run
 	ch := make(chan time.Time, 1)
 	ch <- now
 	return ch
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // sent is one call to the fake sender.

@@ -24,10 +24,12 @@ var (
 	ErrEmptyBody = errors.New("feed: empty body")
 	// ErrTooLarge means the body, after decompression, passed the size cap.
 	ErrTooLarge = errors.New("feed: body too large")
-	// ErrTimeout means the server did not answer in time.
-	ErrTimeout = errors.New("feed: timed out")
-	// ErrTooManyRedirects means more than MaxRedirects redirects, or a loop.
-	ErrTooManyRedirects = errors.New("feed: too many redirects")
+	// ErrTimeout means the server did not answer in time. It is
+	// news.ErrTimeout, so the bot can tell it apart.
+	ErrTimeout = news.ErrTimeout
+	// ErrTooManyRedirects means more than MaxRedirects redirects, or a
+	// loop. It is news.ErrRedirectLoop, so the bot can tell it apart.
+	ErrTooManyRedirects = news.ErrRedirectLoop
 	// ErrPrivateAddress means the host is (or resolves to) a loopback,
 	// private, link-local or otherwise internal address and AllowPrivate is
 	// off. It is news.ErrPrivateAddress, so packages that must not import
@@ -83,6 +85,10 @@ func (e *FetchError) Error() string {
 
 // Is makes a FetchError match ErrHTTPStatus.
 func (e *FetchError) Is(target error) bool { return target == ErrHTTPStatus }
+
+// HTTPStatus is the server's answer ("404 Not Found"), for a package that
+// reads it without importing this one (errors.As to an interface).
+func (e *FetchError) HTTPStatus() string { return e.Status }
 
 // RetryAfter returns the Retry-After a failed Fetch carried, or zero.
 func RetryAfter(err error) time.Duration {

@@ -117,9 +117,10 @@ func Learn(r *news.Rhythm, items []news.Article, prev, now time.Time, found int)
 // its rhythm: it published in the same hour of the week, or the hour
 // before or after it, within the last two weeks; or it publishes at that
 // hour of the day on most days. An hour that is not usual is quiet.
-func Usual(r *news.Rhythm, t time.Time) bool {
-	f := fade(r, t)
-	h := hourOfWeek(t)
+func Usual(r *news.Rhythm, t time.Time) bool { return usualHour(r, hourOfWeek(t), fade(r, t)) }
+
+// usualHour is Usual for hour h of the week, the weights faded by f.
+func usualHour(r *news.Rhythm, h int, f float64) bool {
 	w := func(i int) float64 { return float64(r.Weights[(i+news.HoursPerWeek)%news.HoursPerWeek]) }
 	if max(w(h-1), w(h), w(h+1))*f >= usualNear {
 		return true
@@ -129,4 +130,38 @@ func Usual(r *news.Rhythm, t time.Time) bool {
 		daily += w(day*24 + h%24)
 	}
 	return daily*f >= usualDaily
+}
+
+// LongestGap is how long a feed usually goes without publishing at most,
+// by its rhythm: the longest run of quiet hours of the week (see Usual)
+// between its usual ones, plus the hour that ends it. It is 0 while the
+// feed is being learnt (its first week) or when no hour of the week is
+// usual any more: the rhythm then says nothing.
+func LongestGap(r *news.Rhythm, now time.Time) time.Duration {
+	if r.Since.IsZero() || now.Sub(r.Since) < LearnRhythmFor {
+		return 0
+	}
+	// Every hour of the week as the rhythm stands now.
+	f := fade(r, now)
+	var usual [news.HoursPerWeek]bool
+	first := -1
+	for h := range news.HoursPerWeek {
+		if usual[h] = usualHour(r, h, f); usual[h] && first < 0 {
+			first = h
+		}
+	}
+	if first < 0 {
+		return 0
+	}
+	longest, run := 0, 0
+	// Walk the week once, starting at a usual hour, so a run that wraps
+	// around the week's end is counted whole.
+	for k := 1; k <= news.HoursPerWeek; k++ {
+		if usual[(first+k)%news.HoursPerWeek] {
+			longest, run = max(longest, run), 0
+			continue
+		}
+		run++
+	}
+	return time.Duration(longest+1) * time.Hour
 }

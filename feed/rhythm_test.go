@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ajel-news/ajel/feed"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -178,4 +179,50 @@ func TestRhythmBreakingFeed(t *testing.T) {
 
 func (r replayResult) String() string {
 	return fmt.Sprintf("%d items, p95 %s, max %s, %.0f requests a day", len(r.delays), r.quantile(0.95), r.worst(), r.perDay())
+}
+
+// LongestGap: how long a feed usually goes without an item at most, by
+// the rhythm it was taught.
+func TestLongestGap(t *testing.T) {
+	start := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) // a Monday
+	teach := func(hours ...int) news.Rhythm {
+		var r news.Rhythm
+		prev := time.Time{}
+		// Two weeks of items at these UTC hours of every day.
+		for d := range 14 {
+			for _, h := range hours {
+				at := start.Add(time.Duration(d)*day + time.Duration(h)*time.Hour + 5*time.Minute)
+				feed.Learn(&r, []news.Article{{PublishedAt: at}}, prev, at.Add(time.Minute), 1)
+				prev = at.Add(time.Minute)
+			}
+		}
+		return r
+	}
+	now := start.Add(14*day + time.Hour)
+	for _, tc := range []struct {
+		name  string
+		hours []int
+		want  time.Duration
+	}{
+		// 08–10 usual (the hour either side of 9): 21 quiet hours, then 08.
+		{"once a day at 9", []int{9}, 22 * time.Hour},
+		{"every hour", []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23}, time.Hour},
+		// 06–18 usual: 19..05 quiet, 11 hours, then 06.
+		{"day hours", []int{7, 10, 13, 17}, 12 * time.Hour},
+	} {
+		r := teach(tc.hours...)
+		if got := feed.LongestGap(&r, now); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+	// A new feed, or one that has not published for weeks: nothing known.
+	r := teach(9)
+	r.Since = now.Add(-3 * day)
+	if got := feed.LongestGap(&r, now); got != 0 {
+		t.Errorf("a feed being learnt: %s, want 0", got)
+	}
+	r = teach(9)
+	if got := feed.LongestGap(&r, now.Add(8*week)); got != 0 {
+		t.Errorf("a feed silent for eight weeks: %s, want 0 (no usual hour left)", got)
+	}
 }

@@ -23,6 +23,9 @@ type FeedOptions struct {
 	// catalogue has that place is checked where the catalogue is known:
 	// the app at start, the bot's /addfeed.
 	Country string
+	// Name is how pushes name the source (CheckFeedName's form; NameNone
+	// to go back to the feed's own title; "" not given).
+	Name string
 }
 
 // YesNo is a feed option that is on, off, or not given ("").
@@ -63,16 +66,25 @@ func (o FeedOptions) Apply(f *Feed) bool {
 	if o.Breaking != "" && (o.Breaking == Yes) != f.Breaking {
 		f.Breaking, changed = o.Breaking == Yes, true
 	}
-	if o.Country != "" {
-		want := o.Country
-		if want == CountryNone {
-			want = ""
-		}
-		if f.Country != want {
-			f.Country, changed = want, true
-		}
-	}
+	changed = setOrClear(&f.Name, o.Name, NameNone) || changed
+	changed = setOrClear(&f.Country, o.Country, CountryNone) || changed
 	return changed
+}
+
+// setOrClear applies an option that can be taken away: given "" leaves
+// the field, none clears it, any other value sets it; it reports a change.
+func setOrClear(field *string, given, none string) bool {
+	if given == "" {
+		return false
+	}
+	if given == none {
+		given = ""
+	}
+	if *field == given {
+		return false
+	}
+	*field = given
+	return true
 }
 
 func cmpLang(l FeedLanguage) FeedLanguage {
@@ -98,7 +110,10 @@ type feedOption struct {
 	values string
 	// set stores a value (already lower-cased unless keepCase) and reports
 	// whether it was valid.
-	set      func(o *FeedOptions, v string) bool
+	set func(o *FeedOptions, v string) bool
+	// check, when set, is used instead of set: it stores a value or says
+	// why it is refused (the name's length, its markup).
+	check    func(o *FeedOptions, v string) error
 	keepCase bool
 }
 
@@ -137,6 +152,16 @@ var feedOptions = []feedOption{
 			}
 			o.Country = v
 			return true
+		}},
+	{key: "name", aliases: []string{"title"}, values: "<name>", keepCase: true,
+		check: func(o *FeedOptions, v string) error {
+			if v == NameNone {
+				o.Name = NameNone
+				return nil
+			}
+			name, err := CheckFeedName(v)
+			o.Name = name
+			return err
 		}},
 }
 
@@ -178,17 +203,25 @@ type FeedOptionError struct {
 	// Usage is the key's accepted values ("auto|always|never"), or every
 	// option's usage for an unknown key.
 	Usage string
+	// Err, when set, says why the value was refused (a *FeedNameError).
+	Err error
 }
 
 func (e *FeedOptionError) Error() string {
-	if e.Unknown {
+	switch {
+	case e.Unknown:
 		return fmt.Sprintf("unknown option %q: the options are %s, after the URL and a space", e.Key, e.Usage)
+	case e.Err != nil:
+		return fmt.Sprintf("%s=%q: %v", e.Key, e.Value, e.Err)
 	}
 	return fmt.Sprintf("%s=%q: use %s=%s", e.Key, e.Value, e.Key, e.Usage)
 }
 
 // Is makes errors.Is(err, ErrFeedOption) true.
 func (e *FeedOptionError) Is(target error) bool { return target == ErrFeedOption }
+
+// Unwrap is the reason the value was refused, if one was given.
+func (e *FeedOptionError) Unwrap() error { return e.Err }
 
 // ParseFeedEntry splits a feed entry, "URL [key=value …]", into its
 // address and options. A value with spaces is quoted: name="الشرق الأوسط".
@@ -205,19 +238,63 @@ func ParseFeedEntry(s string) (rawURL string, opts FeedOptions, err error) {
 	rawURL = fields[0]
 	for _, f := range fields[1:] {
 		key, val, _ := strings.Cut(f, "=")
-		o, ok := lookupFeedOption(strings.ToLower(key))
-		if !ok {
-			return rawURL, FeedOptions{}, &FeedOptionError{Key: key, Value: val, Unknown: true, Usage: FeedOptionUsage()}
-		}
-		v := strings.TrimSpace(val)
-		if !o.keepCase {
-			v = strings.ToLower(v)
-		}
-		if !o.set(&opts, v) {
-			return rawURL, FeedOptions{}, &FeedOptionError{Key: o.key, Value: val, Usage: o.values}
+		if err := ParseFeedOption(&opts, key, val); err != nil {
+			return rawURL, FeedOptions{}, err
 		}
 	}
 	return rawURL, opts, nil
+}
+
+// ParseFeedOption sets one option, key=value as typed, on opts: the
+// options table's rule for the key. An unknown key or a value it does not
+// take is a *FeedOptionError. OPML attributes go through it as FEEDS and
+// /addfeed options do.
+func ParseFeedOption(opts *FeedOptions, key, val string) error {
+	o, ok := lookupFeedOption(strings.ToLower(key))
+	if !ok {
+		return &FeedOptionError{Key: key, Value: val, Unknown: true, Usage: FeedOptionUsage()}
+	}
+	v := strings.TrimSpace(val)
+	if !o.keepCase {
+		v = strings.ToLower(v)
+	}
+	if o.check != nil {
+		if err := o.check(opts, v); err != nil {
+			return &FeedOptionError{Key: o.key, Value: val, Usage: o.values, Err: err}
+		}
+		return nil
+	}
+	if !o.set(opts, v) {
+		return &FeedOptionError{Key: o.key, Value: val, Usage: o.values}
+	}
+	return nil
+}
+
+// FeedOptionKeys are the options' keys, in the table's order.
+func FeedOptionKeys() []string {
+	keys := make([]string, len(feedOptions))
+	for i, o := range feedOptions {
+		keys[i] = o.key
+	}
+	return keys
+}
+
+// Values are the options of o as key=value pairs in the table's order,
+// those not given left out: what a FEEDS entry or an OPML outline
+// carries to give a feed the same options.
+func (o FeedOptions) Values() [][2]string {
+	var out [][2]string
+	add := func(k, v string) {
+		if v != "" {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	add("fulltext", string(o.FullText))
+	add("lang", string(o.Lang))
+	add("breaking", string(o.Breaking))
+	add("country", o.Country)
+	add("name", o.Name)
+	return out
 }
 
 func lookupFeedOption(key string) (feedOption, bool) {

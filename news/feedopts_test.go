@@ -2,6 +2,7 @@ package news_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/ajel-news/ajel/news"
@@ -19,7 +20,7 @@ func TestParseFeedEntry(t *testing.T) {
 		{"another spelling", "https://a.example/rss full_text=never", "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever}, ""},
 		{"empty", "   ", "", news.FeedOptions{}, ""},
 		{"unknown option", "https://a.example/rss images=on", "", news.FeedOptions{},
-			`unknown option "images": the options are fulltext=auto|always|never lang=ar|any breaking=yes|no country=<place>|none, after the URL and a space`},
+			`unknown option "images": the options are fulltext=auto|always|never lang=ar|any breaking=yes|no country=<place>|none name=<name>, after the URL and a space`},
 		{"language", "https://a.example/rss lang=ANY fulltext=never", "https://a.example/rss", news.FeedOptions{FullText: news.FullTextNever, Lang: news.LangAny}, ""},
 		{"language spelled out", "https://a.example/rss language=ar", "https://a.example/rss", news.FeedOptions{Lang: news.LangArabic}, ""},
 		{"unknown language", "https://a.example/rss lang=fr", "", news.FeedOptions{}, `lang="fr": use lang=ar|any`},
@@ -42,6 +43,18 @@ func TestParseFeedEntry(t *testing.T) {
 		// (the app, the bot); here only what cannot name one is refused.
 		{"a country that cannot be a name", "https://a.example/rss country=<b>x</b>", "", news.FeedOptions{}, `country="<b>x</b>": use country=<place>|none`},
 		{"an empty country", "https://a.example/rss country=", "", news.FeedOptions{}, `country="": use country=<place>|none`},
+		{"a name with spaces, quoted", `https://a.example/rss name="الشرق   الأوسط" fulltext=never`, "https://a.example/rss",
+			news.FeedOptions{Name: "الشرق الأوسط", FullText: news.FullTextNever}, ""},
+		{"a name keeps its case", "https://a.example/rss Name=Hespress", "https://a.example/rss", news.FeedOptions{Name: "Hespress"}, ""},
+		{"a name with an ampersand", `https://a.example/rss name="Arab & World"`, "https://a.example/rss", news.FeedOptions{Name: "Arab & World"}, ""},
+		{"no name: back to the title", "https://a.example/rss name=-", "https://a.example/rss", news.FeedOptions{Name: news.NameNone}, ""},
+		{"a name of 200 characters", "https://a.example/rss name=" + strings.Repeat("ب", 200), "", news.FeedOptions{},
+			`name="` + strings.Repeat("ب", 200) + `": the name is 200 characters long; at most 64`},
+		{"a name with markup", `https://a.example/rss name="<b>Hespress</b>"`, "", news.FeedOptions{},
+			`name="<b>Hespress</b>": a name has no markup: '<' and '>' are refused`},
+		{"a name with a bidi override", "https://a.example/rss name=\"abc\u202edef\"", "", news.FeedOptions{},
+			`name="abc\u202edef": the name holds control or direction characters`},
+		{"an empty name", `https://a.example/rss name=""`, "", news.FeedOptions{}, `name="": the name is empty`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u, opts, err := news.ParseFeedEntry(tc.in)
@@ -95,5 +108,74 @@ func TestFeedOptionsApply(t *testing.T) {
 	}
 	if !(news.FeedOptions{Country: news.CountryNone}).Apply(&f) || f.Country != "" {
 		t.Errorf("country=none did not clear it: %+v", f)
+	}
+}
+
+func TestFeedNameRefusalsAreInvalid(t *testing.T) {
+	_, _, err := news.ParseFeedEntry("https://a.example/rss name=" + strings.Repeat("x", 65))
+	var ne *news.FeedNameError
+	if !errors.As(err, &ne) || ne.Problem != news.NameTooLong || ne.Len != 65 || !errors.Is(err, news.ErrInvalid) {
+		t.Fatalf("err = %#v, want a *FeedNameError of 65 characters matching ErrInvalid", err)
+	}
+	if _, _, err := news.ParseFeedEntry("https://a.example/rss name=" + strings.Repeat("x", 64)); err != nil {
+		t.Errorf("64 characters refused: %v", err)
+	}
+}
+
+func TestNameOptionApplies(t *testing.T) {
+	f := news.Feed{Title: "Hespress - Article Feed", URL: "https://www.hespress.com/feed"}
+	if got := f.SourceName(); got != "Hespress" {
+		t.Errorf("no name: source %q, want the cleaned title", got)
+	}
+	if !(news.FeedOptions{Name: "هسبريس"}).Apply(&f) || f.Name != "هسبريس" || f.SourceName() != "هسبريس" {
+		t.Errorf("name not applied: %+v", f)
+	}
+	if (news.FeedOptions{Name: "هسبريس"}).Apply(&f) {
+		t.Error("the same name again is a change")
+	}
+	if !(news.FeedOptions{Name: news.NameNone}).Apply(&f) || f.Name != "" {
+		t.Errorf("name=- did not take the name away: %+v", f)
+	}
+	if got := (news.Feed{URL: "https://www.example.com/rss"}).SourceName(); got != "example.com" {
+		t.Errorf("no name, no title: %q, want the host", got)
+	}
+}
+
+func TestCleanFeedTitle(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Hespress - Article Feed", "Hespress"},
+		{"هسبريس - Article Feed", "هسبريس"},
+		{"RSS - France 24", "France 24"},
+		{"Latest News | Sky News Arabia", "Sky News Arabia"},
+		{"Sky News Arabia", "Sky News Arabia"},
+		{"CNN Arabic RSS Feed", "CNN Arabic"},
+		{"BBC News عربي", "BBC News عربي"},
+		{"الجزيرة نت - آخر الأخبار", "الجزيرة نت"},
+		{"خلاصة الشرق الأوسط", "الشرق الأوسط"},
+		{"Al Jazeera – Middle East", "Al Jazeera - Middle East"},
+		{"  Enab   Baladi  » Feed ", "Enab Baladi"},
+		{"Feed", "Feed"},
+		{"Latest News", "Latest News"},
+		{"", ""},
+	} {
+		if got := news.CleanFeedTitle(tc.in); got != tc.want {
+			t.Errorf("CleanFeedTitle(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestOptionValuesRoundTrip(t *testing.T) {
+	want := news.FeedOptions{FullText: news.FullTextNever, Lang: news.LangAny, Breaking: news.Yes, Country: "morocco", Name: "الشرق الأوسط"}
+	var got news.FeedOptions
+	for _, kv := range want.Values() {
+		if err := news.ParseFeedOption(&got, kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got != want {
+		t.Errorf("round trip = %+v, want %+v", got, want)
+	}
+	if err := news.ParseFeedOption(&got, "images", "on"); !errors.Is(err, news.ErrFeedOption) {
+		t.Errorf("unknown key: %v", err)
 	}
 }

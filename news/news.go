@@ -182,6 +182,12 @@ type Feed struct {
 	ID    int64
 	URL   string
 	Title string
+	// Name is the operator's name for the source (name=, /renamefeed),
+	// which pushes show instead of Title; "" for none (see SourceName).
+	Name string
+	// PageURL is the web page the feed was found from, when an operator
+	// gave a site's address rather than the feed's ("" otherwise).
+	PageURL string
 	// Breaking marks a feed whose every item is urgent (an operator's choice).
 	Breaking     bool
 	ETag         string
@@ -391,6 +397,11 @@ type Screening struct {
 // gave nothing usable (Failed: the teaser was used).
 type PageCounts struct {
 	Read, Failed int
+	// InRow counts the pages that failed since the last one that gave
+	// the article's text, and FailingSince is when the first of them
+	// failed (zero when the last page worked): "its pages keep failing".
+	InRow        int
+	FailingSince time.Time
 }
 
 // DefaultMaxItemAge is how old, by its own date, an item may be and still

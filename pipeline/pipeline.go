@@ -421,12 +421,26 @@ func (p *Pipeline) tellFollowers(ctx context.Context, a news.Article, known stri
 	}
 }
 
+// sourceName is how a push names an item's outlet: the operator's name
+// for the feed, else the item's source (the feed's title, as parsed) or
+// the feed's, cleaned of what its platform adds ("Hespress - Article
+// Feed" is "Hespress"), else the feed's host.
+func sourceName(f news.Feed, itemSource string) string {
+	if f.Name != "" {
+		return f.Name
+	}
+	if s := news.CleanFeedTitle(cmp.Or(strings.TrimSpace(itemSource), f.Title)); s != "" {
+		return s
+	}
+	return hostOf(f.URL)
+}
+
 // HandleItems processes the items of one feed poll; it is the feed poller's
 // handler. Items go oldest first (by PublishedAt; items without a date keep
 // their place relative to each other, taking the feed's newest-first order
 // as the hint, and go after dated ones) so pushes arrive in the order things
-// happened. Each item gets the feed's id, its title as Source when the item
-// has none, Breaking when the feed is an all-breaking one, and the feed's
+// happened. Each item gets the feed's id, the feed's name as Source
+// (sourceName), Breaking when the feed is an all-breaking one, and the feed's
 // country as a hint for its places.
 //
 // A poll pushes at most PushesPerPoll items, the newest of those that are
@@ -532,9 +546,7 @@ func (p *Pipeline) HandleItems(ctx context.Context, f news.Feed, items []news.Ar
 		if it.FeedID == 0 {
 			it.FeedID = f.ID
 		}
-		if strings.TrimSpace(it.Source) == "" {
-			it.Source = cmp.Or(strings.TrimSpace(f.Title), hostOf(f.URL))
-		}
+		it.Source = sourceName(f, it.Source)
 		it.Breaking = it.Breaking || f.Breaking
 		it.FeedCountry = f.Country
 		why := stale[i]

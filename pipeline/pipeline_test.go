@@ -791,3 +791,32 @@ func TestPagesInterleaveWithTheOtherItems(t *testing.T) {
 		t.Errorf("outcome %+v, pushed %d; want 205 new, 5 pushed, 200 held", out, len(st.pushed))
 	}
 }
+
+// A push names its outlet by the operator's name for the feed, else by
+// the feed's title cleaned of what its platform adds, else by its host.
+func TestItemsCarryTheFeedsName(t *testing.T) {
+	now := time.Date(2024, 5, 5, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		feed news.Feed
+		item string // the item's source as the parser gave it (the feed title)
+		want string
+	}{
+		{"a name", news.Feed{ID: 1, URL: "https://www.hespress.com/feed", Title: "Hespress - Article Feed", Name: "هسبريس"}, "Hespress - Article Feed", "هسبريس"},
+		{"the title, cleaned", news.Feed{ID: 1, URL: "https://www.hespress.com/feed", Title: "Hespress - Article Feed"}, "Hespress - Article Feed", "Hespress"},
+		{"the feed's title when the item has none", news.Feed{ID: 1, URL: "https://a.example/rss", Title: "RSS - France 24"}, "", "France 24"},
+		{"the host", news.Feed{ID: 1, URL: "https://www.example.org/feed"}, "", "example.org"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := &fakeStore{}
+			p := pipeline.New(st, pipeline.Options{Analyzer: &fakeAnalyzer{}, Now: func() time.Time { return now }})
+			items := []news.Article{{Key: "k", Title: "خبر", PublishedAt: now.Add(-time.Minute), Source: tc.item}}
+			if _, err := p.HandleItems(t.Context(), tc.feed, items, true); err != nil {
+				t.Fatal(err)
+			}
+			if len(st.saved) != 1 || st.saved[0].Source != tc.want {
+				t.Errorf("saved %+v, want source %q", st.saved, tc.want)
+			}
+		})
+	}
+}

@@ -14,13 +14,13 @@ import (
 // Comparisons of a story's tellings («كيف نقلتها المصادر») and the stories
 // shared through inline mode.
 
-// outletName is the name readers see for an outlet in a comparison: the
-// feed's own name for its items, the source an article came with
-// otherwise (the ingest API's). It is the one place that choice is made, so
-// a name an operator gives a feed goes here.
-func outletName(feedTitle, source string) string {
-	if t := strings.TrimSpace(feedTitle); t != "" {
-		return t
+// outletName is the name readers see for an outlet in a comparison: its
+// feed's name as pushes say it (news.Feed.SourceName: the operator's name=,
+// else the feed's title cleaned), the source an article came with
+// otherwise (the ingest API's).
+func outletName(f news.Feed, source string) string {
+	if f.URL != "" {
+		return f.SourceName()
 	}
 	return strings.TrimSpace(source)
 }
@@ -51,7 +51,7 @@ func (d *DB) CompareStory(ctx context.Context, storyID int64, limit int) (news.S
 	st.Story.FirstSeenAt, st.Story.UpdatedAt = fromMillis(first), fromMillis(updated)
 	// With MIN(id), SQLite takes the bare columns from that row: each
 	// outlet's first article.
-	rows, err := d.db.QueryContext(ctx, `SELECT COALESCE(f.title, ''), a.source, a.title, substr(a.body, 1, ?), a.url,
+	rows, err := d.db.QueryContext(ctx, `SELECT COALESCE(f.name, ''), COALESCE(f.title, ''), COALESCE(f.url, ''), a.source, a.title, substr(a.body, 1, ?), a.url,
 			CASE WHEN a.published_at > 0 THEN a.published_at ELSE a.seen_at END, MIN(a.id) AS first
 		FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id
 		WHERE a.story_id = ? GROUP BY a.source ORDER BY first LIMIT ?`, maxTellingText, storyID, max(limit, 1))
@@ -61,12 +61,13 @@ func (d *DB) CompareStory(ctx context.Context, storyID int64, limit int) (news.S
 	defer rows.Close()
 	for rows.Next() {
 		var t news.Telling
-		var feedTitle, source string
+		var f news.Feed
+		var source string
 		var published, id int64
-		if err := rows.Scan(&feedTitle, &source, &t.Title, &t.Text, &t.URL, &published, &id); err != nil {
+		if err := rows.Scan(&f.Name, &f.Title, &f.URL, &source, &t.Title, &t.Text, &t.URL, &published, &id); err != nil {
 			return news.StoryTellings{}, fmt.Errorf("storage: tellings of story %d: %w", storyID, err)
 		}
-		t.Outlet, t.PublishedAt = outletName(feedTitle, source), fromMillis(published)
+		t.Outlet, t.PublishedAt = outletName(f, source), fromMillis(published)
 		st.Tellings = append(st.Tellings, t)
 	}
 	if err := rows.Err(); err != nil {

@@ -50,6 +50,14 @@ func TestCompareStory(t *testing.T) {
 	if b.Outlet != "الشام اليوم" || b.URL != "https://levant.example/q" || !b.PublishedAt.Equal(seen) {
 		t.Errorf("second telling %+v", b)
 	}
+	// The name an operator gives the feed is the one readers see, as in
+	// its pushes.
+	if _, err := db.SetFeedOptions(ctx, f.ID, news.FeedOptions{Name: "الخبر"}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := db.CompareStory(ctx, first.StoryID, 10); err != nil || st.Tellings[0].Outlet != "الخبر" {
+		t.Errorf("after name=: %+v, %v", st.Tellings, err)
+	}
 	if st, err := db.CompareStory(ctx, first.StoryID, 1); err != nil || len(st.Tellings) != 1 || st.Outlets != 2 {
 		t.Errorf("limited to 1: %+v, %v", st, err)
 	}

@@ -17,7 +17,7 @@ import (
 const feedColumns = `id, url, title, breaking, etag, last_modified, primed, failures, last_error,
 	last_error_at, last_success_at, held_old, held_future, held_over_limit, next_poll_at, created_at,
 	full_text, pages_read, pages_failed, last_page_error, poll_interval_ms, quiet_polls, poll_reason, rhythm,
-	lang, held_language, country,
+	lang, held_language, country, name, page_url, pages_in_row, pages_failing_since,
 	COALESCE((SELECT w.state || char(31) || w.hub || char(31) || w.reason || char(31) || w.lease_until FROM websub w
 		WHERE w.feed_id = feeds.id AND w.state <> 'unsubscribing' ORDER BY w.created_at DESC LIMIT 1), '')`
 
@@ -26,13 +26,14 @@ func scanFeed(r rowScanner) (news.Feed, error) {
 	var breaking, primed int
 	var errAt, okAt, next, created int64
 	var mode, lang, websub string
-	var interval int64
+	var interval, pagesSince int64
 	var reason string
 	var rhythm []byte
 	err := r.Scan(&f.ID, &f.URL, &f.Title, &breaking, &f.ETag, &f.LastModified, &primed, &f.Failures,
 		&f.LastError, &errAt, &okAt, &f.Held.Old, &f.Held.Future, &f.Held.OverLimit, &next, &created,
 		&mode, &f.Pages.Read, &f.Pages.Failed, &f.LastPageError, &interval, &f.QuietPolls, &reason, &rhythm,
-		&lang, &f.Held.Language, &f.Country, &websub)
+		&lang, &f.Held.Language, &f.Country, &f.Name, &f.PageURL, &f.Pages.InRow, &pagesSince, &websub)
+	f.Pages.FailingSince = fromMillis(pagesSince)
 	f.FullText, f.Lang = news.FullTextMode(mode), news.FeedLanguage(lang)
 	f.Interval, f.PollReason = time.Duration(interval)*time.Millisecond, news.PollReason(reason)
 	f.Rhythm = decodeRhythm(rhythm)
@@ -56,8 +57,14 @@ func (d *DB) AddFeed(ctx context.Context, f news.Feed) (news.Feed, error) {
 	if !ok {
 		return news.Feed{}, fmt.Errorf("storage: add feed %s: language %q: %w", f.URL, f.Lang, news.ErrInvalid)
 	}
-	res, err := d.db.ExecContext(ctx, `INSERT INTO feeds (url, title, breaking, full_text, lang, country, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		f.URL, f.Title, boolInt(f.Breaking), string(mode), string(lang), f.Country, d.Now().UnixMilli())
+	if f.Name != "" {
+		if _, err := news.CheckFeedName(f.Name); err != nil {
+			return news.Feed{}, fmt.Errorf("storage: add feed %s: %w", f.URL, err)
+		}
+	}
+	res, err := d.db.ExecContext(ctx, `INSERT INTO feeds (url, title, breaking, full_text, lang, country, name, page_url, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		f.URL, f.Title, boolInt(f.Breaking), string(mode), string(lang), f.Country, f.Name, f.PageURL, d.Now().UnixMilli())
 	var sqlErr sqlite3.Error
 	if errors.As(err, &sqlErr) && sqlErr.ExtendedCode == sqlite3.ErrConstraintUnique {
 		existing, ferr := scanFeed(d.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE url = ?`, f.URL))
@@ -84,6 +91,21 @@ func (d *DB) Feed(ctx context.Context, id int64) (news.Feed, error) {
 	}
 	if err != nil {
 		return news.Feed{}, fmt.Errorf("storage: feed %d: %w", id, err)
+	}
+	return f, nil
+}
+
+// FeedByAddress finds the feed an address names: the feed's own URL, or
+// the web page it was found from. It returns news.ErrNotFound when none
+// does.
+func (d *DB) FeedByAddress(ctx context.Context, addr string) (news.Feed, error) {
+	f, err := scanFeed(d.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds
+		WHERE url = ?1 OR (page_url = ?1 AND page_url <> '') ORDER BY url <> ?1, id LIMIT 1`, addr))
+	if errors.Is(err, sql.ErrNoRows) {
+		return news.Feed{}, fmt.Errorf("storage: feed at %s: %w", addr, news.ErrNotFound)
+	}
+	if err != nil {
+		return news.Feed{}, fmt.Errorf("storage: feed at %s: %w", addr, err)
 	}
 	return f, nil
 }
@@ -135,13 +157,20 @@ func (d *DB) SetFeedOptions(ctx context.Context, id int64, opts news.FeedOptions
 	default:
 		return news.Feed{}, fmt.Errorf("storage: feed %d: breaking %q: %w", id, opts.Breaking, news.ErrInvalid)
 	}
+	if opts.Name != "" && opts.Name != news.NameNone {
+		if _, err := news.CheckFeedName(opts.Name); err != nil {
+			return news.Feed{}, fmt.Errorf("storage: feed %d: %w", id, err)
+		}
+	}
 	var f news.Feed
-	opts.Apply(&f) // country=none becomes ""
+	opts.Apply(&f) // country=none and name=- become ""
 	res, err := d.db.ExecContext(ctx, `UPDATE feeds SET full_text = COALESCE(NULLIF(?, ''), full_text),
 		lang = COALESCE(NULLIF(?, ''), lang),
 		breaking = CASE ? WHEN 'yes' THEN 1 WHEN 'no' THEN 0 ELSE breaking END,
-		country = CASE WHEN ? THEN ? ELSE country END WHERE id = ?`,
-		string(opts.FullText), string(opts.Lang), string(opts.Breaking), opts.Country != "", f.Country, id)
+		country = CASE WHEN ? THEN ? ELSE country END,
+		name = CASE WHEN ? THEN ? ELSE name END WHERE id = ?`,
+		string(opts.FullText), string(opts.Lang), string(opts.Breaking), opts.Country != "", f.Country,
+		opts.Name != "", f.Name, id)
 	if err != nil {
 		return news.Feed{}, fmt.Errorf("storage: feed %d: options: %w", id, err)
 	}
@@ -153,12 +182,15 @@ func (d *DB) SetFeedOptions(ctx context.Context, id int64, opts news.FeedOptions
 
 // RecordPage counts an article page read for a feed; failure is why it
 // gave nothing usable ("" when it gave the article's text), kept as the
-// feed's last page error.
+// feed's last page error. Failures in a row are counted from the first
+// (Pages.InRow, Pages.FailingSince); a page that works starts over.
 func (d *DB) RecordPage(ctx context.Context, feedID int64, failure string) error {
 	_, err := d.db.ExecContext(ctx, `UPDATE feeds SET pages_read = pages_read + 1,
-		pages_failed = pages_failed + (? <> ''),
-		last_page_error = CASE WHEN ? <> '' THEN ? ELSE last_page_error END
-		WHERE id = ?`, failure, failure, textcut.Line(failure, 300), feedID)
+		pages_failed = pages_failed + (?1 <> ''),
+		last_page_error = CASE WHEN ?1 <> '' THEN ?2 ELSE last_page_error END,
+		pages_in_row = CASE WHEN ?1 <> '' THEN pages_in_row + 1 ELSE 0 END,
+		pages_failing_since = CASE WHEN ?1 = '' THEN 0 WHEN pages_in_row = 0 THEN ?3 ELSE pages_failing_since END
+		WHERE id = ?4`, failure, textcut.Line(failure, 300), d.Now().UnixMilli(), feedID)
 	if err != nil {
 		return fmt.Errorf("storage: feed %d: record page: %w", feedID, err)
 	}

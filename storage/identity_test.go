@@ -159,7 +159,10 @@ func TestSeenItemsFilledFromArticlesOnUpgrade(t *testing.T) {
 	// none of the migrations after it (each one later must be undone here).
 	if _, err := rawExec(t, path, `DROP TABLE seen_items; DROP TABLE parked_updates; DROP TABLE websub_notifications;
 		ALTER TABLE inbox DROP COLUMN attempts; ALTER TABLE articles DROP COLUMN story_note;
-		DROP INDEX deliveries_edits_due; ALTER TABLE deliveries DROP COLUMN edited_at; DROP TABLE comparisons;
+		DROP INDEX deliveries_edits_due; ALTER TABLE deliveries DROP COLUMN edited_at;
+		DROP INDEX feeds_by_page; ALTER TABLE feeds DROP COLUMN name; ALTER TABLE feeds DROP COLUMN page_url;
+		ALTER TABLE feeds DROP COLUMN pages_in_row; ALTER TABLE feeds DROP COLUMN pages_failing_since;
+		DROP TABLE alerts; DROP TABLE alert_messages; DROP TABLE comparisons;
 		DELETE FROM schema_migrations WHERE version >= (SELECT version FROM schema_migrations WHERE name = '014_probe.sql')`); err != nil {
 		t.Fatal(err)
 	}

@@ -15,12 +15,14 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -80,13 +82,16 @@ type Client struct {
 // conn is what the two Clients share.
 type conn struct {
 	token, endpoint string
-	http            *http.Client
-	pollTimeout     time.Duration
-	throttle        Throttle
-	replyRetry      time.Duration
-	log             *slog.Logger
-	self            atomic.Pointer[User] // who the bot is, once Connect learnt it
-	replies         *Client              // the Client of Replies
+	// fileEndpoint is where files are downloaded (the endpoint with
+	// file/ before bot%s), "" when the endpoint has no bot%s.
+	fileEndpoint string
+	http         *http.Client
+	pollTimeout  time.Duration
+	throttle     Throttle
+	replyRetry   time.Duration
+	log          *slog.Logger
+	self         atomic.Pointer[User] // who the bot is, once Connect learnt it
+	replies      *Client              // the Client of Replies
 }
 
 // New returns a client, not yet connected: Connect checks the token.
@@ -102,7 +107,8 @@ func New(o Options) (*Client, error) {
 		return nil, fmt.Errorf("telegram: endpoint %q must contain %%s twice (token, method)", endpoint)
 	}
 	c := &conn{token: o.Token, endpoint: endpoint, http: o.HTTPClient, pollTimeout: o.PollTimeout,
-		throttle: o.Throttle, replyRetry: o.ReplyRetry, log: o.Logger}
+		fileEndpoint: fileEndpoint(endpoint),
+		throttle:     o.Throttle, replyRetry: o.ReplyRetry, log: o.Logger}
 	if c.pollTimeout <= 0 {
 		c.pollTimeout = 30 * time.Second
 	}
@@ -117,6 +123,17 @@ func New(o Options) (*Client, error) {
 	}
 	c.replies = &Client{conn: c, paced: true}
 	return &Client{conn: c}, nil
+}
+
+// fileEndpoint is the address format of files for an endpoint format, as
+// Telegram's: https://api.telegram.org/bot%s/%s gives
+// https://api.telegram.org/file/bot%s/%s.
+func fileEndpoint(endpoint string) string {
+	i := strings.LastIndex(endpoint, "bot%s")
+	if i < 0 {
+		return ""
+	}
+	return endpoint[:i] + "file/" + endpoint[i:]
 }
 
 // Replies is the client for calls that answer a reader — a reply, a
@@ -137,14 +154,20 @@ var ErrGaveUp = errors.New("telegram: gave up on a reply")
 // Telegram — and decodes its result into result (unless nil). A refusal is
 // an *Error; no error holds the token.
 func (c *Client) Call(ctx context.Context, method string, p tgbotapi.Params, result any) error {
-	if c.paced {
-		return c.callPaced(ctx, method, p, result)
-	}
-	return c.conn.call(ctx, method, p, result)
+	return c.send(ctx, method, p, nil, result)
 }
 
-// callPaced is Call for Replies.
-func (c *Client) callPaced(ctx context.Context, method string, p tgbotapi.Params, result any) error {
+// send makes a call, with a file to upload when up is set, once or (for
+// Replies) paced and retried.
+func (c *Client) send(ctx context.Context, method string, p tgbotapi.Params, up *upload, result any) error {
+	if c.paced {
+		return c.callPaced(ctx, method, p, up, result)
+	}
+	return c.conn.call(ctx, method, p, up, result)
+}
+
+// callPaced is a call of Replies.
+func (c *Client) callPaced(ctx context.Context, method string, p tgbotapi.Params, up *upload, result any) error {
 	cn := c.conn
 	ctx, cancel := context.WithTimeout(ctx, cn.replyRetry)
 	defer cancel()
@@ -156,7 +179,7 @@ func (c *Client) callPaced(ctx context.Context, method string, p tgbotapi.Params
 				return fmt.Errorf("%w: no turn within %s: %w", ErrGaveUp, time.Since(began).Round(time.Second), err)
 			}
 		}
-		err := cn.call(ctx, method, p, result)
+		err := cn.call(ctx, method, p, up, result)
 		if err == nil {
 			return nil
 		}
@@ -197,19 +220,25 @@ func retryAfter(err error, backoff time.Duration) (time.Duration, bool) {
 // under 1 MiB).
 const maxAnswer = 16 << 20
 
+// upload is a file sent with a call (sendDocument), as multipart form data.
+type upload struct {
+	field, name string
+	data        []byte
+}
+
 // call makes one request: the parameters form-encoded, as the library
-// sends them, and the answer read whatever the HTTP status.
-func (c *conn) call(ctx context.Context, method string, p tgbotapi.Params, result any) error {
-	form := url.Values{}
-	for k, v := range p {
-		form.Set(k, v)
+// sends them (multipart with a file to upload), and the answer read
+// whatever the HTTP status.
+func (c *conn) call(ctx context.Context, method string, p tgbotapi.Params, up *upload, result any) error {
+	reqBody, contentType, err := encode(p, up)
+	if err != nil {
+		return fmt.Errorf("telegram: %s: %w", method, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(c.endpoint, c.token, method),
-		strings.NewReader(form.Encode()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(c.endpoint, c.token, method), reqBody)
 	if err != nil {
 		return c.redact(err)
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Content-Type", contentType)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return c.redact(err)
@@ -242,6 +271,36 @@ func (c *conn) call(ctx context.Context, method string, p tgbotapi.Params, resul
 		}
 	}
 	return nil
+}
+
+// encode is a call's body: the parameters form-encoded, or multipart form
+// data with the file.
+func encode(p tgbotapi.Params, up *upload) (io.Reader, string, error) {
+	if up == nil {
+		form := url.Values{}
+		for k, v := range p {
+			form.Set(k, v)
+		}
+		return strings.NewReader(form.Encode()), "application/x-www-form-urlencoded", nil
+	}
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k, v := range p {
+		if err := w.WriteField(k, v); err != nil {
+			return nil, "", err
+		}
+	}
+	fw, err := w.CreateFormFile(up.field, up.name)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := fw.Write(up.data); err != nil {
+		return nil, "", err
+	}
+	if err := w.Close(); err != nil {
+		return nil, "", err
+	}
+	return &b, w.FormDataContentType(), nil
 }
 
 // notBotAPI is the *Error for an answer that is not the Bot API's JSON
@@ -321,7 +380,7 @@ func (c *Client) Connect(ctx context.Context, retrying func(err error, wait time
 	backoff := time.Second
 	for {
 		var me User
-		err := cn.call(ctx, "getMe", nil, &me)
+		err := cn.call(ctx, "getMe", nil, nil, &me)
 		if err == nil {
 			cn.self.Store(&me)
 			cn.log.Info("telegram: connected", "bot", me.UserName)

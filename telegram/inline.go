@@ -141,7 +141,7 @@ func (c *Client) AnswerInline(ctx context.Context, a InlineAnswer) error {
 	if err != nil {
 		return err
 	}
-	return c.conn.call(ctx, "answerInlineQuery", p, nil)
+	return c.conn.call(ctx, "answerInlineQuery", p, nil, nil)
 }
 
 // InlineHandler composes the answer to an inline query; ctx ends at the

@@ -3,7 +3,10 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strconv"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -205,4 +208,87 @@ func (c *Client) SetWebhook(ctx context.Context, publicURL, secret string) error
 // getUpdates.
 func (c *Client) DeleteWebhook(ctx context.Context) error {
 	return c.Call(ctx, "deleteWebhook", nil, nil)
+}
+
+// File is a file Telegram keeps for the bot (getFile): Path is where
+// Download reads it, Size its length in bytes (0 when Telegram did not
+// say).
+type File struct {
+	ID   string `json:"file_id"`
+	Size int64  `json:"file_size"`
+	Path string `json:"file_path"`
+}
+
+// GetFile asks Telegram where a file sent to the bot (a document's
+// file_id) can be downloaded.
+func (c *Client) GetFile(ctx context.Context, fileID string) (File, error) {
+	var f File
+	err := c.Call(ctx, "getFile", tgbotapi.Params{"file_id": fileID}, &f)
+	return f, err
+}
+
+// ErrFileTooLarge is a download longer than the bound it was given.
+var ErrFileTooLarge = errors.New("telegram: file too large")
+
+// Download reads a file GetFile found, at most limit bytes (a longer one
+// is ErrFileTooLarge), from the file address of the endpoint
+// (https://api.telegram.org/file/bot<token>/<path>). Errors never hold
+// the token.
+func (c *Client) Download(ctx context.Context, f File, limit int64) ([]byte, error) {
+	cn := c.conn
+	if cn.fileEndpoint == "" {
+		return nil, fmt.Errorf("telegram: download: no file address for the endpoint %s (it has no bot%%s)", cn.redactText(cn.endpoint))
+	}
+	if f.Path == "" {
+		return nil, errors.New("telegram: download: Telegram gave no file path")
+	}
+	if f.Size > limit {
+		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrFileTooLarge, f.Size, limit)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf(cn.fileEndpoint, cn.token, f.Path), nil)
+	if err != nil {
+		return nil, cn.redact(err)
+	}
+	resp, err := cn.http.Do(req)
+	if err != nil {
+		return nil, cn.redact(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, &Error{Method: "download", Code: resp.StatusCode, Description: "HTTP " + resp.Status}
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, cn.redact(fmt.Errorf("telegram: download: %w", err))
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrFileTooLarge, limit)
+	}
+	return data, nil
+}
+
+// Document is a file to send (sendDocument): its name as the reader
+// sees it, its bytes, and a caption in Telegram HTML.
+type Document struct {
+	To      news.Target
+	Name    string
+	Data    []byte
+	Caption string
+}
+
+// SendDocument uploads a file to a chat (multipart form data) and returns
+// Telegram's id of the message.
+func (c *Client) SendDocument(ctx context.Context, d Document) (int, error) {
+	p := tgbotapi.Params{"chat_id": strconv.FormatInt(d.To.ChatID, 10)}
+	p.AddNonZero("message_thread_id", d.To.ThreadID)
+	if d.Caption != "" {
+		p["caption"], p["parse_mode"] = d.Caption, tgbotapi.ModeHTML
+	}
+	var sent struct {
+		MessageID int `json:"message_id"`
+	}
+	if err := c.send(ctx, "sendDocument", p, &upload{field: "document", name: d.Name, data: d.Data}, &sent); err != nil {
+		return 0, err
+	}
+	return sent.MessageID, nil
 }

@@ -59,7 +59,7 @@ func (r *Renderer) FeedsHeader(n int) string { return r.f(r.t.FeedsHeader, n) }
 // article pages and how it is followed. The errors in f must be free of
 // secrets already (the bot token).
 func (r *Renderer) Feed(f news.Feed) string {
-	s := r.f(r.t.FeedLine, f.ID, Esc(Isolate(textcut.Words(CleanLine(f.Title), 200))), Esc(textcut.Words(f.URL, 500)),
+	s := r.f(r.t.FeedLine, f.ID, Esc(Isolate(textcut.Words(CleanLine(f.SourceName()), 200))), Esc(textcut.Words(f.URL, 500)),
 		r.When(f.LastSuccessAt), f.Failures)
 	if f.LastError != "" {
 		s += r.f(r.t.FeedLastError, Esc(textcut.Words(CleanLine(f.LastError), 300))+" ("+r.When(f.LastErrorAt)+")")
@@ -152,6 +152,9 @@ func (r *Renderer) FeedOptions(f news.Feed) string {
 	s := r.f(r.t.FeedFullText, string(m), r.t.FullTextModes[m]) + r.f(r.t.FeedLang, string(l), r.t.FeedLanguages[l])
 	if f.Country != "" {
 		s += r.f(r.t.FeedCountry, Esc(f.Country))
+	}
+	if f.Name != "" {
+		s += r.f(r.t.FeedName, r.Quote(f.Name))
 	}
 	if f.Breaking {
 		return s + r.t.FeedBreakingYes

@@ -1,12 +1,14 @@
 package render_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ajel-news/ajel/bot/render"
 	"github.com/ajel-news/ajel/bot/texts"
+	"github.com/ajel-news/ajel/internal/textcut"
 	"github.com/ajel-news/ajel/news"
 )
 
@@ -73,5 +75,26 @@ func TestFeedBlock(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("%q does not contain %q", got, want)
 		}
+	}
+}
+
+// An import's summary is one message, however many outlines were refused
+// and however long their addresses.
+func TestImportReportFitsOneMessage(t *testing.T) {
+	r := render.New(texts.Arabic(), nil)
+	var rep news.ImportReport
+	for i := range 300 {
+		rep.Refused = append(rep.Refused, news.ImportRefusal{URL: fmt.Sprintf("https://%d.example/%s", i, strings.Repeat("ب", 2000)),
+			Err: &news.FeedOptionError{Key: "country", Value: strings.Repeat("x", 500)}})
+	}
+	for i := range 1000 {
+		rep.Added = append(rep.Added, news.Feed{ID: int64(i)})
+	}
+	text := r.ImportReport(rep)
+	if n := textcut.Len16(text); n > render.MaxMessageLen {
+		t.Fatalf("%d UTF-16 units", n)
+	}
+	if !strings.Contains(text, "280") || !strings.Contains(text, "1000 مصدر") {
+		t.Errorf("the rest not counted, or the added not said:\n%s", text)
 	}
 }

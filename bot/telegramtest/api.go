@@ -73,6 +73,8 @@ var methods = func() map[string]method {
 		{"setWebhook", (*Server).setWebhook},
 		{"deleteWebhook", (*Server).deleteWebhook},
 		{"getWebhookInfo", (*Server).getWebhookInfo},
+		{"getFile", (*Server).getFile},
+		{"sendDocument", (*Server).sendDocument},
 		{"logOut", (*Server).okTrue},
 		{"close", (*Server).okTrue},
 	}
@@ -83,9 +85,14 @@ var methods = func() map[string]method {
 	return m
 }()
 
-// ServeHTTP serves /bot<token>/<method>.
+// ServeHTTP serves /bot<token>/<method>, and the files users sent at
+// /file/bot<token>/<file_path>.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	received := s.now()
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
+		s.serveFile(w, r, rest)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	token, name, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 {
@@ -747,6 +754,13 @@ func (s *Server) sendMessage(_ *http.Request, p params) (any, *APIError) {
 	if paid {
 		s.stats.Paid++
 	}
+	return s.keepSentLocked(cs, m, now), nil
+}
+
+// keepSentLocked records m, just sent, as the bot's newest message in cs,
+// then unlocks s and tells the subscribers; it returns the Message object
+// the call answers.
+func (s *Server) keepSentLocked(cs *chatState, m *Message, now time.Time) wireMessage {
 	cs.index[m.ID] = len(cs.msgs)
 	cs.msgs = append(cs.msgs, m)
 	cs.total++
@@ -756,7 +770,7 @@ func (s *Server) sendMessage(_ *http.Request, p params) (any, *APIError) {
 	ev := Event{Kind: EventSent, Message: *m}
 	s.mu.Unlock()
 	s.emit(ev)
-	return wm, nil
+	return wm
 }
 
 // editTarget finds the bot message an edit call names: by chat_id and

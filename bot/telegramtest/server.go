@@ -144,6 +144,9 @@ type Server struct {
 	lastSub       int
 	srv           *http.Server
 	url           string
+	// files are the documents users sent, by file_id, and their paths.
+	files    map[string]*storedFile
+	lastFile int
 
 	emitMu    sync.Mutex // serializes subscriber callbacks
 	done      chan struct{}
@@ -196,6 +199,7 @@ func New(token string, opts ...Option) *Server {
 		inlineQueries: map[string]*inlineQueryState{},
 		inlineMsgs:    map[string]*Message{},
 		commands:      map[string][]BotCommand{},
+		files:         map[string]*storedFile{},
 		done:          make(chan struct{}),
 	}
 	s.bot = User{ID: botIDFromToken(token), IsBot: true, FirstName: "Ajel Test", Username: DefaultBotUsername}

@@ -123,6 +123,17 @@ type Message struct {
 	EditDate time.Time
 	// Edits counts successful edits of the text or the keyboard.
 	Edits int
+	// Document is the file of a sendDocument; nil for a text message (its
+	// caption is then Text and PlainText).
+	Document *Document
+}
+
+// Document is a file the bot sent (sendDocument) or a user sent
+// (SendDocument).
+type Document struct {
+	FileName string
+	MimeType string
+	Data     []byte
 }
 
 // LinkPreview is a message's link preview as the bot asked for it (Bot

@@ -19,6 +19,7 @@ type wireMessage struct {
 	Caption           string          `json:"caption,omitempty"`
 	Photo             []wirePhoto     `json:"photo,omitempty"`
 	Sticker           *wireSticker    `json:"sticker,omitempty"`
+	Document          *wireDocument   `json:"document,omitempty"`
 	ReplyMarkup       json.RawMessage `json:"reply_markup,omitempty"`
 	MigrateToChatID   int64           `json:"migrate_to_chat_id,omitempty"`
 	MigrateFromChatID int64           `json:"migrate_from_chat_id,omitempty"`

@@ -327,6 +327,113 @@ type Catalogue struct {
 	// FeedNoSuchHost: the host, quoted.
 	FeedNoSuchHost string `fmt:"s"`
 
+	// Sources (issue 24): a site's address finds its feeds, names,
+	// /feeds a page at a time, OPML in and out, and alerts to admins.
+
+	// FeedFoundOn: the page given, and the title of the feed found on it
+	// (quoted); FeedAdded follows.
+	FeedFoundOn string `fmt:"s,s"`
+	// FeedChoose: the page, and how many feeds it links to, counted in
+	// Feeds; a button per feed follows.
+	FeedChoose string `fmt:"s,s"`
+	// FeedChoiceGone answers a button of a choice that expired (plain text).
+	FeedChoiceGone string
+	// FeedNoFeed: the page.
+	FeedNoFeed string `fmt:"s"`
+	// FeedLinksRefused: how many links the page named were not feeds, or
+	// not allowed, written as a number.
+	FeedLinksRefused string `fmt:"s"`
+	FeedRedirectLoop string
+	FeedTimeout      string
+	// FeedHTTPStatus: the site's answer ("404 Not Found").
+	FeedHTTPStatus string `fmt:"s"`
+	// FeedUnreachable: what went wrong, in the fetcher's words.
+	FeedUnreachable string `fmt:"s"`
+	// FeedName: the feed's name= in /addfeed's answer.
+	FeedName    string `fmt:"s"`
+	RenameUsage string
+	// FeedRenamed: the feed's id and its new name (quoted).
+	FeedRenamed string `fmt:"d,s"`
+	// FeedNameCleared: the feed's id and the name pushes use now (quoted).
+	FeedNameCleared string `fmt:"d,s"`
+	// FeedNameTooLong: the name's length and the most, counted in
+	// Characters.
+	FeedNameTooLong                                string `fmt:"s,s"`
+	FeedNameMarkup, FeedNameControl, FeedNameEmpty string
+	// FeedsPage heads a page of /feeds: the number of feeds, the page and
+	// the pages.
+	FeedsPage string `fmt:"d,d,d"`
+	// FeedEntry is a feed in a page of /feeds: its id, name, address, and
+	// the line of its state and options (FeedStateOK… then FeedModes).
+	FeedEntry string `fmt:"d,s,s,s"`
+	// FeedStateOK: the last success; FeedStateFailing: since when (a
+	// duration) and the failures in a row; FeedStateNew: not polled yet.
+	FeedStateOK      string `fmt:"s"`
+	FeedStateFailing string `fmt:"s,d"`
+	FeedStateNew     string
+	// FeedModes: the fulltext and lang options; FeedModeBreaking and
+	// FeedModeCountry (the slug) follow when set.
+	FeedModes        string `fmt:"s,s"`
+	FeedModeBreaking string
+	FeedModeCountry  string `fmt:"s"`
+	FeedsDetailHint  string
+	// ButtonPrevious and ButtonNext turn the pages of /feeds.
+	ButtonPrevious, ButtonNext string
+	// ImportWhat answers an admin's document that is not OPML.
+	ImportWhat string
+	// ImportTooLarge: the file's size and the most, in MiB written out.
+	ImportTooLarge string `fmt:"s,s"`
+	ImportNotOPML  string
+	// ImportTooMany: the most outlines, counted in Outlines.
+	ImportTooMany      string `fmt:"s"`
+	ImportDownloadFail string
+	// ImportDone: the feeds added and those already there, counted in
+	// Sources.
+	ImportDone string `fmt:"s,s"`
+	// ImportRepeated: outlines naming a feed a second time.
+	ImportRepeated  string `fmt:"d"`
+	ImportAddedNote string
+	// ImportRefused heads the refusals: how many; ImportRefusedLine is one:
+	// the address (or name) and why (ImportNoURL…); ImportMore: how many
+	// more were refused.
+	ImportRefused                                                        string `fmt:"d"`
+	ImportRefusedLine                                                    string `fmt:"s,s"`
+	ImportMore                                                           string `fmt:"d"`
+	ImportNoURL, ImportPrivate, ImportBadURL, ImportNoHost, ImportFailed string
+	// ImportBadOption: the option refused.
+	ImportBadOption string `fmt:"s"`
+	// ExportCaption: the feeds in the file, counted in Sources.
+	ExportCaption string `fmt:"s"`
+	// AlertsStarted and AlertsEnded head an alert's problems that began
+	// and those that ended; AlertsMore says how many more.
+	AlertsStarted, AlertsEnded string
+	// AlertsMore: how many more, counted in Problems.
+	AlertsMore string `fmt:"s"`
+	// AlertFeedFailing: the feed's name, its id, for how long, the last
+	// error.
+	AlertFeedFailing string `fmt:"s,d,s,s"`
+	// AlertFeedSilent: the name, the id, since the last item, the
+	// longest usual gap.
+	AlertFeedSilent string `fmt:"s,d,s,s"`
+	// AlertPagesFailing: the name, the id, for how long, the last reason.
+	AlertPagesFailing string `fmt:"s,d,s,s"`
+	// AlertWebSubFailed: the name, the id, the hub's reason.
+	AlertWebSubFailed string `fmt:"s,d,s"`
+	// AlertOutboxStuck: how long the oldest message has waited.
+	AlertOutboxStuck string `fmt:"s"`
+	// AlertDatabaseSize: the size and ALERT_DATABASE_SIZE, written out.
+	AlertDatabaseSize string `fmt:"s,s"`
+	// The ends: the feed's name and id; the database's size.
+	AlertFeedFailingEnded  string `fmt:"s,d"`
+	AlertFeedSilentEnded   string `fmt:"s,d"`
+	AlertPagesFailingEnded string `fmt:"s,d"`
+	AlertWebSubEnded       string `fmt:"s,d"`
+	AlertOutboxEnded       string
+	AlertDatabaseEnded     string `fmt:"s"`
+	// SizeMB and SizeGB write a size ("1.5").
+	SizeMB string `fmt:"s"`
+	SizeGB string `fmt:"s"`
+
 	BreakingTopic  string // what a channel of every breaking story is for
 	ChannelsHint   string
 	ChannelsHeader string
@@ -360,6 +467,10 @@ type Catalogue struct {
 	// DurationAnd joins two of them ("2 minutes and 30 seconds").
 	Seconds, Minutes, Hours Plural
 	DurationAnd             string `fmt:"s,s"`
+	// Days says a long duration (issue 24's alerts); Feeds, Sources and
+	// Outlines count what /addfeed and OPML imports found; Problems the
+	// alerts a message leaves out.
+	Days, Feeds, Sources, Outlines, Problems Plural
 
 	// Words readers may type, besides the Latin ones every language
 	// shares (on, off, none…), lower-case.
