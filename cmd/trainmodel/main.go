@@ -97,7 +97,9 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 		fmt.Fprintf(stdout, "skipped: the ANT corpus is not here (%v); a fresh clone has no ../shared/data\n", err)
 		return nil
 	}
-	ant, err := readANT(ctx, o.ant)
+	cat := topic.Embedded()
+	features := topic.NewClassifier(cat, nil) // what the model reads of an article
+	ant, err := readANT(ctx, o.ant, features)
 	if err != nil {
 		return err
 	}
@@ -116,13 +118,12 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 			return err
 		}
 	}
-	cat := topic.Embedded()
 	if *ambiguous > 0 {
 		if err := findAmbiguous(ctx, stdout, cat, ant, *ambiguous); err != nil {
 			return err
 		}
 	}
-	rf, clean, err := rfDocs(items, analyze.New(cat, analyze.Options{}), o.rfWeight)
+	rf, clean, err := rfDocs(items, analyze.New(cat, analyze.Options{}), features, o.rfWeight)
 	if err != nil {
 		return err
 	}
