@@ -69,8 +69,8 @@ type Classifier struct {
 	// for the model's features; vocabOf maps a word as it reports it to
 	// its sections.
 	vocabIndex   *arabic.Index
-	vocabOf      map[string][]string
-	sectionSlugs []string // the catalogue's section slugs, in its order
+	vocabOf      map[string][]int // indexes in sectionSlugs
+	sectionSlugs []string         // the catalogue's section slugs, in its order
 	// contextIndex finds the words marks ask for (With, Without) and the
 	// phrases they rule out (NotIn); sourceIndex finds the catalogue's
 	// sources.
@@ -93,7 +93,7 @@ func NewClassifier(c *Catalogue, m *Model) *Classifier {
 		isPlace:   make(map[string]bool),
 		placeOf:   make(map[string][]wordRef),
 		sectOf:    make(map[string][]wordRef),
-		vocabOf:   make(map[string][]string),
+		vocabOf:   make(map[string][]int),
 		model:     m,
 		modelSlug: make(map[string]string),
 	}
@@ -150,8 +150,8 @@ func NewClassifier(c *Catalogue, m *Model) *Classifier {
 				spelling["vocabulary\x00"+k] = w
 				vocab = append(vocab, w)
 			}
-			if !slices.Contains(cl.vocabOf[first], t.Slug) {
-				cl.vocabOf[first] = append(cl.vocabOf[first], t.Slug)
+			if sec := len(cl.sectionSlugs) - 1; !slices.Contains(cl.vocabOf[first], sec) {
+				cl.vocabOf[first] = append(cl.vocabOf[first], sec)
 			}
 		}
 	}
@@ -506,10 +506,14 @@ func (cl *Classifier) evidence(r *reading, it Item) SectionEvidence {
 	}
 	if cl.model != nil {
 		terms, vocab := cl.modelTerms(r)
+		strong := map[string]bool{}
+		for i, h := range vocab {
+			strong[cl.sectionSlugs[i]] = h.strong()
+		}
 		probs := cl.model.Probabilities(terms)
 		for c, p := range probs {
 			if s, ok := cl.modelSlug[cl.model.classes[c]]; ok {
-				ev.Model = append(ev.Model, ClassProb{Slug: s, Prob: p, Vocabulary: vocab[s].strong()})
+				ev.Model = append(ev.Model, ClassProb{Slug: s, Prob: p, Vocabulary: strong[s]})
 			}
 		}
 		slices.SortStableFunc(ev.Model, func(a, b ClassProb) int { return cmp.Compare(b.Prob, a.Prob) })
@@ -589,7 +593,7 @@ func (cl *Classifier) ModelTerms(title, text string) []string {
 
 // modelTerms returns ModelTerms and what the article has of each
 // section's vocabulary.
-func (cl *Classifier) modelTerms(r *reading) ([]string, map[string]vocabHits) {
+func (cl *Classifier) modelTerms(r *reading) ([]string, []vocabHits) {
 	out := titleTerms(appendTerms(nil, r.title, nil))
 	var body [][]string // the text's token lists the model reads
 	cut := modelCut(r.text.Source)
@@ -608,8 +612,8 @@ func (cl *Classifier) modelTerms(r *reading) ([]string, map[string]vocabHits) {
 		body = append(body, toks)
 	}
 	vocab := cl.vocabulary(r.title, body)
-	for _, s := range cl.sectionSlugs {
-		h := vocab[s]
+	for i, h := range vocab {
+		s := cl.sectionSlugs[i]
 		if h.title {
 			out = append(out, "^§"+s)
 		}
@@ -635,25 +639,26 @@ type vocabHits struct {
 func (h vocabHits) strong() bool { return h.title || h.body >= 2 }
 
 // vocabulary finds the sections' vocabulary in a headline and the text's
-// token lists; a word inside a longer one counts as the longer one.
-func (cl *Classifier) vocabulary(title []string, body [][]string) map[string]vocabHits {
-	hits := map[string]vocabHits{}
+// token lists, a section's hits at its index in sectionSlugs; a word
+// inside a longer one counts as the longer one.
+func (cl *Classifier) vocabulary(title []string, body [][]string) []vocabHits {
+	hits := make([]vocabHits, len(cl.sectionSlugs))
 	for _, sp := range outermost(cl.vocabIndex.MatchSpans(title)) {
-		for _, s := range cl.vocabOf[sp.Keyword] {
-			h := hits[s]
-			h.title = true
-			hits[s] = h
+		for _, sec := range cl.vocabOf[sp.Keyword] {
+			hits[sec].title = true
 		}
 	}
-	seen := map[string]bool{} // slug and word, counted once
+	type found struct {
+		sec  int
+		word string
+	}
+	var seen []found // few: a short list beats a map
 	for _, toks := range body {
 		for _, sp := range outermost(cl.vocabIndex.MatchSpans(toks)) {
-			for _, s := range cl.vocabOf[sp.Keyword] {
-				if k := s + "\x00" + sp.Keyword; !seen[k] {
-					seen[k] = true
-					h := hits[s]
-					h.body++
-					hits[s] = h
+			for _, sec := range cl.vocabOf[sp.Keyword] {
+				if f := (found{sec, sp.Keyword}); !slices.Contains(seen, f) {
+					seen = append(seen, f)
+					hits[sec].body++
 				}
 			}
 		}

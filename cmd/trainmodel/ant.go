@@ -40,7 +40,7 @@ type antDocs struct {
 	// shortTerms and longTerms are each article's terms, headline and
 	// teaser, headline and text.
 	shortTerms, longTerms [][]string
-	outlets  []string
+	outlets               []string
 }
 
 // readANT reads the corpus and turns each article into the model's terms
