@@ -13,7 +13,7 @@
 //	   "words": ["سوريا", "دمشق", "حلب", "القنيطرة"],
 //	   "marks": {"القنيطرة": {"with": ["@syria", "الجولان"], "without": ["@morocco"]}}},
 //	  {"slug": "sports", "name": "رياضة", "kind": "section",
-//	   "labels": ["sport", "رياضة"], "words": ["كرة القدم"]}, ...]}
+//	   "labels": ["sport", "رياضة"], "words": ["كرة القدم"], "hints": ["الملعب", "المدرب"]}, ...]}
 //
 // or, as older files are, the list of topics alone (the sources and
 // actors are then the embedded catalogue's).
@@ -21,8 +21,9 @@
 // slug, name, kind and words are news.Topic's fields. aliases (other names a
 // reader may type, for Lookup only), note (a free comment for the people
 // who edit the file), marks (see Mark), labels (a section's names in
-// outlets' feeds and links), sources and actors (see Catalogue.Sources
-// and Catalogue.Actors) stay inside this package.
+// outlets' feeds and links), hints (a section's broad vocabulary, see
+// Catalogue.Hints), sources and actors (see Catalogue.Sources and
+// Catalogue.Actors) stay inside this package.
 package topic
 
 import (

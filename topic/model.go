@@ -26,12 +26,13 @@ var embeddedModel []byte
 // classification cheap on long articles.
 const MaxTextRunes = 1500
 
-// Terms returns the model's features of an article: the light stems of
-// the headline's and the first MaxTextRunes of the text's words, without
-// stop words, one-letter words or numbers, and each headline stem again
-// marked "^" (a headline says what a story is about: its words weigh
-// more, most of all when a feed carries one sentence besides). Training
-// and prediction must use the same terms.
+// Terms returns the words the model reads of an article: the light stems
+// of the headline's and the first MaxTextRunes of the text's words,
+// without stop words, one-letter words or numbers, and each headline stem
+// again marked "^" (a headline says what a story is about: its words weigh
+// more, most of all when a feed carries one sentence besides).
+// Classifier.ModelTerms adds the sections' vocabulary to them: training
+// and prediction use those.
 func Terms(title, text string) []string {
 	out := appendTerms(nil, arabic.Tokens(title), nil)
 	out = titleTerms(out)
