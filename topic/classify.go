@@ -528,9 +528,9 @@ func (cl *Classifier) evidence(r *reading, it Item) SectionEvidence {
 // needs th.Extra. A section after the most probable one also needs a
 // second signal, words of its own vocabulary (ClassProb.Vocabulary): most
 // stories have one section, and a war story that moves oil prices is not
-// an economy story for the probability that shares bring. OtherClass (news
-// of no section) is no section: it only takes probability from the
-// others.
+// an economy story for the probability its shared words give economy.
+// OtherClass (news of no section) is no section: it only takes
+// probability from the others.
 func (ev SectionEvidence) Sections(th Thresholds) []string {
 	out := slices.Clone(ev.Outlet)
 	add := func(slug string) {

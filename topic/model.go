@@ -376,8 +376,8 @@ type modelFile struct {
 }
 
 // modelFormat is what Save writes and LoadModel reads: a model trained on
-// Classifier.ModelTerms (places left out, the sections' vocabulary in),
-// with its thresholds. Earlier formats read other features.
+// Classifier.ModelTerms (Terms and the sections' vocabulary), with its
+// thresholds. Earlier formats read Terms alone.
 const modelFormat = "ajel-topic-nb/3"
 
 // Save writes the model as gzip-compressed JSON.
