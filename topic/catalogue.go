@@ -13,7 +13,7 @@
 //	   "words": ["سوريا", "دمشق", "حلب", "القنيطرة"],
 //	   "marks": {"القنيطرة": {"with": ["@syria", "الجولان"], "without": ["@morocco"]}}},
 //	  {"slug": "sports", "name": "رياضة", "kind": "section",
-//	   "labels": ["sport", "رياضة"], "words": ["كرة القدم"]}, ...]}
+//	   "labels": ["sport", "رياضة"], "words": ["كرة القدم"], "hints": ["الملعب", "المدرب"]}, ...]}
 //
 // or, as older files are, the list of topics alone (the sources and
 // actors are then the embedded catalogue's).
@@ -21,8 +21,9 @@
 // slug, name, kind and words are news.Topic's fields. aliases (other names a
 // reader may type, for Lookup only), note (a free comment for the people
 // who edit the file), marks (see Mark), labels (a section's names in
-// outlets' feeds and links), sources and actors (see Catalogue.Sources
-// and Catalogue.Actors) stay inside this package.
+// outlets' feeds and links), hints (a section's broad vocabulary, see
+// Catalogue.Hints), sources and actors (see Catalogue.Sources and
+// Catalogue.Actors) stay inside this package.
 package topic
 
 import (
@@ -36,6 +37,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ajel-news/ajel/arabic"
 	"github.com/ajel-news/ajel/news"
@@ -67,6 +69,11 @@ type entry struct {
 	// Marks are the topic's words that count only with a second signal,
 	// by the word as it is written in Words (or Name).
 	Marks map[string]Mark `json:"marks,omitempty"`
+	// Hints are, for a section, its broad vocabulary: words that make it
+	// likelier without deciding it (see Catalogue.Hints). A section
+	// without the field takes the embedded catalogue's hints of its slug,
+	// which the embedded model learnt; "hints": [] means none.
+	Hints []string `json:"hints,omitempty"`
 }
 
 // file is the object form of a catalogue file.
@@ -123,7 +130,9 @@ type Catalogue struct {
 	// marks holds each topic's marks, by slug, then by word's KeywordForm.
 	marks map[string]map[string]Mark
 	// labels maps a label's key (see labelKey) to its sections.
-	labels          map[string][]string
+	labels map[string][]string
+	// hints holds each section's hints, by slug.
+	hints           map[string][]string
 	sources, actors []string
 }
 
@@ -179,6 +188,23 @@ func embeddedWords() file {
 	}
 	return file{Sources: f.Sources, Actors: f.Actors}
 }
+
+// embeddedHints are the hints of the embedded catalogue's sections, by
+// slug, for a file whose sections give none. The embedded file is parsed
+// once.
+var embeddedHints = sync.OnceValue(func() map[string][]string {
+	var f file
+	if err := json.Unmarshal(embeddedJSON, &f); err != nil {
+		panic(fmt.Sprintf("topic: embedded catalogue.json: %v", err))
+	}
+	out := map[string][]string{}
+	for _, e := range f.Topics {
+		if e.Kind == news.TopicSection {
+			out[strings.TrimSpace(e.Slug)] = e.Hints
+		}
+	}
+	return out
+})
 
 func parse(data []byte, name string) (*Catalogue, error) {
 	trimmed := bytes.TrimSpace(data)
@@ -261,6 +287,7 @@ func build(f file, name string) (*Catalogue, error) {
 		byKey:  make(map[string]int, len(entries)*4),
 		marks:  map[string]map[string]Mark{},
 		labels: map[string][]string{},
+		hints:  map[string][]string{},
 	}
 	var problems []string
 	for _, list := range []struct {
@@ -312,6 +339,7 @@ func build(f file, name string) (*Catalogue, error) {
 		where := fmt.Sprintf("topic #%d (%q)", i+1, t.Slug)
 		problems = append(problems, c.addLabels(t, e.Labels, where)...)
 		problems = append(problems, c.addMarks(t, e.Marks, where)...)
+		problems = append(problems, c.addHints(t, e.Hints, where)...)
 	}
 	if len(problems) > 0 {
 		if len(problems) > maxReported {
@@ -338,6 +366,31 @@ func (c *Catalogue) addLabels(t news.Topic, labels []string, where string) []str
 			c.labels[k] = append(c.labels[k], t.Slug)
 		}
 	}
+	return p
+}
+
+// addHints checks and records a section's hints; nil takes the embedded
+// catalogue's for its slug.
+func (c *Catalogue) addHints(t news.Topic, hints []string, where string) []string {
+	if hints == nil {
+		if t.Kind == news.TopicSection {
+			c.hints[t.Slug] = embeddedHints()[t.Slug]
+		}
+		return nil
+	}
+	if len(hints) > 0 && t.Kind != news.TopicSection {
+		return []string{where + ": hints are for sections: a place is found by its words"}
+	}
+	var p []string
+	kept := []string{}
+	for j, h := range hints {
+		if h = strings.TrimSpace(h); arabic.KeywordForm(h) == "" {
+			p = append(p, fmt.Sprintf("%s: hint #%d %q has no word", where, j+1, h))
+			continue
+		}
+		kept = append(kept, h)
+	}
+	c.hints[t.Slug] = kept
 	return p
 }
 
@@ -528,6 +581,13 @@ func (c *Catalogue) SectionsLabelled(label string) []string {
 	}
 	return nil
 }
+
+// Hints are a section's broad vocabulary, as the catalogue lists them (see
+// the file's "hints"): words that make the section likelier without
+// deciding it, unlike its words in a headline. The model reads whether an
+// article has one of them, or two, as one feature each, so it learns from
+// the common ones how much the rare ones count; nil for a place.
+func (c *Catalogue) Hints(slug string) []string { return slices.Clone(c.hints[slug]) }
 
 // marksOf returns the marks of a topic by its words' KeywordForm.
 func (c *Catalogue) marksOf(slug string) map[string]Mark { return c.marks[slug] }

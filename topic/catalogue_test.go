@@ -370,6 +370,36 @@ func TestLoadFileObjectForm(t *testing.T) {
 	}
 }
 
+// A section's hints are its own when the file gives them, none when it
+// gives an empty list, and else the embedded section's of the same slug,
+// which the embedded model learnt.
+func TestHints(t *testing.T) {
+	embedded := topic.Embedded()
+	for _, s := range embedded.Sections() {
+		if len(embedded.Hints(s.Slug)) < 20 {
+			t.Errorf("embedded section %s has %d hints", s.Slug, len(embedded.Hints(s.Slug)))
+		}
+	}
+	if h := embedded.Hints("syria"); h != nil {
+		t.Errorf("a place has hints %q", h)
+	}
+	c, err := topic.LoadFile(writeFile(t, `[
+  {"slug": "economy", "name": "اقتصاد", "kind": "section", "words": ["البورصة"]},
+  {"slug": "sports", "name": "رياضة", "kind": "section", "words": ["مباراة"], "hints": [" الملعب ", "الجمهور"]},
+  {"slug": "culture", "name": "ثقافة", "kind": "section", "words": ["مسرح"], "hints": []},
+  {"slug": "games", "name": "ألعاب", "kind": "section", "words": ["لعبة"]}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for slug, want := range map[string][]string{
+		"economy": embedded.Hints("economy"), "sports": {"الملعب", "الجمهور"}, "culture": {}, "games": nil,
+	} {
+		if got := c.Hints(slug); !slices.Equal(got, want) {
+			t.Errorf("Hints(%s) = %q, want %q", slug, got, want)
+		}
+	}
+}
+
 func TestLoadFileBadMarks(t *testing.T) {
 	topicWith := func(extra string) string {
 		return `{"topics": [{"slug":"syria","name":"سوريا","kind":"place","words":["سوريا","القنيطرة"]` + extra + `},
@@ -386,6 +416,9 @@ func TestLoadFileBadMarks(t *testing.T) {
 		{"an empty condition", topicWith(`,"marks":{"القنيطرة":{"without":["!!"]}}`), []string{`condition "!!" has no word`}},
 		{"not_in no longer than the word", topicWith(`,"marks":{"القنيطرة":{"not_in":["القنيطرة"]}}`), []string{`not_in "القنيطرة" must be longer than the word`}},
 		{"labels on a place", topicWith(`,"labels":["syria"]`), []string{`labels are for sections`}},
+		{"hints on a place", topicWith(`,"hints":["الحكومة"]`), []string{`topic #1 ("syria"): hints are for sections`}},
+		{"a hint with no word", `{"topics": [{"slug":"sports","name":"رياضة","kind":"section","words":["مباراة"],"hints":["الملعب","؟!"]}]}`,
+			[]string{`topic #1 ("sports"): hint #2 "؟!" has no word`}},
 		{"a misspelt mark field", topicWith(`,"marks":{"القنيطرة":{"whith":["@syria"]}}`), []string{`unknown field "whith"`}},
 		{"an empty source", `{"sources": ["  "], "topics": [{"slug":"x","name":"اكس","kind":"place","words":["اكس"]}]}`, []string{`source #1 "" has no word`}},
 		{"an unknown top-level field", `{"source": [], "topics": []}`, []string{`unknown field "source"`}},

@@ -65,6 +65,12 @@ type Classifier struct {
 	placeOf    map[string][]wordRef // a word as placeIndex reports it → topics
 	sectIndex  *arabic.Index
 	sectOf     map[string][]wordRef
+	// vocabIndex finds the sections' vocabulary (name, words and hints)
+	// for the model's features; vocabOf maps a word as it reports it to
+	// its sections.
+	vocabIndex   *arabic.Index
+	vocabOf      map[string][]int // indexes in sectionSlugs
+	sectionSlugs []string         // the catalogue's section slugs, in its order
 	// contextIndex finds the words marks ask for (With, Without) and the
 	// phrases they rule out (NotIn); sourceIndex finds the catalogue's
 	// sources.
@@ -87,6 +93,7 @@ func NewClassifier(c *Catalogue, m *Model) *Classifier {
 		isPlace:   make(map[string]bool),
 		placeOf:   make(map[string][]wordRef),
 		sectOf:    make(map[string][]wordRef),
+		vocabOf:   make(map[string][]int),
 		model:     m,
 		modelSlug: make(map[string]string),
 	}
@@ -129,6 +136,26 @@ func NewClassifier(c *Catalogue, m *Model) *Classifier {
 			target[first] = append(target[first], ref)
 		}
 	}
+	var vocab []string
+	for _, t := range c.Sections() {
+		cl.sectionSlugs = append(cl.sectionSlugs, t.Slug)
+		for _, w := range append(append([]string{t.Name}, t.Words...), c.hints[t.Slug]...) {
+			k := arabic.KeywordForm(w)
+			if k == "" {
+				continue
+			}
+			first, ok := spelling["vocabulary\x00"+k]
+			if !ok {
+				first = w
+				spelling["vocabulary\x00"+k] = w
+				vocab = append(vocab, w)
+			}
+			if sec := len(cl.sectionSlugs) - 1; !slices.Contains(cl.vocabOf[first], sec) {
+				cl.vocabOf[first] = append(cl.vocabOf[first], sec)
+			}
+		}
+	}
+	cl.vocabIndex = arabic.NewIndex(vocab)
 	cl.placeIndex = arabic.NewIndex(placeWords)
 	cl.sectIndex = arabic.NewIndex(sectionWords)
 	cl.contextIndex = arabic.NewIndex(contextWords)
@@ -456,6 +483,9 @@ type SectionEvidence struct {
 type ClassProb struct {
 	Slug string
 	Prob float64
+	// Vocabulary: the item has words of the section's own vocabulary
+	// (name, words, hints), one in its headline or two in its text.
+	Vocabulary bool
 }
 
 // SectionEvidence returns the evidence Classify decides an item's
@@ -475,10 +505,15 @@ func (cl *Classifier) evidence(r *reading, it Item) SectionEvidence {
 		}
 	}
 	if cl.model != nil {
-		probs := cl.model.Probabilities(TermsText(r.title, r.text))
+		terms, vocab := cl.modelTerms(r)
+		strong := map[string]bool{}
+		for i, h := range vocab {
+			strong[cl.sectionSlugs[i]] = h.strong()
+		}
+		probs := cl.model.Probabilities(terms)
 		for c, p := range probs {
 			if s, ok := cl.modelSlug[cl.model.classes[c]]; ok {
-				ev.Model = append(ev.Model, ClassProb{Slug: s, Prob: p})
+				ev.Model = append(ev.Model, ClassProb{Slug: s, Prob: p, Vocabulary: strong[s]})
 			}
 		}
 		slices.SortStableFunc(ev.Model, func(a, b ClassProb) int { return cmp.Compare(b.Prob, a.Prob) })
@@ -490,8 +525,12 @@ func (cl *Classifier) evidence(r *reading, it Item) SectionEvidence {
 // gives, those its headline names, and the model's. The model's most
 // probable section counts when it reaches th.Top and the next one when it
 // reaches th.Second; beside sections the outlet gave, a model's section
-// needs th.Extra. OtherClass (news of no section) is no section: it only
-// takes probability from the others.
+// needs th.Extra. A section after the most probable one also needs a
+// second signal, words of its own vocabulary (ClassProb.Vocabulary): most
+// stories have one section, and a war story that moves oil prices is not
+// an economy story for the probability its shared words give economy.
+// OtherClass (news of no section) is no section: it only takes
+// probability from the others.
 func (ev SectionEvidence) Sections(th Thresholds) []string {
 	out := slices.Clone(ev.Outlet)
 	add := func(slug string) {
@@ -503,13 +542,18 @@ func (ev SectionEvidence) Sections(th Thresholds) []string {
 		add(s)
 	}
 	fromOutlet := len(ev.Outlet) > 0
-	for rank, cp := range ev.Model {
+	rank := 0
+	for i, cp := range ev.Model {
+		if i > 0 && !cp.Vocabulary {
+			continue
+		}
 		keep := cp.Prob >= th.Extra ||
 			!fromOutlet && (rank == 0 && cp.Prob >= th.Top || rank == 1 && cp.Prob >= th.Second && ev.Model[0].Prob >= th.Top)
 		if !keep {
 			break
 		}
 		add(cp.Slug)
+		rank++
 	}
 	return out
 }
@@ -532,6 +576,94 @@ func (cl *Classifier) outletSections(it Item) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// ModelTerms returns the features the section model reads of an article,
+// what cmd/trainmodel trains it on: Terms, and the sections' vocabulary
+// (their name, words and hints): "§slug" when the headline or the text
+// has a word of the section's, "^§slug" when the headline has one,
+// "§2slug" when the text has two. The model learns from the common words
+// how much a section's vocabulary counts, and so reads the rare ones (a
+// ministry's name in one country, a new product) that training never saw.
+func (cl *Classifier) ModelTerms(title, text string) []string {
+	text = text[:modelCut(text)]
+	terms, _ := cl.modelTerms(cl.read(Item{Title: title, Text: arabic.Analyze(text)}))
+	return terms
+}
+
+// modelTerms returns ModelTerms and what the article has of each
+// section's vocabulary.
+func (cl *Classifier) modelTerms(r *reading) ([]string, []vocabHits) {
+	out := titleTerms(appendTerms(nil, r.title, nil))
+	var body [][]string // the text's token lists the model reads
+	cut := modelCut(r.text.Source)
+	for _, s := range r.text.Sentences {
+		if s.Start >= cut {
+			break
+		}
+		if s.Start+len(s.Text) <= cut {
+			out = appendTerms(out, s.Tokens, s.Stems)
+			body = append(body, s.Tokens)
+			continue
+		}
+		// The model reads this sentence only up to the cut.
+		toks := arabic.Tokens(r.text.Source[s.Start:cut])
+		out = appendTerms(out, toks, nil)
+		body = append(body, toks)
+	}
+	vocab := cl.vocabulary(r.title, body)
+	for i, h := range vocab {
+		s := cl.sectionSlugs[i]
+		if h.title {
+			out = append(out, "^§"+s)
+		}
+		if h.title || h.body > 0 {
+			out = append(out, "§"+s)
+		}
+		if h.body >= 2 {
+			out = append(out, "§2"+s)
+		}
+	}
+	return out, vocab
+}
+
+// vocabHits is what an article has of one section's vocabulary: a word
+// in its headline, and how many different words in the text the model
+// reads.
+type vocabHits struct {
+	title bool
+	body  int
+}
+
+// strong: a second signal for the section (see Sections).
+func (h vocabHits) strong() bool { return h.title || h.body >= 2 }
+
+// vocabulary finds the sections' vocabulary in a headline and the text's
+// token lists, a section's hits at its index in sectionSlugs; a word
+// inside a longer one counts as the longer one.
+func (cl *Classifier) vocabulary(title []string, body [][]string) []vocabHits {
+	hits := make([]vocabHits, len(cl.sectionSlugs))
+	for _, sp := range outermost(cl.vocabIndex.MatchSpans(title)) {
+		for _, sec := range cl.vocabOf[sp.Keyword] {
+			hits[sec].title = true
+		}
+	}
+	type found struct {
+		sec  int
+		word string
+	}
+	var seen []found // few: a short list beats a map
+	for _, toks := range body {
+		for _, sp := range outermost(cl.vocabIndex.MatchSpans(toks)) {
+			for _, sec := range cl.vocabOf[sp.Keyword] {
+				if f := (found{sec, sp.Keyword}); !slices.Contains(seen, f) {
+					seen = append(seen, f)
+					hits[sec].body++
+				}
+			}
+		}
+	}
+	return hits
 }
 
 // sortTopics puts slugs in catalogue order.

@@ -323,3 +323,115 @@ func TestClassifyBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestModelTermsReadTheVocabulary: besides the headline's and text's
+// stems, the model reads which sections' vocabulary (name, words, hints)
+// an article has: in the headline, once in the text, twice in it.
+func TestModelTermsReadTheVocabulary(t *testing.T) {
+	cl := topic.NewClassifier(topic.Embedded(), nil)
+	tests := []struct {
+		name, title, text string
+		has, lacks        []string
+	}{
+		{"a hint in the headline", "شركة تطلق الهاتف الذكي الجديد", "",
+			[]string{"^§technology", "§technology"}, []string{"§2technology", "§economy"}},
+		{"one word in the text", "خطة جديدة للعام المقبل", "تحدث الوزير عن المستشفيات في المدينة.",
+			[]string{"§health"}, []string{"^§health", "§2health"}},
+		{"two words in the text", "خطة جديدة للعام المقبل", "ارتفعت الأسعار وتراجعت الصادرات هذا العام.",
+			[]string{"§economy", "§2economy"}, []string{"^§economy"}},
+		{"the same word twice is one", "خطة جديدة للعام المقبل", "ارتفعت الأسعار. ثم ارتفعت الأسعار مرة أخرى.",
+			[]string{"§economy"}, []string{"§2economy"}},
+		{"words past what the model reads count nothing", "خطة جديدة للعام المقبل",
+			strings.Repeat(filler, topic.MaxTextRunes/len([]rune(filler))+1) + "ارتفعت الأسعار وتراجعت الصادرات.",
+			nil, []string{"§economy", "§2economy"}},
+		{"nothing", "", "", nil, []string{"§economy", "§politics"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cl.ModelTerms(tt.title, tt.text)
+			checkHasAndLacks(t, got, tt.has, tt.lacks)
+			// The stems come first, as Terms gives them.
+			terms := topic.Terms(tt.title, tt.text)
+			if len(got) < len(terms) || !slices.Equal(got[:len(terms)], terms) {
+				t.Errorf("ModelTerms = %q, does not start with Terms %q", got, terms)
+			}
+		})
+	}
+}
+
+// TestVocabularyCarriesToUnseenWords: a model that learnt from some of a
+// section's vocabulary reads the rest of it, words no training text had.
+func TestVocabularyCarriesToUnseenWords(t *testing.T) {
+	c, err := topic.LoadFile(writeFile(t, `[
+  {"slug": "economy", "name": "اقتصاد", "kind": "section", "words": ["البورصة"], "hints": ["الأسعار", "الصادرات", "المصارف", "التضخم"]},
+  {"slug": "sports", "name": "رياضة", "kind": "section", "words": ["المباراة"], "hints": ["الملعب", "المدرب", "الجماهير", "اللاعبين"]}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	features := topic.NewClassifier(c, nil)
+	texts := map[string][]string{
+		"economy": {"ارتفعت الأسعار في السوق هذا الأسبوع", "تراجعت الصادرات في الربع الأول", "الأسعار والصادرات في تقرير جديد"},
+		"sports":  {"امتلأ الملعب في نهاية الأسبوع", "المدرب يعلن قائمته للأسبوع", "الملعب والمدرب في تقرير جديد"},
+	}
+	var docs []topic.Doc
+	for class, list := range texts {
+		for _, s := range list {
+			docs = append(docs, topic.Doc{Class: class, Terms: features.ModelTerms(s, "")})
+		}
+	}
+	m, err := topic.Train(docs, topic.TrainOptions{MinDocs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := topic.NewClassifier(c, m)
+	for text, want := range map[string]string{
+		"المصارف تعلن خطة في تقرير جديد": "economy", // المصارف: no training text had it
+		"الجماهير تنتظر في تقرير جديد":   "sports",
+		"اللاعبين في الأسبوع المقبل":     "sports",
+		"التضخم في الأسبوع المقبل":       "economy",
+	} {
+		ev := cl.SectionEvidence(topic.Item{Title: text})
+		if len(ev.Model) == 0 || ev.Model[0].Slug != want {
+			t.Errorf("%q: model %v, want %s first", text, ev.Model, want)
+		}
+	}
+}
+
+// TestSecondSectionNeedsItsOwnWords: the model's most probable section
+// counts by its probability alone; any other needs words of its own
+// vocabulary too (ClassProb.Vocabulary).
+func TestSecondSectionNeedsItsOwnWords(t *testing.T) {
+	th := topic.Thresholds{Top: 0.3, Second: 0.1, Extra: 0.6}
+	p := func(slug string, prob float64, vocab bool) topic.ClassProb {
+		return topic.ClassProb{Slug: slug, Prob: prob, Vocabulary: vocab}
+	}
+	tests := []struct {
+		name string
+		ev   topic.SectionEvidence
+		want []string
+	}{
+		{"the runner-up without words of its own", topic.SectionEvidence{Model: []topic.ClassProb{p("politics", 0.6, true), p("economy", 0.3, false)}},
+			[]string{"politics"}},
+		{"the runner-up with them", topic.SectionEvidence{Model: []topic.ClassProb{p("politics", 0.6, true), p("economy", 0.3, true)}},
+			[]string{"politics", "economy"}},
+		{"the next one that has them", topic.SectionEvidence{Model: []topic.ClassProb{p("politics", 0.5, false), p("economy", 0.3, false), p("technology", 0.15, true)}},
+			[]string{"politics", "technology"}},
+		{"the most probable needs none", topic.SectionEvidence{Model: []topic.ClassProb{p("culture", 0.4, false), p("politics", 0.2, false)}},
+			[]string{"culture"}},
+		{"too unsure", topic.SectionEvidence{Model: []topic.ClassProb{p("culture", 0.25, true), p("politics", 0.2, true)}},
+			nil},
+		{"beside the outlet's section, the most probable", topic.SectionEvidence{Outlet: []string{"economy"},
+			Model: []topic.ClassProb{p("technology", 0.7, false), p("economy", 0.2, true)}}, []string{"economy", "technology"}},
+		{"beside the outlet's section, one the model is unsure of", topic.SectionEvidence{Outlet: []string{"economy"},
+			Model: []topic.ClassProb{p("technology", 0.5, true), p("economy", 0.3, true)}}, []string{"economy"}},
+		{"the headline's words count whatever the model says", topic.SectionEvidence{Headline: []string{"health"},
+			Model: []topic.ClassProb{p("politics", 0.6, true), p("health", 0.05, false)}}, []string{"health", "politics"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.ev.Sections(th); !slices.Equal(got, tt.want) {
+				t.Errorf("Sections = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

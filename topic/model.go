@@ -26,12 +26,13 @@ var embeddedModel []byte
 // classification cheap on long articles.
 const MaxTextRunes = 1500
 
-// Terms returns the model's features of an article: the light stems of
-// the headline's and the first MaxTextRunes of the text's words, without
-// stop words, one-letter words or numbers, and each headline stem again
-// marked "^" (a headline says what a story is about: its words weigh
-// more, most of all when a feed carries one sentence besides). Training
-// and prediction must use the same terms.
+// Terms returns the words the model reads of an article: the light stems
+// of the headline's and the first MaxTextRunes of the text's words,
+// without stop words, one-letter words or numbers, and each headline stem
+// again marked "^" (a headline says what a story is about: its words weigh
+// more, most of all when a feed carries one sentence besides).
+// Classifier.ModelTerms adds the sections' vocabulary to them: training
+// and prediction use those.
 func Terms(title, text string) []string {
 	out := appendTerms(nil, arabic.Tokens(title), nil)
 	out = titleTerms(out)
@@ -43,25 +44,6 @@ func titleTerms(out []string) []string {
 	n := len(out)
 	for _, t := range out[:n] {
 		out = append(out, "^"+t)
-	}
-	return out
-}
-
-// TermsText is Terms for an analysed text: the same terms, without
-// tokenizing or stemming the text again.
-func TermsText(title []string, text *arabic.Text) []string {
-	out := appendTerms(make([]string, 0, 2*len(title)+len(text.Tokens())), title, nil)
-	out = titleTerms(out)
-	cut := modelCut(text.Source)
-	for _, s := range text.Sentences {
-		end := s.Start + len(s.Text)
-		switch {
-		case end <= cut:
-			out = appendTerms(out, s.Tokens, s.Stems)
-		case s.Start < cut:
-			// The model reads this sentence only up to the cut.
-			out = appendTerms(out, arabic.Tokens(text.Source[s.Start:cut]), nil)
-		}
 	}
 	return out
 }
@@ -152,8 +134,8 @@ type Thresholds struct {
 	Extra float64 `json:"extra"`
 }
 
-// DefaultThresholds are the thresholds of a model that was saved without
-// any (format ajel-topic-nb/1).
+// DefaultThresholds are the thresholds of a model saved without any, and
+// of a classifier with no model.
 var DefaultThresholds = Thresholds{Top: 0.6, Second: 0.3, Extra: 0.9}
 
 // orDefault fills the zero fields from DefaultThresholds.
@@ -384,22 +366,19 @@ func (m *Model) Predict(terms []string) (class string, prob float64) {
 // log-likelihoods rounded to 4 decimals (far below what changes a
 // prediction).
 type modelFile struct {
-	Format  string    `json:"format"`
-	Classes []string  `json:"classes"`
-	Prior   []float64 `json:"prior"`
-	Temper  float64   `json:"temper"`
-	// Thresholds are absent from format ajel-topic-nb/1.
+	Format     string      `json:"format"`
+	Classes    []string    `json:"classes"`
+	Prior      []float64   `json:"prior"`
+	Temper     float64     `json:"temper"`
 	Thresholds *Thresholds `json:"thresholds,omitempty"`
 	Terms      []string    `json:"terms"`
 	LogLik     [][]float64 `json:"loglik"` // per term, per class
 }
 
-// modelFormat is what Save writes; LoadModel reads it and the format
-// before thresholds were saved with the model.
-const (
-	modelFormat   = "ajel-topic-nb/2"
-	modelFormatV1 = "ajel-topic-nb/1"
-)
+// modelFormat is what Save writes and LoadModel reads: a model trained on
+// Classifier.ModelTerms (Terms and the sections' vocabulary), with its
+// thresholds. Earlier formats read Terms alone.
+const modelFormat = "ajel-topic-nb/3"
 
 // Save writes the model as gzip-compressed JSON.
 func (m *Model) Save(w io.Writer) error {
@@ -442,8 +421,8 @@ func LoadModel(r io.Reader) (*Model, error) {
 	if err := json.NewDecoder(zr).Decode(&f); err != nil {
 		return nil, fmt.Errorf("topic: loading model: %w", err)
 	}
-	if f.Format != modelFormat && f.Format != modelFormatV1 {
-		return nil, fmt.Errorf("topic: loading model: format %q, want %q", f.Format, modelFormat)
+	if f.Format != modelFormat {
+		return nil, fmt.Errorf("topic: loading model: format %q, want %q (train it again: go run ./cmd/trainmodel -out FILE)", f.Format, modelFormat)
 	}
 	k := len(f.Classes)
 	switch {

@@ -98,10 +98,11 @@ func TestLoadModelErrors(t *testing.T) {
 	for name, in := range map[string]*bytes.Buffer{
 		"not gzip":     bytes.NewBufferString("{}"),
 		"bad json":     gz("{"),
+		"older format": gz(`{"format":"ajel-topic-nb/2","classes":["a","b"],"prior":[0,0],"temper":1,"terms":[],"loglik":[]}`),
 		"wrong format": gz(`{"format":"other","classes":["a","b"],"prior":[0,0],"temper":1,"terms":[],"loglik":[]}`),
-		"short prior":  gz(`{"format":"ajel-topic-nb/1","classes":["a","b"],"prior":[0],"temper":1,"terms":[],"loglik":[]}`),
-		"short row":    gz(`{"format":"ajel-topic-nb/1","classes":["a","b"],"prior":[0,0],"temper":1,"terms":["x"],"loglik":[[0]]}`),
-		"no temper":    gz(`{"format":"ajel-topic-nb/1","classes":["a","b"],"prior":[0,0],"terms":[],"loglik":[]}`),
+		"short prior":  gz(`{"format":"ajel-topic-nb/3","classes":["a","b"],"prior":[0],"temper":1,"terms":[],"loglik":[]}`),
+		"short row":    gz(`{"format":"ajel-topic-nb/3","classes":["a","b"],"prior":[0,0],"temper":1,"terms":["x"],"loglik":[[0]]}`),
+		"no temper":    gz(`{"format":"ajel-topic-nb/3","classes":["a","b"],"prior":[0,0],"terms":[],"loglik":[]}`),
 	} {
 		if _, err := topic.LoadModel(in); err == nil || !strings.HasPrefix(err.Error(), "topic: ") {
 			t.Errorf("%s: err = %v", name, err)

@@ -37,12 +37,16 @@ type antDocs struct {
 	classes  [][]string    // topic.ANTClasses of each article
 	short    [][]topic.Doc // headline and teaser, a document per class
 	long     [][]topic.Doc // headline and text
-	outlets  []string
+	// shortTerms and longTerms are each article's terms, headline and
+	// teaser, headline and text.
+	shortTerms, longTerms [][]string
+	outlets               []string
 }
 
-// readANT reads the corpus and turns each article into the model's terms,
-// in parallel (tokenizing is most of the work), keeping file order.
-func readANT(ctx context.Context, path string) (*antDocs, error) {
+// readANT reads the corpus and turns each article into the model's terms
+// (cl.ModelTerms), in parallel (reading the words is most of the work),
+// keeping file order.
+func readANT(ctx context.Context, path string, cl *topic.Classifier) (*antDocs, error) {
 	var recs []antArticle
 	err := corpus.Each(path, func(_ int, r antArticle) bool {
 		if topic.ANTSection(r.Category) != "" {
@@ -57,7 +61,8 @@ func readANT(ctx context.Context, path string) (*antDocs, error) {
 		return nil, fmt.Errorf("trainmodel: %w", err)
 	}
 	n := len(recs)
-	d := &antDocs{articles: recs, classes: make([][]string, n), short: make([][]topic.Doc, n), long: make([][]topic.Doc, n), outlets: make([]string, n)}
+	d := &antDocs{articles: recs, classes: make([][]string, n), short: make([][]topic.Doc, n), long: make([][]topic.Doc, n),
+		shortTerms: make([][]string, n), longTerms: make([][]string, n), outlets: make([]string, n)}
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	for w := range workers {
@@ -68,7 +73,8 @@ func readANT(ctx context.Context, path string) (*antDocs, error) {
 				}
 				r := recs[i]
 				d.classes[i] = topic.ANTClasses(r.Category, r.Title, r.teaser())
-				short, long := topic.Terms(r.Title, r.teaser()), topic.Terms(r.Title, r.Text)
+				short, long := cl.ModelTerms(r.Title, r.teaser()), cl.ModelTerms(r.Title, r.Text)
+				d.shortTerms[i], d.longTerms[i] = short, long
 				for _, c := range d.classes[i] {
 					d.short[i] = append(d.short[i], topic.Doc{Class: c, Terms: short})
 					d.long[i] = append(d.long[i], topic.Doc{Class: c, Terms: long})

@@ -52,8 +52,8 @@ func evalANT(ctx context.Context, w io.Writer, ant *antDocs, o options) error {
 				continue
 			}
 			gold := newsDesk(topic.ANTSection(a.Category))
-			whole.add([]string{gold}, []string{predict(topic.Terms(a.Title, a.Text), gold)})
-			short.add([]string{gold}, []string{predict(topic.Terms(a.Title, a.teaser()), gold)})
+			whole.add([]string{gold}, []string{predict(ant.longTerms[i], gold)})
+			short.add([]string{gold}, []string{predict(ant.shortTerms[i], gold)})
 		}
 		fmt.Fprintf(w, "  held out %-9s whole articles %.3f   headline+teaser %.3f\n", held, whole.macroF1(), short.macroF1())
 		meanWhole += whole.macroF1() / n
@@ -145,6 +145,7 @@ func evalRealFeeds(w io.Writer, cat *topic.Catalogue, ant *antDocs, items []labe
 	fmt.Fprintf(w, "realfeeds, leave one outlet out (%d items; country=: %v)\n", len(items), o.countries)
 	fmt.Fprintf(w, "  %-16s %5s  %6s %6s %6s   %8s %8s\n", "held out", "items", "placeP", "placeR", "placeF", "sectMiF", "sectMaF")
 	allPlaces, allSections := tally{}, tally{}
+	features := topic.NewClassifier(cat, nil)
 	var mean [5]float64
 	for _, held := range outlets {
 		docs := ant.docs("", o.whole)
@@ -193,7 +194,7 @@ func evalRealFeeds(w io.Writer, cat *topic.Catalogue, ant *antDocs, items []labe
 					fmt.Fprintf(w, "      places %v → %v\n", it.Places, p)
 				}
 				if !slices.Equal(s, it.Sections) {
-					fmt.Fprintf(w, "      sections %v → %v   model %s\n", it.Sections, s, topProbs(m, out.Title, out.Text))
+					fmt.Fprintf(w, "      sections %v → %v   model %s\n", it.Sections, s, topProbs(m, features, out.Title, out.Text))
 				}
 			}
 		}
@@ -220,8 +221,8 @@ func evalRealFeeds(w io.Writer, cat *topic.Catalogue, ant *antDocs, items []labe
 }
 
 // topProbs is the model's three most probable classes for a text, for -v.
-func topProbs(m *topic.Model, title, text string) string {
-	p := m.Probabilities(topic.Terms(title, text))
+func topProbs(m *topic.Model, features *topic.Classifier, title, text string) string {
+	p := m.Probabilities(features.ModelTerms(title, text))
 	classes := m.Classes()
 	idx := make([]int, len(p))
 	for i := range idx {
@@ -242,11 +243,11 @@ func topProbs(m *topic.Model, title, text string) string {
 func calibrate(ctx context.Context, w io.Writer, ant *antDocs, o options) error {
 	var right, all [10]int
 	err := ant.heldOut(ctx, o, func(held string, m *topic.Model) {
-		for i, a := range ant.articles {
+		for i := range ant.articles {
 			if ant.outlets[i] != held {
 				continue
 			}
-			c, p := m.Predict(topic.Terms(a.Title, a.teaser()))
+			c, p := m.Predict(ant.shortTerms[i])
 			b := min(int(p*10), 9)
 			all[b]++
 			if slices.Contains(ant.classes[i], c) {

@@ -5,10 +5,14 @@
 //   - ANT (../shared/data/ant): 27,549 articles of four outlets filed under
 //     six sections. The model learns from each article as a feed carries
 //     it (headline and teaser) and as its page reads (headline and text);
-//     politics is derived from the news desks (topic.ANTClass).
+//     politics is derived from the news desks (topic.ANTClasses).
 //   - realfeeds (../shared/data/realfeeds): 200 items of five outlets'
 //     real feeds labelled by hand with places and sections; they train the
-//     shipped model too (counting -rfweight documents each).
+//     shipped model too (counting -rfweight documents each), as
+//     analyze.Analyze cleans them.
+//
+// Every text is read through topic.Classifier.ModelTerms, what the
+// classifier reads of an article when the bot runs.
 //
 // With -eval it reports, for outlets the model never trained on:
 // realfeeds leave-one-outlet-out (a model trained on ANT and four outlets,
@@ -97,7 +101,9 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 		fmt.Fprintf(stdout, "skipped: the ANT corpus is not here (%v); a fresh clone has no ../shared/data\n", err)
 		return nil
 	}
-	ant, err := readANT(ctx, o.ant)
+	cat := topic.Embedded()
+	features := topic.NewClassifier(cat, nil) // what the model reads of an article
+	ant, err := readANT(ctx, o.ant, features)
 	if err != nil {
 		return err
 	}
@@ -116,13 +122,12 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 			return err
 		}
 	}
-	cat := topic.Embedded()
 	if *ambiguous > 0 {
 		if err := findAmbiguous(ctx, stdout, cat, ant, *ambiguous); err != nil {
 			return err
 		}
 	}
-	rf, clean, err := rfDocs(items, analyze.New(cat, analyze.Options{}), o.rfWeight)
+	rf, clean, err := rfDocs(items, analyze.New(cat, analyze.Options{}), features, o.rfWeight)
 	if err != nil {
 		return err
 	}

@@ -92,9 +92,10 @@ func slugs(field string) []string {
 }
 
 // rfDocs are labelled items as training documents, one per section (none:
-// OtherClass) with the terms of its clean headline and text, and the
-// items as the analyzer cleans them.
-func rfDocs(items []labelled, an *analyze.Analyzer, weight float64) ([][]topic.Doc, []news.Article, error) {
+// OtherClass) with the model's terms (cl.ModelTerms) of the headline and
+// text the analyzer leaves, and the items as the analyzer cleans them:
+// the model trains on what it will read.
+func rfDocs(items []labelled, an *analyze.Analyzer, cl *topic.Classifier, weight float64) ([][]topic.Doc, []news.Article, error) {
 	out := make([][]topic.Doc, len(items))
 	clean := make([]news.Article, len(items))
 	for i, it := range items {
@@ -103,7 +104,7 @@ func rfDocs(items []labelled, an *analyze.Analyzer, weight float64) ([][]topic.D
 			return nil, nil, err
 		}
 		clean[i] = a
-		terms := topic.Terms(a.Title, a.Text)
+		terms := cl.ModelTerms(a.Title, a.Text)
 		classes := it.Sections
 		if len(classes) == 0 {
 			classes = []string{topic.OtherClass}
