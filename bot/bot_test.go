@@ -945,7 +945,7 @@ func TestFollowButtonRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.db.MarkSent(t.Context(), d.ID, id, time.Now(), false); err != nil {
+	if err := h.db.MarkSent(t.Context(), d.ID, id, time.Now(), false, d.EditPending); err != nil {
 		t.Fatal(err)
 	}
 	data := "f:" + strconv.FormatInt(saved.StoryID, 10)

@@ -69,7 +69,7 @@ func (h *harness) pushAll() map[int64]int {
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		if err := h.db.MarkSent(h.t.Context(), d.ID, id, time.Now(), false); err != nil {
+		if err := h.db.MarkSent(h.t.Context(), d.ID, id, time.Now(), false, d.EditPending); err != nil {
 			h.t.Fatal(err)
 		}
 		ids[d.ChatID] = id

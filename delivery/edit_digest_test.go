@@ -150,6 +150,35 @@ func TestEditAfterNewSourceComesAfterNewStories(t *testing.T) {
 	}
 }
 
+// An outlet that joins while the push is on its way to Telegram: the
+// message went out without it, so it is edited once it has landed.
+func TestOutletJoiningDuringTheSendIsEditedIn(t *testing.T) {
+	f := newFakeWorld(t)
+	ed := &fakeEditor{now: f.clock.Now, script: map[int64][]error{}}
+	f.opt.Editor = ed
+	storagetest.Chat(t, f.db, 1, news.ChatPrivate, "syria")
+	f.sender.onSend = func(n int) {
+		if n == 1 {
+			joinStory(t, f.db, "s1", "وكالة ثانية")
+		}
+	}
+	addStory(t, f.db, "s1", "syria", false)
+	stop := start(t, f.worker(nil))
+	waitFor(t, "the edit", func() bool { return len(ed.all()) == 1 })
+	waitFor(t, "no edit left", noEditsLeft(t, f.db))
+	stop()
+
+	sends := f.sender.to(1)
+	if len(sends) != 1 || sends[0].push.OtherSources != 0 {
+		t.Fatalf("sends %+v, want s1 once, written before the second outlet joined", sends)
+	}
+	e := ed.all()[0]
+	if e.messageID != delivery1(t, f.db, 1)[0].MessageID || e.push.OtherSources != 1 ||
+		len(e.push.Others) != 1 || e.push.Others[0].Name != "وكالة ثانية" {
+		t.Errorf("edit %+v, want the push naming the second outlet", e)
+	}
+}
+
 func TestEditRefusals(t *testing.T) {
 	limited := telegramErr(news.SendRateLimited, 429, "Too Many Requests: retry after 9")
 	limited.RetryAfter = 9 * time.Second

@@ -358,11 +358,11 @@ func (s *flakyStore) PendingDeliveries(ctx context.Context, now time.Time, limit
 	return ds, err
 }
 
-func (s *flakyStore) MarkSent(ctx context.Context, id int64, messageID int, at time.Time, paid bool) error {
+func (s *flakyStore) MarkSent(ctx context.Context, id int64, messageID int, at time.Time, paid bool, seq int) error {
 	if err := s.check("MarkSent"); err != nil {
 		return err
 	}
-	return s.Store.MarkSent(ctx, id, messageID, at, paid)
+	return s.Store.MarkSent(ctx, id, messageID, at, paid, seq)
 }
 
 func (s *flakyStore) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {

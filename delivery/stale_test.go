@@ -65,11 +65,11 @@ func (s *staleRead) stale() {
 	})
 }
 
-func (s *staleRead) MarkSent(ctx context.Context, id int64, messageID int, at time.Time, paid bool) error {
+func (s *staleRead) MarkSent(ctx context.Context, id int64, messageID int, at time.Time, paid bool, seq int) error {
 	if !s.edits {
 		s.hold()
 	}
-	return s.Store.MarkSent(ctx, id, messageID, at, paid)
+	return s.Store.MarkSent(ctx, id, messageID, at, paid, seq)
 }
 
 func (s *staleRead) MarkEdited(ctx context.Context, id int64, seq int) error {

@@ -36,8 +36,8 @@ type Outbox interface {
 	// oldest first.
 	PendingDeliveries(ctx context.Context, now time.Time, limit int) ([]news.Delivery, error)
 	// MarkSent records that Telegram accepted the message (paid: with
-	// allow_paid_broadcast).
-	MarkSent(ctx context.Context, id int64, messageID int, at time.Time, paid bool) error
+	// allow_paid_broadcast), written from the row as of its EditPending seq.
+	MarkSent(ctx context.Context, id int64, messageID int, at time.Time, paid bool, seq int) error
 	// MarkRetry counts an attempt and keeps the row pending until next.
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
 	// Postpone keeps the row pending until next without counting an attempt.
@@ -774,7 +774,7 @@ func (w *Worker) deliver(ctx context.Context, d news.Delivery, paid bool) {
 
 	if err == nil {
 		w.record(ctx, "mark sent", d, func(c context.Context) error {
-			return w.store.MarkSent(c, d.ID, msgID, at, paid)
+			return w.store.MarkSent(c, d.ID, msgID, at, paid, d.EditPending)
 		})
 		d.Status, d.MessageID, d.SentAt, d.LastError = news.DeliverySent, msgID, at, ""
 		d.Attempts++

@@ -704,7 +704,8 @@ type Delivery struct {
 	NextAttemptAt time.Time
 	MessageID     int // Telegram's id once sent
 	// EditPending counts changes to the story (more outlets joined) since
-	// the sent push was last brought up to date; 0 when none.
+	// the push was last brought up to date, or, on a pending row, since it
+	// was queued; 0 when none.
 	EditPending int
 	CreatedAt   time.Time // when the row was queued (≈ when the article was seen)
 	SentAt      time.Time

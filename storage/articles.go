@@ -239,9 +239,12 @@ func queueDeliveries(ctx context.Context, tx *sql.Tx, a news.Article, topics, ke
 // flagEdits marks the story's sent pushes for an edit when a new outlet
 // joined it or its summary changed: readers who already have the story get
 // no second message, but theirs may say who else carried it and carry the
-// summary written from every telling. Pushes that went out inside a digest
-// are left alone (their message is the digest). A new outlet also flags
-// the story's open comparisons (see PendingComparisonEdits), as of now.
+// summary written from every telling. Pending pushes are flagged too: one
+// may be in flight with the text as it was, and MarkSent keeps the flag
+// only when the message was written before it. Pushes that go out inside
+// a digest are left alone (their message is the digest). A new outlet
+// also flags the story's open comparisons (see PendingComparisonEdits), as
+// of now.
 func flagEdits(ctx context.Context, tx *sql.Tx, storyID int64, sourcesBefore int, summaryBefore string, now time.Time) error {
 	var sources int
 	var summary string
@@ -258,7 +261,7 @@ func flagEdits(ctx context.Context, tx *sql.Tx, storyID int64, sourcesBefore int
 		}
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET edit_pending = edit_pending + 1
-		WHERE story_id = ? AND status = 'sent' AND held_at = 0 AND message_id <> 0`, storyID)
+		WHERE story_id = ? AND held_at = 0 AND (status = 'sent' AND message_id <> 0 OR status = 'pending')`, storyID)
 	return err
 }
 

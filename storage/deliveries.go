@@ -207,7 +207,7 @@ func (d *DB) MarkDigestSent(ctx context.Context, ids []int64, messageID int, at 
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = 'sent', message_id = ?, sent_at = ?,
-				attempts = attempts + 1, last_error = '', held_at = MAX(held_at, 1)
+				attempts = attempts + 1, last_error = '', held_at = MAX(held_at, 1), edit_pending = 0
 				WHERE id = ? AND status = 'pending'`, messageID, at.UnixMilli(), id); err != nil {
 				return err
 			}
@@ -222,10 +222,13 @@ func (d *DB) MarkDigestSent(ctx context.Context, ids []int64, messageID int, at 
 
 // MarkSent records that Telegram accepted the message, paid when it went
 // with allow_paid_broadcast. Call it right after each send: a crash before
-// it repeats only the messages in flight.
-func (d *DB) MarkSent(ctx context.Context, id int64, messageID int, at time.Time, paid bool) error {
-	return d.markDelivery(ctx, id, `status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1, last_error = '', paid = ?`,
-		messageID, at.UnixMilli(), boolInt(paid))
+// it repeats only the messages in flight. seq is the row's EditPending
+// when its message was written: a change to the story that landed while
+// the message was in flight stays flagged, so the message is edited.
+func (d *DB) MarkSent(ctx context.Context, id int64, messageID int, at time.Time, paid bool, seq int) error {
+	return d.markDelivery(ctx, id, `status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1, last_error = '', paid = ?,
+		edit_pending = MAX(edit_pending - ?, 0)`,
+		messageID, at.UnixMilli(), boolInt(paid), seq)
 }
 
 // MoveThread sends what a deleted forum topic thread of the chat followed

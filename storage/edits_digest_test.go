@@ -29,7 +29,7 @@ func sendAll(t *testing.T, db *storage.DB, now time.Time) {
 		t.Fatal(err)
 	}
 	for i, d := range ds {
-		if err := db.MarkSent(t.Context(), d.ID, 100+int(d.ID)+i, now, false); err != nil {
+		if err := db.MarkSent(t.Context(), d.ID, 100+int(d.ID)+i, now, false, d.EditPending); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -123,6 +123,41 @@ func TestPendingPushCarriesOtherSources(t *testing.T) {
 	}
 }
 
+// A push in flight when another outlet joins went out with the story as
+// it was: it lands flagged, and is edited. One written after the join
+// carries it already and is not.
+func TestOutletJoiningWhileAPushIsInFlightGetsItEdited(t *testing.T) {
+	db := MustOpenDB(t)
+	for _, id := range []int64{1, 2} {
+		mustChat(t, db, id, news.ChatPrivate)
+		mustSub(t, db, id, news.KindTopic, "syria")
+	}
+	now := time.Now()
+	first := tellStory(t, db, "a", "الأولى", 0)
+	inFlight, err := db.PendingDeliveries(t.Context(), now, 10)
+	if err != nil || len(inFlight) != 2 || inFlight[0].Push.OtherSources != 0 {
+		t.Fatalf("pending %+v, %v", inFlight, err)
+	}
+	// Chat 1's message is on its way; the second outlet joins meanwhile.
+	tellStory(t, db, "b", "الثانية", first.StoryID)
+	if err := db.MarkSent(t.Context(), inFlight[0].ID, 10, now, false, inFlight[0].EditPending); err != nil {
+		t.Fatal(err)
+	}
+	// Chat 2's row is read, and written, after the join.
+	later, err := db.PendingDeliveries(t.Context(), now, 10)
+	if err != nil || len(later) != 1 || later[0].Push.OtherSources != 1 {
+		t.Fatalf("pending after the join %+v, %v", later, err)
+	}
+	if err := db.MarkSent(t.Context(), later[0].ID, 11, now, false, later[0].EditPending); err != nil {
+		t.Fatal(err)
+	}
+	eds, err := db.PendingEdits(t.Context(), 10)
+	if err != nil || len(eds) != 1 || eds[0].ChatID != inFlight[0].ChatID || eds[0].MessageID != 10 ||
+		eds[0].Push.OtherSources != 1 || eds[0].Push.Others[0].Name != "الثانية" {
+		t.Fatalf("edits %+v, %v; want the push that was in flight, naming the second outlet", eds, err)
+	}
+}
+
 func TestHoldAndDigest(t *testing.T) {
 	db := MustOpenDB(t)
 	mustChat(t, db, 1, news.ChatPrivate)
@@ -188,6 +223,27 @@ func TestHoldAndDigest(t *testing.T) {
 	eds, _ := db.PendingEdits(t.Context(), 10)
 	if len(eds) != 1 || eds[0].StoryID != s1.StoryID {
 		t.Errorf("edits %+v, want only the single push of s1", eds)
+	}
+
+	// A story that another outlet joins while its row waits, before it is
+	// held, still goes out in the digest and is never edited on its own.
+	s4 := tellStory(t, db, "s4", "الأولى", 0)
+	tellStory(t, db, "s4b", "الثانية", s4.StoryID)
+	pend, _ = db.PendingDeliveries(t.Context(), t0, 10)
+	if len(pend) != 1 || pend[0].EditPending != 1 {
+		t.Fatalf("pending %+v: want s4, flagged by the join", pend)
+	}
+	if err := db.Hold(t.Context(), pend[0].ID, t0.Add(20*time.Minute), due); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkDigestSent(t.Context(), []int64{pend[0].ID}, 556, due); err != nil {
+		t.Fatal(err)
+	}
+	eds, _ = db.PendingEdits(t.Context(), 10)
+	for _, e := range eds {
+		if e.StoryID == s4.StoryID {
+			t.Errorf("the digest's story s4 is to be edited into a single push: %+v", e)
+		}
 	}
 }
 

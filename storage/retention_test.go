@@ -48,7 +48,7 @@ func TestPruneKeepsPendingAndRecent(t *testing.T) {
 		ds, _ := db.Deliveries(ctx, 1)
 		for _, d := range ds {
 			if d.ArticleID == a.ID {
-				if err := db.MarkSent(ctx, d.ID, 10, a.SeenAt, false); err != nil {
+				if err := db.MarkSent(ctx, d.ID, 10, a.SeenAt, false, d.EditPending); err != nil {
 					t.Fatal(err)
 				}
 			}

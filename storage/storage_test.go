@@ -221,10 +221,10 @@ func TestDeliveryLifecycle(t *testing.T) {
 	for _, d := range pending {
 		byChat[d.ChatID] = append(byChat[d.ChatID], d)
 	}
-	if err := db.MarkSent(ctx, byChat[1][0].ID, 99, now, false); err != nil {
+	if err := db.MarkSent(ctx, byChat[1][0].ID, 99, now, false, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.MarkSent(ctx, byChat[1][0].ID, 99, now, false); !errors.Is(err, news.ErrNotFound) {
+	if err := db.MarkSent(ctx, byChat[1][0].ID, 99, now, false, 0); !errors.Is(err, news.ErrNotFound) {
 		t.Fatalf("marking a sent row again: %v", err)
 	}
 	if err := db.MarkRetry(ctx, byChat[1][1].ID, now.Add(time.Hour), "500 Internal"); err != nil {
