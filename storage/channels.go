@@ -76,7 +76,7 @@ func (d *DB) DeleteChannel(ctx context.Context, chatID int64) (int, error) {
 		return 0, fmt.Errorf("storage: delete channel %d: %w", chatID, news.ErrNotFound)
 	}
 	// Stories queued for it and not posted yet are not posted.
-	if _, err := d.db.ExecContext(ctx, `UPDATE deliveries SET status = 'dropped', last_error = 'channel removed by an admin'
+	if _, err := d.db.ExecContext(ctx, `UPDATE deliveries SET status = 'dropped', edit_pending = 0, last_error = 'channel removed by an admin'
 		WHERE chat_id = ? AND status = 'pending'`, chatID); err != nil {
 		return int(n), fmt.Errorf("storage: delete channel %d: %w", chatID, err)
 	}

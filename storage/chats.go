@@ -64,7 +64,7 @@ func (d *DB) SetPaused(ctx context.Context, chatID int64, paused bool) error {
 	if err := d.updateChat(ctx, chatID, `paused = ?`, boolInt(paused)); err != nil || !paused {
 		return err
 	}
-	_, err := d.db.ExecContext(ctx, `UPDATE deliveries SET status = 'dropped', last_error = 'paused by the reader'
+	_, err := d.db.ExecContext(ctx, `UPDATE deliveries SET status = 'dropped', edit_pending = 0, last_error = 'paused by the reader'
 		WHERE chat_id = ? AND status = 'pending'`, chatID)
 	if err != nil {
 		return fmt.Errorf("storage: pause chat %d: %w", chatID, err)
@@ -126,7 +126,7 @@ func (d *DB) DeactivateChat(ctx context.Context, chatID int64, reason string) (i
 		if _, err := tx.ExecContext(ctx, `UPDATE chats SET active = 0, updated_at = ? WHERE id = ?`, now, chatID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = 'dropped', last_error = ?
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = 'dropped', edit_pending = 0, last_error = ?
 			WHERE chat_id = ? AND status = 'pending'`, reason, chatID)
 		if err != nil {
 			return err

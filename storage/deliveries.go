@@ -245,7 +245,7 @@ func (d *DB) MoveThread(ctx context.Context, chatID int64, threadID int) (int, e
 		stmts := []string{
 			`UPDATE OR IGNORE subscriptions SET thread_id = 0 WHERE chat_id = ?1 AND thread_id = ?2`,
 			`DELETE FROM subscriptions WHERE chat_id = ?1 AND thread_id = ?2`,
-			`UPDATE deliveries SET status = 'dropped', last_error = 'forum topic deleted; the main thread has the story'
+			`UPDATE deliveries SET status = 'dropped', edit_pending = 0, last_error = 'forum topic deleted; the main thread has the story'
 				WHERE chat_id = ?1 AND thread_id = ?2 AND status = 'pending' AND story_id IN
 				(SELECT story_id FROM deliveries WHERE chat_id = ?1 AND thread_id = 0)`,
 		}
@@ -281,9 +281,10 @@ func (d *DB) Postpone(ctx context.Context, id int64, next time.Time, reason stri
 	return d.markDelivery(ctx, id, `next_attempt_at = ?, last_error = ?`, next.UnixMilli(), reason)
 }
 
-// MarkFailed gives up on a delivery; it stays visible with the reason.
+// MarkFailed gives up on a delivery; it stays visible with the reason. A
+// flag for an edit goes (there is no message to edit).
 func (d *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
-	return d.markDelivery(ctx, id, `status = 'failed', attempts = attempts + 1, last_error = ?`, reason)
+	return d.markDelivery(ctx, id, `status = 'failed', attempts = attempts + 1, last_error = ?, edit_pending = 0`, reason)
 }
 
 func (d *DB) markDelivery(ctx context.Context, id int64, set string, args ...any) error {
