@@ -117,7 +117,7 @@ type Options struct {
 	Every time.Duration
 	// Throttle paces the messages (nil: at once; tests).
 	Throttle Throttle
-	// Now and After are the clock (default time.Now, time.After).
+	// Now and Sleep are the clock (default time.Now, time.After).
 	Now   func() time.Time
 	Sleep func(d time.Duration) <-chan time.Time
 	// Logger receives the log (default: discarded).
