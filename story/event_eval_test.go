@@ -280,7 +280,10 @@ func report(t *testing.T, set string, outs []pairOutcome, showErrors bool) (pair
 // TestEvalEventPairs reports pairwise precision and recall of story
 // matching on the labelled pairs: ANT pairs of February to May 2018 (the
 // thresholds were tuned on them), ANT pairs of June to October 2018 and
-// the realfeeds pairs (held out). "pairs" decides each pair directly;
+// the realfeeds pairs (held out), and a second held-out set of ANT pairs
+// of June to October 2018 (ant-test2, sampled and labelled without
+// running the matcher on them), alone and together with ant-test.
+// "pairs" decides each pair directly;
 // "stream" feeds every article of the corpus through the detector in
 // order of publication and asks whether the two ended in one story, as a
 // reader sees it. AJEL_EVAL_ERRORS=tune (or a set name, or all) lists the
@@ -316,12 +319,27 @@ func TestEvalEventPairs(t *testing.T) {
 			}
 			report(t, "ant-tune", outs, show == "tune" || show == "all")
 			report(t, "ant-test", outs, show == "test" || show == "all")
+			report(t, "ant-test2", outs, show == "test2" || show == "all")
+			report(t, "ant-test+2", underOneSet(outs, "ant-test+2", "ant-test", "ant-test2"), false)
 			rf := realfeedsStream(t)
 			outs, stories = runStream(rf, pairs, v.opt)
 			t.Logf("realfeeds: %d items into %d stories", len(rf), stories)
 			report(t, "realfeeds", outs, show == "realfeeds" || show == "all")
 		})
 	}
+}
+
+// underOneSet returns the outcomes of the given sets relabelled as one
+// set named name, to report several labelled sets together.
+func underOneSet(outs []pairOutcome, name string, sets ...string) []pairOutcome {
+	var out []pairOutcome
+	for _, o := range outs {
+		if slices.Contains(sets, o.p.set) {
+			o.p.set = name
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // dumpFeatures writes every labelled pair's features, for tuning.
