@@ -289,7 +289,7 @@ func report(t *testing.T, set string, outs []pairOutcome, showErrors bool) (pair
 // reader sees it. AJEL_EVAL_ERRORS=tune (or a set name, or all) lists the
 // pairs decided wrong; AJEL_EVAL_BASELINE=1 also runs the copies-only
 // detector this matcher replaced; AJEL_EVAL_DUMP=file writes every pair's
-// features (what the weights were fitted on).
+// features (what the weights were fitted on) and score.
 func TestEvalEventPairs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("evaluation on real news skipped in -short mode")
@@ -349,10 +349,10 @@ func dumpFeatures(t *testing.T, path string, outs []pairOutcome) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	fmt.Fprintln(f, "set\tlabel\tkind\tcopy\tcos\ttitle\tlead\trare\tnumbers\tanalysis\treaction\tpreview\tplaces\tamounts\tstrangers\tgap\tleadA\tleadB\treason")
+	fmt.Fprintln(f, "set\tlabel\tkind\tcopy\tcos\ttitle\tlead\trare\tnumbers\tanalysis\treaction\tpreview\tplaces\tamounts\tstrangers\tgap\tleadA\tleadB\tscore\treason")
 	for _, o := range outs {
 		if o.pa == nil {
-			fmt.Fprintf(f, "%s\t%s\t%s\t1\t1\t1\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%s\n", o.p.set, o.p.label, o.p.kind, o.p.reason)
+			fmt.Fprintf(f, "%s\t%s\t%s\t1\t1\t1\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tInf\t%s\n", o.p.set, o.p.label, o.p.kind, o.p.reason)
 			continue
 		}
 		b2i := func(b bool) int {
@@ -362,8 +362,8 @@ func dumpFeatures(t *testing.T, path string, outs []pairOutcome) {
 			return 0
 		}
 		x := o.ev.f
-		fmt.Fprintf(f, "%s\t%s\t%s\t0\t%.4f\t%.4f\t%.4f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.2f\t%d\t%d\t%s\n",
+		fmt.Fprintf(f, "%s\t%s\t%s\t0\t%.4f\t%.4f\t%.4f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.2f\t%d\t%d\t%.3f\t%s\n",
 			o.p.set, o.p.label, o.p.kind, x.cos, x.title, x.lead, x.rare, x.numbers, b2i(x.analysis), b2i(x.reaction), b2i(x.preview), b2i(x.places), b2i(x.amounts), b2i(x.strangers),
-			x.gap.Hours(), len(o.pa.lead), len(o.pb.lead), o.p.reason)
+			x.gap.Hours(), len(o.pa.lead), len(o.pb.lead), o.score, o.p.reason)
 	}
 }
