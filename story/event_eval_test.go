@@ -344,7 +344,9 @@ func report(t *testing.T, set string, outs []pairOutcome, showErrors bool) (pair
 // the same months to fit on), ANT pairs of June to October 2018 and
 // the realfeeds pairs (held out), and a second held-out set of ANT pairs
 // of June to October 2018 (ant-test2, sampled and labelled without
-// running the matcher on them), alone and together with ant-test.
+// running the matcher on them), alone and together with ant-test; and a
+// third (ant-test3), sampled and labelled the same way, held out for
+// matchers fitted after the first two had been seen.
 // "pairs" decides each pair directly;
 // "stream" feeds every article of the corpus through the detector in
 // order of publication and asks whether the two ended in one story, as a
@@ -407,6 +409,9 @@ func TestEvalEventPairs(t *testing.T) {
 			}
 			if wanted("ant-test2") {
 				report(t, "ant-test2", outs, show == "test2" || show == "all")
+			}
+			if wanted("ant-test3") {
+				report(t, "ant-test3", outs, show == "test3" || show == "all")
 			}
 			if wanted("ant-test+2") {
 				report(t, "ant-test+2", underOneSet(outs, "ant-test+2", "ant-test", "ant-test2"), false)
