@@ -51,7 +51,7 @@ func (c cli) cmdDemo(ctx context.Context, args []string) error {
 		return fmt.Errorf("demo: start the fake Telegram: %w", err)
 	}
 	defer tg.Close()
-	feeds := demo.NewFeedServer(demo.Articles(), 2)
+	feeds := demo.NewFeedServer(demo.Archive(), demo.Articles(), 2)
 	defer feeds.Close()
 
 	if *dbPath == "" {

@@ -12,6 +12,7 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +20,9 @@ import (
 
 //go:embed articles.json
 var articlesJSON []byte
+
+//go:embed archive.json
+var archiveJSON []byte
 
 // Article is one sample news item.
 type Article struct {
@@ -38,13 +42,27 @@ type Article struct {
 const teaserWords = 15
 
 // Articles returns the sample news, in release order.
-func Articles() []Article {
+func Articles() []Article { return mustArticles("articles.json", articlesJSON) }
+
+// Archive returns yesterday's sample news, oldest first: what the sample
+// feeds already list when Ajel first reads them. Ajel records it without
+// pushing it, and from it learns which words are common in the news, so
+// that it can tell when two outlets report one event in their own words
+// (event matching weighs words only once it has seen some thirty
+// articles).
+func Archive() []Article { return mustArticles("archive.json", archiveJSON) }
+
+func mustArticles(name string, data []byte) []Article {
 	var as []Article
-	if err := json.Unmarshal(articlesJSON, &as); err != nil {
-		panic("demo: embedded articles.json is broken: " + err.Error()) // guarded by a test
+	if err := json.Unmarshal(data, &as); err != nil {
+		panic("demo: embedded " + name + " is broken: " + err.Error()) // guarded by a test
 	}
 	return as
 }
+
+// archiveSpan is how long before the demo starts the archive was
+// published: its items are spread over the day before.
+const archiveSpan = 20 * time.Hour
 
 // outletTitles names the sample outlets; they are invented.
 var outletTitles = map[string]string{
@@ -66,14 +84,18 @@ type FeedServer struct {
 	published []time.Time
 }
 
-// NewFeedServer starts serving with the first initial articles already
-// published (they are what a new feed holds when Ajel first sees it, so
-// they are recorded and never pushed).
-func NewFeedServer(articles []Article, initial int) *FeedServer {
-	fs := &FeedServer{articles: articles, released: min(initial, len(articles)), start: time.Now().UTC()}
-	for i := range fs.released {
-		// What the feed held before: published in the minutes before.
-		fs.published = append(fs.published, fs.start.Add(time.Duration(i-fs.released)*time.Minute))
+// NewFeedServer starts serving with the archive and the first initial
+// articles already published (they are what a new feed holds when Ajel
+// first sees it, so they are recorded and never pushed): the archive
+// over the day before, the initial articles in the minutes before.
+func NewFeedServer(archive, articles []Article, initial int) *FeedServer {
+	initial = min(initial, len(articles))
+	fs := &FeedServer{articles: append(slices.Clone(archive), articles...), released: len(archive) + initial, start: time.Now().UTC()}
+	for i := range archive {
+		fs.published = append(fs.published, fs.start.Add(-archiveSpan+time.Duration(i)*archiveSpan/time.Duration(len(archive))))
+	}
+	for i := range initial {
+		fs.published = append(fs.published, fs.start.Add(time.Duration(i-initial)*time.Minute))
 	}
 	fs.srv = httptest.NewServer(http.HandlerFunc(fs.serve))
 	return fs

@@ -29,7 +29,7 @@ func TestSampleArticles(t *testing.T) {
 }
 
 func TestFeedServerReleasesItems(t *testing.T) {
-	fs := demo.NewFeedServer(demo.Articles(), 2)
+	fs := demo.NewFeedServer(nil, demo.Articles(), 2)
 	defer fs.Close()
 	get := func(u string) string {
 		resp, err := http.Get(u)
@@ -59,7 +59,7 @@ func TestFeedServerReleasesItems(t *testing.T) {
 // feed server draws.
 func TestFeedServerServesTeaserPagesAndPictures(t *testing.T) {
 	as := demo.Articles()
-	fs := demo.NewFeedServer(as, len(as))
+	fs := demo.NewFeedServer(nil, as, len(as))
 	defer fs.Close()
 	get := func(u string) (string, string, int) {
 		resp, err := http.Get(u)
