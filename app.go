@@ -84,6 +84,9 @@ type appOptions struct {
 	// digestInterval is the longest a story waits in a capped chat's
 	// digest (0: the delivery default, 15 minutes); tests shorten it.
 	digestInterval time.Duration
+	// storyJoined is told of each article stored into a story another
+	// article opened (its StoryNote says why); the demo prints it.
+	storyJoined func(news.Article)
 }
 
 // newApp opens the database and builds every component. The caller closes
@@ -201,6 +204,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opt appOpt
 	a.finder = discover.New(a.fetcher, discover.Options{})
 	popt := pushRules(cfg, a.analyzer)
 	popt.Stories = story.NewAssigner(det, log.With("component", "story"))
+	if opt.storyJoined != nil {
+		popt.Stories = &joinWatcher{Clusterer: popt.Stories, joined: opt.storyJoined}
+	}
 	popt.StorySummarizer = summary.NewStoryWriter(db, summary.Options{})
 	popt.Notifier = a.worker
 	popt.Observer = pipelineMetrics{meter}
@@ -484,4 +490,31 @@ type healthAdapter struct{ *storage.DB }
 func (h healthAdapter) OutboxDepth(ctx context.Context) (int, time.Time, error) {
 	s, err := h.Outbox(ctx)
 	return s.Pending, s.OldestPending, err
+}
+
+// joinWatcher tells joined of each stored article that joined a story
+// already open. The pipeline serializes Story, saving and Add, so what
+// Story decided is still pending when the saved article's Add comes; an
+// article that was not saved (already stored) never reaches Add.
+type joinWatcher struct {
+	pipeline.Clusterer
+	joined  func(news.Article)
+	pending news.Article
+}
+
+func (w *joinWatcher) Story(ctx context.Context, a news.Article) (news.Article, error) {
+	a, err := w.Clusterer.Story(ctx, a)
+	w.pending = news.Article{}
+	if err == nil && a.StoryID != 0 {
+		w.pending = a
+	}
+	return a, err
+}
+
+func (w *joinWatcher) Add(a news.Article) {
+	w.Clusterer.Add(a)
+	if p := w.pending; p.StoryID != 0 && p.StoryID == a.StoryID && p.Key == a.Key {
+		w.joined(a)
+	}
+	w.pending = news.Article{}
 }

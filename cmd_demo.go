@@ -15,6 +15,7 @@ import (
 	"github.com/ajel-news/ajel/bot/texts"
 	"github.com/ajel-news/ajel/demo"
 	"github.com/ajel-news/ajel/internal/wait"
+	"github.com/ajel-news/ajel/news"
 )
 
 // The demo reader: one private chat with the bot.
@@ -71,7 +72,10 @@ func (c cli) cmdDemo(ctx context.Context, args []string) error {
 	// The terminal belongs to the conversation; only problems are logged.
 	log := newLogger(c.stderr, max(cfg.LogLevel, slog.LevelWarn), cfg.IngestToken)
 
-	a, err := newApp(ctx, cfg, log, appOptions{pollTimeout: 2 * time.Second})
+	out := &transcript{w: c.stdout, pushes: map[int]string{}}
+	// Why a second telling joined a story is printed as it joins: the
+	// reader sees the first push edited, not a second one.
+	a, err := newApp(ctx, cfg, log, appOptions{pollTimeout: 2 * time.Second, storyJoined: out.joined})
 	if err != nil {
 		return err
 	}
@@ -85,10 +89,15 @@ func (c cli) cmdDemo(ctx context.Context, args []string) error {
 		a.web.Handle("/", page)
 	}
 
-	out := &transcript{w: c.stdout}
-	stopPrinting := tg.OnMessage(func(m telegramtest.Message) {
-		if m.ChatID == demoChatID {
-			out.bot(m)
+	stopPrinting := tg.OnEvent(func(ev telegramtest.Event) {
+		if ev.Message.ChatID != demoChatID {
+			return
+		}
+		switch ev.Kind {
+		case telegramtest.EventSent:
+			out.bot(ev.Message)
+		case telegramtest.EventEdited:
+			out.edited(ev.Message)
 		}
 	})
 	defer stopPrinting()
@@ -199,6 +208,9 @@ func share(ctx context.Context, tg *telegramtest.Server, chat telegramtest.Chat,
 type transcript struct {
 	mu sync.Mutex
 	w  io.Writer
+	// pushes holds the text last printed of each push, by message id, so
+	// that an edit is printed only when the reader would see a change.
+	pushes map[int]string
 }
 
 func (t *transcript) line(format string, args ...any) {
@@ -233,17 +245,12 @@ func (t *transcript) bot(m telegramtest.Message) {
 		// Posted by the reader through inline mode, "via @bot".
 		t.line("\n📤 %s (via @bot):", demoReaderAr)
 	}
-	if strings.Contains(text, "أخبار عاجلة") {
+	if isPush(text) {
 		bell := "🔔"
 		if m.DisableNotification {
 			bell = "🔕"
 		}
-		bar := strings.Repeat("━", 40)
-		if m.Preview.URL != "" {
-			// Telegram shows the story's picture above the text.
-			text = "🖼  " + m.Preview.URL + "\n" + text
-		}
-		t.line("\n%s %s\n%s\n%s\n", bell, bar, indent(text, "  "), bar)
+		t.push(bell, m, text)
 		return
 	}
 	body := indent(text, "   ")
@@ -260,6 +267,40 @@ func (t *transcript) bot(m telegramtest.Message) {
 		body += "\n   " + strings.Join(labels, " ")
 	}
 	t.line("🤖 عاجل:\n%s", body)
+}
+
+// isPush reports whether a bot message is a story's push.
+func isPush(text string) bool { return strings.Contains(text, "أخبار عاجلة") }
+
+// push prints a push (or its edit) as a card under mark.
+func (t *transcript) push(mark string, m telegramtest.Message, text string) {
+	t.mu.Lock()
+	t.pushes[m.ID] = text
+	t.mu.Unlock()
+	bar := strings.Repeat("━", 40)
+	if m.Preview.URL != "" {
+		// Telegram shows the story's picture above the text.
+		text = "🖼  " + m.Preview.URL + "\n" + text
+	}
+	t.line("\n%s %s\n%s\n%s\n", mark, bar, indent(text, "  "), bar)
+}
+
+// edited prints a push the bot edited, when its text changed: another
+// outlet joined its story, or its page brought the summary.
+func (t *transcript) edited(m telegramtest.Message) {
+	text := strings.TrimSpace(m.PlainText)
+	t.mu.Lock()
+	before, ok := t.pushes[m.ID]
+	t.mu.Unlock()
+	if !ok || before == text || !isPush(text) {
+		return
+	}
+	t.push("✏️  عُدّل الإشعار (edited)", m, text)
+}
+
+// joined says that an article told a story already open, and why.
+func (t *transcript) joined(a news.Article) {
+	t.line("🔗 «%s» (%s): الخبر نفسه، فلا يصل إشعار ثانٍ بل يُعدَّل الأول.\n   لماذا (story_note): %s", a.Title, a.Source, a.StoryNote)
 }
 
 func indent(s, prefix string) string {
