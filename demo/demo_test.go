@@ -3,10 +3,13 @@ package demo_test
 import (
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ajel-news/ajel/demo"
+	"github.com/mmcdole/gofeed"
 )
 
 func TestSampleArticles(t *testing.T) {
@@ -104,5 +107,35 @@ func TestFeedServerServesTeaserPagesAndPictures(t *testing.T) {
 	}
 	if _, _, code := get(base + "/pictures/nope.png"); code != 404 {
 		t.Errorf("an unknown picture: %d", code)
+	}
+}
+
+// Yesterday's archive is in the feeds from the start, dated over the day
+// before the demo, so Ajel's first poll records it without pushing it.
+func TestFeedServerListsTheArchive(t *testing.T) {
+	arch, as := demo.Archive(), demo.Articles()
+	fs := demo.NewFeedServer(arch, as, 2)
+	defer fs.Close()
+	if n := fs.Remaining(); n != len(as)-2 {
+		t.Fatalf("%d articles to release, want %d: the archive is not released", n, len(as)-2)
+	}
+	var items []*gofeed.Item
+	for _, u := range fs.URLs() {
+		f, err := gofeed.NewParser().ParseURL(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, f.Items...)
+	}
+	if len(items) != len(arch)+2 {
+		t.Fatalf("%d items in the feeds, want the archive's %d and 2", len(items), len(arch))
+	}
+	now := time.Now()
+	for _, it := range items {
+		archived := slices.ContainsFunc(arch, func(a demo.Article) bool { return a.Title == it.Title })
+		age := now.Sub(*it.PublishedParsed)
+		if archived && (age < 30*time.Minute || age > 24*time.Hour) || !archived && age > 10*time.Minute {
+			t.Errorf("%q (archive: %v) published %s ago", it.Title, archived, age.Round(time.Minute))
+		}
 	}
 }
