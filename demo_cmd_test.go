@@ -22,37 +22,14 @@ func envConfig(env map[string]string) func() (config.Config, error) {
 // The README's first command: pushes must appear in the terminal quickly,
 // with no token and no network.
 func TestDemoShowsPushes(t *testing.T) {
-	out := &syncBuffer{}
-	c := cli{stdin: strings.NewReader(""), stdout: out, stderr: out,
-		loadConfig: envConfig(map[string]string{config.EnvHTTPAddr: "127.0.0.1:0"})}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	done := make(chan int, 1)
-	go func() { done <- c.run(ctx, []string{"demo", "--duration", "40s", "--every", "300ms"}) }()
-
-	deadline := time.Now().Add(30 * time.Second)
 	// The highway story's feed item is a teaser of 15 words; its push is
 	// summarized from the article page the demo serves (النبك is in the
 	// page's third paragraph only) and carries the page's picture.
 	// Once the news is out, the reader compares the earthquake's two
 	// tellings and shares a story through inline mode.
-	for strings.Count(out.String(), "أخبار عاجلة ·") < 2 || !strings.Contains(out.String(), "النبك") ||
-		!strings.Contains(out.String(), "(via @bot)") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no pushes, no push from a teaser's page, or no comparison and inline share, within 30s:\n%s", out.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("demo exited %d:\n%s", code, out.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("demo did not stop on cancel")
-	}
-	text := out.String()
+	text := runDemo(t, "127.0.0.1:0", "300ms", "pushes, a push from a teaser's page, the comparison and the inline share", func(out string) bool {
+		return strings.Count(out, "أخبار عاجلة ·") >= 2 && strings.Contains(out, "النبك") && strings.Contains(out, "(via @bot)")
+	})
 	for _, want := range []string{"/subscribe سوريا", "🔴 أخبار عاجلة · سوريا", "Chat page: http://127.0.0.1:",
 		"/pictures/road.png\n  📰 أخبار عاجلة · سوريا\n  افتتاح طريق سريع",
 		"🧭 كيف نقلتها المصادر · مصدران", "1. وكالة الخبر · الآن · الرابط", "2. الشام اليوم · ",
@@ -91,14 +68,6 @@ func TestDemoReportsBusyAddress(t *testing.T) {
 // criticism of the same sinking is a push of its own, and yesterday's
 // archive, which gives event matching its word weights, is never pushed.
 func TestDemoJoinsATellingInOtherWords(t *testing.T) {
-	out := &syncBuffer{}
-	c := cli{stdin: strings.NewReader(""), stdout: out, stderr: out,
-		loadConfig: envConfig(map[string]string{config.EnvHTTPAddr: ""})}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	done := make(chan int, 1)
-	go func() { done <- c.run(ctx, []string{"demo", "--duration", "40s", "--every", "200ms"}) }()
-
 	const (
 		ship       = "غرق سفينة شحن قبالة ساحل طرطوس وإنقاذ 12 بحاراً"
 		paraphrase = "إنقاذ 12 بحاراً من سفينة قمح انقلبت في عاصفة قرب طرطوس"
@@ -118,28 +87,11 @@ func TestDemoJoinsATellingInOtherWords(t *testing.T) {
 		}
 		return ""
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		text := out.String()
-		cards := demoCards(text)
-		if strings.Contains(text, "نُشرت كل الأخبار التجريبية") && joined(cards) != "" && slices.ContainsFunc(cards, func(c demoCard) bool { return c.headline() == union }) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("within 30s: the news not all out, the ship's push not edited to name the second outlet, or no push for the union:\n%s", text)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("demo exited %d:\n%s", code, out.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("demo did not stop on cancel")
-	}
-	text := out.String()
+	text := runDemo(t, "", "200ms", "all the news out, the ship's push naming the second outlet, a push for the union", func(out string) bool {
+		cards := demoCards(out)
+		return strings.Contains(out, "نُشرت كل الأخبار التجريبية") && joined(cards) != "" &&
+			slices.ContainsFunc(cards, func(c demoCard) bool { return c.headline() == union })
+	})
 	cards := demoCards(text)
 	count := map[string]int{} // new pushes by headline
 	for _, c := range cards {
@@ -171,6 +123,35 @@ func TestDemoJoinsATellingInOtherWords(t *testing.T) {
 			t.Errorf("yesterday's %q was pushed", a.Title)
 		}
 	}
+}
+
+// runDemo runs `ajel demo --every every` with HTTP_ADDR httpAddr until
+// its output satisfies done (what says what that is; the test fails after
+// 30 s without it), stops it as Ctrl-C does, and returns all it printed.
+func runDemo(t *testing.T, httpAddr, every, what string, done func(string) bool) string {
+	t.Helper()
+	out := &syncBuffer{}
+	c := cli{stdin: strings.NewReader(""), stdout: out, stderr: out,
+		loadConfig: envConfig(map[string]string{config.EnvHTTPAddr: httpAddr})}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	exited := make(chan int, 1)
+	go func() { exited <- c.run(ctx, []string{"demo", "--duration", "40s", "--every", every}) }()
+	for deadline := time.Now().Add(30 * time.Second); !done(out.String()); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within 30s: %s:\n%s", what, out.String())
+		}
+	}
+	cancel()
+	select {
+	case code := <-exited:
+		if code != 0 {
+			t.Errorf("demo exited %d:\n%s", code, out.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("demo did not stop on cancel")
+	}
+	return out.String()
 }
 
 // demoCard is a push (or an edit of one) as the demo prints it.
