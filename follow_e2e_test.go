@@ -112,6 +112,12 @@ func TestFollowADevelopingStory(t *testing.T) {
 	ingest(1) // the same facts from another outlet: the push is edited, no update
 	ingest(2) // a new toll
 	wait("the update", func() bool { return len(updates()) == 1 })
+	// Telegram has it before the database records it as sent; a fact
+	// arriving in between would ride on the update still pending.
+	wait("the update recorded as sent", func() bool {
+		due, err := a.db.DueFollowUpdates(ctx, time.Now(), 10)
+		return err == nil && len(due) == 0
+	})
 	up := updates()[0]
 	if up.ReplyToMessageID != push.ID || !strings.Contains(up.PlainText, "9 قتلى") || strings.Contains(up.PlainText, "4 أشخاص") {
 		t.Errorf("update (reply to %d, push %d):\n%s", up.ReplyToMessageID, push.ID, up.PlainText)
